@@ -1,0 +1,59 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Options of the ``[DEFAULT]`` group."""
+
+import os
+
+from oslo_config import cfg
+
+NOAUTH = 'noauth'
+KEYSTONE = 'keystone'
+
+opts = [
+    cfg.StrOpt('state_dir',
+               default=os.environ.get('OMS_STATE_DIR', '.openmultistack'),
+               sample_default='$OMS_STATE_DIR or ./.openmultistack',
+               help='Directory for the state of the service: the SQLite '
+                    'database when [database] connection is not set.'),
+    cfg.StrOpt('auth_strategy',
+               default=NOAUTH,
+               choices=[(NOAUTH, 'Anonymous requests, as the original '
+                                 'service; for tests and demos only.'),
+                        (KEYSTONE, 'Keystone tokens, validated by '
+                                   'keystonemiddleware auth_token '
+                                   '([keystone_authtoken]), and policy '
+                                   'rules.')],
+               help='How API requests are authenticated.'),
+    cfg.IntOpt('bootstrap_simulated_accounts',
+               default=0, min=0, max=26,
+               help='On start, when no account exists, register this many '
+                    'accounts with the simulated driver (providers '
+                    'simulated-a, simulated-b, ...). openmultistack-all '
+                    'defaults to 2.'),
+    cfg.IntOpt('max_request_body_size',
+               default=64 * 1024, min=1024,
+               help='Largest request body accepted, in bytes; larger '
+                    'requests get 413.'),
+    cfg.IntOpt('max_active_queues_per_project',
+               default=0, min=0,
+               help='How many queue entries that are not FAILED one '
+                    'project may hold; 0 means no limit.'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_opts(opts)
+
+
+def list_opts():
+    return {'DEFAULT': opts}

@@ -1,0 +1,179 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Database models of the reference OpenMultiStack service.
+
+The worker and the API share these. Every timestamp is timezone-aware
+UTC (:class:`openmultistack.db.types.UTCDateTime`).
+"""
+
+import datetime
+import typing
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from openmultistack.db import types
+
+# Queue statuses, spelled exactly as the original service sends them.
+REQUEST = 'REQUEST'
+RECIVE = 'RECIVE'
+BOOT = 'BOOT'
+RUN = 'RUN'
+FAILED = 'FAILED'
+DESTROY = 'DESTROY'
+QUEUE_STATUSES = (REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY)
+# Entries that hold (or are about to hold) provider resources: they count
+# against the per-project cap.
+ACTIVE_STATUSES = (REQUEST, RECIVE, BOOT, RUN, DESTROY)
+
+ACCOUNT_AVAILABLE = 'available'
+ACCOUNT_UNAVAILABLE = 'unavailable'
+ACCOUNT_STATUSES = (ACCOUNT_AVAILABLE, ACCOUNT_UNAVAILABLE)
+
+DRIVER_NOVA = 'nova'
+DRIVER_SIMULATED = 'simulated'
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+class Account(Base):
+    """Credentials of one compute provider account."""
+
+    __tablename__ = 'accounts'
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    provider: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    driver: orm.Mapped[str] = orm.mapped_column(
+        sa.String(64), default=DRIVER_NOVA)
+    username: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # A secret: never rendered by the API nor logged.
+    password: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    auth_url: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    tenant_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    tenant_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), default='')
+    region_name: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), default='')
+    version: orm.Mapped[str] = orm.mapped_column(sa.String(32), default='2')
+    user_domain_name: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), default='Default')
+    project_domain_name: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), default='Default')
+    status: orm.Mapped[str] = orm.mapped_column(
+        sa.String(16), default=ACCOUNT_AVAILABLE)
+    regist_date: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        types.UTCDateTime, default=types.utcnow)
+
+    instances: orm.Mapped[list['Instance']] = orm.relationship(
+        back_populates='account')
+
+    def __repr__(self) -> str:
+        # Deliberately without the password.
+        return '<Account %s %s/%s>' % (
+            self.id, self.provider, self.region_name)
+
+
+class Queue(Base):
+    """One request for an instance and its progress."""
+
+    __tablename__ = 'queues'
+    __table_args__ = (
+        sa.UniqueConstraint('project_id', 'idempotency_key',
+                            name='uniq_queues0project_id0idempotency_key'),
+        sa.Index('queues_status_idx', 'status'),
+        sa.Index('queues_project_id_idx', 'project_id'),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    status: orm.Mapped[str] = orm.mapped_column(
+        sa.String(16), default=REQUEST)
+    regist_datetime: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        types.UTCDateTime, default=types.utcnow)
+    updated_datetime: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        types.UTCDateTime, default=types.utcnow, onupdate=types.utcnow)
+    project_id: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(64))
+    user_id: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(64))
+    image: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(255))
+    flavor: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(255))
+    name: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(255))
+    # The provider the user asked for, if any.
+    provider: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(255))
+    fault: orm.Mapped[typing.Optional[str]] = orm.mapped_column(sa.Text)
+    idempotency_key: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(255))
+    request_hash: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(64))
+    # Worker lease: which worker holds the entry and until when.
+    claimed_by: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        sa.String(255))
+    lease_expires: orm.Mapped[typing.Optional[datetime.datetime]] = (
+        orm.mapped_column(types.UTCDateTime))
+
+    instance: orm.Mapped[typing.Optional['Instance']] = orm.relationship(
+        back_populates='queue', uselist=False, lazy='joined',
+        cascade='all, delete-orphan', passive_deletes=True)
+
+    def __repr__(self) -> str:
+        return '<Queue %s %s>' % (self.id, self.status)
+
+
+class Instance(Base):
+    """A server booted for a queue entry on one account."""
+
+    __tablename__ = 'instances'
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    queue_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey('queues.id', ondelete='CASCADE'), unique=True)
+    account_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey('accounts.id'))
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    # The provider's server UUID.
+    instance_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(255), default='')
+    ip_addr: orm.Mapped[str] = orm.mapped_column(sa.String(64), default='')
+    key_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
+    # The generated private key: a secret.
+    key_raw: orm.Mapped[str] = orm.mapped_column(sa.Text, default='')
+    created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        types.UTCDateTime, default=types.utcnow)
+
+    queue: orm.Mapped[Queue] = orm.relationship(back_populates='instance')
+    account: orm.Mapped[Account] = orm.relationship(
+        back_populates='instances', lazy='joined')
+
+    def __repr__(self) -> str:
+        return '<Instance %s %s>' % (self.id, self.instance_id)
+
+
+class Event(Base):
+    """One line of the system log (``GET /v2/logs``)."""
+
+    __tablename__ = 'events'
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    time: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        types.UTCDateTime, default=types.utcnow)
+    desc: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    # No foreign key: the log outlives the entries it speaks of.
+    queue_id: orm.Mapped[typing.Optional[int]] = orm.mapped_column(
+        sa.Integer, index=True)
+    level: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='INFO')
