@@ -1,0 +1,227 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import copy
+import json
+
+from cliff import columns
+import testtools
+
+from omsclient.common import formatters
+
+KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n'
+INSTANCE = {
+    'id': 1,
+    'name': '133-130-111-194',
+    'instance_id': 'bec7c0ea-2262-4d73-aa6d-002d1e231103',
+    'ip_addr': '133.130.111.194',
+    'key_name': 'gShakAACHA',
+    'key_raw': KEY,
+    'account': {'provider': 'conoha', 'region_name': 'tyo1',
+                'tenant_name': 'gnct26543406'},
+}
+OVERVIEW = {
+    'node': 'rabbit@oms',
+    'queue_totals': {'messages': 3,
+                     'messages_details': {'rate': 0.2},
+                     'messages_ready': 1},
+    'object_totals': {'queues': 2},
+}
+
+
+class TestHelpers(testtools.TestCase):
+
+    def test_strip_secrets_nested_and_in_lists(self):
+        value = {'a': [{'password': 'p', 'b': 1}],
+                 'instance': copy.deepcopy(INSTANCE)}
+        stripped = formatters.strip_secrets(value)
+        self.assertEqual({'a': [{'b': 1}],
+                          'instance': {k: v for k, v in INSTANCE.items()
+                                       if k != 'key_raw'}},
+                         stripped)
+        # The input is left untouched.
+        self.assertEqual(KEY, value['instance']['key_raw'])
+        self.assertEqual('p', value['a'][0]['password'])
+
+    def test_strip_secrets_custom_keys(self):
+        self.assertEqual({'name': 'guest'}, formatters.strip_secrets(
+            {'name': 'guest', 'password_hash': 'h'}, ('password_hash',)))
+
+    def test_get_path(self):
+        self.assertEqual(0.2, formatters.get_path(
+            OVERVIEW, 'queue_totals.messages_details.rate'))
+        self.assertEqual('rabbit@oms', formatters.get_path(OVERVIEW, 'node'))
+        self.assertIsNone(formatters.get_path(OVERVIEW, 'node.x'))
+        self.assertEqual(0, formatters.get_path(
+            OVERVIEW, 'message_stats.publish', default=0))
+
+    def test_flatten(self):
+        self.assertEqual({'messages': 3, 'messages_details.rate': 0.2,
+                          'messages_ready': 1},
+                         formatters.flatten(OVERVIEW['queue_totals']))
+
+    def test_format_dict_nested_sorted(self):
+        self.assertEqual(
+            "messages='3', messages_details.rate='0.2', messages_ready='1'",
+            formatters.format_dict(OVERVIEW['queue_totals']))
+
+    def test_format_dict_none_bool_and_list_values(self):
+        self.assertEqual("a='', b='true', c='[x, y]'",
+                         formatters.format_dict(
+                             {'c': ['x', 'y'], 'b': True, 'a': None}))
+        self.assertEqual('', formatters.format_dict(None))
+
+    def test_format_list_of_dicts(self):
+        self.assertEqual("port='5672', protocol='amqp'\nport='15672'",
+                         formatters.format_list_of_dicts(
+                             [{'protocol': 'amqp', 'port': 5672},
+                              {'port': 15672}]))
+
+
+class TestUnits(testtools.TestCase):
+
+    def test_size(self):
+        self.assertEqual('512 B', formatters.format_size(512))
+        self.assertEqual('1.0 KiB', formatters.format_size(1024))
+        self.assertEqual('130.9 MiB', formatters.format_size(137260236))
+        self.assertEqual('2048.0 TiB', formatters.format_size(2 ** 51))
+        self.assertEqual('', formatters.format_size(None))
+        self.assertEqual('big', formatters.format_size('big'))
+        column = formatters.SizeColumn(137260236)
+        self.assertEqual('130.9 MiB', column.human_readable())
+        self.assertEqual(137260236, column.machine_readable())
+
+    def test_duration(self):
+        self.assertEqual('7h 49m 37s',
+                         formatters.format_duration(28177000))
+        self.assertEqual('1d 0h 0m 5s',
+                         formatters.format_duration(86405999))
+        self.assertEqual('0s', formatters.format_duration(999))
+        self.assertEqual('', formatters.format_duration(None))
+        column = formatters.DurationColumn(28177000)
+        self.assertEqual('7h 49m 37s', column.human_readable())
+        self.assertEqual(28177000, column.machine_readable())
+
+    def test_counters(self):
+        stats = {'publish': 1320, 'publish_details': {'rate': 10.2},
+                 'ack': 7, 'deliver_get_details': {'rate': 0.0}}
+        self.assertEqual('ack: 7\ndeliver_get: (0/s)\n'
+                         'publish: 1320 (10.2/s)',
+                         formatters.format_counters(stats))
+        column = formatters.CountersColumn(stats)
+        self.assertEqual(stats, column.machine_readable())
+        self.assertEqual('', formatters.CountersColumn(None)
+                         .human_readable())
+
+
+class TestDateTime(testtools.TestCase):
+
+    def test_zulu(self):
+        self.assertEqual('2016-08-09 02:29:34 UTC', formatters.format_datetime(
+            '2016-08-09T02:29:34.461432Z'))
+
+    def test_numeric_offset_converted_to_utc(self):
+        self.assertEqual('2016-08-09 02:29:34 UTC', formatters.format_datetime(
+            '2016-08-09T11:29:34.461432+09:00'))
+        self.assertEqual('2016-08-08 23:59:00 UTC', formatters.format_datetime(
+            '2016-08-08T19:59:00-04:00'))
+
+    def test_naive_is_not_given_a_zone(self):
+        self.assertEqual('2016-08-02 06:58:24',
+                         formatters.format_datetime('2016-08-02 06:58:24'))
+
+    def test_date_alone_is_shown_as_sent(self):
+        self.assertEqual('2016-08-09',
+                         formatters.format_datetime('2016-08-09'))
+
+    def test_not_a_timestamp(self):
+        self.assertEqual('yesterday', formatters.format_datetime('yesterday'))
+        self.assertEqual('', formatters.format_datetime(None))
+        self.assertIsNone(formatters.parse_datetime(12))
+
+    def test_column(self):
+        column = formatters.DateTimeColumn('2016-08-09T02:29:34.461432Z')
+        self.assertEqual('2016-08-09 02:29:34 UTC', column.human_readable())
+        self.assertEqual('2016-08-09T02:29:34.461432Z',
+                         column.machine_readable())
+
+
+class TestColumns(testtools.TestCase):
+
+    def test_all_are_formattable(self):
+        for cls in (formatters.DictColumn, formatters.ListColumn,
+                    formatters.ListDictColumn, formatters.RateColumn,
+                    formatters.DateTimeColumn, formatters.StatusColumn,
+                    formatters.AccountColumn, formatters.InstanceColumn):
+            self.assertTrue(issubclass(cls, columns.FormattableColumn), cls)
+
+    def test_instance_column(self):
+        column = formatters.InstanceColumn(copy.deepcopy(INSTANCE))
+        self.assertEqual(
+            '133-130-111-194 (133.130.111.194) on conoha/tyo1 '
+            '(gnct26543406)', column.human_readable())
+        machine = column.machine_readable()
+        self.assertNotIn('key_raw', machine)
+        self.assertEqual(INSTANCE['account'], machine['account'])
+        self.assertEqual(INSTANCE['instance_id'], machine['instance_id'])
+        self.assertNotIn('PRIVATE KEY', json.dumps(machine))
+        self.assertNotIn('PRIVATE KEY', repr(column))
+
+    def test_instance_column_null(self):
+        column = formatters.InstanceColumn(None)
+        self.assertEqual('', column.human_readable())
+        self.assertIsNone(column.machine_readable())
+
+    def test_instance_column_without_ip_or_account(self):
+        column = formatters.InstanceColumn({'instance_id': 'abc'})
+        self.assertEqual('abc', column.human_readable())
+
+    def test_account_column_drops_password(self):
+        column = formatters.AccountColumn({'provider': 'conoha',
+                                           'password': 'secret'})
+        self.assertEqual('conoha', column.human_readable())
+        self.assertEqual({'provider': 'conoha'}, column.machine_readable())
+
+    def test_dict_column(self):
+        column = formatters.DictColumn(OVERVIEW['queue_totals'])
+        self.assertIn("messages_details.rate='0.2'", column.human_readable())
+        self.assertEqual(OVERVIEW['queue_totals'], column.machine_readable())
+        self.assertEqual({}, formatters.DictColumn(None).machine_readable())
+
+    def test_list_columns(self):
+        self.assertEqual('a, b', formatters.ListColumn(['a', 'b'])
+                         .human_readable())
+        self.assertEqual([], formatters.ListColumn(None).machine_readable())
+        listeners = [{'protocol': 'amqp', 'port': 5672}]
+        column = formatters.ListDictColumn(listeners)
+        self.assertEqual("port='5672', protocol='amqp'",
+                         column.human_readable())
+        self.assertEqual(listeners, column.machine_readable())
+
+    def test_rate_column(self):
+        self.assertEqual('0.2/s', formatters.RateColumn(0.2).human_readable())
+        self.assertEqual('0/s', formatters.RateColumn(0).human_readable())
+        self.assertEqual('', formatters.RateColumn(None).human_readable())
+        self.assertEqual('n/a', formatters.RateColumn('n/a').human_readable())
+        self.assertEqual(0.2, formatters.RateColumn(0.2).machine_readable())
+
+    def test_status_column(self):
+        for status in ('RUN', 'running'):
+            column = formatters.StatusColumn(status)
+            self.assertTrue(column.succeeded)
+            self.assertFalse(column.failed)
+            self.assertEqual(status, column.human_readable())
+        for status in ('FAILED', 'failed'):
+            self.assertTrue(formatters.StatusColumn(status).failed)
+        column = formatters.StatusColumn('RECIVE')
+        self.assertFalse(column.succeeded or column.failed)
+        self.assertEqual('RECIVE', column.machine_readable())
