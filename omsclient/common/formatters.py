@@ -318,8 +318,11 @@ def summarize_instance(instance: Mapping | None) -> str:
 
 
 class _NestedResourceColumn(columns.FormattableColumn):
-    """A resource nested in another: a one-line summary in a table, the
-    resource without its secrets otherwise."""
+    """A resource nested in another one.
+
+    A one-line summary in a table, the resource without its secrets in
+    every other format.
+    """
 
     def machine_readable(self) -> dict | None:
         if self._value is None:
