@@ -1,0 +1,89 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Run the benchmarks: ``python -m omsclient.tests.bench [PART ...]``.
+
+``tox -e bench`` runs this. Results go to ``bench-results/`` (one JSON
+file per part and ``summary.md``). Every server involved listens on
+127.0.0.1 only and every loop is bounded. A part whose code or tools are
+missing says so in its result instead of failing the run.
+"""
+
+import argparse
+import importlib
+import pathlib
+import sys
+
+from omsclient.tests.bench import common
+
+PARTS = ('startup', 'streaming', 'service', 'worker')
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog='python -m omsclient.tests.bench', description=__doc__.split(
+            '\n\n')[0])
+    parser.add_argument('parts', nargs='*', metavar='PART',
+                        help='parts to run (default: all): %s' %
+                        ', '.join(PARTS))
+    parser.add_argument('--output', default='bench-results',
+                        help='directory for the results (default: '
+                        '%(default)s)')
+    parser.add_argument('--runs', type=int, default=10,
+                        help='repetitions of each start-up measurement '
+                        '(default: %(default)s)')
+    parser.add_argument('--sizes', default='10000,100000,1000000',
+                        help='list sizes of the streaming part (default: '
+                        '%(default)s)')
+    parser.add_argument('--octavia-python', metavar='PYTHON',
+                        help='a python whose environment holds '
+                        'python-octaviaclient (see '
+                        'tools/bench/make-reference-venv.sh)')
+    parser.add_argument('--duration', type=int, default=10,
+                        help='seconds of each wrk run (default: '
+                        '%(default)s)')
+    parser.add_argument('--connections', type=int, default=8,
+                        help='concurrency of the service part (default: '
+                        '%(default)s)')
+    parser.add_argument('--entries', type=int, default=200,
+                        help='queue entries of the worker part (default: '
+                        '%(default)s)')
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.parts) - set(PARTS))
+    if unknown:
+        parser.error('unknown part(s) %s; choose from %s' % (
+            ', '.join(unknown), ', '.join(PARTS)))
+    if args.runs < 1 or args.duration < 1 or args.entries < 1:
+        parser.error('--runs, --duration and --entries must be positive')
+    try:
+        args.sizes = [int(s) for s in args.sizes.split(',') if s]
+    except ValueError:
+        parser.error('--sizes must be comma-separated integers')
+    return args
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    results = []
+    for name in args.parts or PARTS:
+        part = importlib.import_module('omsclient.tests.bench.' + name)
+        print('bench: %s ...' % name, flush=True)
+        result = part.run(args)
+        print('\n'.join(result.summary) + '\n', flush=True)
+        results.append(result)
+    summary = common.write_results(pathlib.Path(args.output), results)
+    print('bench: results in %s' % summary.parent)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
