@@ -1,0 +1,81 @@
+#!/bin/bash
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+#
+# Install what the functional stack needs and is missing, in parallel:
+#
+#   * RabbitMQ and PostgreSQL from Debian (apt-get, as root);
+#   * Keystone and gunicorn from PyPI in $OMS_STACK_DIR/venvs/keystone;
+#   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh).
+#
+# Idempotent: each part leaves a marker once complete and is skipped the
+# next time. Logs go to $OMS_STACK_DIR/logs/install-*.log.
+#
+#   OMS_STACK_DIR   state directory (default: <repo>/.stack)
+#   PYTHON          interpreter for the venvs (default: python3)
+
+set -euo pipefail
+
+TOOLS_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO_DIR=$(cd "$TOOLS_DIR/../.." && pwd)
+export OMS_STACK_DIR=${OMS_STACK_DIR:-$REPO_DIR/.stack}
+PYTHON=${PYTHON:-python3}
+LOG_DIR=$OMS_STACK_DIR/logs
+mkdir -p "$LOG_DIR" "$OMS_STACK_DIR/venvs"
+
+install_debian() {
+    local missing=()
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+    compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
+        || missing+=(postgresql)
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "need root to install ${missing[*]} with apt-get" >&2
+        return 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    # The packages start their own daemons on some systems: the stack runs
+    # its own instances on other ports, so leave those alone.
+}
+
+install_keystone() {
+    local venv=$OMS_STACK_DIR/venvs/keystone
+    local marker=$venv/.omsclient-keystone-ready
+    [ -f "$marker" ] && return 0
+    rm -rf "$venv"
+    "$PYTHON" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --upgrade pip
+    "$venv/bin/pip" install --quiet keystone gunicorn
+    "$venv/bin/python" -c 'import gunicorn, keystone.server.flask'
+    touch "$marker"
+}
+
+install_nova() {
+    bash "$TOOLS_DIR/install-nova.sh"
+}
+
+declare -A pids
+for part in debian keystone nova; do
+    "install_$part" >"$LOG_DIR/install-$part.log" 2>&1 &
+    pids[$part]=$!
+done
+
+failed=0
+for part in "${!pids[@]}"; do
+    if ! wait "${pids[$part]}"; then
+        echo "installing $part failed; see $LOG_DIR/install-$part.log:" >&2
+        tail -n 20 "$LOG_DIR/install-$part.log" >&2
+        failed=1
+    fi
+done
+exit $failed

@@ -1,0 +1,156 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Keystone from PyPI under gunicorn: SQLite, fernet tokens, bootstrapped.
+
+Then the identities the tests use, created in one Python session with
+python-keystoneclient (a CLI call per object would cost seconds each).
+"""
+
+import concurrent.futures
+import subprocess
+import textwrap
+
+from omsstack import layout as layout_mod
+from omsstack import process
+
+REGION = 'RegionOne'
+ADMIN_PROJECT = 'admin'
+MEMBER_PROJECT = 'demo'
+SERVICE_PROJECT = 'service'
+SERVICE_USER = 'openmultistack'
+
+
+def venv(layout: layout_mod.Layout):
+    return layout.venvs / 'keystone'
+
+
+def _manage(layout, conf, *args):
+    argv = [str(venv(layout) / 'bin' / 'keystone-manage'),
+            '--config-file', str(conf)] + list(args)
+    result = subprocess.run(argv, capture_output=True, text=True)
+    if result.returncode:
+        raise process.StackError('keystone-manage %s failed:\n%s'
+                                 % (args[0], result.stderr[-2000:]))
+
+
+def prepare(layout: layout_mod.Layout, admin_password: str) -> str:
+    """Write keystone.conf, create the database and keys, bootstrap."""
+    if not (venv(layout) / 'bin' / 'gunicorn').exists():
+        raise process.StackError(
+            'Keystone is not installed in %s: run tools/stack/install.sh'
+            % venv(layout))
+    state = layout.state('keystone')
+    keys = {}
+    for name in ('fernet-keys', 'receipt-keys', 'credential-keys'):
+        keys[name] = state / name
+        keys[name].mkdir(mode=0o700, exist_ok=True)
+    conf = state / 'keystone.conf'
+    conf.write_text(textwrap.dedent('''\
+        [DEFAULT]
+        use_stderr = true
+
+        [database]
+        connection = sqlite:///{db}
+
+        [token]
+        provider = fernet
+
+        [fernet_tokens]
+        key_repository = {fernet}
+
+        [fernet_receipts]
+        key_repository = {receipt}
+
+        [credential]
+        key_repository = {credential}
+        ''').format(db=state / 'keystone.db', fernet=keys['fernet-keys'],
+                    receipt=keys['receipt-keys'],
+                    credential=keys['credential-keys']))
+    _manage(layout, conf, 'db_sync')
+    owner = ('--keystone-user', 'root', '--keystone-group', 'root')
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        jobs = [pool.submit(_manage, layout, conf, step, *owner)
+                for step in ('fernet_setup', 'credential_setup')]
+        jobs.append(pool.submit(
+            _manage, layout, conf, 'bootstrap',
+            '--bootstrap-password', admin_password,
+            '--bootstrap-username', 'admin',
+            '--bootstrap-project-name', ADMIN_PROJECT,
+            '--bootstrap-role-name', 'admin',
+            '--bootstrap-service-name', 'keystone',
+            '--bootstrap-region-id', REGION,
+            '--bootstrap-admin-url', auth_url(),
+            '--bootstrap-public-url', auth_url(),
+            '--bootstrap-internal-url', auth_url()))
+        for job in jobs:
+            job.result()
+    return str(conf)
+
+
+def auth_url() -> str:
+    return layout_mod.url('keystone', '/v3')
+
+
+def spec(layout: layout_mod.Layout, conf: str) -> process.Spec:
+    bind = '%s:%d' % (layout_mod.HOST, layout_mod.PORTS['keystone'])
+    return process.Spec(
+        name='keystone',
+        argv=[str(venv(layout) / 'bin' / 'gunicorn'),
+              '--no-control-socket', '--workers', '2', '--bind', bind,
+              '--pythonpath', str(layout.repo / 'tools' / 'stack'),
+              'omsstack.keystone_wsgi:application'],
+        env={'OS_KEYSTONE_CONFIG_FILES': conf},
+        ready={'http': auth_url()},
+        ready_timeout=90)
+
+
+def password_session(password, username='admin', project=ADMIN_PROJECT):
+    from keystoneauth1.identity import v3
+    from keystoneauth1 import session
+    auth = v3.Password(auth_url=auth_url(), username=username,
+                       password=password, project_name=project,
+                       user_domain_id='default', project_domain_id='default')
+    return session.Session(auth=auth)
+
+
+def register(admin_password: str, passwords: dict[str, str],
+             endpoints: dict[str, str]) -> None:
+    """Create projects, users, roles, services and endpoints.
+
+    ``passwords`` maps user names (``member``, the service user and
+    any provider users) to their passwords; ``endpoints`` maps service
+    types to public URLs.
+    """
+    from keystoneclient.v3 import client
+
+    ks = client.Client(session=password_session(admin_password))
+    default = ks.domains.get('default')
+    projects = {p.name: p for p in ks.projects.list()}
+    for name in (MEMBER_PROJECT, SERVICE_PROJECT):
+        if name not in projects:
+            projects[name] = ks.projects.create(name, default)
+    roles = {r.name: r for r in ks.roles.list()}
+    for role in ('member', 'service', 'reader'):
+        if role not in roles:
+            roles[role] = ks.roles.create(role)
+    grants = {'member': (MEMBER_PROJECT, 'member'),
+              SERVICE_USER: (SERVICE_PROJECT, 'service')}
+    for name, password in passwords.items():
+        project, role = grants.get(name, (SERVICE_PROJECT, 'member'))
+        user = ks.users.create(name, domain=default, password=password,
+                               default_project=projects[project])
+        ks.roles.grant(roles[role], user=user, project=projects[project])
+    for service_type, url in endpoints.items():
+        service = ks.services.create(service_type, type=service_type)
+        ks.endpoints.create(service, url, interface='public',
+                            region=REGION)

@@ -1,0 +1,104 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""PostgreSQL from Debian: a cluster of the stack's own, run as postgres.
+
+PostgreSQL refuses to run as root: the cluster directory belongs to the
+``postgres`` user and the server runs as that user, in the foreground, so
+that the stack knows its pid (SIGINT is PostgreSQL's fast shutdown).
+"""
+
+import glob
+import os
+import pathlib
+import pwd
+import signal
+import subprocess
+
+from omsstack import layout as layout_mod
+from omsstack import process
+
+USER = 'postgres'
+DATABASE = 'openmultistack'
+DB_USER = 'openmultistack'
+
+
+def bindir() -> pathlib.Path:
+    found = sorted(glob.glob('/usr/lib/postgresql/*/bin/postgres'))
+    if not found:
+        raise process.StackError(
+            'PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/'
+            'postgres): run tools/stack/install.sh')
+    return pathlib.Path(found[-1]).parent
+
+
+def _state(layout):
+    state = layout.state('postgres')
+    owner = pwd.getpwnam(USER)
+    for path in (state, state / 'socket'):
+        path.mkdir(exist_ok=True)
+        os.chown(path, owner.pw_uid, owner.pw_gid)
+    # The server needs to reach its directory through the repository.
+    path = layout.run
+    while path != path.parent:
+        if not os.stat(path).st_mode & 0o001:
+            raise process.StackError(
+                '%s is not searchable by the postgres user: PostgreSQL '
+                'cannot reach its data directory' % path)
+        path = path.parent
+    return state
+
+
+def prepare(layout: layout_mod.Layout) -> None:
+    state = _state(layout)
+    result = subprocess.run(
+        [str(bindir() / 'initdb'), '--pgdata', str(state / 'data'),
+         '--username', USER, '--auth', 'trust', '--encoding', 'UTF8',
+         '--no-sync'],
+        user=USER, cwd=state, capture_output=True, text=True)
+    if result.returncode:
+        raise process.StackError('initdb failed:\n%s' % result.stderr[-2000:])
+
+
+def spec(layout: layout_mod.Layout) -> process.Spec:
+    state = _state(layout)
+    port = layout_mod.PORTS['postgres']
+    return process.Spec(
+        name='postgres',
+        argv=[str(bindir() / 'postgres'), '-D', str(state / 'data'),
+              '-p', str(port), '-h', layout_mod.HOST,
+              '-k', str(state / 'socket'), '-c', 'fsync=off'],
+        user=USER,
+        cwd=str(state),
+        ready={'command': [str(bindir() / 'pg_isready'), '--quiet',
+                           '-h', layout_mod.HOST, '-p', str(port)]},
+        ready_timeout=60,
+        stop_signal=signal.SIGINT)
+
+
+def create_database(layout: layout_mod.Layout, password: str) -> str:
+    """Create the service's role and database; return the SQLAlchemy URL."""
+    port = layout_mod.PORTS['postgres']
+    sql = ("CREATE ROLE %s LOGIN PASSWORD '%s';"
+           'CREATE DATABASE %s OWNER %s;' % (DB_USER, password, DATABASE,
+                                             DB_USER))
+    for statement in sql.split(';')[:-1]:
+        result = subprocess.run(
+            [str(bindir() / 'psql'), '-h', layout_mod.HOST, '-p', str(port),
+             '-U', USER, '-v', 'ON_ERROR_STOP=1', '-c', statement],
+            user=USER, cwd=layout.state('postgres'), capture_output=True,
+            text=True)
+        if result.returncode:
+            raise process.StackError(
+                'psql failed:\n%s' % result.stderr[-2000:])
+    return 'postgresql+psycopg2://%s:%s@%s:%d/%s' % (
+        DB_USER, password, layout_mod.HOST, port, DATABASE)

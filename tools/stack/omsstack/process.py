@@ -1,0 +1,230 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Processes of the stack: started detached, known by pid, stopped by pid.
+
+Each service is described by a spec saved as JSON under ``run/services``:
+the command, its extra environment, the user it runs as, how to tell it is
+ready and which signal stops it. ``restart`` starts a service again from
+its spec, so tests can kill a provider and bring it back exactly as it was.
+"""
+
+import dataclasses
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import typing
+import urllib.error
+import urllib.request
+
+from omsstack import layout as layout_mod
+
+
+class StackError(Exception):
+    """A service of the stack could not be installed, started or reached."""
+
+
+@dataclasses.dataclass
+class Spec:
+    name: str
+    argv: list[str]
+    env: dict[str, str] = dataclasses.field(default_factory=dict)
+    cwd: str | None = None
+    user: str | None = None
+    # {"http": URL} (any answer below 500), {"tcp": [host, port]} or
+    # {"command": argv} (exit status 0).
+    ready: dict[str, typing.Any] = dataclasses.field(default_factory=dict)
+    ready_timeout: float = 120.0
+    stop_signal: int = signal.SIGTERM
+    stop_timeout: float = 20.0
+
+
+def _spec_path(layout: layout_mod.Layout, name: str):
+    return layout.services / ('%s.json' % name)
+
+
+def _pid_path(layout: layout_mod.Layout, name: str):
+    return layout.services / ('%s.pid' % name)
+
+
+def log_path(layout: layout_mod.Layout, name: str):
+    return layout.logs / ('%s.log' % name)
+
+
+def load_spec(layout: layout_mod.Layout, name: str) -> Spec:
+    try:
+        data = json.loads(_spec_path(layout, name).read_text())
+    except FileNotFoundError:
+        raise StackError('no service %r in this stack' % name)
+    return Spec(**data)
+
+
+def known_services(layout: layout_mod.Layout) -> list[str]:
+    if not layout.services.is_dir():
+        return []
+    return sorted(p.stem for p in layout.services.glob('*.json'))
+
+
+def pid_of(layout: layout_mod.Layout, name: str) -> int | None:
+    """The pid of a running service, None when it is not running."""
+    try:
+        pid = int(_pid_path(layout, name).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if not _alive(pid):
+        return None
+    return pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        finished, _status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        finished = 0
+    if finished:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie that is not our child still answers kill(0).
+    try:
+        with open('/proc/%d/stat' % pid) as stat:
+            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+def start(layout: layout_mod.Layout, spec: Spec) -> int:
+    """Start a service detached, in its own process group; return its pid.
+
+    The service outlives this process: it is stopped with :func:`stop`.
+    """
+    layout.services.mkdir(parents=True, exist_ok=True)
+    layout.logs.mkdir(parents=True, exist_ok=True)
+    if pid_of(layout, spec.name):
+        raise StackError('%s is already running' % spec.name)
+    _spec_path(layout, spec.name).write_text(
+        json.dumps(dataclasses.asdict(spec), indent=2))
+    env = dict(os.environ)
+    env.update(spec.env)
+    with open(log_path(layout, spec.name), 'ab') as log:
+        proc = subprocess.Popen(
+            spec.argv, env=env, cwd=spec.cwd, user=spec.user,
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    _pid_path(layout, spec.name).write_text('%d\n' % proc.pid)
+    return proc.pid
+
+
+def wait_ready(layout: layout_mod.Layout, spec: Spec) -> None:
+    """Wait until a service answers, or fail naming its log."""
+    deadline = time.monotonic() + spec.ready_timeout
+    while True:
+        if pid_of(layout, spec.name) is None:
+            raise StackError(
+                '%s exited while starting; see %s' %
+                (spec.name, log_path(layout, spec.name)))
+        if _is_ready(spec.ready):
+            return
+        if time.monotonic() > deadline:
+            raise StackError(
+                '%s is not ready after %d s; see %s' %
+                (spec.name, spec.ready_timeout,
+                 log_path(layout, spec.name)))
+        time.sleep(0.5)
+
+
+def _is_ready(ready: dict) -> bool:
+    if 'http' in ready:
+        return http_answers(ready['http'])
+    if 'tcp' in ready:
+        host, port = ready['tcp']
+        try:
+            socket.create_connection((host, port), timeout=2).close()
+        except OSError:
+            return False
+        return True
+    if 'command' in ready:
+        return subprocess.run(
+            ready['command'], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL).returncode == 0
+    return True
+
+
+def http_answers(url: str, timeout: float = 5) -> bool:
+    """True when ``url`` answers with any status below 500."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout):
+            return True
+    except urllib.error.HTTPError as exc:
+        return exc.code < 500
+    except (OSError, ValueError):
+        return False
+
+
+def run(layout: layout_mod.Layout, spec: Spec) -> int:
+    """Start a service and wait until it is ready; return its pid."""
+    pid = start(layout, spec)
+    wait_ready(layout, spec)
+    return pid
+
+
+def signal_service(layout: layout_mod.Layout, name: str,
+                   sig: int = signal.SIGKILL) -> int | None:
+    """Send a signal to a service's process group; return the pid."""
+    pid = pid_of(layout, name)
+    if pid is None:
+        return None
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+    return pid
+
+
+def stop(layout: layout_mod.Layout, name: str) -> bool:
+    """Stop a service by its pid; SIGKILL if it does not stop in time.
+
+    Returns True when the service was running.
+    """
+    pid = pid_of(layout, name)
+    if pid is None:
+        _pid_path(layout, name).unlink(missing_ok=True)
+        return False
+    spec = load_spec(layout, name)
+    try:
+        os.killpg(pid, spec.stop_signal)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + spec.stop_timeout
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    # Whatever is left of its process group goes too.
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while _alive(pid):
+        time.sleep(0.1)
+    _pid_path(layout, name).unlink(missing_ok=True)
+    return True
+
+
+def restart(layout: layout_mod.Layout, name: str) -> int:
+    """Start a stopped or killed service again from its saved spec."""
+    spec = load_spec(layout, name)
+    stop(layout, name)
+    return run(layout, spec)

@@ -1,0 +1,134 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Bring the whole stack up in dependency order, and down again."""
+
+import concurrent.futures
+import secrets
+import shutil
+
+from omsstack import coordinates
+from omsstack import keystone
+from omsstack import layout as layout_mod
+from omsstack import nova
+from omsstack import oms
+from omsstack import postgres
+from omsstack import process
+from omsstack import rabbitmq
+
+# Stopped in this order: clients of a service before the service.
+STOP_ORDER = ('oms-noauth', 'oms-worker', 'oms-api', 'oms-metering',
+              'nova-a', 'nova-b', 'keystone', 'rabbitmq', 'epmd',
+              'postgres')
+
+
+def _say(message: str) -> None:
+    print('stack: %s' % message, flush=True)
+
+
+def _postgres(layout):
+    postgres.prepare(layout)
+    process.run(layout, postgres.spec(layout))
+    return postgres.create_database(layout, secrets.token_urlsafe(16))
+
+
+def _rabbitmq(layout):
+    rabbitmq.prepare(layout)
+    process.run(layout, rabbitmq.epmd_spec(layout))
+    process.run(layout, rabbitmq.spec(layout))
+
+
+def _keystone(layout, passwords):
+    conf = keystone.prepare(layout, passwords['admin'])
+    process.run(layout, keystone.spec(layout, conf))
+    keystone.register(
+        passwords['admin'],
+        {name: passwords[name]
+         for name in ('member', keystone.SERVICE_USER)},
+        {'multistack': layout_mod.url('oms-api'),
+         'metering': layout_mod.url('oms-metering')})
+
+
+def _register_accounts(admin_password: str) -> None:
+    session = keystone.password_session(admin_password)
+    for name in nova.PROVIDERS:
+        response = session.post(
+            layout_mod.url('oms-api', '/api/accounts/'),
+            json=nova.account(name), raise_exc=False)
+        if response.status_code != 201:
+            raise process.StackError(
+                'registering the %s account failed: HTTP %d %s'
+                % (name, response.status_code, response.text[:500]))
+
+
+def start(layout: layout_mod.Layout) -> dict:
+    if any(process.pid_of(layout, name)
+           for name in process.known_services(layout)):
+        raise process.StackError(
+            'a stack is already running from %s: stop it first '
+            '(tools/stack/stackctl.py stop)' % layout.root)
+    if layout.run.exists():
+        shutil.rmtree(layout.run)
+    layout.run.mkdir(parents=True)
+    layout.logs.mkdir(parents=True, exist_ok=True)
+    passwords = {name: secrets.token_urlsafe(16)
+                 for name in ('admin', 'member', keystone.SERVICE_USER)}
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        _say('starting PostgreSQL, RabbitMQ, Keystone, Nova providers '
+             'and the no-auth service')
+        noauth_conf = oms.write_noauth_conf(layout)
+        jobs = {
+            'postgres': pool.submit(_postgres, layout),
+            'rabbitmq': pool.submit(_rabbitmq, layout),
+            'keystone': pool.submit(_keystone, layout, passwords),
+            'oms-noauth': pool.submit(
+                process.run, layout, oms.noauth_spec(layout, noauth_conf)),
+        }
+        for name in nova.PROVIDERS:
+            jobs[name] = pool.submit(
+                process.run, layout, nova.spec(layout, name))
+        results = {}
+        errors = []
+        for name, job in jobs.items():
+            try:
+                results[name] = job.result()
+                _say('%s ready' % name)
+            except Exception as exc:
+                errors.append('%s: %s' % (name, exc))
+        if errors:
+            raise process.StackError('\n'.join(errors))
+
+    database_url = results['postgres']
+    oms_conf = oms.write_keystone_conf(
+        layout, database_url, passwords[keystone.SERVICE_USER])
+    oms.db_sync(oms_conf)
+    for spec in oms.keystone_specs(layout, oms_conf):
+        process.run(layout, spec)
+        _say('%s ready' % spec.name)
+    _register_accounts(passwords['admin'])
+    _say('Nova providers registered as accounts')
+
+    stack = coordinates.describe(layout, passwords, database_url,
+                                 oms_conf, noauth_conf)
+    coordinates.write(layout, stack)
+    _say('ready: %s' % layout.stack_file)
+    return stack
+
+
+def stop(layout: layout_mod.Layout) -> None:
+    names = process.known_services(layout)
+    ordered = [n for n in STOP_ORDER if n in names]
+    ordered += [n for n in names if n not in ordered]
+    for name in ordered:
+        if process.stop(layout, name):
+            _say('stopped %s' % name)
