@@ -52,6 +52,9 @@ class Account(Base):
     """Credentials of one compute provider account."""
 
     __tablename__ = 'accounts'
+    # Ids are never reused: a client that follows an id must not find a
+    # different row behind it later.
+    __table_args__ = {'sqlite_autoincrement': True}
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     provider: orm.Mapped[str] = orm.mapped_column(sa.String(255))
@@ -94,6 +97,7 @@ class Queue(Base):
                             name='uniq_queues0project_id0idempotency_key'),
         sa.Index('queues_status_idx', 'status'),
         sa.Index('queues_project_id_idx', 'project_id'),
+        {'sqlite_autoincrement': True},
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -139,6 +143,7 @@ class Instance(Base):
     """A server booted for a queue entry on one account."""
 
     __tablename__ = 'instances'
+    __table_args__ = {'sqlite_autoincrement': True}
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     queue_id: orm.Mapped[int] = orm.mapped_column(
@@ -168,6 +173,7 @@ class Event(Base):
     """One line of the system log (``GET /v2/logs``)."""
 
     __tablename__ = 'events'
+    __table_args__ = {'sqlite_autoincrement': True}
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     time: orm.Mapped[datetime.datetime] = orm.mapped_column(

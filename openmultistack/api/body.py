@@ -1,0 +1,110 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Reading and validating request bodies, answered like DRF."""
+
+import json
+import typing
+
+import flask
+
+from openmultistack.common import exceptions
+
+_JSON_TYPES = ('application/json',)
+_TYPE_NAMES = {list: 'list', str: 'str', int: 'int', float: 'float',
+               bool: 'bool', type(None): 'NoneType'}
+
+
+def _reject_constant(name):
+    raise ValueError('invalid constant %s' % name)
+
+
+def parse_json_object() -> dict:
+    """The JSON object in the request body; ``{}`` when there is none."""
+    request = flask.request
+    data = request.get_data(cache=True)
+    if not data:
+        return {}
+    mimetype = request.mimetype or ''
+    if mimetype not in _JSON_TYPES and not mimetype.endswith('+json'):
+        raise exceptions.APIError(
+            415, 'Unsupported media type "%s" in request.'
+            % (request.content_type or ''))
+    try:
+        body = json.loads(data.decode(request.mimetype_params.get(
+            'charset', 'utf-8')), parse_constant=_reject_constant)
+    except (ValueError, LookupError) as error:
+        raise exceptions.BadRequest('JSON parse error - %s' % error)
+    if not isinstance(body, dict):
+        raise exceptions.BadRequest(errors={'non_field_errors': [
+            'Invalid data. Expected a dictionary, but got %s.'
+            % _TYPE_NAMES.get(type(body), type(body).__name__)]})
+    return body
+
+
+class Field:
+    """A string field of a request body."""
+
+    def __init__(self, required: bool = False, allow_null: bool = True,
+                 max_length: int = 255,
+                 choices: typing.Optional[typing.Sequence[str]] = None,
+                 validator: typing.Optional[
+                     typing.Callable[[str], typing.Optional[str]]] = None):
+        self.required = required
+        self.allow_null = allow_null
+        self.max_length = max_length
+        self.choices = choices
+        self.validator = validator
+
+    def clean(self, value) -> typing.Tuple[typing.Optional[str],
+                                           typing.Optional[str]]:
+        """``(value, None)`` or ``(None, error message)``."""
+        if value is None:
+            if self.allow_null:
+                return None, None
+            return None, 'This field may not be null.'
+        if not isinstance(value, str):
+            return None, 'Not a valid string.'
+        value = value.strip()
+        if not value:
+            return None, 'This field may not be blank.'
+        if len(value) > self.max_length:
+            return None, ('Ensure this field has no more than %d '
+                          'characters.' % self.max_length)
+        if self.choices is not None and value not in self.choices:
+            return None, '"%s" is not a valid choice.' % value
+        if self.validator is not None:
+            message = self.validator(value)
+            if message:
+                return None, message
+        return value, None
+
+
+def validate(body: dict, fields: typing.Dict[str, Field],
+             partial: bool = False) -> dict:
+    """The cleaned values of ``body``; 400 with every field error."""
+    errors = {name: ['Unknown field.'] for name in body
+              if name not in fields}
+    clean = {}
+    for name, field in fields.items():
+        if name not in body:
+            if field.required and not partial:
+                errors[name] = ['This field is required.']
+            continue
+        value, message = field.clean(body[name])
+        if message:
+            errors[name] = [message]
+        else:
+            clean[name] = value
+    if errors:
+        raise exceptions.BadRequest(errors=errors)
+    return clean

@@ -1,0 +1,218 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``/api/queues/``: ask for instances and follow them."""
+
+import hashlib
+import json
+import threading
+
+import flask
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from openmultistack.api import body
+from openmultistack.api import listing
+from openmultistack.api import policy
+from openmultistack.api import scope
+from openmultistack.api import serializers
+from openmultistack.api import urls
+from openmultistack.common import exceptions
+from openmultistack.common import flaskapp
+from openmultistack.common import responses
+from openmultistack import conf
+from openmultistack.db import api as db_api
+from openmultistack.db import models
+from openmultistack import events
+
+CONF = conf.CONF
+bp = flask.Blueprint('queues', __name__)
+
+FIELDS = {name: body.Field() for name in ('image', 'flavor', 'name',
+                                          'provider')}
+IDEMPOTENCY_HEADER = 'Idempotency-Key'
+# Serialises creations that carry an Idempotency-Key: the unique
+# constraint cannot catch a race between two anonymous (NULL project)
+# requests.
+_CREATE_LOCK = threading.Lock()
+
+
+def _statuses() -> list:
+    statuses = flask.request.args.getlist('status')
+    unknown = sorted(set(statuses) - set(models.QUEUE_STATUSES))
+    if unknown:
+        raise exceptions.BadRequest(errors={'status': [
+            'Unknown status %s; valid statuses: %s.'
+            % (', '.join(unknown), ', '.join(models.QUEUE_STATUSES))]})
+    return statuses
+
+
+@bp.get('/api/queues/')
+def list_queues():
+    context = flaskapp.current_context()
+    policy.authorize(context, 'multistack:queue:list')
+    statuses = _statuses()
+    limit, marker = listing.pagination()
+    query = scope.queues()
+    if statuses:
+        query = query.where(models.Queue.status.in_(statuses))
+    with db_api.session_scope() as session:
+        listing.check_marker(session, models.Queue, scope.queues(), marker)
+    return responses.stream_list(listing.iter_batches(
+        query, models.Queue, serializers.queue, limit, marker))
+
+
+def _idempotency_key():
+    key = flask.request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not 1 <= len(key.strip()) <= 255:
+        raise exceptions.BadRequest(
+            'The %s header must hold 1 to 255 characters.'
+            % IDEMPOTENCY_HEADER)
+    return key.strip() if key else None
+
+
+def _request_hash(data: dict) -> str:
+    canonical = json.dumps({name: data.get(name) for name in FIELDS},
+                           sort_keys=True)
+    return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
+
+
+def _replay(session, project_id, key, request_hash):
+    """The entry created earlier with ``key``, if any."""
+    earlier = session.scalar(sa.select(models.Queue).where(
+        models.Queue.project_id == project_id,
+        models.Queue.idempotency_key == key))
+    if earlier is not None and earlier.request_hash != request_hash:
+        raise exceptions.Conflict(
+            'The %s "%s" was already used with a different request.'
+            % (IDEMPOTENCY_HEADER, key))
+    return earlier
+
+
+def _check_provider(session, provider) -> None:
+    if provider is None:
+        return
+    known = session.scalar(sa.select(models.Account.id).where(
+        models.Account.provider == provider).limit(1))
+    if known is None:
+        raise exceptions.BadRequest(errors={'provider': [
+            'No account of provider "%s" is registered.' % provider]})
+
+
+def _check_cap(session, project_id) -> None:
+    cap = CONF.max_active_queues_per_project
+    if not cap:
+        return
+    active = session.scalar(sa.select(sa.func.count()).where(
+        models.Queue.project_id == project_id,
+        models.Queue.status.in_(models.ACTIVE_STATUSES)))
+    if active >= cap:
+        raise exceptions.Forbidden(
+            'Quota exceeded: the project already has %d active queue '
+            'entries (limit %d).' % (active, cap))
+
+
+def _create(context, data, key, request_hash):
+    """``(entry dict, created?)``."""
+    with db_api.session_scope() as session:
+        if key is not None:
+            earlier = _replay(session, context.project_id, key,
+                              request_hash)
+            if earlier is not None:
+                return serializers.queue(earlier), False
+        _check_provider(session, data.get('provider'))
+        _check_cap(session, context.project_id)
+        entry = models.Queue(status=models.REQUEST,
+                             project_id=context.project_id,
+                             user_id=context.user_id,
+                             idempotency_key=key,
+                             request_hash=request_hash if key else None,
+                             **data)
+        session.add(entry)
+        session.flush()
+        events.record(session, 'Queue %d: %s (image %s, flavor %s, '
+                      'provider %s)' % (entry.id, models.REQUEST,
+                                        entry.image or 'default',
+                                        entry.flavor or 'default',
+                                        entry.provider or 'any'),
+                      queue_id=entry.id)
+        return serializers.queue(entry), True
+
+
+@bp.post('/api/queues/')
+def create_queue():
+    context = flaskapp.current_context()
+    policy.authorize(context, 'multistack:queue:create')
+    data = body.validate(body.parse_json_object(), FIELDS)
+    key = _idempotency_key()
+    request_hash = _request_hash(data)
+    if key is None:
+        entry, created = _create(context, data, None, request_hash)
+    else:
+        with _CREATE_LOCK:
+            try:
+                entry, created = _create(context, data, key, request_hash)
+            except sa_exc.IntegrityError:
+                # Another process created it between our read and write.
+                entry, created = _create(context, data, key, request_hash)
+    return responses.json_response(
+        entry, 201 if created else 200,
+        {'Location': urls.absolute('/api/queues/%d/' % entry['id'])})
+
+
+@bp.get('/api/queues/<id:queue_id>/')
+def get_queue(queue_id):
+    context = flaskapp.current_context()
+    with db_api.session_scope() as session:
+        entry = scope.get_one(session, scope.queues(), models.Queue,
+                              queue_id)
+        policy.authorize(context, 'multistack:queue:get',
+                         {'project_id': entry.project_id})
+        return responses.json_response(serializers.queue(entry))
+
+
+@bp.route('/api/queues/<id:queue_id>/', methods=['PUT', 'PATCH'])
+def update_queue(queue_id):
+    """Every field is read-only: the entry comes back unchanged."""
+    body.parse_json_object()
+    return get_queue(queue_id)
+
+
+@bp.delete('/api/queues/<id:queue_id>/')
+def delete_queue(queue_id):
+    context = flaskapp.current_context()
+    queue = models.Queue
+    with db_api.session_scope() as session:
+        entry = scope.get_one(session, scope.queues(), queue, queue_id)
+        policy.authorize(context, 'multistack:queue:delete',
+                         {'project_id': entry.project_id})
+        has_instance = sa.exists().where(
+            models.Instance.queue_id == queue.id)
+        # Nothing to clean up on a provider: forget the entry at once,
+        # unless a worker took it meanwhile.
+        forgotten = session.execute(sa.delete(queue).where(
+            queue.id == queue_id, ~has_instance,
+            sa.or_(queue.status == models.FAILED,
+                   sa.and_(queue.status == models.REQUEST,
+                           queue.claimed_by.is_(None))))).rowcount
+        if forgotten:
+            events.record(session, 'Queue %d: deleted' % queue_id,
+                          queue_id=queue_id)
+        else:
+            marked = session.execute(sa.update(queue).where(
+                queue.id == queue_id,
+                queue.status != models.DESTROY).values(
+                    status=models.DESTROY)).rowcount
+            if marked:
+                events.record(session, 'Queue %d: %s' % (
+                    queue_id, models.DESTROY), queue_id=queue_id)
+    return flask.Response(status=204)

@@ -1,0 +1,56 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Which rows the caller may see: its project's, or all for admins."""
+
+import typing
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from openmultistack.api import policy
+from openmultistack.common import exceptions
+from openmultistack.common import flaskapp
+from openmultistack.db import models
+
+
+def visible_project() -> typing.Tuple[bool, typing.Optional[str]]:
+    """``(all_projects, project_id)`` of the current request."""
+    context = flaskapp.current_context()
+    if policy.allowed(context, 'multistack:queue:list:all_projects'):
+        return True, None
+    return False, context.project_id
+
+
+def queues() -> sa.Select:
+    query = sa.select(models.Queue)
+    everything, project_id = visible_project()
+    if not everything:
+        query = query.where(models.Queue.project_id == project_id)
+    return query
+
+
+def instances() -> sa.Select:
+    query = sa.select(models.Instance)
+    everything, project_id = visible_project()
+    if not everything:
+        query = query.join(models.Queue).where(
+            models.Queue.project_id == project_id)
+    return query
+
+
+def get_one(session: orm.Session, query: sa.Select, model, row_id: int):
+    """The row, or 404 when it does not exist or is not visible."""
+    row = session.scalar(query.where(model.id == row_id))
+    if row is None:
+        raise exceptions.NotFound()
+    return row

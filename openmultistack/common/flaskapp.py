@@ -1,0 +1,131 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What both WSGI applications share.
+
+Request ids, the request context, authentication, content negotiation,
+body size limits, slash redirects and error rendering. Each application
+supplies ``render_error(status, error) -> dict``, the shape of its error
+bodies.
+"""
+
+import typing
+
+import flask
+from oslo_context import context as oslo_context
+from oslo_log import log as logging
+from werkzeug import exceptions as wz_exceptions
+from werkzeug import routing
+
+from openmultistack.common import context
+from openmultistack.common import exceptions
+from openmultistack import conf
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = 'x-openstack-request-id'
+JSON = 'application/json'
+# The largest id a row can have on every supported database.
+MAX_ID = 2 ** 31 - 1
+
+ErrorRenderer = typing.Callable[[exceptions.APIError], dict]
+
+
+class IdConverter(routing.IntegerConverter):
+    """Positive database ids; anything else is an unknown URL (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def _begin_request():
+    flask.g.request_id = oslo_context.generate_request_id()
+    environ = flask.request.environ
+    flask.g.context = context.from_environ(environ, flask.g.request_id)
+    if not context.is_authenticated(environ):
+        if environ.get('HTTP_X_AUTH_TOKEN'):
+            raise exceptions.NotAuthenticated('Invalid or expired token.')
+        raise exceptions.NotAuthenticated()
+    accept = flask.request.accept_mimetypes
+    if accept and accept.best_match([JSON]) is None:
+        raise exceptions.APIError(
+            406, 'Could not satisfy the request Accept header.')
+    length = flask.request.content_length
+    if length is not None and length > CONF.max_request_body_size:
+        raise wz_exceptions.RequestEntityTooLarge()
+
+
+def _end_request(response: flask.Response) -> flask.Response:
+    response.headers[REQUEST_ID_HEADER] = flask.g.get(
+        'request_id') or oslo_context.generate_request_id()
+    if response.status_code == 308 and flask.request.method in ('GET',
+                                                                'HEAD'):
+        # A missing trailing slash: answered like Django's APPEND_SLASH.
+        response.status_code = 301
+    if response.status_code in (301, 308):
+        response.set_data(b'')
+        response.headers.pop('Content-Type', None)
+    return response
+
+
+def _http_error_message(error: wz_exceptions.HTTPException) -> str:
+    if isinstance(error, wz_exceptions.NotFound):
+        return 'Not found.'
+    if isinstance(error, wz_exceptions.MethodNotAllowed):
+        return 'Method "%s" not allowed.' % flask.request.method
+    if isinstance(error, wz_exceptions.RequestEntityTooLarge):
+        return ('Request body is larger than the limit of %d bytes.'
+                % CONF.max_request_body_size)
+    return error.description or error.name
+
+
+def create_app(import_name: str, render_error: ErrorRenderer) -> flask.Flask:
+    app = flask.Flask(import_name)
+    app.url_map.converters['id'] = IdConverter
+    app.config['MAX_CONTENT_LENGTH'] = CONF.max_request_body_size
+    app.json.sort_keys = False
+
+    def render(error: exceptions.APIError):
+        response = flask.jsonify(render_error(error))
+        response.status_code = error.status
+        response.headers.update(error.headers)
+        return response
+
+    def handle_http(error: wz_exceptions.HTTPException):
+        if isinstance(error, routing.RequestRedirect):
+            return error
+        headers = {}
+        if isinstance(error, wz_exceptions.MethodNotAllowed):
+            headers['Allow'] = ', '.join(error.valid_methods or ())
+        return render(exceptions.APIError(error.code,
+                                          _http_error_message(error),
+                                          headers=headers))
+
+    def handle_unexpected(error: Exception):
+        request_id = flask.g.get('request_id')
+        LOG.exception('Unexpected error in %s %s (request %s)',
+                      flask.request.method, flask.request.path, request_id)
+        return render(exceptions.APIError(
+            500, 'The server failed to handle the request (request id '
+                 '%s).' % request_id))
+
+    app.before_request(_begin_request)
+    app.after_request(_end_request)
+    app.register_error_handler(exceptions.APIError, render)
+    app.register_error_handler(wz_exceptions.HTTPException, handle_http)
+    app.register_error_handler(Exception, handle_unexpected)
+    return app
+
+
+def current_context() -> oslo_context.RequestContext:
+    return flask.g.context

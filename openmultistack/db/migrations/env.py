@@ -1,0 +1,30 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Alembic environment: migrate the engine the caller hands over."""
+
+from alembic import context
+
+from openmultistack.db import models
+
+
+def run_migrations_online() -> None:
+    engine = context.config.attributes['engine']
+    with engine.connect() as connection:
+        context.configure(connection=connection,
+                          target_metadata=models.Base.metadata,
+                          render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()
