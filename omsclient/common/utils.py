@@ -12,7 +12,12 @@
 
 """Small helpers shared by the library and the commands."""
 
+from collections.abc import Callable
 import functools
+import time
+from typing import TypeVar
+
+T = TypeVar('T')
 
 
 @functools.lru_cache(maxsize=1)
@@ -23,3 +28,29 @@ def version_string() -> str:
         return metadata.version('python-omsclient')
     except metadata.PackageNotFoundError:
         return 'unknown'
+
+
+def poll(check: Callable[[], T | None], timeout: float | None,
+         interval: float,
+         timed_out: Callable[[float], Exception]) -> T:
+    """Call ``check`` until it returns something other than ``None``.
+
+    :param check: called once per round; its first non-``None`` result is
+        returned. It may raise to end the wait with an error.
+    :param timeout: seconds after which ``timed_out(elapsed)`` is raised;
+        ``None`` waits forever.
+    :param interval: seconds between two rounds.
+    :param timed_out: builds the exception to raise from the elapsed time.
+    """
+    start = time.monotonic()
+    while True:
+        result = check()
+        if result is not None:
+            return result
+        elapsed = time.monotonic() - start
+        if timeout is not None and elapsed >= timeout:
+            raise timed_out(elapsed)
+        delay = interval
+        if timeout is not None:
+            delay = min(interval, timeout - elapsed)
+        time.sleep(max(delay, 0))

@@ -1,0 +1,68 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The entry point of the Python API.
+
+.. code-block:: python
+
+   from omsclient import client
+   c = client.Client('1', session=sess)                      # catalog
+   c = client.Client('1', endpoint='http://127.0.0.1:8765')  # no auth
+
+Importing this module is cheap: the HTTP layer (keystoneauth1, requests,
+ijson) is imported when a client is built.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from omsclient.common import exceptions
+
+#: API versions and the module of their client class.
+VERSIONS = {'1': 'omsclient.v1.client'}
+
+
+def _normalise_version(version: Any) -> str:
+    text = str(version).strip().lower()
+    if text.startswith('v'):
+        text = text[1:]
+    major, _dot, minor = text.partition('.')
+    if minor.strip('0') == '' and major in VERSIONS:
+        return major
+    raise exceptions.UnsupportedVersion(
+        'Unsupported OpenMultiStack API version %r; supported: %s' % (
+            version, ', '.join(sorted(VERSIONS))))
+
+
+def get_client_class(version: Any) -> type:
+    """Return the client class of an API version."""
+    module = importlib.import_module(VERSIONS[_normalise_version(version)])
+    return module.Client
+
+
+def Client(version: Any, session: Any = None, endpoint: str | None = None,
+           **kwargs: Any) -> Any:
+    """Build the client of an API version (``'1'``).
+
+    :param version: the API version: ``'1'``, ``1``, ``'1.0'`` or ``'v1'``.
+    :param session: a keystoneauth1 session; the endpoint comes from its
+        catalog unless ``endpoint`` is given.
+    :param endpoint: the service's base URL; enough on its own for a
+        service without authentication.
+    :param kwargs: passed to the version's client
+        (:class:`omsclient.v1.client.Client`).
+    :raises omsclient.common.exceptions.UnsupportedVersion: unknown version.
+    """
+    return get_client_class(version)(session=session, endpoint=endpoint,
+                                     **kwargs)

@@ -1,0 +1,89 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Provider accounts (``/api/accounts/``, administrators only).
+
+The original service has no account API (it managed accounts in a web
+admin page): every call then raises :class:`NotSupported`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+import functools
+from typing import Any
+from typing import TypeVar
+
+from omsclient.common import base
+from omsclient.common import exceptions
+
+T = TypeVar('T')
+
+NOT_SUPPORTED = 'this OpenMultiStack server has no account management API'
+
+
+class Account(base.Resource):
+    """A provider account; ``password`` is never kept on the object."""
+
+    write_only_fields = frozenset(['password'])
+
+
+class AccountManager(base.Manager):
+    """Create, list, show, update and delete provider accounts."""
+
+    resource_class = Account
+    collection = 'accounts/'
+
+    def _not_supported(self, exc: exceptions.NotFound,
+                       item: bool) -> exceptions.ClientException:
+        # A 404 on the collection means there is no account API; on one
+        # account it may just be a missing account: the API root decides.
+        if item and self.root.has('accounts'):
+            return exc
+        return exceptions.NotSupported(NOT_SUPPORTED, url=exc.url,
+                                       method=exc.method)
+
+    def _call(self, item: bool, call: Callable[[], T]) -> T:
+        try:
+            return call()
+        except exceptions.NotFound as exc:
+            raise self._not_supported(exc, item) from exc
+
+    def create(self, **fields: Any) -> Account:
+        """Register an account; ``password`` is sent but never kept."""
+        return self._call(False, functools.partial(
+            self._send, 'POST', self.collection, fields))
+
+    def list(self) -> Iterator[Account]:
+        """Yield every account, read incrementally."""
+        try:
+            items = self.api.open_json_list(self.collection)
+        except exceptions.NotFound as exc:
+            raise self._not_supported(exc, False) from exc
+        for item in items:
+            yield self._resource(item)
+
+    def get(self, account_id: Any) -> Account:
+        """Return one account."""
+        return self._call(True, functools.partial(
+            self._get, self._path(account_id)))
+
+    def update(self, account_id: Any, **fields: Any) -> Account:
+        """Change some fields of an account (``PATCH``)."""
+        return self._call(True, functools.partial(
+            self._send, 'PATCH', self._path(account_id), fields))
+
+    def delete(self, account_id: Any) -> None:
+        """Delete an account."""
+        self._call(True, functools.partial(
+            self._delete, self._path(account_id)))

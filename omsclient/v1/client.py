@@ -1,0 +1,74 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The client of version 1 of the OpenMultiStack API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from keystoneauth1 import session as ksa_session
+
+from omsclient.common import base
+from omsclient.common import http
+from omsclient.v1 import accounts
+from omsclient.v1 import instances
+from omsclient.v1 import queues
+
+SERVICE_TYPE = 'multistack'
+
+
+class Client:
+    """OpenMultiStack API v1 client.
+
+    Its managers are ``queues``, ``accounts`` and ``instances``. Building
+    it sends no request: the endpoint is looked up on first use.
+
+    :param session: a keystoneauth1 session; the endpoint comes from its
+        service catalog unless ``endpoint`` is given.
+    :param endpoint: the base URL of the service (``http://host:port``,
+        with or without ``/api``). Without a session, a session without
+        authentication is built for it (or one sending ``token``).
+    :param service_type: the catalog type (``multistack``).
+    :param interface: the catalog interface (``public``, ``internal``...).
+    :param region_name: the catalog region.
+    :param token: with ``endpoint`` and no session: a token to send.
+    :param insecure: with no session: do not verify TLS certificates.
+    :param cacert: with no session: the CA bundle to verify with.
+    :param timeout: with no session: the request timeout in seconds.
+    :param kwargs: more :class:`omsclient.common.http.SessionClient`
+        arguments (``retries``, ``retry_delay``, ``user_agent``...).
+    """
+
+    def __init__(self, session: ksa_session.Session | None = None,
+                 endpoint: str | None = None,
+                 service_type: str = SERVICE_TYPE,
+                 interface: str | None = None,
+                 region_name: str | None = None,
+                 token: str | None = None,
+                 insecure: bool = False,
+                 cacert: str | None = None,
+                 timeout: float | None = None,
+                 **kwargs: Any) -> None:
+        if session is None:
+            verify: bool | str = not insecure
+            if cacert and not insecure:
+                verify = cacert
+            session = http.make_session(token=token, verify=verify,
+                                        timeout=timeout)
+        self.http_client = http.SessionClient(
+            session, service_type=service_type, interface=interface,
+            region_name=region_name, endpoint_override=endpoint, **kwargs)
+        root = base.ApiRoot(self.http_client)
+        self.queues = queues.QueueManager(self.http_client, root)
+        self.accounts = accounts.AccountManager(self.http_client, root)
+        self.instances = instances.InstanceManager(self.http_client, root)

@@ -1,0 +1,112 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Instances booted for queue entries (``/api/instances/``).
+
+The original service has no instance API: there the instances are read
+from the queue entries that hold them, and the private key from the
+entry's ``instance.key_raw``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import contextlib
+from typing import Any
+
+from omsclient.common import base
+from omsclient.common import exceptions
+
+
+class Instance(base.Resource):
+    """An instance booted for a queue entry.
+
+    Fields: ``id``, ``name``, ``instance_id``, ``ip_addr``, ``key_name``,
+    ``account``, ``queue_id``; never ``key_raw`` in :meth:`to_dict` or
+    ``repr``.
+    """
+
+
+class PrivateKey(base.Resource):
+    """The key pair of an instance: ``key_name`` and ``key_raw``.
+
+    ``key_raw`` is read only by naming it (``private_key.key_raw``).
+    """
+
+
+class InstanceManager(base.Manager):
+    """List and show instances, and read their private keys."""
+
+    resource_class = Instance
+    collection = 'instances/'
+
+    def list(self) -> Iterator[Instance]:
+        """Yield every instance, read incrementally."""
+        try:
+            items = self.api.open_json_list(self.collection)
+        except exceptions.NotFound:
+            yield from self._from_queues()
+            return
+        with contextlib.closing(items):
+            for item in items:
+                yield self._resource(item)
+
+    def get(self, instance_id: Any) -> Instance:
+        """Return one instance.
+
+        With the original service the instance is found in the queue
+        entries by its ``id`` or its provider ``instance_id``.
+        """
+        try:
+            return self._get(self._path(instance_id))
+        except exceptions.NotFound:
+            if self.root.has('instances'):
+                raise
+        return self._find_in_queues(instance_id)
+
+    def get_private_key(self, instance_id: Any) -> PrivateKey:
+        """Return the private key of an instance's key pair.
+
+        The one explicit way to read ``key_raw``.
+        """
+        path = self._path(instance_id, 'private_key')
+        try:
+            answer = self.api.get_json(path)
+        except exceptions.NotFound:
+            if self.root.has('instances'):
+                raise
+            instance = self._find_in_queues(instance_id)
+            info = instance.to_dict(include_secrets=True)
+            if not info.get('key_raw'):
+                raise exceptions.NotFound(
+                    'Instance %s has no private key' % instance_id)
+            answer = {'key_name': info.get('key_name'),
+                      'key_raw': info['key_raw']}
+        return PrivateKey(self, self._expect_object(answer, 'GET', path))
+
+    def _from_queues(self) -> Iterator[Instance]:
+        queues = self.api.iter_json_list('queues/')
+        with contextlib.closing(queues):
+            for entry in queues:
+                instance = entry.get('instance')
+                if isinstance(instance, dict):
+                    yield self._resource(dict(instance,
+                                              queue_id=entry.get('id')))
+
+    def _find_in_queues(self, instance_id: Any) -> Instance:
+        wanted = str(instance_id)
+        for instance in self._from_queues():
+            info = instance.to_dict(include_secrets=True)
+            if wanted in (str(info.get('id')), str(info.get('instance_id'))):
+                return instance
+        raise exceptions.NotFound('Instance %s not found' % instance_id,
+                                  http_status=404)

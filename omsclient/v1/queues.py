@@ -1,0 +1,221 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Queue entries: one per requested instance (``/api/queues/``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+import contextlib
+from typing import Any
+
+from omsclient.common import base
+from omsclient.common import exceptions
+from omsclient.common import utils
+
+#: Statuses that end a wait for a new instance successfully.
+ACTIVE_STATUSES = ('RUN', 'running')
+#: Statuses that end a wait with :class:`ResourceFailed`.
+FAILED_STATUSES = ('FAILED', 'failed')
+
+
+class Queue(base.Resource):
+    """A queue entry: ``id``, ``status``, ``regist_datetime``, ``instance``.
+
+    ``instance`` is ``None`` until an instance exists; read through the
+    attribute or :meth:`to_dict` it never holds ``key_raw``.
+    """
+
+
+def _as_id(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
+def _after(entry_id: Any, marker: Any) -> bool:
+    """Whether ``entry_id`` comes after ``marker`` in id order."""
+    try:
+        return entry_id > marker
+    except TypeError:
+        return True
+
+
+def _statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
+    if status is None:
+        return ()
+    if isinstance(status, str):
+        return (status,)
+    return tuple(status)
+
+
+class QueueManager(base.Manager):
+    """Create, list, show, wait for and delete queue entries."""
+
+    resource_class = Queue
+    collection = 'queues/'
+
+    def create(self, image: str | None = None, flavor: str | None = None,
+               name: str | None = None, provider: str | None = None,
+               idempotency_key: str | None = None) -> Queue:
+        """Ask for a new instance; return the new entry (``REQUEST``).
+
+        Without options no body is sent at all, which every server
+        accepts; the options are sent as a JSON body otherwise (the
+        original service ignores them). Each call carries an
+        ``Idempotency-Key`` header (``idempotency_key`` or a new UUID).
+        """
+        fields = {'image': image, 'flavor': flavor, 'name': name,
+                  'provider': provider}
+        body = {k: v for k, v in fields.items() if v is not None} or None
+        headers = {}
+        if idempotency_key:
+            headers['Idempotency-Key'] = idempotency_key
+        return self._send('POST', self.collection, body, headers=headers)
+
+    def get(self, queue_id: Any) -> Queue:
+        """Return one entry; :class:`NotFound` if it does not exist."""
+        return self._get(self._path(queue_id))
+
+    def delete(self, queue_id: Any) -> None:
+        """Destroy the instance of an entry and forget the entry."""
+        self._delete(self._path(queue_id))
+
+    def list(self, status: str | Iterable[str] | None = None,
+             limit: int | None = None,
+             marker: Any = None) -> Iterator[Queue]:
+        """Yield the entries in id order, read incrementally.
+
+        The filters are sent to the server (``?status=&limit=&marker=``)
+        and applied again here, because the original service ignores
+        them: the answer is right with both servers.
+
+        :param status: one status or several; entries with another status
+            are skipped (compared without regard to case).
+        :param limit: the most entries to yield. Against a server that
+            honours pagination, pages are asked for one after the other
+            (marker = last id) until ``limit`` entries were yielded.
+        :param marker: yield only entries whose id comes after this one.
+        """
+        if limit is not None and int(limit) < 0:
+            raise ValueError('limit must not be negative')
+        return self._iter(_statuses(status),
+                          None if limit is None else int(limit),
+                          _as_id(marker))
+
+    def _iter(self, statuses: tuple[str, ...], limit: int | None,
+              marker: Any) -> Iterator[Queue]:
+        wanted = {s.upper() for s in statuses}
+        remaining = limit
+        while remaining is None or remaining > 0:
+            params: dict[str, Any] = {}
+            if statuses:
+                params['status'] = list(statuses)
+            if remaining is not None:
+                params['limit'] = remaining
+            if marker is not None:
+                params['marker'] = marker
+            received = fresh = 0
+            page = self.api.iter_json_list(self.collection, params)
+            with contextlib.closing(page):
+                for item in page:
+                    received += 1
+                    entry_id = item.get('id')
+                    if marker is not None and not _after(entry_id, marker):
+                        continue    # the server ignored the marker
+                    fresh += 1
+                    last_id = entry_id
+                    if wanted and str(item.get('status')).upper() \
+                            not in wanted:
+                        continue
+                    yield self._resource(item)
+                    if remaining is not None:
+                        remaining -= 1
+                        if remaining == 0:
+                            return
+            if remaining is None or not fresh or received > params['limit']:
+                # The whole list came at once (no limit asked, or the
+                # server ignored it), or the last page was reached.
+                return
+            marker = last_id
+
+    def wait(self, queue_id: Any, statuses: Iterable[str] = ACTIVE_STATUSES,
+             timeout: float | None = 600, interval: float = 2,
+             callback: Callable[[Queue], None] | None = None,
+             failed_statuses: Iterable[str] = FAILED_STATUSES) -> Queue:
+        """Poll an entry until it reaches one of ``statuses``.
+
+        :param callback: called with the entry each time its status
+            changes (and once at the start).
+        :returns: the entry in its final status.
+        :raises omsclient.common.exceptions.ResourceFailed: the entry went
+            to ``FAILED``/``failed``; the message carries its ``fault``.
+        :raises omsclient.common.exceptions.WaitTimeout: ``timeout``
+            seconds passed; the message says how long and in which status.
+        """
+        wanted = set(statuses)
+        failed = set(failed_statuses)
+        seen: dict[str, Any] = {}
+
+        def check() -> Queue | None:
+            entry = self.get(queue_id)
+            status = entry.get('status')
+            if 'status' not in seen or seen['status'] != status:
+                seen['status'] = status
+                if callback is not None:
+                    callback(entry)
+            if status in wanted:
+                return entry
+            if status in failed:
+                fault = entry.get('fault')
+                raise exceptions.ResourceFailed(
+                    'Queue entry %s is %s%s' % (
+                        queue_id, status, ': %s' % fault if fault else ''),
+                    details=entry.to_dict())
+            return None
+
+        def timed_out(elapsed: float) -> exceptions.WaitTimeout:
+            return exceptions.WaitTimeout(
+                'Queue entry %s is still %s after %d seconds (waiting for '
+                '%s)' % (queue_id, seen.get('status'), elapsed,
+                         ' or '.join(sorted(wanted))))
+
+        return utils.poll(check, timeout, interval, timed_out)
+
+    def wait_for_delete(self, queue_id: Any, timeout: float | None = 600,
+                        interval: float = 2,
+                        callback: Callable[[Queue], None] | None = None
+                        ) -> None:
+        """Poll an entry until the server answers 404 for it.
+
+        :param callback: called with the entry on each poll while it still
+            exists.
+        :raises omsclient.common.exceptions.WaitTimeout: the entry still
+            exists after ``timeout`` seconds.
+        """
+        def check() -> bool | None:
+            try:
+                entry = self.get(queue_id)
+            except exceptions.NotFound:
+                return True
+            if callback is not None:
+                callback(entry)
+            return None
+
+        def timed_out(elapsed: float) -> exceptions.WaitTimeout:
+            return exceptions.WaitTimeout(
+                'Queue entry %s still exists after %d seconds' % (
+                    queue_id, elapsed))
+
+        utils.poll(check, timeout, interval, timed_out)
