@@ -1,0 +1,131 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Part 2: memory and time of reading a long list.
+
+A loopback server (``stream_server``) streams a generated list of 10^4,
+10^5 and 10^6 queue entries. A fresh child process per measurement reads
+it in one of three ways and reports its peak RSS (``getrusage``) above
+what it held before the request, and the wall-clock time:
+
+``omsclient stream``
+    ``for entry in client.queues.list()``: the Python API's generator.
+``omsclient list()``
+    ``list(client.queues.list())``: the same, materialised by the caller.
+``json.loads``
+    a keystoneauth1 session ``GET`` and ``response.json()``: the whole
+    body and then the whole list in memory, as python-ceilometerclient
+    and python-novaclient read every answer.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+from omsclient.tests.bench import common
+from omsclient.tests.bench import stream_server
+
+NAME = 'streaming'
+MODES = ('omsclient stream', 'omsclient list()', 'json.loads')
+
+
+def _peak_rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def measure(mode: str, endpoint: str) -> dict[str, Any]:
+    """Read the list once in ``mode``; runs in the child process."""
+    if mode == 'json.loads':
+        from keystoneauth1 import session
+        sess = session.Session()
+        url = endpoint + '/api/queues/'
+
+        def read():
+            return len(sess.get(url, logger=None).json())
+    else:
+        from omsclient import client
+        queues = client.Client('1', endpoint=endpoint).queues
+        if mode == 'omsclient list()':
+            def read():
+                return len(list(queues.list()))
+        else:
+            def read():
+                return sum(1 for _entry in queues.list())
+    before = _peak_rss_kib()
+    start = time.perf_counter()
+    count = read()
+    seconds = time.perf_counter() - start
+    return {'count': count, 'seconds': round(seconds, 3),
+            'peak_rss_mib': round(_peak_rss_kib() / 1024, 1),
+            'added_rss_mib': round((_peak_rss_kib() - before) / 1024, 1)}
+
+
+def _run_child(mode: str, endpoint: str) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, '-m', __name__, mode, endpoint],
+        capture_output=True, text=True, check=False)
+    if proc.returncode:
+        lines = proc.stderr.strip().splitlines() or ['exit %d' %
+                                                     proc.returncode]
+        return {'error': lines[-1]}
+    return json.loads(proc.stdout)
+
+
+def _client_missing() -> str | None:
+    try:
+        from omsclient import client
+        client.get_client_class('1')
+    except ImportError as exc:
+        return 'the Python API is not importable yet (%s)' % exc
+    return None
+
+
+def run(options) -> common.PartResult:
+    missing = _client_missing()
+    if missing:
+        return common.PartResult.skipped(NAME, missing)
+    rows = []
+    for size in options.sizes:
+        with stream_server.ListServer(size) as server:
+            for mode in MODES:
+                result = _run_child(mode, server.endpoint)
+                result.update(entries=size, mode=mode)
+                rows.append(result)
+    return common.PartResult(name=NAME, ran=True, data={'rows': rows},
+                             summary=summarise(rows))
+
+
+def summarise(rows) -> list[str]:
+    by_size: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        by_size.setdefault(row['entries'], {})[row['mode']] = row
+    table = []
+    for size, modes in by_size.items():
+        loads = modes.get('json.loads', {})
+        for mode, row in modes.items():
+            table.append([
+                size, mode, row.get('seconds', row.get('error')),
+                row.get('added_rss_mib'), row.get('peak_rss_mib'),
+                common.ratio(row.get('added_rss_mib', 0),
+                             loads.get('added_rss_mib', 0)),
+                common.ratio(row.get('seconds', 0), loads.get('seconds',
+                                                              0))])
+    return common.markdown_table(
+        ['entries', 'reader', 'seconds', 'added RSS MiB', 'peak RSS MiB',
+         'RSS vs json.loads', 'time vs json.loads'], table)
+
+
+if __name__ == '__main__':
+    print(json.dumps(measure(sys.argv[1], sys.argv[2])))
