@@ -57,8 +57,7 @@ def entry(entry_id: int) -> bytes:
 
 
 def body_chunks(count: int, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Yield the JSON list of ``count`` entries in pieces of about
-    ``chunk_bytes`` bytes."""
+    """Yield the JSON list of ``count`` entries in ~``chunk_bytes`` pieces."""
     pending = [b'[']
     size = 1
     for entry_id in range(1, count + 1):
