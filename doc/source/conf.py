@@ -24,6 +24,7 @@ extensions = [
     'sphinx.ext.viewcode',
     'cliff.sphinxext',
     'oslo_config.sphinxext',
+    'oslo_policy.sphinxext',
     'openstackdocstheme',
 ]
 
