@@ -1,0 +1,170 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The compute provider plugin interface.
+
+A provider driver speaks to one account of one compute cloud. The worker
+drives it through the few calls below and nothing else; every call either
+succeeds, raises :class:`ProviderError` (with a one-line reason that can be
+shown to users and written to the event log) or times out with
+:class:`ProviderTimeout`. Drivers are registered as ``stevedore`` entry
+points in the ``openmultistack.providers`` namespace and chosen by the
+account's ``driver`` field.
+"""
+
+import abc
+import dataclasses
+import typing
+
+from openmultistack.providers import keys
+
+#: The server metadata key that ties a server to its queue entry. Crash
+#: recovery finds servers by it.
+QUEUE_ID_METADATA_KEY = 'openmultistack_queue_id'
+
+#: Server statuses the worker cares about.
+BUILD = 'BUILD'
+ACTIVE = 'ACTIVE'
+ERROR = 'ERROR'
+
+
+class ProviderError(Exception):
+    """The provider refused or failed; ``str()`` is the reason."""
+
+
+class ProviderUnreachable(ProviderError):
+    """No connection could be made to the provider."""
+
+
+class ProviderTimeout(ProviderError):
+    """The provider did not answer in time."""
+
+
+class QuotaExceeded(ProviderError):
+    """The provider refused for lack of quota."""
+
+
+class NotFound(ProviderError):
+    """The server, key pair, image or flavor does not exist there."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Credentials:
+    """What a driver needs of an account.
+
+    Built from the database row so that drivers never see the ORM; the
+    password is kept out of ``repr()``.
+    """
+
+    provider: str
+    auth_url: str
+    username: str = ''
+    password: str = dataclasses.field(default='', repr=False)
+    tenant_name: str = ''
+    tenant_id: str = ''
+    region_name: str = ''
+    version: str = ''
+    user_domain_name: str = 'Default'
+    project_domain_name: str = 'Default'
+
+    @classmethod
+    def from_account(cls, account: typing.Any) -> 'Credentials':
+        fields = {}
+        for field in dataclasses.fields(cls):
+            value = getattr(account, field.name, None)
+            if value is not None:
+                fields[field.name] = value
+        return cls(**fields)
+
+
+@dataclasses.dataclass(frozen=True)
+class Server:
+    """A server as the worker sees it."""
+
+    id: str
+    name: str
+    status: str
+    ip_addr: str = ''
+    key_name: str = ''
+    fault: str = ''
+    metadata: typing.Mapping[str, str] = dataclasses.field(
+        default_factory=dict)
+
+
+class Provider(abc.ABC):
+    """One account of one compute provider.
+
+    :param credentials: the account.
+    :param timeout: seconds allowed for each call to the provider.
+    """
+
+    def __init__(self, credentials: Credentials, timeout: float = 30.0):
+        self.credentials = credentials
+        self.timeout = timeout
+
+    @property
+    def name(self) -> str:
+        """How the account is named in logs and faults."""
+        return self.credentials.provider
+
+    @abc.abstractmethod
+    def find_image(self, ref: typing.Optional[str]) -> str:
+        """The id of the image named or identified by ``ref``.
+
+        ``None`` asks for the provider's default image.
+        """
+
+    @abc.abstractmethod
+    def find_flavor(self, ref: typing.Optional[str]) -> str:
+        """The id of the flavor named or identified by ``ref``.
+
+        ``None`` asks for the provider's smallest flavor.
+        """
+
+    @abc.abstractmethod
+    def import_keypair(self, name: str, public_key: str) -> None:
+        """Register an OpenSSH public key, replacing one of that name."""
+
+    @abc.abstractmethod
+    def delete_keypair(self, name: str) -> None:
+        """Delete a key pair; one that does not exist is not an error."""
+
+    @abc.abstractmethod
+    def boot(self, name: str, image: str, flavor: str, key_name: str,
+             metadata: typing.Mapping[str, str]) -> Server:
+        """Ask for a server; it usually comes back in ``BUILD``."""
+
+    @abc.abstractmethod
+    def get(self, server_id: str) -> Server:
+        """The server now; raises :class:`NotFound` when it is gone."""
+
+    @abc.abstractmethod
+    def delete_server(self, server_id: str) -> None:
+        """Delete a server; one that does not exist is not an error."""
+
+    @abc.abstractmethod
+    def find_servers_by_metadata(self, key: str,
+                                 value: str) -> list[Server]:
+        """Every server of the account whose metadata has key=value."""
+
+    def create_keypair(self, name: str) -> str:
+        """Generate a key pair, register its public key, return the private.
+
+        The private key is generated here rather than by the provider:
+        compute API microversion 2.92 and later no longer generate keys.
+        """
+        private_key, public_key = keys.generate_keypair()
+        self.import_keypair(name, public_key)
+        return private_key
+
+    def close(self) -> None:
+        """Release connections; the provider is not used afterwards."""

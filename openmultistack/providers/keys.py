@@ -1,0 +1,35 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""SSH key pairs for new servers."""
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
+
+KEY_SIZE = 2048
+
+
+def generate_keypair(key_size: int = KEY_SIZE) -> tuple[str, str]:
+    """A new RSA key pair: the PEM private key and the OpenSSH public key.
+
+    The private key is in the traditional ``BEGIN RSA PRIVATE KEY`` form
+    that the original service handed out and every ssh client reads.
+    """
+    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    private_key = key.private_bytes(
+        encoding=serialization.Encoding.PEM,
+        format=serialization.PrivateFormat.TraditionalOpenSSL,
+        encryption_algorithm=serialization.NoEncryption()).decode('ascii')
+    public_key = key.public_key().public_bytes(
+        encoding=serialization.Encoding.OpenSSH,
+        format=serialization.PublicFormat.OpenSSH).decode('ascii')
+    return private_key, public_key

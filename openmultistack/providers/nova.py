@@ -1,0 +1,323 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Nova compute providers, through python-novaclient.
+
+An account reaches its Nova one of two ways, told apart by ``auth_url``:
+
+* **Keystone** (the usual case): ``auth_url`` is the identity endpoint,
+  e.g. ``https://keystone.example.com/v3``. The driver authenticates with
+  ``username``/``password`` scoped to ``tenant_id`` (or ``tenant_name``)
+  in ``user_domain_name``/``project_domain_name``, and finds the compute,
+  image and network endpoints in the catalog of ``region_name``.
+* **No Keystone**: ``auth_url`` is the compute endpoint itself, i.e. its
+  path is ``/v2.1`` or ``/v2`` (optionally followed by a project id),
+  e.g. ``http://127.0.0.1:15301/v2.1``. The driver then sends the token
+  ``<username>:<tenant_name>`` to it directly (keystoneauth's
+  ``admin_token`` plugin); ``password`` and ``region_name`` are unused.
+  This is how a Nova behind a ``user:project`` token middleware, such as
+  ``tools/stack/nova_provider.py --auth noauth``, is registered.
+
+``version`` chooses the compute API microversion: empty, ``2`` or
+``2.latest`` use the newest one both sides know (discovered once per
+provider object); an exact microversion such as ``2.90`` is used as is if
+the server supports it.
+
+Every request carries the provider timeout given by the worker.
+"""
+
+import contextlib
+import re
+import typing
+import urllib.parse
+
+from keystoneauth1 import exceptions as ksa_exc
+from keystoneauth1 import identity
+from keystoneauth1 import session as ksa_session
+from keystoneauth1 import token_endpoint
+from novaclient import api_versions
+from novaclient import client as nova_client
+from novaclient import exceptions as nova_exc
+from oslo_utils import uuidutils
+
+from openmultistack.providers import base
+
+# The newest microversion without the image proxy API (2.36 removed it).
+IMAGE_PROXY_VERSION = '2.35'
+# ``networks: "none"`` exists from this microversion on.
+NICS_NONE_VERSION = api_versions.APIVersion('2.37')
+_DISCOVER = ('', '2', '2.latest', 'latest')
+_COMPUTE_PATH = re.compile(r'/v2(\.1)?(/[^/]+)?/?$')
+_TAG = re.compile(r'<[^>]+>')
+_URL = re.compile(r'(?:to|for) (\S+?):? ')
+_ERRNO = re.compile(r'\[Errno -?\d+\] ([^"\')]+)')
+
+
+def is_compute_endpoint(url: str) -> bool:
+    """Whether ``url`` names a compute endpoint rather than Keystone."""
+    return bool(_COMPUTE_PATH.search(urllib.parse.urlsplit(url).path))
+
+
+def make_session(credentials: base.Credentials,
+                 timeout: float) -> ksa_session.Session:
+    """A keystoneauth session for the account."""
+    if is_compute_endpoint(credentials.auth_url):
+        project = credentials.tenant_name or credentials.tenant_id
+        auth = token_endpoint.Token(
+            credentials.auth_url.rstrip('/'),
+            '%s:%s' % (credentials.username, project))
+    else:
+        scope = ({'project_id': credentials.tenant_id}
+                 if credentials.tenant_id else
+                 {'project_name': credentials.tenant_name,
+                  'project_domain_name': credentials.project_domain_name})
+        auth = identity.Password(
+            auth_url=credentials.auth_url,
+            username=credentials.username,
+            password=credentials.password,
+            user_domain_name=credentials.user_domain_name,
+            **scope)
+    return ksa_session.Session(auth=auth, timeout=timeout)
+
+
+def _one_line(text: str) -> str:
+    """Error text without HTML tags and line breaks."""
+    return ' '.join(_TAG.sub(' ', text).split())
+
+
+def _connection_reason(exc: ksa_exc.ConnectionError) -> str:
+    """``cannot connect to URL (Connection refused)``.
+
+    keystoneauth's message also carries urllib3's retry-pool details,
+    which say nothing more to a user.
+    """
+    text = str(exc)
+    url = _URL.search(text)
+    errno = _ERRNO.search(text)
+    return 'cannot connect to %s (%s)' % (
+        url.group(1) if url else 'the provider',
+        errno.group(1).strip() if errno else _one_line(text)[:200])
+
+
+@contextlib.contextmanager
+def _translated(action: str):
+    """Turn client library errors into :class:`base.ProviderError`."""
+    try:
+        yield
+    except nova_exc.NotFound as exc:
+        raise base.NotFound('%s: %s' % (action, _one_line(str(exc))))
+    except nova_exc.ClientException as exc:
+        reason = _one_line(str(exc))
+        if exc.code == 413 or 'quota' in reason.lower():
+            raise base.QuotaExceeded('%s: %s' % (action, reason))
+        raise base.ProviderError('%s: %s' % (action, reason))
+    except nova_exc.UnsupportedVersion as exc:
+        raise base.ProviderError('%s: %s' % (action, _one_line(str(exc))))
+    except ksa_exc.ConnectTimeout as exc:
+        raise base.ProviderTimeout('%s: timed out (%s)' % (action, exc))
+    except ksa_exc.ConnectionError as exc:
+        raise base.ProviderUnreachable('%s: %s'
+                                       % (action, _connection_reason(exc)))
+    except ksa_exc.Unauthorized as exc:
+        raise base.ProviderError('%s: authentication failed (%s)'
+                                 % (action, _one_line(str(exc))))
+    except ksa_exc.EndpointNotFound:
+        raise base.ProviderError('%s: no compute endpoint in the catalog'
+                                 % action)
+    except ksa_exc.ClientException as exc:
+        raise base.ProviderError('%s: %s' % (action, _one_line(str(exc))))
+
+
+def first_fixed_ip(addresses: typing.Mapping[str, list]) -> str:
+    """The first fixed address of a server (IPv4 preferred)."""
+    candidates = [a for net in addresses.values() for a in net
+                  if a.get('OS-EXT-IPS:type', 'fixed') == 'fixed']
+    for address in candidates:
+        if address.get('version', 4) == 4:
+            return address['addr']
+    return candidates[0]['addr'] if candidates else ''
+
+
+class NovaProvider(base.Provider):
+    """A Nova provider: see the module documentation."""
+
+    def __init__(self, credentials: base.Credentials, timeout: float = 30.0):
+        super().__init__(credentials, timeout)
+        self.noauth = is_compute_endpoint(credentials.auth_url)
+        self.session = make_session(credentials, timeout)
+        self._endpoint_filter = {'interface': 'public'}
+        if credentials.region_name and not self.noauth:
+            self._endpoint_filter['region_name'] = credentials.region_name
+        self._nova = None
+
+    # The novaclient client, built on first use with the microversion
+    # negotiated with the server.
+    @property
+    def nova(self):
+        if self._nova is None:
+            requested = (self.credentials.version or '').strip()
+            if requested in _DISCOVER:
+                requested = '2.latest'
+            with _translated('negotiating the compute API version'):
+                probe = nova_client.Client(
+                    '2.1', session=self.session, **self._client_filter())
+                version = api_versions.discover_version(
+                    probe, api_versions.APIVersion(requested))
+                self._nova = nova_client.Client(
+                    version, session=self.session, **self._client_filter())
+        return self._nova
+
+    def _client_filter(self) -> dict:
+        kwargs = {'endpoint_type': 'public'}
+        if 'region_name' in self._endpoint_filter:
+            kwargs['region_name'] = self._endpoint_filter['region_name']
+        return kwargs
+
+    def _get_json(self, service_type: str, path: str, **kwargs) -> dict:
+        endpoint_filter = dict(self._endpoint_filter,
+                               service_type=service_type)
+        return self.session.get(path, endpoint_filter=endpoint_filter,
+                                **kwargs).json()
+
+    def _images(self, name: typing.Optional[str]) -> list[dict]:
+        """Images as ``{"id", "name", "status"}`` (status lower case)."""
+        params = {'name': name} if name else {}
+        if not self.noauth:
+            try:
+                body = self._get_json('image', '/v2/images', params=params)
+                return [{'id': i['id'], 'name': i.get('name'),
+                         'status': (i.get('status') or '').lower()}
+                        for i in body.get('images', [])]
+            except ksa_exc.EndpointNotFound:
+                pass
+        # No image service in reach: the compute API's image proxy.
+        version = IMAGE_PROXY_VERSION
+        body = self._get_json(
+            'compute', '/images/detail', params=params,
+            headers={'OpenStack-API-Version': 'compute %s' % version,
+                     'X-OpenStack-Nova-API-Version': version})
+        return [{'id': i['id'], 'name': i.get('name'),
+                 'status': (i.get('status') or '').lower()}
+                for i in body.get('images', [])]
+
+    def find_image(self, ref):
+        if ref and uuidutils.is_uuid_like(ref):
+            return ref
+        with _translated('looking up image %s' % (ref or '(default)')):
+            images = [i for i in self._images(ref)
+                      if ref is None or i['name'] == ref]
+        if ref is None:
+            images = [i for i in images if i['status'] == 'active']
+        if not images:
+            raise base.NotFound('image %s not found'
+                                % (ref or '(any active)'))
+        if ref is not None and len(images) > 1:
+            raise base.ProviderError('several images are named %s: use an '
+                                     'id' % ref)
+        return images[0]['id']
+
+    def find_flavor(self, ref):
+        with _translated('looking up flavor %s' % (ref or '(default)')):
+            flavors = self.nova.flavors.list(detailed=True)
+        if ref is None:
+            if not flavors:
+                raise base.NotFound('the provider offers no flavor')
+            return min(flavors, key=lambda f: (f.ram, f.vcpus, f.disk)).id
+        for match in (lambda f: f.id == ref, lambda f: f.name == ref):
+            found = [f for f in flavors if match(f)]
+            if len(found) == 1:
+                return found[0].id
+            if found:
+                raise base.ProviderError('several flavors are named %s: '
+                                         'use an id' % ref)
+        raise base.NotFound('flavor %s not found' % ref)
+
+    def import_keypair(self, name, public_key):
+        with _translated('importing key pair %s' % name):
+            try:
+                self.nova.keypairs.create(name, public_key=public_key)
+            except nova_exc.Conflict:
+                # Key pair names are derived from the queue entry: one
+                # left over by an interrupted attempt is ours to replace.
+                self.nova.keypairs.delete(name)
+                self.nova.keypairs.create(name, public_key=public_key)
+
+    def delete_keypair(self, name):
+        with _translated('deleting key pair %s' % name):
+            try:
+                self.nova.keypairs.delete(name)
+            except nova_exc.NotFound:
+                pass
+
+    def _networks(self):
+        """The ``nics`` argument: a usable network, else ``'none'``."""
+        if self.noauth:
+            return 'none'
+        try:
+            body = self._get_json('network', '/v2.0/networks',
+                                  params={'status': 'ACTIVE'})
+        except ksa_exc.EndpointNotFound:
+            return 'none'
+        project = self.session.get_project_id()
+        networks = body.get('networks', [])
+
+        def rank(net):
+            return (net.get('router:external', False),
+                    net.get('project_id') != project)
+
+        usable = sorted((n for n in networks
+                         if n.get('project_id') == project
+                         or n.get('shared')), key=rank)
+        return [{'net-id': usable[0]['id']}] if usable else 'none'
+
+    def boot(self, name, image, flavor, key_name, metadata):
+        with _translated('booting %s' % name):
+            kwargs = {'key_name': key_name, 'meta': dict(metadata)}
+            if self.nova.api_version >= NICS_NONE_VERSION:
+                kwargs['nics'] = self._networks()
+            server = self.nova.servers.create(name, image, flavor, **kwargs)
+        return base.Server(id=server.id, name=name,
+                           status=getattr(server, 'status', base.BUILD),
+                           key_name=key_name, metadata=dict(metadata))
+
+    @staticmethod
+    def _view(server) -> base.Server:
+        fault = getattr(server, 'fault', None) or {}
+        return base.Server(
+            id=server.id, name=server.name, status=server.status,
+            ip_addr=first_fixed_ip(getattr(server, 'addresses', {}) or {}),
+            key_name=getattr(server, 'key_name', None) or '',
+            fault=_one_line(fault.get('message', '')),
+            metadata=dict(getattr(server, 'metadata', {}) or {}))
+
+    def get(self, server_id):
+        with _translated('getting server %s' % server_id):
+            server = self._view(self.nova.servers.get(server_id))
+        if server.status == 'DELETED':
+            raise base.NotFound('server %s is deleted' % server_id)
+        return server
+
+    def delete_server(self, server_id):
+        with _translated('deleting server %s' % server_id):
+            try:
+                self.nova.servers.delete(server_id)
+            except nova_exc.NotFound:
+                pass
+
+    def find_servers_by_metadata(self, key, value):
+        with _translated('listing servers'):
+            servers = self.nova.servers.list(detailed=True, limit=-1)
+        return [self._view(s) for s in servers
+                if (getattr(s, 'metadata', None) or {}).get(key) == value]
+
+    def close(self):
+        self.session.session.close()
