@@ -201,9 +201,8 @@ def delete_queue(queue_id):
         # unless a worker took it meanwhile.
         forgotten = session.execute(sa.delete(queue).where(
             queue.id == queue_id, ~has_instance,
-            sa.or_(queue.status == models.FAILED,
-                   sa.and_(queue.status == models.REQUEST,
-                           queue.claimed_by.is_(None))))).rowcount
+            queue.status.in_((models.REQUEST, models.FAILED)),
+            queue.claimed_by.is_(None))).rowcount
         if forgotten:
             events.record(session, 'Queue %d: deleted' % queue_id,
                           queue_id=queue_id)

@@ -18,6 +18,7 @@ import typing
 from alembic import command
 from alembic import config as alembic_config
 from alembic import migration as alembic_migration
+from alembic import script as alembic_script
 
 from openmultistack.db import api as db_api
 
@@ -43,3 +44,9 @@ def current(engine=None) -> typing.Optional[str]:
     with engine.connect() as connection:
         context = alembic_migration.MigrationContext.configure(connection)
         return context.get_current_revision()
+
+
+def head() -> str:
+    """The newest revision the code knows."""
+    script = alembic_script.ScriptDirectory.from_config(_config(None))
+    return script.get_current_head()

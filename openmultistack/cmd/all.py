@@ -1,0 +1,63 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""``openmultistack-all``: API, metering API and worker in one process.
+
+Embedded defaults for a laptop or a test run: a SQLite file under
+``state_dir``, migrated at start; two simulated provider accounts on the
+first start; no Keystone.
+"""
+
+import sys
+
+from oslo_log import log as logging
+
+from openmultistack.cmd import api
+from openmultistack.cmd import metering
+from openmultistack.common import server
+from openmultistack.common import service
+from openmultistack import conf
+from openmultistack.db import api as db_api
+from openmultistack.db import bootstrap
+from openmultistack.db import migration
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+
+DEFAULTS = {'bootstrap_simulated_accounts': 2}
+
+
+def _worker():
+    # Imported late: the worker loads provider plugins.
+    from openmultistack.worker import service as worker_service
+    return worker_service.WorkerService(CONF, db_api.get_sessionmaker())
+
+
+def main() -> int:
+    def body():
+        service.prepare(defaults=DEFAULTS)
+        LOG.info('Database: %s', db_api.get_engine().url)
+        migration.upgrade()
+        with db_api.session_scope() as session:
+            names = bootstrap.simulated_accounts(
+                session, CONF.bootstrap_simulated_accounts)
+        if names:
+            LOG.info('Registered simulated provider accounts: %s',
+                     ', '.join(names))
+        server.run([api.make_server(), metering.make_server()],
+                   [_worker()])
+    return service.main(body)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

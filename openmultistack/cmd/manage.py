@@ -1,0 +1,67 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""``openmultistack-manage``: database administration.
+
+``openmultistack-manage db sync`` brings the schema up to date;
+``openmultistack-manage db version`` prints the current revision.
+"""
+
+import sys
+
+from oslo_config import cfg
+
+from openmultistack.common import service
+from openmultistack import conf
+from openmultistack.db import migration
+
+CONF = conf.CONF
+
+
+def db_sync():
+    migration.upgrade(CONF.command.revision)
+    print('Database at revision %s.' % migration.current())
+
+
+def db_version():
+    print(migration.current() or 'empty')
+
+
+def add_command_parsers(subparsers):
+    db = subparsers.add_parser('db', help='Database schema.')
+    actions = db.add_subparsers(title='db actions', dest='action')
+    actions.required = True
+    sync = actions.add_parser('sync', help='Migrate the database schema.')
+    sync.add_argument('revision', nargs='?', default='head',
+                      help='Revision to migrate to (default: head).')
+    sync.set_defaults(func=db_sync)
+    version = actions.add_parser('version',
+                                 help='Print the schema revision.')
+    version.set_defaults(func=db_version)
+
+
+command_opt = cfg.SubCommandOpt('command', title='Commands',
+                                handler=add_command_parsers)
+
+
+def main() -> int:
+    CONF.register_cli_opt(command_opt)
+
+    def body():
+        service.prepare()
+        CONF.command.func()
+    return service.main(body)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,41 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""``openmultistack-metering-api``: the metering extension server."""
+
+import sys
+
+from openmultistack.common import server
+from openmultistack.common import service
+from openmultistack import conf
+from openmultistack.metering import app
+
+CONF = conf.CONF
+
+
+def make_server() -> server.WSGIServer:
+    return server.WSGIServer('metering-api', app.create_app(),
+                             CONF.metering.host, CONF.metering.port,
+                             CONF.metering.threads)
+
+
+def main() -> int:
+    def body():
+        service.prepare()
+        service.check_schema()
+        server.run([make_server()])
+    return service.main(body)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,95 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Start-up shared by the console scripts."""
+
+import sys
+import typing
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from sqlalchemy import exc as sa_exc
+
+from openmultistack import conf
+from openmultistack.db import api as db_api
+from openmultistack.db import migration
+
+CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+PROJECT = 'openmultistack'
+
+
+_logging_ready = False
+
+
+class StartupError(Exception):
+    """Stops a console script with one line and exit status 1."""
+
+
+def _version() -> str:
+    try:
+        from pbr import version
+        return version.VersionInfo('python-omsclient').version_string()
+    except Exception:
+        return 'unknown'
+
+
+def prepare(argv: typing.Optional[typing.List[str]] = None,
+            defaults: typing.Optional[dict] = None) -> None:
+    """Parse the command line and config files, set up logging."""
+    logging.register_options(CONF)
+    logging.set_defaults(default_log_levels=(
+        logging.get_default_log_levels() + ['alembic=WARN', 'cheroot=WARN']))
+    for name, value in (defaults or {}).items():
+        CONF.set_default(name, value)
+    CONF(sys.argv[1:] if argv is None else argv, project=PROJECT,
+         version=_version())
+    logging.setup(CONF, PROJECT)
+    global _logging_ready
+    _logging_ready = True
+
+
+def check_schema() -> None:
+    """Refuse to serve a database the migrations have not reached."""
+    current, head = migration.current(), migration.head()
+    if current != head:
+        raise StartupError(
+            'The database is at revision %s, this service needs %s: run '
+            '"openmultistack-manage db sync".' % (current, head))
+
+
+def _fail(message: str) -> None:
+    if _logging_ready:
+        LOG.error('%s', message)
+    else:
+        sys.stderr.write(message + '\n')
+
+
+def main(body: typing.Callable[[], None]) -> int:
+    """Run ``body`` with one clear line instead of a traceback."""
+    message = None
+    try:
+        body()
+    except (StartupError, cfg.Error) as error:
+        message = '%s' % error
+    except OSError as error:
+        message = 'Cannot start: %s' % error
+    except sa_exc.OperationalError as error:
+        message = 'Cannot use the database: %s' % error.orig
+    finally:
+        db_api.dispose()
+    if message is not None:
+        # Outside the except block: one line, no traceback.
+        _fail(message)
+        return 1
+    return 0
