@@ -29,11 +29,7 @@ def make_server() -> server.WSGIServer:
 
 
 def main() -> int:
-    def body():
-        service.prepare()
-        service.check_schema()
-        server.run([make_server()])
-    return service.main(body)
+    return service.serve(make_server)
 
 
 if __name__ == '__main__':

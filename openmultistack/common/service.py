@@ -93,3 +93,15 @@ def main(body: typing.Callable[[], None]) -> int:
         _fail(message)
         return 1
     return 0
+
+
+def serve(make_server: typing.Callable[[], typing.Any]) -> int:
+    """Main of a one-server console script, on a migrated database."""
+    # Imported here: the manage command does not need cheroot.
+    from openmultistack.common import server
+
+    def body():
+        prepare()
+        check_schema()
+        server.run([make_server()])
+    return main(body)
