@@ -1,0 +1,84 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Provider outages: the service boots on whichever provider still works."""
+
+import json
+
+from omsclient.tests.functional import base
+from omsclient.tests.functional import compute
+
+
+class FailoverTest(base.TestCase):
+
+    cloud = 'oms-member'
+
+    def setUp(self):
+        super().setUp()
+        self.providers = sorted(self.stack['nova'])
+        for provider in self.providers:
+            self.require_http(self.stack['nova'][provider]['endpoint'],
+                              'Nova provider %s' % provider)
+
+    def _delete_at_cleanup(self, queue_id):
+        self.addCleanup(self.openstack,
+                        'multistack queue delete --wait %s' % queue_id,
+                        cloud=self.cloud, fail_ok=True)
+
+    def _newest_ids(self, after: int) -> list[int]:
+        rows = self.openstack_json('multistack queue list', cloud=self.cloud)
+        return sorted(row['ID'] for row in rows if row['ID'] > after)
+
+    def _last_id(self) -> int:
+        return max(self._newest_ids(0) or [0])
+
+    def test_first_provider_down(self):
+        first, second = self.providers
+        self.stackctl('kill', first)
+        self.restart_at_cleanup(first)
+
+        entry = self.openstack_json(
+            'multistack queue create --wait --timeout 300', cloud=self.cloud)
+        self._delete_at_cleanup(entry['ID'])
+        self.assertEqual('RUN', entry['Status'])
+        self.assertEqual(second, entry['Provider'])
+        nova = compute.client(self.stack, second)
+        server = nova.servers.get(entry['Instance']['instance_id'])
+        self.assertEqual('ACTIVE', server.status)
+
+    def test_every_provider_down(self):
+        before = self._last_id()
+        for provider in self.providers:
+            self.stackctl('kill', provider)
+        self.restart_at_cleanup(*self.providers)
+
+        result = self.openstack(
+            'multistack queue create --wait --timeout 300 -f json',
+            cloud=self.cloud, fail_ok=True)
+        self.assertNotEqual(0, result.returncode, result)
+        self.assertNotIn('Traceback', result.stderr)
+        self.assertIn('FAILED', result.stderr)
+
+        new = self._newest_ids(before)
+        self.assertEqual(1, len(new), new)
+        self._delete_at_cleanup(new[0])
+        entry = self.openstack_json('multistack queue show %s' % new[0],
+                                    cloud=self.cloud)
+        self.assertEqual('FAILED', entry['Status'])
+        self.assertTrue(entry['Fault'])
+        self.assertIsNone(entry['Instance'])
+
+        # Each provider's refusal is in the system log, newest first.
+        log = self.openstack_json('metric log list --limit 50')
+        text = json.dumps(log)
+        for provider in self.providers:
+            self.assertIn(provider, text)

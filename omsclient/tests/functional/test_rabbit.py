@@ -1,0 +1,88 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``openstack metric rabbit`` against a real RabbitMQ, via the service."""
+
+import uuid
+
+from omsclient.tests.functional import base
+from omsclient.tests.functional import rabbit
+
+
+class RabbitTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.management = rabbit.Management(self.stack)
+        if not self.management.answers():
+            self.fail('RabbitMQ management API at %s does not answer'
+                      % self.management.base)
+        self.require_http(self.stack['oms']['metering'] + '/v2/logs',
+                          'the metering API')
+
+    def test_show_matches_overview(self):
+        shown = self.openstack_json('metric rabbit show')
+        overview = self.management.get('overview')
+        for key in ('node', 'rabbitmq_version', 'management_version',
+                    'erlang_version', 'cluster_name'):
+            self.assertEqual(overview[key], rabbit.field(shown, key), key)
+        totals = rabbit.field(shown, 'object_totals')
+        for key in ('queues', 'exchanges', 'connections', 'consumers'):
+            self.assertEqual(overview['object_totals'][key], totals[key])
+
+    def test_list_queues_matches_management(self):
+        name = 'omsclient-functional-%s' % uuid.uuid4().hex[:8]
+        self.management.declare_queue(name)
+        self.addCleanup(self.management.delete_queue, name)
+        for number in range(3):
+            self.management.publish(name, 'message %d' % number)
+        # The management API's counters lag behind the broker a little.
+        base.wait_for(lambda: self.management.queue(name).get('messages')
+                      == 3, 30, 'RabbitMQ to count 3 messages in %s' % name)
+
+        rows = self.openstack_json('metric rabbit list queues')
+        mine = [row for row in rows if rabbit.field(row, 'name') == name]
+        self.assertEqual(1, len(mine), rows)
+        self.assertEqual(3, rabbit.field(mine[0], 'messages'))
+        self.assertEqual(3, rabbit.field(mine[0], 'ready'))
+        self.assertEqual('/', rabbit.field(mine[0], 'vhost'))
+        expected = {q['name'] for q in self.management.get('queues')}
+        self.assertEqual(expected,
+                         {rabbit.field(row, 'name') for row in rows})
+
+    def test_list_users_hides_password_hash(self):
+        rows = self.openstack_json('metric rabbit list users')
+        expected = {u['name']: u for u in self.management.get('users')}
+        self.assertEqual(set(expected),
+                         {rabbit.field(row, 'name') for row in rows})
+        for user in expected.values():
+            self.assertNotIn(user['password_hash'], str(rows))
+
+    def test_list_nodes_matches_management(self):
+        # For a few seconds after start a node carries only a few keys.
+        nodes = base.wait_for(
+            lambda: [n for n in self.management.get('nodes')
+                     if 'mem_used' in n], 60, 'complete node figures')
+        rows = self.openstack_json('metric rabbit list nodes')
+        self.assertEqual({n['name'] for n in nodes},
+                         {rabbit.field(row, 'name') for row in rows})
+        self.assertTrue(all(rabbit.field(row, 'running') for row in rows))
+
+    def test_rabbitmq_down(self):
+        self.stackctl('stop', 'rabbitmq')
+        self.restart_at_cleanup('rabbitmq')
+        result = self.openstack('metric rabbit show', fail_ok=True)
+        self.assertEqual(1, result.returncode)
+        self.assert_one_line_error(result)
+        result = self.openstack('metric rabbit list queues', fail_ok=True)
+        self.assertEqual(1, result.returncode)
+        self.assert_one_line_error(result)
