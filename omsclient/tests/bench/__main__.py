@@ -77,7 +77,11 @@ def main(argv=None) -> int:
     for name in args.parts or PARTS:
         part = importlib.import_module('omsclient.tests.bench.' + name)
         print('bench: %s ...' % name, flush=True)
-        result = part.run(args)
+        try:
+            result = part.run(args)
+        except Exception as exc:
+            result = common.PartResult.skipped(
+                name, 'it failed: %s: %s' % (type(exc).__name__, exc))
         print('\n'.join(result.summary) + '\n', flush=True)
         results.append(result)
     summary = common.write_results(pathlib.Path(args.output), results)

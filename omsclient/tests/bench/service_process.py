@@ -1,0 +1,146 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Start the reference service's console scripts for a benchmark.
+
+Each run gets a fresh state directory and configuration file, listens on
+127.0.0.1 only, and is stopped (SIGTERM, then SIGKILL) when the ``with``
+block ends.
+"""
+
+import configparser
+import contextlib
+import importlib.util
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Iterator, Mapping
+
+import requests
+
+from omsclient.tests.bench import common
+
+READY_TIMEOUT = 60
+
+
+def script(name: str) -> str | None:
+    """Return the path of console script ``name`` beside this Python."""
+    beside = pathlib.Path(sys.executable).with_name(name)
+    if beside.exists():
+        return str(beside)
+    return shutil.which(name)
+
+
+def missing(name: str, module: str) -> str | None:
+    """Say why console script ``name`` (code in ``module``) cannot run."""
+    if importlib.util.find_spec(module.rpartition('.')[0]) is None or \
+            importlib.util.find_spec(module) is None:
+        return 'the reference service has no %s yet' % module
+    if script(name) is None:
+        return '%s is not installed' % name
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((common.LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def write_config(path: pathlib.Path,
+                 sections: Mapping[str, Mapping[str, object]]) -> None:
+    parser = configparser.ConfigParser(interpolation=None)
+    for section, values in sections.items():
+        if section != 'DEFAULT':
+            parser.add_section(section)
+        for key, value in values.items():
+            parser.set(section, key, str(value))
+    with open(path, 'w') as out:
+        parser.write(out)
+
+
+def wait_ready(url: str, proc: subprocess.Popen, log: pathlib.Path,
+               timeout: float = READY_TIMEOUT) -> None:
+    """Poll ``url`` until it answers 200; fail if the process exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError('%s exited with %d: %s' % (
+                proc.args[0], proc.returncode, _tail(log)))
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError('%s did not answer within %ds: %s' % (
+        url, timeout, _tail(log)))
+
+
+def _tail(log: pathlib.Path) -> str:
+    try:
+        lines = log.read_text(errors='replace').strip().splitlines()
+    except OSError:
+        return '(no log)'
+    return lines[-1] if lines else '(empty log)'
+
+
+def db_sync(config: pathlib.Path, log: pathlib.Path) -> None:
+    """Create the schema with ``openmultistack-manage db sync``."""
+    with open(log, 'ab') as out:
+        subprocess.run([script('openmultistack-manage'), '--config-file',
+                        str(config), 'db', 'sync'], stdout=out,
+                       stderr=subprocess.STDOUT, check=True)
+
+
+@contextlib.contextmanager
+def state_dir() -> Iterator[pathlib.Path]:
+    with tempfile.TemporaryDirectory(prefix='oms-bench-') as directory:
+        yield pathlib.Path(directory)
+
+
+@contextlib.contextmanager
+def running(name: str, config: pathlib.Path, ready_url: str | None,
+            log: pathlib.Path) -> Iterator[subprocess.Popen]:
+    """Run console script ``name --config-file config`` in the block."""
+    path = script(name)
+    if path is None:
+        raise RuntimeError('%s is not installed' % name)
+    with open(log, 'ab') as out:
+        proc = subprocess.Popen(
+            [path, '--config-file', str(config)], stdout=out,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=dict(os.environ, PYTHONUNBUFFERED='1'))
+    try:
+        if ready_url:
+            wait_ready(ready_url, proc, log)
+        yield proc
+    finally:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
