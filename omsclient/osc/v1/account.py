@@ -1,0 +1,214 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``openstack multistack account ...``: the provider accounts.
+
+Administrators register one account per provider (and region); the
+service boots instances with their credentials. Passwords are sent, never
+shown: the service does not return them and the commands drop them from
+every output format in any case.
+"""
+
+import functools
+
+from osc_lib.command import command
+from osc_lib import exceptions as osc_exc
+from osc_lib import utils as osc_utils
+
+from omsclient.osc.v1 import constants
+from omsclient.osc.v1 import utils
+
+STATUSES = ('available', 'unavailable')
+
+
+def _add_attribute_options(parser, creating):
+    """Add the options of the settable account attributes."""
+    parser.add_argument(
+        '--provider',
+        metavar='<provider>',
+        required=creating,
+        help='Name of the provider, e.g. conoha' +
+             (' (required)' if creating else ''),
+    )
+    parser.add_argument(
+        '--driver',
+        metavar='<driver>',
+        help='Compute driver the service uses for this account: nova (the '
+             'reference service\'s default) or simulated',
+    )
+    parser.add_argument(
+        '--username',
+        metavar='<username>',
+        help='User name on the provider\'s Keystone',
+    )
+    password = parser.add_mutually_exclusive_group()
+    password.add_argument(
+        '--password',
+        metavar='<password>',
+        help='Password on the provider\'s Keystone (never shown back)',
+    )
+    password.add_argument(
+        '--password-prompt',
+        action='store_true',
+        help='Prompt for the password interactively, without echo',
+    )
+    parser.add_argument(
+        '--auth-url',
+        metavar='<auth-url>',
+        help='Identity (Keystone) URL of the provider',
+    )
+    parser.add_argument(
+        '--tenant-name',
+        metavar='<tenant-name>',
+        help='Tenant (project) name on the provider',
+    )
+    parser.add_argument(
+        '--tenant-id',
+        metavar='<tenant-id>',
+        help='Tenant (project) ID on the provider',
+    )
+    parser.add_argument(
+        '--region',
+        metavar='<region>',
+        help='Region name on the provider',
+    )
+    parser.add_argument(
+        '--compute-api-version',
+        metavar='<version>',
+        help='Compute API version to use with the provider, e.g. 2.1',
+    )
+    parser.add_argument(
+        '--status',
+        metavar='<status>',
+        choices=STATUSES,
+        help='Whether the service may boot instances with this account: '
+             '%s' % ' or '.join(STATUSES),
+    )
+
+
+def _attributes(parsed_args, stdin):
+    """Return the account fields given on the command line."""
+    fields = {field: getattr(parsed_args, dest)
+              for dest, field in constants.ACCOUNT_ATTRIBUTES.items()
+              if getattr(parsed_args, dest) is not None}
+    if parsed_args.password_prompt:
+        fields['password'] = osc_utils.get_password(stdin)
+    elif parsed_args.password is not None:
+        fields['password'] = parsed_args.password
+    return fields
+
+
+def _show(account):
+    return utils.show_data(account, constants.ACCOUNT_SHOW_COLUMNS,
+                           constants.ACCOUNT_FIELDS)
+
+
+class CreateAccount(command.ShowOne):
+    """Register a provider account."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_attribute_options(parser, creating=True)
+        return parser
+
+    def take_action(self, parsed_args):
+        accounts = self.app.client_manager.multistack.accounts
+        fields = _attributes(parsed_args, self.app.stdin)
+        with utils.command_errors('Unable to create the account'):
+            account = accounts.create(**fields)
+        return _show(account)
+
+
+class ListAccount(command.Lister):
+    """List provider accounts."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            help='List additional fields in output',
+        )
+        return parser
+
+    def take_action(self, parsed_args):
+        accounts = self.app.client_manager.multistack.accounts
+        columns = utils.list_columns(parsed_args,
+                                     constants.ACCOUNT_LIST_COLUMNS,
+                                     constants.ACCOUNT_LONG_COLUMNS)
+        row = functools.partial(utils.item_row, columns=columns,
+                                fields=constants.ACCOUNT_FIELDS)
+        with utils.command_errors('Unable to list accounts'):
+            items = accounts.list()
+        return columns, utils.iter_rows(items, row,
+                                        'Unable to list accounts')
+
+
+def _add_account_argument(parser, action, nargs=None):
+    parser.add_argument(
+        'accounts' if nargs else 'account',
+        metavar='<account>',
+        nargs=nargs,
+        help='ID of the account to %s%s' % (
+            action, ' (repeat for several)' if nargs else ''),
+    )
+
+
+class ShowAccount(command.ShowOne):
+    """Show a provider account (without its password)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_account_argument(parser, 'show')
+        return parser
+
+    def take_action(self, parsed_args):
+        accounts = self.app.client_manager.multistack.accounts
+        with utils.command_errors('Unable to show account %s'
+                                  % parsed_args.account):
+            account = accounts.get(parsed_args.account)
+        return _show(account)
+
+
+class SetAccount(command.Command):
+    """Change attributes of a provider account."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_account_argument(parser, 'change')
+        _add_attribute_options(parser, creating=False)
+        return parser
+
+    def take_action(self, parsed_args):
+        accounts = self.app.client_manager.multistack.accounts
+        fields = _attributes(parsed_args, self.app.stdin)
+        if not fields:
+            raise osc_exc.CommandError(
+                'Nothing to change: give at least one option '
+                '(see "openstack help multistack account set")')
+        with utils.command_errors('Unable to change account %s'
+                                  % parsed_args.account):
+            accounts.update(parsed_args.account, **fields)
+
+
+class DeleteAccount(command.Command):
+    """Delete provider accounts."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        _add_account_argument(parser, 'delete', nargs='+')
+        return parser
+
+    def take_action(self, parsed_args):
+        accounts = self.app.client_manager.multistack.accounts
+        utils.delete_each(parsed_args.accounts, accounts.delete,
+                          'account', 'accounts')

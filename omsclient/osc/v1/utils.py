@@ -1,0 +1,177 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Shared pieces of the multistack commands: rows, errors, waiting."""
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+import contextlib
+import itertools
+import logging
+import time
+from typing import Any
+
+from osc_lib import exceptions as osc_exc
+
+from omsclient.common import exceptions
+from omsclient.common import formatters
+
+LOG = logging.getLogger(__name__)
+
+Fields = Mapping[str, tuple[tuple[str, ...], Any]]
+
+
+def to_dict(resource: Any) -> dict:
+    """Return the fields of a resource (or a dict) without its secrets."""
+    if hasattr(resource, 'to_dict'):
+        resource = resource.to_dict()
+    return formatters.strip_secrets(dict(resource or {}))
+
+
+def _value(data: Mapping, label: str, fields: Fields) -> Any:
+    paths, column = fields[label]
+    value = None
+    for path in paths:
+        value = formatters.get_path(data, path)
+        if value is not None:
+            break
+    return column(value) if column is not None and value is not None \
+        else value
+
+
+def item_row(resource: Any, columns: Iterable[str], fields: Fields) -> tuple:
+    """Return the values of ``columns`` for one resource of a list."""
+    data = to_dict(resource)
+    return tuple(_value(data, label, fields) for label in columns)
+
+
+def _extra_column(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return formatters.DictColumn(value)
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, Mapping) for v in value):
+            return formatters.ListDictColumn(value)
+        return formatters.ListColumn(value)
+    return value
+
+
+def show_data(resource: Any, columns: Iterable[str],
+              fields: Fields) -> tuple[tuple, tuple]:
+    """Return the columns and values of one resource for ``ShowOne``.
+
+    Fields that this client does not know yet (sent by a newer service)
+    are shown as well, under their own names, after the known ones.
+    """
+    data = to_dict(resource)
+    columns = tuple(columns)
+    values = tuple(_value(data, label, fields) for label in columns)
+    known = {path.split('.')[0]
+             for paths, _column in fields.values() for path in paths}
+    extra = sorted(key for key in data if key not in known)
+    return (columns + tuple(extra),
+            values + tuple(_extra_column(data[key]) for key in extra))
+
+
+def list_columns(parsed_args, default: tuple, long: tuple) -> tuple:
+    return long if getattr(parsed_args, 'long', False) else default
+
+
+@contextlib.contextmanager
+def command_errors(what: str | None = None) -> Iterator[None]:
+    """Turn errors of the library into one-line ``CommandError``.
+
+    :param what: what was being done, e.g. ``"Unable to show queue entry
+        5"``; the library's message follows it.
+    """
+    try:
+        yield
+    except (exceptions.WaitTimeout, exceptions.ResourceFailed) as exc:
+        # Their messages already name the resource and its state.
+        raise osc_exc.CommandError(str(exc)) from exc
+    except exceptions.ClientException as exc:
+        message = '%s: %s' % (what, exc) if what else str(exc)
+        raise osc_exc.CommandError(message) from exc
+
+
+def iter_rows(items: Iterable, row: Callable[[Any], tuple],
+              what: str) -> Iterator[tuple]:
+    """Return the rows of a listing as a generator.
+
+    The first item is read at once, so that an unreachable server or an
+    error answer fails the command before anything is printed; the rest
+    is read while cliff prints, so ``-f value`` and ``-f csv`` show rows as
+    the service sends them.
+    """
+    with command_errors(what):
+        iterator = iter(items)
+        try:
+            first = next(iterator)
+        except StopIteration:
+            return iter(())
+    return _rows(itertools.chain((first,), iterator), row, what)
+
+
+def _rows(items: Iterator, row: Callable[[Any], tuple],
+          what: str) -> Iterator[tuple]:
+    with command_errors(what):
+        for item in items:
+            yield row(item)
+
+
+class StatusReporter:
+    """Print each status change of a waited-for resource on a stream.
+
+    Used as the ``callback`` of ``queues.wait``: every poll passes the
+    entry; a line ``<label>: <status> (<n>s)`` is written when the status
+    differs from the previous one.
+    """
+
+    def __init__(self, stream, label: str) -> None:
+        self._stream = stream
+        self._label = label
+        self._start = time.monotonic()
+        self._status = None
+
+    def __call__(self, resource: Any) -> None:
+        self.report(to_dict(resource).get('status'))
+
+    def report(self, status: str | None) -> None:
+        """Write a line for ``status`` if it is a new one."""
+        if status == self._status:
+            return
+        self._status = status
+        elapsed = time.monotonic() - self._start
+        self._stream.write('%s: %s (%ds)\n' % (self._label, status, elapsed))
+        self._stream.flush()
+
+
+def delete_each(ids: Iterable[str], delete: Callable[[str], Any],
+                singular: str, plural: str) -> None:
+    """Delete every resource, going on past failures.
+
+    Each failure is logged as one line on stderr; at the end a
+    ``CommandError`` says how many of them failed.
+    """
+    ids = list(ids)
+    failed = 0
+    for resource_id in ids:
+        try:
+            delete(resource_id)
+        except (exceptions.ClientException, osc_exc.CommandError) as exc:
+            failed += 1
+            LOG.error('Failed to delete %s %s: %s', singular, resource_id,
+                      exc)
+    if failed:
+        raise osc_exc.CommandError('%d of %d %s failed to delete'
+                                   % (failed, len(ids), plural))
