@@ -127,9 +127,10 @@ def get_account(account_id):
 def update_account(account_id):
     policy.authorize(flaskapp.current_context(), 'multistack:account:update')
     partial = flask.request.method == 'PATCH'
-    data = body.validate(body.parse_json_object(), FIELDS, partial=partial)
     with db_api.session_scope() as session:
         account = _get(session, account_id)
+        data = body.validate(body.parse_json_object(), FIELDS,
+                             partial=partial)
         current = {name: getattr(account, name) for name in FIELDS}
         current.update(data)
         _check_complete(current)

@@ -16,8 +16,12 @@ import json
 import typing
 
 import flask
+from werkzeug import exceptions as wz_exceptions
 
 from openmultistack.common import exceptions
+from openmultistack import conf
+
+CONF = conf.CONF
 
 _JSON_TYPES = ('application/json',)
 _TYPE_NAMES = {list: 'list', str: 'str', int: 'int', float: 'float',
@@ -31,7 +35,12 @@ def _reject_constant(name):
 def parse_json_object() -> dict:
     """The JSON object in the request body; ``{}`` when there is none."""
     request = flask.request
-    data = request.get_data(cache=True)
+    limit = CONF.max_request_body_size
+    # Read one byte more than allowed: a body without Content-Length
+    # (chunked) is cut off here rather than read whole.
+    data = request.stream.read(limit + 1)
+    if len(data) > limit:
+        raise wz_exceptions.RequestEntityTooLarge()
     if not data:
         return {}
     mimetype = request.mimetype or ''

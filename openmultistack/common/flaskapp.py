@@ -92,7 +92,6 @@ def _http_error_message(error: wz_exceptions.HTTPException) -> str:
 def create_app(import_name: str, render_error: ErrorRenderer) -> flask.Flask:
     app = flask.Flask(import_name)
     app.url_map.converters['id'] = IdConverter
-    app.config['MAX_CONTENT_LENGTH'] = CONF.max_request_body_size
     app.json.sort_keys = False
 
     def render(error: exceptions.APIError):

@@ -1,0 +1,293 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""/api/queues/ over HTTP."""
+
+import datetime
+
+from openmultistack.db import models
+from openmultistack.tests.unit.api import base
+
+
+class TestQueues(base.APITestCase):
+
+    def test_root_lists_absolute_urls(self):
+        data = self.assertJSON(self.request('GET', '/api/'), 200)
+        self.assertEqual(base.BASE + '/api/queues/', data['queues'])
+        self.assertEqual(base.BASE + '/api/accounts/', data['accounts'])
+        self.assertEqual(base.BASE + '/api/instances/', data['instances'])
+
+    def test_root_honours_public_endpoint(self):
+        self.config.config(public_endpoint='https://oms.example/',
+                           group='api')
+        data = self.assertJSON(self.request('GET', '/api/'), 200)
+        self.assertEqual('https://oms.example/api/queues/', data['queues'])
+
+    def test_create_without_body(self):
+        response = self.request('POST', '/api/queues/')
+        entry = self.assertJSON(response, 201)
+        self.assertEqual('REQUEST', entry['status'])
+        self.assertIsNone(entry['instance'])
+        self.assertIsNone(entry['fault'])
+        self.assertEqual('%s/api/queues/%d/' % (base.BASE, entry['id']),
+                         response.headers['Location'])
+        self.assertTrue(entry['regist_datetime'].endswith('Z'))
+        parsed = datetime.datetime.strptime(entry['regist_datetime'],
+                                            '%Y-%m-%dT%H:%M:%S.%fZ')
+        now = datetime.datetime.now(datetime.timezone.utc)
+        self.assertLess(abs((now.replace(tzinfo=None) - parsed)
+                            .total_seconds()), 3600)
+        self.assertEqual(models.REQUEST,
+                         self.get_row(models.Queue, entry['id']).status)
+        self.assertIn('Queue %d: REQUEST' % entry['id'],
+                      self.event_descs()[-1])
+
+    def test_create_with_fields(self):
+        self.add_account(provider='prov-b')
+        body = {'image': 'cirros', 'flavor': 'm1.tiny', 'name': ' web ',
+                'provider': 'prov-b'}
+        entry = self.assertJSON(self.request('POST', '/api/queues/', body),
+                                201)
+        self.assertEqual(('cirros', 'm1.tiny', 'web', 'prov-b'),
+                         (entry['image'], entry['flavor'], entry['name'],
+                          entry['provider']))
+        row = self.get_row(models.Queue, entry['id'])
+        self.assertEqual('web', row.name)
+        self.assertEqual('prov-b', row.provider)
+
+    def test_create_with_null_fields(self):
+        entry = self.assertJSON(self.request(
+            'POST', '/api/queues/', {'image': None}), 201)
+        self.assertIsNone(entry['image'])
+
+    def test_create_unknown_provider(self):
+        data = self.assertJSON(self.request(
+            'POST', '/api/queues/', {'provider': 'nowhere'}), 400)
+        self.assertIn('nowhere', data['provider'][0])
+        self.assertEqual([], self._ids())
+
+    def test_create_without_slash_is_not_a_500(self):
+        response = self.request('POST', '/api/queues')
+        self.assertEqual(308, response.status_code)
+        self.assertEqual(base.BASE + '/api/queues/',
+                         response.headers['Location'])
+        self.assertEqual([], self._ids())
+
+    def test_list_without_slash_redirects(self):
+        response = self.request('GET', '/api/queues?status=RUN')
+        self.assertEqual(301, response.status_code)
+        self.assertEqual(base.BASE + '/api/queues/?status=RUN',
+                         response.headers['Location'])
+
+    def _ids(self, query=''):
+        data = self.assertJSON(self.request('GET', '/api/queues/' + query),
+                               200)
+        return [entry['id'] for entry in data]
+
+    def test_list_in_id_order(self):
+        ids = [self.add_queue() for _ in range(5)]
+        self.assertEqual(ids, self._ids())
+
+    def test_list_empty(self):
+        self.assertEqual([], self._ids())
+
+    def test_list_streams_in_batches(self):
+        self.config.config(list_batch_size=2, group='api')
+        ids = [self.add_queue() for _ in range(7)]
+        response = self.request('GET', '/api/queues/')
+        self.assertIsNone(response.content_length)
+        self.assertEqual(ids, [e['id'] for e in self.assertJSON(response,
+                                                                200)])
+        chunks = list(self.client.get('/api/queues/',
+                                      buffered=False).response)
+        # '[', four batches, ']'
+        self.assertEqual(6, len(chunks))
+
+    def test_status_filter(self):
+        run = self.add_queue(status=models.RUN)
+        self.add_queue(status=models.REQUEST)
+        failed = self.add_queue(status=models.FAILED)
+        self.assertEqual([run], self._ids('?status=RUN'))
+        self.assertEqual([run, failed],
+                         self._ids('?status=RUN&status=FAILED'))
+
+    def test_status_filter_unknown(self):
+        data = self.assertJSON(self.request(
+            'GET', '/api/queues/?status=RUN&status=running'), 400)
+        self.assertIn('running', data['status'][0])
+
+    def test_limit_and_marker(self):
+        ids = [self.add_queue() for _ in range(5)]
+        self.assertEqual(ids[:2], self._ids('?limit=2'))
+        self.assertEqual(ids[2:4], self._ids('?limit=2&marker=%d' % ids[1]))
+        self.assertEqual(ids[3:], self._ids('?marker=%d' % ids[2]))
+        self.assertEqual([], self._ids('?marker=%d' % ids[4]))
+
+    def test_limit_spans_batches(self):
+        self.config.config(list_batch_size=2, group='api')
+        ids = [self.add_queue() for _ in range(6)]
+        self.assertEqual(ids[1:4], self._ids('?limit=3&marker=%d' % ids[0]))
+
+    def test_bad_limit_and_marker(self):
+        self.add_queue()
+        for query, field in (('?limit=0', 'limit'), ('?limit=abc', 'limit'),
+                             ('?limit=-3', 'limit'), ('?marker=x', 'marker'),
+                             ('?marker=99', 'marker'),
+                             ('?limit=99999999999999999999', 'limit')):
+            data = self.assertJSON(self.request('GET', '/api/queues/' +
+                                                query), 400)
+            self.assertEqual([field], list(data), query)
+
+    def test_unknown_query_parameters_ignored(self):
+        queue_id = self.add_queue()
+        self.assertEqual([queue_id], self._ids('?page=2'))
+
+    def test_get(self):
+        queue_id = self.add_queue(status=models.BOOT, image='cirros')
+        entry = self.assertJSON(self.request(
+            'GET', '/api/queues/%d/' % queue_id), 200)
+        self.assertEqual((queue_id, 'BOOT', 'cirros'),
+                         (entry['id'], entry['status'], entry['image']))
+
+    def test_get_with_instance_hides_key(self):
+        account_id = self.add_account()
+        queue_id = self.add_queue(status=models.RUN)
+        instance_id = self.add_instance(queue_id, account_id)
+        response = self.request('GET', '/api/queues/%d/' % queue_id)
+        entry = self.assertJSON(response, 200)
+        self.assertEqual({'id': instance_id, 'name': 'vm-%d' % queue_id,
+                          'instance_id': 'uuid-%d' % queue_id,
+                          'ip_addr': '192.0.2.%d' % queue_id,
+                          'key_name': 'key-%d' % queue_id,
+                          'queue_id': queue_id,
+                          'account': {'provider': 'prov-a',
+                                      'region_name': 'RegionOne',
+                                      'tenant_name': 'tenant'}},
+                         entry['instance'])
+        self.assertNotIn(b'PRIVATE KEY', response.data)
+        self.assertNotIn(b'Secret-Pass', response.data)
+
+    def test_get_unknown_and_bad_ids(self):
+        self.add_queue()
+        for path in ('/api/queues/99/', '/api/queues/abc/',
+                     '/api/queues/-1/', '/api/queues/0/',
+                     '/api/queues/1.5/',
+                     '/api/queues/99999999999999999999999/'):
+            self.assertJSON(self.request('GET', path), 404,
+                            {'detail': 'Not found.'})
+
+    def test_put_and_patch_leave_the_entry_unchanged(self):
+        queue_id = self.add_queue(image='cirros')
+        for method in ('PUT', 'PATCH'):
+            entry = self.assertJSON(self.request(
+                method, '/api/queues/%d/' % queue_id,
+                {'status': 'RUN', 'image': 'other'}), 200)
+            self.assertEqual(('REQUEST', 'cirros'),
+                             (entry['status'], entry['image']))
+        self.assertEqual('cirros',
+                         self.get_row(models.Queue, queue_id).image)
+
+    def test_delete_request_entry_is_forgotten(self):
+        queue_id = self.add_queue()
+        response = self.request('DELETE', '/api/queues/%d/' % queue_id)
+        self.assertEqual(204, response.status_code)
+        self.assertEqual(b'', response.data)
+        self.assertJSON(self.request('GET', '/api/queues/%d/' % queue_id),
+                        404)
+        self.assertEqual('Queue %d: deleted' % queue_id,
+                         self.event_descs()[-1])
+
+    def test_delete_failed_entry_is_forgotten(self):
+        queue_id = self.add_queue(status=models.FAILED, fault='no quota')
+        self.request('DELETE', '/api/queues/%d/' % queue_id)
+        self.assertIsNone(self.get_row(models.Queue, queue_id))
+
+    def test_delete_claimed_request_goes_to_destroy(self):
+        queue_id = self.add_queue(claimed_by='worker-1')
+        self.assertEqual(204, self.request(
+            'DELETE', '/api/queues/%d/' % queue_id).status_code)
+        row = self.get_row(models.Queue, queue_id)
+        self.assertEqual((models.DESTROY, 'worker-1'),
+                         (row.status, row.claimed_by))
+
+    def test_delete_running_entry_goes_to_destroy(self):
+        account_id = self.add_account()
+        queue_id = self.add_queue(status=models.RUN)
+        self.add_instance(queue_id, account_id)
+        self.assertEqual(204, self.request(
+            'DELETE', '/api/queues/%d/' % queue_id).status_code)
+        entry = self.assertJSON(self.request(
+            'GET', '/api/queues/%d/' % queue_id), 200)
+        self.assertEqual('DESTROY', entry['status'])
+        self.assertEqual('Queue %d: DESTROY' % queue_id,
+                         self.event_descs()[-1])
+        # Asking again changes nothing and writes no second event.
+        events = len(self.event_descs())
+        self.assertEqual(204, self.request(
+            'DELETE', '/api/queues/%d/' % queue_id).status_code)
+        self.assertEqual(events, len(self.event_descs()))
+
+    def test_delete_unknown(self):
+        self.assertJSON(self.request('DELETE', '/api/queues/5/'), 404,
+                        {'detail': 'Not found.'})
+
+    def test_ids_are_not_reused(self):
+        first = self.assertJSON(self.request('POST', '/api/queues/'), 201)
+        self.request('DELETE', '/api/queues/%d/' % first['id'])
+        second = self.assertJSON(self.request('POST', '/api/queues/'), 201)
+        self.assertGreater(second['id'], first['id'])
+
+    def test_cap_on_active_entries(self):
+        self.config.config(max_active_queues_per_project=2)
+        self.add_queue(status=models.FAILED)
+        self.assertJSON(self.request('POST', '/api/queues/'), 201)
+        self.assertJSON(self.request('POST', '/api/queues/'), 201)
+        data = self.assertJSON(self.request('POST', '/api/queues/'), 403)
+        self.assertIn('Quota exceeded', data['detail'])
+        self.assertEqual(3, len(self._ids()))
+
+
+class TestIdempotency(base.APITestCase):
+
+    def post(self, key, body=None):
+        return self.request('POST', '/api/queues/', body,
+                            headers={'Idempotency-Key': key})
+
+    def test_repeat_returns_the_first_entry(self):
+        first = self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
+        response = self.post('k-1', {'image': 'cirros'})
+        again = self.assertJSON(response, 200)
+        self.assertEqual(first, again)
+        self.assertEqual('%s/api/queues/%d/' % (base.BASE, first['id']),
+                         response.headers['Location'])
+        with self.session() as session:
+            self.assertEqual(1, session.query(models.Queue).count())
+
+    def test_same_key_other_body_conflicts(self):
+        self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
+        data = self.assertJSON(self.post('k-1', {'image': 'ubuntu'}), 409)
+        self.assertIn('k-1', data['detail'])
+
+    def test_other_key_creates(self):
+        first = self.assertJSON(self.post('k-1'), 201)
+        second = self.assertJSON(self.post('k-2'), 201)
+        self.assertNotEqual(first['id'], second['id'])
+
+    def test_key_is_free_again_after_delete(self):
+        first = self.assertJSON(self.post('k-1'), 201)
+        self.request('DELETE', '/api/queues/%d/' % first['id'])
+        self.assertJSON(self.post('k-1'), 201)
+
+    def test_bad_key(self):
+        self.assertJSON(self.post('x' * 256), 400)
+        self.assertJSON(self.post('   '), 400)

@@ -1,0 +1,115 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Test bases of the reference service: configuration and database."""
+
+import json
+
+import fixtures
+from oslo_config import fixture as config_fixture
+import testtools
+from werkzeug import test as wz_test
+
+from openmultistack.api import policy
+from openmultistack import conf
+from openmultistack.db import api as db_api
+from openmultistack.db import migration
+from openmultistack.db import models
+
+CONF = conf.CONF
+
+
+class TestCase(testtools.TestCase):
+    """Fresh configuration and a migrated SQLite file per test."""
+
+    def setUp(self):
+        super().setUp()
+        self.config = self.useFixture(config_fixture.Config(CONF))
+        self.state_dir = self.useFixture(fixtures.TempDir()).path
+        self.config.config(state_dir=self.state_dir)
+        db_api.dispose()
+        self.addCleanup(db_api.dispose)
+        policy.reset()
+        self.addCleanup(policy.reset)
+        migration.upgrade()
+
+    def session(self):
+        return db_api.session_scope()
+
+    def add(self, row):
+        with self.session() as session:
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def add_account(self, **fields) -> int:
+        values = {'provider': 'prov-a', 'driver': models.DRIVER_NOVA,
+                  'username': 'user', 'password': 'Secret-Pass-1',
+                  'auth_url': 'http://keystone.test:5000/v3',
+                  'tenant_name': 'tenant', 'region_name': 'RegionOne'}
+        values.update(fields)
+        return self.add(models.Account(**values))
+
+    def add_queue(self, **fields) -> int:
+        return self.add(models.Queue(**fields))
+
+    def add_instance(self, queue_id, account_id, **fields) -> int:
+        values = {'name': 'vm-%d' % queue_id, 'instance_id': 'uuid-%d'
+                  % queue_id, 'ip_addr': '192.0.2.%d' % queue_id,
+                  'key_name': 'key-%d' % queue_id,
+                  'key_raw': '-----BEGIN RSA PRIVATE KEY-----\nsecret%d'
+                  % queue_id}
+        values.update(fields)
+        return self.add(models.Instance(queue_id=queue_id,
+                                        account_id=account_id, **values))
+
+    def get_row(self, model, row_id):
+        with self.session() as session:
+            return session.get(model, row_id)
+
+    def event_descs(self) -> list:
+        with self.session() as session:
+            return [event.desc for event in session.query(models.Event)
+                    .order_by(models.Event.id)]
+
+
+class AppTestCase(TestCase):
+    """Talks HTTP (in-process WSGI) to one application."""
+
+    def make_app(self):
+        raise NotImplementedError
+
+    def setUp(self):
+        super().setUp()
+        self.client = wz_test.Client(self.make_app())
+
+    def request(self, method, path, body=None, headers=None, **kwargs):
+        headers = dict(headers or {})
+        if body is not None:
+            kwargs['data'] = (body if isinstance(body, (str, bytes))
+                              else json.dumps(body))
+            headers.setdefault('Content-Type', 'application/json')
+        return self.client.open(path, method=method, headers=headers,
+                                **kwargs)
+
+    def assertJSON(self, response, status, expected=None):
+        """Check status and JSON type; return the parsed body."""
+        text = response.get_data(as_text=True)
+        self.assertEqual(status, response.status_code, text)
+        self.assertEqual('application/json', response.mimetype)
+        self.assertTrue(
+            response.headers['x-openstack-request-id'].startswith('req-'))
+        data = json.loads(text)
+        if expected is not None:
+            self.assertEqual(expected, data)
+        return data
