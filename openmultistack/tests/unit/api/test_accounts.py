@@ -108,10 +108,9 @@ class TestAccounts(base.APITestCase):
 
     def test_put_needs_the_required_fields(self):
         account = self.assertJSON(self.create(), 201)
-        data = self.assertJSON(self.request(
-            'PUT', '/api/accounts/%d/' % account['id'], {'status':
-                                                         'unavailable'}),
-            400)
+        response = self.request('PUT', '/api/accounts/%d/' % account['id'],
+                                {'status': 'unavailable'})
+        data = self.assertJSON(response, 400)
         self.assertEqual(['This field is required.'], data['provider'])
 
     def test_put_keeps_password_when_absent(self):
