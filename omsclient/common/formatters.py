@@ -148,6 +148,20 @@ def parse_datetime(value: str) -> datetime.datetime | None:
         return None
 
 
+def auto_column(value: Any) -> Any:
+    """Wrap a nested value in the column class that shows it best.
+
+    Plain values are returned as they are.
+    """
+    if isinstance(value, Mapping):
+        return DictColumn(value)
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, Mapping) for v in value):
+            return ListDictColumn(value)
+        return ListColumn(value)
+    return value
+
+
 class DictColumn(columns.FormattableColumn):
     """A dictionary: ``a.b='1', c='2'`` in a table, the dict otherwise."""
 

@@ -18,12 +18,11 @@ shown: the service does not return them and the commands drop them from
 every output format in any case.
 """
 
-import functools
-
 from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 from osc_lib import utils as osc_utils
 
+from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
 
@@ -107,12 +106,14 @@ def _attributes(parsed_args, stdin):
     return fields
 
 
-def _show(account):
-    return utils.show_data(account, constants.ACCOUNT_SHOW_COLUMNS,
-                           constants.ACCOUNT_FIELDS)
+class AccountCommand(base.ResourceCommand):
+    manager = 'accounts'
+    singular = 'account'
+    plural = 'accounts'
+    fields = constants.ACCOUNT_FIELDS
 
 
-class CreateAccount(command.ShowOne):
+class CreateAccount(AccountCommand, command.ShowOne):
     """Register a provider account."""
 
     def get_parser(self, prog_name):
@@ -121,94 +122,49 @@ class CreateAccount(command.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        accounts = self.app.client_manager.multistack.accounts
         fields = _attributes(parsed_args, self.app.stdin)
         with utils.command_errors('Unable to create the account'):
-            account = accounts.create(**fields)
-        return _show(account)
+            account = self.get_manager().create(**fields)
+        return utils.show_data(account, constants.ACCOUNT_SHOW_COLUMNS,
+                               self.fields)
 
 
-class ListAccount(command.Lister):
+class ListAccount(AccountCommand, base.ResourceLister):
     """List provider accounts."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--long',
-            action='store_true',
-            help='List additional fields in output',
-        )
-        return parser
-
-    def take_action(self, parsed_args):
-        accounts = self.app.client_manager.multistack.accounts
-        columns = utils.list_columns(parsed_args,
-                                     constants.ACCOUNT_LIST_COLUMNS,
-                                     constants.ACCOUNT_LONG_COLUMNS)
-        row = functools.partial(utils.item_row, columns=columns,
-                                fields=constants.ACCOUNT_FIELDS)
-        with utils.command_errors('Unable to list accounts'):
-            items = accounts.list()
-        return columns, utils.iter_rows(items, row,
-                                        'Unable to list accounts')
+    list_columns = constants.ACCOUNT_LIST_COLUMNS
+    long_columns = constants.ACCOUNT_LONG_COLUMNS
 
 
-def _add_account_argument(parser, action, nargs=None):
-    parser.add_argument(
-        'accounts' if nargs else 'account',
-        metavar='<account>',
-        nargs=nargs,
-        help='ID of the account to %s%s' % (
-            action, ' (repeat for several)' if nargs else ''),
-    )
-
-
-class ShowAccount(command.ShowOne):
+class ShowAccount(AccountCommand, base.ResourceShower):
     """Show a provider account (without its password)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_account_argument(parser, 'show')
-        return parser
-
-    def take_action(self, parsed_args):
-        accounts = self.app.client_manager.multistack.accounts
-        with utils.command_errors('Unable to show account %s'
-                                  % parsed_args.account):
-            account = accounts.get(parsed_args.account)
-        return _show(account)
+    show_columns = constants.ACCOUNT_SHOW_COLUMNS
 
 
-class SetAccount(command.Command):
+class SetAccount(AccountCommand, command.Command):
     """Change attributes of a provider account."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        _add_account_argument(parser, 'change')
+        parser.add_argument(
+            'id',
+            metavar='<account>',
+            help='ID of the account to change',
+        )
         _add_attribute_options(parser, creating=False)
         return parser
 
     def take_action(self, parsed_args):
-        accounts = self.app.client_manager.multistack.accounts
         fields = _attributes(parsed_args, self.app.stdin)
         if not fields:
             raise osc_exc.CommandError(
                 'Nothing to change: give at least one option '
                 '(see "openstack help multistack account set")')
         with utils.command_errors('Unable to change account %s'
-                                  % parsed_args.account):
-            accounts.update(parsed_args.account, **fields)
+                                  % parsed_args.id):
+            self.get_manager().update(parsed_args.id, **fields)
 
 
-class DeleteAccount(command.Command):
+class DeleteAccount(AccountCommand, base.ResourceDeleter):
     """Delete provider accounts."""
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        _add_account_argument(parser, 'delete', nargs='+')
-        return parser
-
-    def take_action(self, parsed_args):
-        accounts = self.app.client_manager.multistack.accounts
-        utils.delete_each(parsed_args.accounts, accounts.delete,
-                          'account', 'accounts')

@@ -17,64 +17,36 @@ to read one, into a file only its owner can read (or, when asked for
 explicitly, onto stdout).
 """
 
-import functools
-
 from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
+from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import keyfile
 from omsclient.osc.v1 import utils
 
 
-class ListInstance(command.Lister):
+class InstanceCommand(base.ResourceCommand):
+    manager = 'instances'
+    singular = 'instance'
+    plural = 'instances'
+    fields = constants.INSTANCE_FIELDS
+
+
+class ListInstance(InstanceCommand, base.ResourceLister):
     """List instances booted by the service."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--long',
-            action='store_true',
-            help='List additional fields in output',
-        )
-        return parser
-
-    def take_action(self, parsed_args):
-        instances = self.app.client_manager.multistack.instances
-        columns = utils.list_columns(parsed_args,
-                                     constants.INSTANCE_LIST_COLUMNS,
-                                     constants.INSTANCE_LONG_COLUMNS)
-        row = functools.partial(utils.item_row, columns=columns,
-                                fields=constants.INSTANCE_FIELDS)
-        with utils.command_errors('Unable to list instances'):
-            items = instances.list()
-        return columns, utils.iter_rows(items, row,
-                                        'Unable to list instances')
+    list_columns = constants.INSTANCE_LIST_COLUMNS
+    long_columns = constants.INSTANCE_LONG_COLUMNS
 
 
-class ShowInstance(command.ShowOne):
+class ShowInstance(InstanceCommand, base.ResourceShower):
     """Show an instance (without its private key)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'instance',
-            metavar='<instance>',
-            help='ID of the instance to show (the service\'s ID, as in '
-                 '"multistack instance list")',
-        )
-        return parser
-
-    def take_action(self, parsed_args):
-        instances = self.app.client_manager.multistack.instances
-        with utils.command_errors('Unable to show instance %s'
-                                  % parsed_args.instance):
-            instance = instances.get(parsed_args.instance)
-        return utils.show_data(instance, constants.INSTANCE_SHOW_COLUMNS,
-                               constants.INSTANCE_FIELDS)
+    show_columns = constants.INSTANCE_SHOW_COLUMNS
 
 
-class SaveInstanceKey(command.Command):
+class SaveInstanceKey(InstanceCommand, command.Command):
     """Save the private key of an instance's key pair.
 
     The key is written to a new file readable by its owner only (mode
@@ -115,10 +87,9 @@ class SaveInstanceKey(command.Command):
         if parsed_args.file and not parsed_args.force:
             # Fail before asking the service for the secret.
             keyfile.check_absent(parsed_args.file)
-        instances = self.app.client_manager.multistack.instances
         with utils.command_errors('Unable to get the private key of '
                                   'instance %s' % parsed_args.instance):
-            key = instances.get_private_key(parsed_args.instance)
+            key = self.get_manager().get_private_key(parsed_args.instance)
         # Read by name: the secret is left out of the key's to_dict().
         key_raw = key.get('key_raw') if key is not None else None
         if not key_raw:

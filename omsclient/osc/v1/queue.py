@@ -12,13 +12,11 @@
 
 """``openstack multistack queue ...``: ask for instances and follow them."""
 
-import argparse
-import functools
-
 from osc_lib.cli import pagination
 from osc_lib.command import command
 
 from omsclient.common import formatters
+from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
 
@@ -37,22 +35,11 @@ def _add_wait_options(parser, what):
     parser.add_argument(
         '--timeout',
         metavar='<seconds>',
-        type=_positive_int,
+        type=utils.positive_int,
         default=constants.DEFAULT_WAIT_TIMEOUT,
         help='With --wait, give up after this many seconds (default: '
              '%d)' % constants.DEFAULT_WAIT_TIMEOUT,
     )
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError(
-            '%r is not a positive number of seconds' % text)
-    return value
 
 
 class CreateQueue(command.ShowOne):
@@ -111,8 +98,18 @@ def _wait(queues, entry, timeout, stderr):
                            callback=reporter)
 
 
-class ListQueue(command.Lister):
+class QueueCommand(base.ResourceCommand):
+    manager = 'queues'
+    singular = 'queue entry'
+    plural = 'queue entries'
+    fields = constants.QUEUE_FIELDS
+
+
+class ListQueue(QueueCommand, base.ResourceLister):
     """List queue entries."""
+
+    list_columns = constants.QUEUE_LIST_COLUMNS
+    long_columns = constants.QUEUE_LONG_COLUMNS
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -124,74 +121,34 @@ class ListQueue(command.Lister):
                  '(e.g. REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY); '
                  'repeat the option for several statuses',
         )
-        parser.add_argument(
-            '--long',
-            action='store_true',
-            help='List additional fields in output',
-        )
         pagination.add_marker_pagination_option_to_parser(parser)
         return parser
 
-    def take_action(self, parsed_args):
-        queues = self.app.client_manager.multistack.queues
-        columns = utils.list_columns(parsed_args,
-                                     constants.QUEUE_LIST_COLUMNS,
-                                     constants.QUEUE_LONG_COLUMNS)
-        entries = queues.list(status=parsed_args.status,
-                              limit=parsed_args.limit,
-                              marker=parsed_args.marker)
-        row = functools.partial(utils.item_row, columns=columns,
-                                fields=constants.QUEUE_FIELDS)
-        return columns, utils.iter_rows(entries, row,
-                                        'Unable to list queue entries')
+    def fetch(self, manager, parsed_args):
+        return manager.list(status=parsed_args.status,
+                            limit=parsed_args.limit,
+                            marker=parsed_args.marker)
 
 
-class ShowQueue(command.ShowOne):
+class ShowQueue(QueueCommand, base.ResourceShower):
     """Show a queue entry and its instance."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'queue',
-            metavar='<queue>',
-            help='ID of the queue entry to show',
-        )
-        return parser
-
-    def take_action(self, parsed_args):
-        queues = self.app.client_manager.multistack.queues
-        with utils.command_errors('Unable to show queue entry %s'
-                                  % parsed_args.queue):
-            entry = queues.get(parsed_args.queue)
-        return utils.show_data(entry, constants.QUEUE_SHOW_COLUMNS,
-                               constants.QUEUE_FIELDS)
+    show_columns = constants.QUEUE_SHOW_COLUMNS
 
 
-class DeleteQueue(command.Command):
+class DeleteQueue(QueueCommand, base.ResourceDeleter):
     """Delete queue entries and destroy their instances."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        parser.add_argument(
-            'queues',
-            metavar='<queue>',
-            nargs='+',
-            help='ID of the queue entry to delete (repeat for several)',
-        )
         _add_wait_options(parser, 'is gone')
         return parser
 
-    def take_action(self, parsed_args):
-        queues = self.app.client_manager.multistack.queues
-
-        def delete(queue_id):
-            queues.delete(queue_id)
-            if parsed_args.wait:
-                _wait_for_delete(queues, queue_id, parsed_args.timeout,
-                                 self.app.stderr)
-
-        utils.delete_each(parsed_args.queues, delete,
-                          'queue entry', 'queue entries')
+    def delete(self, manager, resource_id, parsed_args):
+        manager.delete(resource_id)
+        if parsed_args.wait:
+            _wait_for_delete(manager, resource_id, parsed_args.timeout,
+                             self.app.stderr)
 
 
 def _wait_for_delete(queues, queue_id, timeout, stderr):

@@ -12,6 +12,7 @@
 
 """Shared pieces of the multistack commands: rows, errors, waiting."""
 
+import argparse
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -56,16 +57,6 @@ def item_row(resource: Any, columns: Iterable[str], fields: Fields) -> tuple:
     return tuple(_value(data, label, fields) for label in columns)
 
 
-def _extra_column(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return formatters.DictColumn(value)
-    if isinstance(value, (list, tuple)):
-        if value and all(isinstance(v, Mapping) for v in value):
-            return formatters.ListDictColumn(value)
-        return formatters.ListColumn(value)
-    return value
-
-
 def show_data(resource: Any, columns: Iterable[str],
               fields: Fields) -> tuple[tuple, tuple]:
     """Return the columns and values of one resource for ``ShowOne``.
@@ -80,11 +71,19 @@ def show_data(resource: Any, columns: Iterable[str],
              for paths, _column in fields.values() for path in paths}
     extra = sorted(key for key in data if key not in known)
     return (columns + tuple(extra),
-            values + tuple(_extra_column(data[key]) for key in extra))
+            values + tuple(formatters.auto_column(data[key]) for key in extra))
 
 
-def list_columns(parsed_args, default: tuple, long: tuple) -> tuple:
-    return long if getattr(parsed_args, 'long', False) else default
+def positive_int(text: str) -> int:
+    """An ``argparse`` type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError('%r is not a positive integer'
+                                         % text)
+    return value
 
 
 @contextlib.contextmanager

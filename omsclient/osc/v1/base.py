@@ -1,0 +1,115 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Base classes of the list and show commands of one resource."""
+
+import functools
+from typing import Any
+
+from osc_lib.command import command
+
+from omsclient.osc.v1 import utils
+
+
+class ResourceCommand:
+    """What the commands of one resource share.
+
+    :attr manager: the name of the manager on the client (``queues``).
+    :attr singular: the resource in messages (``queue entry``).
+    :attr plural: several of them (``queue entries``).
+    :attr fields: the fields table of the resource (``constants``).
+    """
+
+    manager: str
+    singular: str
+    plural: str
+    fields: utils.Fields
+
+    def get_manager(self) -> Any:
+        return getattr(self.app.client_manager.multistack, self.manager)
+
+
+class ResourceLister(ResourceCommand, command.Lister):
+    """List the resources, streaming the rows as they arrive."""
+
+    list_columns: tuple[str, ...]
+    long_columns: tuple[str, ...]
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            help='List additional fields in output',
+        )
+        return parser
+
+    def fetch(self, manager, parsed_args):
+        """Return the resources to list (an iterable)."""
+        return manager.list()
+
+    def take_action(self, parsed_args):
+        columns = (self.long_columns if parsed_args.long
+                   else self.list_columns)
+        row = functools.partial(utils.item_row, columns=columns,
+                                fields=self.fields)
+        what = 'Unable to list %s' % self.plural
+        with utils.command_errors(what):
+            items = self.fetch(self.get_manager(), parsed_args)
+        return columns, utils.iter_rows(items, row, what)
+
+
+class ResourceShower(ResourceCommand, command.ShowOne):
+    """Show one resource, found by its ID."""
+
+    show_columns: tuple[str, ...]
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'id',
+            metavar='<%s>' % self.singular.split()[0],
+            help='ID of the %s to show' % self.singular,
+        )
+        return parser
+
+    def take_action(self, parsed_args):
+        with utils.command_errors('Unable to show %s %s'
+                                  % (self.singular, parsed_args.id)):
+            resource = self.get_manager().get(parsed_args.id)
+        return utils.show_data(resource, self.show_columns, self.fields)
+
+
+class ResourceDeleter(ResourceCommand, command.Command):
+    """Delete resources by ID, going on past failures."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'ids',
+            metavar='<%s>' % self.singular.split()[0],
+            nargs='+',
+            help='ID of the %s to delete (repeat for several)'
+                 % self.singular,
+        )
+        return parser
+
+    def delete(self, manager, resource_id, parsed_args):
+        """Delete one resource."""
+        manager.delete(resource_id)
+
+    def take_action(self, parsed_args):
+        manager = self.get_manager()
+        utils.delete_each(
+            parsed_args.ids,
+            functools.partial(self.delete, manager, parsed_args=parsed_args),
+            self.singular, self.plural)
