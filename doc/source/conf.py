@@ -58,6 +58,13 @@ autodoc_typehints = 'description'
 
 # cliff.sphinxext: commands are read from their entry points.
 autoprogram_cliff_application = 'openstack'
+# The output options every list and show command shares are described once,
+# in the page of each command group, not under every command.
+autoprogram_cliff_ignored = [
+    '--help', '--format', '--column', '--noindent', '--prefix',
+    '--max-width', '--fit-width', '--print-empty', '--quote',
+    '--sort-column', '--sort-ascending', '--sort-descending',
+]
 
 # -- Options for HTML output -------------------------------------------------
 
