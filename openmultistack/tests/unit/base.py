@@ -35,6 +35,9 @@ class TestCase(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.config = self.useFixture(config_fixture.Config(CONF))
+        # Parsed without files: nothing of the machine leaks in.
+        CONF([], project='openmultistack', default_config_files=[],
+             default_config_dirs=[])
         self.state_dir = self.useFixture(fixtures.TempDir()).path
         self.config.config(state_dir=self.state_dir)
         db_api.dispose()
