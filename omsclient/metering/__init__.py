@@ -9,3 +9,8 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
+
+"""The metering client: python-ceilometerclient plus ``rabbit`` and ``logs``.
+
+See :mod:`omsclient.metering.client`.
+"""

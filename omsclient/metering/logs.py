@@ -1,0 +1,99 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The system log: ``GET /v2/logs?q.field=page&q.value=<n>``.
+
+Each page holds the entries ``{"id", "desc", "time"}`` newest first; a page
+past the end is an empty list. Queries use Ceilometer's ``q.field`` /
+``q.op`` / ``q.value`` parameters, built by python-ceilometerclient's own
+``options.build_url``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Iterator
+from typing import Any
+
+from ceilometerclient.v2 import options
+
+from omsclient.metering import base
+
+PATH = 'v2/logs'
+PAGE_FIELD = 'page'
+
+Query = Iterable[dict[str, Any]]
+
+
+def page_query(page: int, q: Query | None = None) -> list[dict[str, Any]]:
+    """Return the query ``q`` asking for page ``page`` (1 is the newest).
+
+    An earlier ``page`` condition in ``q`` is replaced.
+    """
+    query = [dict(cond) for cond in (q or ())
+             if cond.get('field') != PAGE_FIELD]
+    query.append({'field': PAGE_FIELD, 'value': page})
+    return query
+
+
+class Log(base.Resource):
+    """An entry of the system log: ``id``, ``desc``, ``time``."""
+
+    REPR_NAME = 'Log'
+
+
+class LogManager(base.Manager):
+    """``cclient.logs``: the paged system log of the metering API."""
+
+    resource_class = Log
+
+    def list(self, q: Query | None = None) -> Iterator[Log]:
+        """Return a generator of the entries of one page, newest first.
+
+        ``list(q=[{'field': 'page', 'value': 2}])`` reads the second page;
+        without a page condition the server answers the first one. The
+        request is sent by this call; the entries are read as the caller
+        iterates.
+        """
+        return self._list(options.build_url(PATH, list(q or ())))
+
+    def list_all(self, q: Query | None = None,
+                 start: int = 1) -> Iterator[Log]:
+        """Yield the entries of every page from ``start`` on, newest first.
+
+        A generator: page ``n + 1`` is requested only once the caller has
+        read every entry of page ``n``, and the walk ends at the first empty
+        page. Entries logged while the pages are walked push older ones onto
+        the next page; they are skipped rather than yielded twice, and a
+        page that brings nothing new (a server that ignores the page
+        number) ends the walk.
+        """
+        lowest = None
+        page = start
+        while True:
+            fresh = 0
+            empty = True
+            for entry in self.list(page_query(page, q)):
+                empty = False
+                entry_id = getattr(entry, 'id', None)
+                if not isinstance(entry_id, int):
+                    fresh += 1
+                    yield entry
+                    continue
+                if lowest is not None and entry_id >= lowest:
+                    continue
+                lowest = entry_id
+                fresh += 1
+                yield entry
+            if empty or not fresh:
+                return
+            page += 1

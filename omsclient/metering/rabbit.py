@@ -1,0 +1,89 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""RabbitMQ monitoring: ``GET /v2/rabbit/<item>``.
+
+The extension passes the RabbitMQ management API's ``/api/<item>``
+through: ``overview`` is one object, the other items are lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+import urllib.parse
+
+from omsclient.metering import base
+
+#: Items answered with one object.
+OBJECT_ITEMS = ('overview',)
+#: Items answered with a list of objects.
+LIST_ITEMS = ('channels', 'connections', 'exchanges', 'nodes', 'queues',
+              'users', 'vhosts')
+ITEMS = OBJECT_ITEMS + LIST_ITEMS
+
+#: Fields that are never shown by ``repr()`` nor by default in commands.
+SECRET_FIELDS = frozenset(['password_hash'])
+
+
+def check_item(item: str, valid: tuple[str, ...] = ITEMS) -> str:
+    """Return ``item`` if it is one of ``valid``.
+
+    :raises ValueError: naming the valid items.
+    """
+    if item not in valid:
+        raise ValueError('Unknown RabbitMQ item %r; valid items: %s'
+                         % (item, ', '.join(valid)))
+    return item
+
+
+class Rabbitmq(base.Resource):
+    """A RabbitMQ management record; ``repr`` hides the password hash."""
+
+    SECRET_FIELDS = SECRET_FIELDS
+    REPR_NAME = 'Rabbitmq'
+
+
+class RabbitManager(base.Manager):
+    """``cclient.rabbit``: RabbitMQ figures through the metering API."""
+
+    resource_class = Rabbitmq
+
+    @staticmethod
+    def _path(item: str) -> str:
+        return 'v2/rabbit/%s' % urllib.parse.quote(item, safe='')
+
+    def list(self, q: str = 'overview') -> Iterator[Rabbitmq]:
+        """Return a generator of the records of one item.
+
+        ``list('users')``, ``list('queues')``, ...; ``list('overview')``
+        yields the one overview record. The request is sent by this call;
+        the records are read from the answer as the caller iterates.
+
+        :param q: the item (the name follows python-ceilometerclient's
+            extension that this API comes from).
+        :raises ValueError: for an unknown item, before any request.
+        """
+        item = check_item(q)
+        return self._list(self._path(item),
+                          expect_single=item in OBJECT_ITEMS)
+
+    def get(self, item: str = 'overview') -> Rabbitmq:
+        """Return the record of an object item such as ``overview``.
+
+        :raises ValueError: for an unknown item or a list item, before any
+            request.
+        """
+        check_item(item)
+        if item not in OBJECT_ITEMS:
+            raise ValueError('RabbitMQ item %r is a list: use '
+                             'rabbit.list(%r)' % (item, item))
+        return self._get(self._path(item))

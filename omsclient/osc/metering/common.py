@@ -1,0 +1,140 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Shared pieces of the ``metric rabbit`` and ``metric log`` commands."""
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+import contextlib
+from typing import Any
+
+from osc_lib import exceptions as osc_exc
+
+from omsclient.common import exceptions
+from omsclient.common import formatters
+from omsclient.osc.v1 import utils
+
+#: A column of a listing: the field path (also the column's name) and the
+#: FormattableColumn class for its value (``None``: shown as it is).
+Column = tuple[str, Any]
+
+ENDPOINT_HINT = (
+    'The metering API\'s URL (for example http://127.0.0.1:8777) is given '
+    'with --os-endpoint (and --os-auth-type none without Keystone) or with '
+    'metering_endpoint_override in clouds.yaml '
+    '(OS_METERING_ENDPOINT_OVERRIDE)')
+
+NOT_ACCEPTABLE_HINT = (
+    'the metering API could not answer in JSON (406 Not Acceptable). A '
+    'server extension whose handler returns a pre-serialised JSON string '
+    'instead of letting the framework serialise its result causes this '
+    '(pecan: expose the handler with @expose(\'json\'))')
+
+
+def _server_message(exc: exceptions.ClientException) -> str:
+    return '' if exc.message == type(exc).message else ': %s' % exc.message
+
+
+@contextlib.contextmanager
+def metering_errors(what: str, unavailable: str | None = None
+                    ) -> Iterator[None]:
+    """Turn errors of the metering client into one-line ``CommandError``.
+
+    :param what: what was being done, e.g. ``"Unable to list RabbitMQ
+        queues"``.
+    :param unavailable: what a ``503 Service Unavailable`` means for this
+        command.
+    """
+    try:
+        with utils.command_errors(what):
+            yield
+    except osc_exc.CommandError as error:
+        cause = error.__cause__
+        if isinstance(cause, exceptions.EndpointNotFound):
+            # The first clause says where no endpoint was found; the hint
+            # replaces the generic advice that may follow it.
+            where = cause.message.split(';')[0].rstrip('.')
+            raise osc_exc.CommandError(
+                '%s: %s. %s' % (what, where, ENDPOINT_HINT)) from cause
+        if isinstance(cause, exceptions.NotAcceptable):
+            raise osc_exc.CommandError(
+                '%s: %s%s' % (what, NOT_ACCEPTABLE_HINT,
+                              _server_message(cause))) from cause
+        if isinstance(cause, exceptions.ServiceUnavailable) and unavailable:
+            raise osc_exc.CommandError(
+                '%s: %s (HTTP 503)%s' % (what, unavailable,
+                                         _server_message(cause))) from cause
+        raise
+
+
+def auto_column(value: Any) -> Any:
+    """Wrap a nested value in the FormattableColumn that shows it best."""
+    if isinstance(value, Mapping):
+        return formatters.DictColumn(value)
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, Mapping) for v in value):
+            return formatters.ListDictColumn(value)
+        return formatters.ListColumn(value)
+    return value
+
+
+def cell(data: Mapping, path: str, column: Any = None) -> Any:
+    """Return the value at ``path`` of a record, formatted by ``column``."""
+    value = formatters.get_path(data, path)
+    if value is None:
+        return None
+    if column is None:
+        return auto_column(value)
+    return column(value)
+
+
+def select_columns(parsed_args: Any, default: Iterable[Column],
+                   long: Iterable[Column] = ()) -> list[Column]:
+    """Return the columns of a listing.
+
+    ``default``, plus ``long`` with ``--long``, plus every field explicitly
+    asked for with ``-c`` (any field of the record: ``-c password_hash``,
+    ``-c message_stats.publish_details.rate``).
+    """
+    selected = list(default)
+    if getattr(parsed_args, 'long', False):
+        selected.extend(long)
+    names = {name for name, _column in selected}
+    for name in getattr(parsed_args, 'columns', None) or ():
+        if name not in names:
+            selected.append((name, None))
+            names.add(name)
+    return selected
+
+
+def listing(fetch: Callable[[], Iterable], columns: list[Column],
+            what: str, unavailable: str | None = None
+            ) -> tuple[tuple[str, ...], Iterator[tuple]]:
+    """Return the ``(names, rows)`` of a ``Lister``.
+
+    :param fetch: returns the records (a manager's ``list``); called here.
+    The rows are a generator; the first record is read at once so that an
+    error fails the command before anything is printed, the others while
+    cliff prints.
+    """
+    def row(record: Any) -> tuple:
+        data = record.to_dict()
+        return tuple(cell(data, name, column) for name, column in columns)
+
+    def records() -> Iterator:
+        with metering_errors(what, unavailable):
+            yield from fetch()
+
+    names = tuple(name for name, _column in columns)
+    return names, utils.iter_rows(records(), row, what)

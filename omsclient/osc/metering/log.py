@@ -1,0 +1,83 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``openstack metric log list``: the system log of the metering API."""
+
+import argparse
+import itertools
+
+from osc_lib.command import command
+
+from omsclient.metering import logs
+from omsclient.osc.metering import common
+
+COLUMNS = (('id', None), ('time', None), ('desc', None))
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError('%r is not a positive integer'
+                                         % text)
+    return value
+
+
+class ListLog(command.Lister):
+    """List the system log, newest entries first."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        pages = parser.add_mutually_exclusive_group()
+        pages.add_argument(
+            '--page',
+            metavar='<page>',
+            type=_positive_int,
+            default=1,
+            help='Page to list, 1 being the newest (default: 1)',
+        )
+        pages.add_argument(
+            '--all',
+            action='store_true',
+            default=False,
+            help='List every page, from the newest entries to the oldest, '
+                 'reading the next page only when needed',
+        )
+        parser.add_argument(
+            '--limit',
+            metavar='<num-entries>',
+            type=_positive_int,
+            help='List at most this many entries',
+        )
+        return parser
+
+    def take_action(self, parsed_args):
+        manager = self.app.client_manager.oms_metering.logs
+        if parsed_args.all:
+            what = 'Unable to list the system log'
+
+            def fetch():
+                return manager.list_all()
+        else:
+            what = 'Unable to list page %d of the system log' % (
+                parsed_args.page)
+
+            def fetch():
+                return manager.list(logs.page_query(parsed_args.page))
+
+        def limited():
+            return itertools.islice(fetch(), parsed_args.limit)
+
+        selected = common.select_columns(parsed_args, COLUMNS)
+        return common.listing(limited, selected, what)

@@ -1,0 +1,161 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``openstack metric rabbit show|list``: RabbitMQ through the metering API.
+
+Column names are the RabbitMQ management API's own field names (dotted for
+nested ones), so ``-c`` and ``-f json`` use the names of the management
+API's documentation. ``-c`` also accepts any other field of the records.
+"""
+
+from osc_lib.command import command
+from osc_lib import exceptions as osc_exc
+
+from omsclient.common import formatters as fmt
+from omsclient.metering import rabbit
+from omsclient.osc.metering import columns as rabbit_columns
+from omsclient.osc.metering import common
+
+UNAVAILABLE = ('RabbitMQ or its management API is not reachable from the '
+               'metering service')
+
+#: How the overview's nested values are shown; others by their type.
+OVERVIEW_COLUMNS = {
+    'churn_rates': fmt.CountersColumn,
+    'exchange_types': rabbit_columns.NamesColumn,
+    'listeners': rabbit_columns.ListenersColumn,
+    'message_stats': fmt.CountersColumn,
+    'object_totals': fmt.DictColumn,
+    'queue_totals': fmt.CountersColumn,
+}
+
+_RATE = fmt.RateColumn
+_SIZE = fmt.SizeColumn
+
+#: The default and ``--long`` columns of each item: (field, column class).
+LIST_COLUMNS = {
+    'queues': (
+        (('name', None), ('vhost', None), ('messages', None),
+         ('messages_ready', None), ('messages_unacknowledged', None),
+         ('consumers', None), ('state', None)),
+        (('type', None), ('durable', None), ('auto_delete', None),
+         ('messages_details.rate', _RATE),
+         ('message_stats.publish_details.rate', _RATE),
+         ('message_stats.deliver_get_details.rate', _RATE),
+         ('message_stats.ack_details.rate', _RATE),
+         ('consumer_utilisation', None), ('memory', _SIZE),
+         ('node', None), ('policy', None), ('arguments', fmt.DictColumn)),
+    ),
+    'nodes': (
+        (('name', None), ('running', None), ('mem_used', _SIZE),
+         ('mem_limit', _SIZE), ('disk_free', _SIZE), ('fd_used', None),
+         ('fd_total', None), ('uptime', fmt.DurationColumn)),
+        (('type', None), ('mem_alarm', None), ('disk_free_limit', _SIZE),
+         ('disk_free_alarm', None), ('sockets_used', None),
+         ('sockets_total', None), ('proc_used', None), ('proc_total', None),
+         ('processors', None), ('run_queue', None),
+         ('partitions', fmt.ListColumn)),
+    ),
+    'users': (
+        (('name', None), ('tags', rabbit_columns.TagsColumn)),
+        # password_hash: only with an explicit -c password_hash.
+        (('hashing_algorithm', None), ('limits', fmt.DictColumn)),
+    ),
+    'exchanges': (
+        (('name', rabbit_columns.ExchangeNameColumn), ('vhost', None),
+         ('type', None), ('durable', None), ('auto_delete', None)),
+        (('internal', None), ('arguments', fmt.DictColumn),
+         ('message_stats.publish_in_details.rate', _RATE),
+         ('message_stats.publish_out_details.rate', _RATE)),
+    ),
+    'connections': (
+        (('name', None), ('user', None), ('vhost', None), ('state', None),
+         ('channels', None), ('protocol', None),
+         ('user_provided_name', None)),
+        (('peer_host', None), ('peer_port', None), ('host', None),
+         ('port', None), ('ssl', None),
+         ('connected_at', rabbit_columns.MillisecondsTimestampColumn),
+         ('recv_oct_details.rate', _RATE), ('send_oct_details.rate', _RATE),
+         ('client_properties.product', None), ('auth_mechanism', None),
+         ('timeout', None), ('node', None)),
+    ),
+    'channels': (
+        (('name', None), ('user', None), ('vhost', None), ('state', None),
+         ('consumer_count', None), ('prefetch_count', None),
+         ('messages_unacknowledged', None)),
+        (('number', None), ('confirm', None), ('transactional', None),
+         ('messages_unconfirmed', None),
+         ('message_stats.publish_details.rate', _RATE),
+         ('message_stats.deliver_get_details.rate', _RATE),
+         ('message_stats.ack_details.rate', _RATE),
+         ('connection_details.name', None), ('node', None)),
+    ),
+    'vhosts': (
+        (('name', None), ('description', None),
+         ('tags', rabbit_columns.TagsColumn), ('messages', None),
+         ('messages_ready', None), ('messages_unacknowledged', None)),
+        (('tracing', None), ('default_queue_type', None),
+         ('cluster_state', fmt.DictColumn),
+         ('recv_oct_details.rate', _RATE), ('send_oct_details.rate', _RATE)),
+    ),
+}
+
+
+class ShowRabbit(command.ShowOne):
+    """Show the RabbitMQ overview: versions, totals, rates, listeners."""
+
+    def take_action(self, parsed_args):
+        client = self.app.client_manager.oms_metering
+        what = 'Unable to show the RabbitMQ overview'
+        with common.metering_errors(what, UNAVAILABLE):
+            overview = client.rabbit.get('overview').to_dict()
+        names = tuple(sorted(overview))
+        return names, tuple(common.cell(overview, name,
+                                        OVERVIEW_COLUMNS.get(name))
+                            for name in names)
+
+
+class ListRabbit(command.Lister):
+    """List RabbitMQ users, queues, exchanges, connections, ..."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            'item',
+            metavar='<item>',
+            help='What to list: %s' % ', '.join(rabbit.LIST_ITEMS),
+        )
+        parser.add_argument(
+            '--long',
+            action='store_true',
+            default=False,
+            help='List more fields (a password hash only ever with an '
+                 'explicit -c password_hash)',
+        )
+        return parser
+
+    def take_action(self, parsed_args):
+        item = parsed_args.item
+        if item in rabbit.OBJECT_ITEMS:
+            raise osc_exc.CommandError(
+                'RabbitMQ %s is not a list: use "openstack metric rabbit '
+                'show"' % item)
+        try:
+            rabbit.check_item(item, rabbit.LIST_ITEMS)
+        except ValueError as exc:
+            raise osc_exc.CommandError(str(exc))
+        default, long = LIST_COLUMNS[item]
+        selected = common.select_columns(parsed_args, default, long)
+        client = self.app.client_manager.oms_metering
+        return common.listing(
+            lambda: client.rabbit.list(item), selected,
+            'Unable to list RabbitMQ %s' % item, UNAVAILABLE)

@@ -1,0 +1,282 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import types
+import urllib.parse
+
+from ceilometerclient import client as ceilo_client
+from ceilometerclient.v2 import client as ceilo_v2
+from keystoneauth1 import fixture as ksa_fixture
+from keystoneauth1 import session as ksa_session
+from keystoneauth1 import token_endpoint
+
+from omsclient.common import exceptions
+from omsclient.metering import client
+from omsclient.metering import rabbit
+from omsclient.tests.unit import fixtures as unit_fixtures
+from omsclient.tests.unit.metering import base
+from omsclient.tests.unit.metering import fixtures
+
+
+class TestConstruction(base.TestCase):
+    """Building a client sends nothing: no URL is registered here."""
+
+    def test_session_client_sends_nothing(self):
+        cclient = client.get_client('2', session=self.keystone_session())
+        self.assertIsInstance(cclient, ceilo_v2.Client)
+        self.assertIsInstance(cclient.rabbit, rabbit.RabbitManager)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_legacy_credentials_send_nothing(self):
+        cclient = client.get_client(
+            '2', os_username='admin', os_password='secret',
+            os_tenant_name='admin', os_auth_url=base.AUTH_URL)
+        self.assertIsNotNone(cclient.logs)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_alarms_and_events_use_metering_without_probe(self):
+        cclient = client.get_client('2', session=self.keystone_session())
+        self.assertIs(cclient.http_client, cclient.alarm_client)
+        self.assertIs(cclient.http_client, cclient.event_client)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_explicit_aodh_endpoint(self):
+        cclient = self.metering_client(aodh_endpoint='http://aodh.test')
+        self.assertEqual('http://aodh.test',
+                         cclient.alarm_client.endpoint_override)
+        self.assertEqual('alarming', cclient.alarm_client.service_type)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_unsupported_version(self):
+        error = self.assertRaises(exceptions.UnsupportedVersion,
+                                  client.get_client, '1',
+                                  session=ksa_session.Session())
+        self.assertIn('valid versions: 2', str(error))
+
+
+class TestCeilometerUsage(base.TestCase):
+    """The seed's way of using the extension keeps working."""
+
+    def setUp(self):
+        super().setUp()
+        self.cclient = self.metering_client()
+
+    def test_rabbit_list_users(self):
+        self.mock_item('users')
+        users = self.cclient.rabbit.list('users')
+        self.assertIsInstance(users, types.GeneratorType)
+        users = list(users)
+        self.assertEqual(['ceilometer', 'guest', 'nova'],
+                         [user.name for user in users])
+        self.assertIsInstance(users[0], rabbit.Rabbitmq)
+        self.assertEqual(fixtures.USERS[1]['password_hash'],
+                         users[1].password_hash)
+        text = repr(users)
+        self.assertTrue(text.startswith('[<Rabbitmq record -- '), text)
+        self.assertNotIn("'password_hash'", text)
+        for user in fixtures.USERS:
+            self.assertNotIn(user['password_hash'], text)
+        self.assertIn("'name': 'guest'", text)
+        self.assertEqual(fixtures.USERS[0], users[0].to_dict())
+
+    def test_rabbit_list_overview_yields_the_object(self):
+        self.mock_item('overview')
+        records = list(self.cclient.rabbit.list('overview'))
+        self.assertEqual(1, len(records))
+        self.assertEqual(fixtures.OVERVIEW, records[0].to_dict())
+
+    def test_rabbit_get_overview(self):
+        self.mock_item('overview')
+        overview = self.cclient.rabbit.get('overview')
+        self.assertEqual('rabbit@controller', overview.node)
+        self.assertEqual(6.8,
+                         overview.queue_totals['messages_details']['rate'])
+        self.assertEqual(2, overview.object_totals['connections'])
+        self.assertEqual(1, len(self.requests.request_history))
+
+    def test_logs_list_page(self):
+        self.requests.get(base.LOGS, json=fixtures.log_entries(3))
+        entries = list(self.cclient.logs.list(
+            q=[{'field': 'page', 'value': 2}]))
+        self.assertEqual([3, 2, 1], [entry.id for entry in entries])
+        query = urllib.parse.parse_qs(self.requests.last_request.query,
+                                      keep_blank_values=True)
+        self.assertEqual(['page'], query['q.field'])
+        self.assertEqual(['2'], query['q.value'])
+
+    def test_stock_managers_still_work(self):
+        self.requests.get(base.METERING + '/v2/meters',
+                          json=[{'name': 'cpu', 'type': 'cumulative'}])
+        meters = self.cclient.meters.list()
+        self.assertEqual(['cpu'], [meter.name for meter in meters])
+
+    def test_unknown_item_fails_before_any_request(self):
+        error = self.assertRaises(ValueError, self.cclient.rabbit.list,
+                                  'bindingz')
+        for item in rabbit.ITEMS:
+            self.assertIn(item, str(error))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_get_of_a_list_item_is_refused(self):
+        error = self.assertRaises(ValueError, self.cclient.rabbit.get,
+                                  'users')
+        self.assertIn("rabbit.list('users')", str(error))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_list_is_read_incrementally(self):
+        body = unit_fixtures.GeneratedList(
+            2000, make=lambda i: dict(fixtures.QUEUES[0], name='q%d' % i))
+        self.requests.get(base.RABBIT + 'queues', body=body)
+        queues = self.cclient.rabbit.list('queues')
+        self.assertEqual('q0', next(queues).name)
+        self.assertLess(body.consumed, body.size // 4)
+        self.assertEqual(1999, sum(1 for _queue in queues))
+        self.assertEqual(body.size, body.consumed)
+
+    def test_request_is_sent_by_the_list_call(self):
+        self.mock_item('queues', status_code=503,
+                       json={'error_message': {
+                           'faultstring': 'RabbitMQ is down'}})
+        error = self.assertRaises(exceptions.ServiceUnavailable,
+                                  self.cclient.rabbit.list, 'queues')
+        self.assertIn('RabbitMQ is down', str(error))
+        # The shared HTTP layer retried the idempotent GET.
+        self.assertEqual(4, len(self.requests.request_history))
+
+    def test_not_acceptable(self):
+        self.mock_item('overview', status_code=406,
+                       json={'error_message': {
+                           'faultstring': 'Not Acceptable'}})
+        self.assertRaises(exceptions.NotAcceptable, self.cclient.rabbit.get,
+                          'overview')
+        self.assertEqual(1, len(self.requests.request_history))
+
+    def test_html_answer(self):
+        self.mock_item('users', text='<html>oops</html>',
+                       headers={'Content-Type': 'text/html'})
+        users = self.cclient.rabbit.list('users')
+        error = self.assertRaises(exceptions.InvalidResponse, list, users)
+        self.assertIn('HTML', str(error))
+
+
+class TestEndpoints(base.TestCase):
+
+    def test_catalog_region_and_interface(self):
+        self.mock_keystone()
+        url = base.CATALOG[('RegionTwo', 'internal')]
+        self.mock_item('users', base=url)
+        cclient = client.get_client('2', session=self.keystone_session(),
+                                    region_name='RegionTwo',
+                                    interface='internal')
+        self.assertEqual(3, len(list(cclient.rabbit.list('users'))))
+        last = self.requests.last_request
+        self.assertEqual(url + '/v2/rabbit/users', last.url)
+        self.assertEqual(base.TOKEN_ID, last.headers['X-Auth-Token'])
+
+    def test_endpoint_missing_from_catalog(self):
+        self.mock_keystone()
+        cclient = client.get_client('2', session=self.keystone_session(),
+                                    region_name='RegionNine')
+        error = self.assertRaises(exceptions.EndpointNotFound,
+                                  cclient.rabbit.get, 'overview')
+        self.assertIn('metering', str(error))
+
+    def test_endpoint_callable_is_resolved_on_first_request(self):
+        calls = []
+
+        def resolve():
+            calls.append(1)
+            return base.METERING
+
+        cclient = client.Client(endpoint=resolve,
+                                session=ksa_session.Session())
+        self.assertEqual([], calls)
+        self.mock_item('overview')
+        self.mock_item('users')
+        cclient.rabbit.get('overview')
+        list(cclient.rabbit.list('users'))
+        self.assertEqual([1], calls)
+
+    def test_dashboard_style_token_callable(self):
+        cclient = client.Client(endpoint=base.METERING,
+                                token=lambda: 'dashboard-token')
+        self.mock_item('vhosts')
+        self.assertEqual(['/', 'openstack'],
+                         [vhost.name for vhost in
+                          cclient.rabbit.list('vhosts')])
+        self.assertEqual('dashboard-token',
+                         self.requests.last_request.headers['X-Auth-Token'])
+
+    def test_legacy_credentials_authenticate_on_first_request(self):
+        self.mock_keystone()
+        self.requests.get(base.AUTH_URL,
+                          json=ksa_fixture.V3Discovery(base.AUTH_URL))
+        self.mock_item('nodes', base=base.CATALOG[('RegionOne', 'public')])
+        cclient = client.get_client(
+            '2', os_username='admin', os_password='secret',
+            os_project_name='admin', os_auth_url=base.AUTH_URL,
+            os_user_domain_name='Default',
+            os_project_domain_name='Default', os_region_name='RegionOne')
+        nodes = list(cclient.rabbit.list('nodes'))
+        self.assertEqual('rabbit@controller', nodes[0].name)
+        auth = self.calls('POST', '/v3/auth/tokens')[0].json()['auth']
+        self.assertEqual('admin',
+                         auth['identity']['password']['user']['name'])
+
+
+class TestExtend(base.TestCase):
+    """extend() on a client built by python-ceilometerclient itself."""
+
+    def stock_client(self):
+        session = ksa_session.Session(
+            auth=token_endpoint.Token(base.METERING, 'stock-token'))
+        # python-ceilometerclient probes aodh and panko while it builds its
+        # client: answer those probes.
+        self.requests.get(base.METERING + '/', json={})
+        cclient = ceilo_client.get_client('2', session=session)
+        self.assertEqual(2, len(self.requests.request_history))
+        return cclient
+
+    def test_extend_sends_nothing(self):
+        cclient = self.stock_client()
+        self.assertIs(cclient, client.extend(cclient))
+        self.assertEqual(2, len(self.requests.request_history))
+        self.assertIsInstance(cclient.rabbit, rabbit.RabbitManager)
+
+    def test_extended_managers_use_the_stock_session(self):
+        cclient = client.extend(self.stock_client())
+        self.mock_item('channels')
+        channels = list(cclient.rabbit.list('channels'))
+        self.assertEqual(1, channels[1].consumer_count)
+        self.assertEqual('stock-token',
+                         self.requests.last_request.headers['X-Auth-Token'])
+        self.requests.get(base.LOGS, json=[])
+        self.assertEqual([], list(cclient.logs.list()))
+
+    def test_extend_follows_endpoint_override(self):
+        session = ksa_session.Session()
+        cclient = ceilo_v2.Client.__new__(ceilo_v2.Client)
+        cclient.http_client = ceilo_client._construct_http_client(
+            session=session, endpoint_override=base.METERING,
+            region_name='RegionTwo', interface='internal')
+        client.extend(cclient)
+        api = cclient.rabbit.api
+        self.assertEqual(base.METERING, api.endpoint_override)
+        self.assertEqual('RegionTwo', api.region_name)
+        self.assertEqual('internal', api.interface)
+        self.assertEqual('metering', api.service_type)
+
+    def test_extend_refuses_a_client_without_session(self):
+        cclient = ceilo_client.get_client(
+            '2', os_endpoint=base.METERING, os_token='legacy-token')
+        error = self.assertRaises(TypeError, client.extend, cclient)
+        self.assertIn('session', str(error))
