@@ -1,0 +1,290 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Booting one queue entry, trying provider accounts in turn.
+
+For each available account (the requested provider's first): find the
+image and flavor, create a key pair, boot a server tagged with the queue
+id, wait until it leaves ``BUILD``, record it and set ``RUN``. A provider
+that fails in any way is cleaned up after (its server and key pair
+deleted), its reason written to the event log, and the next one tried;
+``FAILED`` comes only when every one refused.
+"""
+
+import time
+
+from oslo_log import log as logging
+import sqlalchemy as sa
+
+from openmultistack.db import models
+from openmultistack import events
+from openmultistack.providers import base
+from openmultistack.worker import claims
+from openmultistack.worker import cleanup
+from openmultistack.worker import context as worker_context
+from openmultistack.worker import job
+
+LOG = logging.getLogger(__name__)
+
+# Failed looks at a building server in a row before the provider counts
+# as failed (one lost request must not throw a good server away).
+MAX_POLL_ERRORS = 3
+
+
+class BootJob(job.Job):
+    """Boot the server of a new entry, or take over a dead worker's."""
+
+    def run(self) -> None:
+        try:
+            if self.claim.taken_over and self._take_over():
+                return
+            self._boot()
+        except claims.LeaseLost:
+            LOG.info('queue %d: no longer held by this worker', self.queue_id)
+            self._pass_on_destroy()
+        except worker_context.Aborted:
+            self._hand_back()
+        except Exception:
+            LOG.exception('queue %d: unexpected error while booting',
+                          self.queue_id)
+            self._fail('internal error of the worker (see its log)')
+
+    # -- the steps -------------------------------------------------------
+
+    def _boot(self) -> None:
+        entry, accounts = self.load()
+        # The requested provider first, then the others in id order.
+        accounts.sort(key=lambda a: a.provider != entry.provider)
+        reasons = []
+        for account in accounts:
+            self.ctx.check_abort()
+            try:
+                self._attempt(entry, account)
+                return
+            except base.ProviderError as exc:
+                reason = cleanup.short(exc)
+                reasons.append('%s: %s' % (account.provider, reason))
+                self.ctx.record('queue %d: provider %s refused: %s'
+                                % (self.queue_id, account.provider, reason),
+                                self.queue_id, events.WARNING)
+                self._forget_instance()
+        if reasons:
+            self._fail('every provider refused: ' + '; '.join(reasons))
+        else:
+            self._fail('no provider account is available')
+
+    def _attempt(self, entry: models.Queue, account: models.Account) -> None:
+        provider = self.ctx.provider(account)
+        server_id = None
+        keypair_asked = False
+        try:
+            options = self.ctx.options
+            image = provider.find_image(entry.image or options.default_image)
+            flavor = provider.find_flavor(
+                entry.flavor or options.default_flavor)
+            self.ctx.check_abort()
+            keypair_asked = True
+            private_key = provider.create_keypair(self.key_name)
+            server = provider.boot(
+                entry.name or self.key_name, image, flavor, self.key_name,
+                {base.QUEUE_ID_METADATA_KEY: str(self.queue_id)})
+            server_id = server.id
+            self._record_boot(account, server, private_key)
+            self._follow(provider, account, server_id)
+        except BaseException:
+            if keypair_asked:
+                self._undo(provider, account, server_id)
+            raise
+        finally:
+            provider.close()
+
+    def _follow(self, provider: base.Provider, account: models.Account,
+                server_id: str) -> None:
+        """Wait for a booted server to become ``ACTIVE``, then ``RUN``."""
+        server = self._wait_active(provider, server_id)
+        with self.ctx.session() as session:
+            claims.release(session, self.queue_id, self.ctx.worker_id,
+                           claims.BOOTING, status=models.RUN, fault=None)
+            session.execute(
+                sa.update(models.Instance)
+                .where(models.Instance.queue_id == self.queue_id)
+                .values(ip_addr=server.ip_addr)
+                .execution_options(synchronize_session=False))
+            events.record(session, 'queue %d: RUN server %s (%s) on '
+                          'provider %s' % (self.queue_id, server.id,
+                                           server.ip_addr or 'no address',
+                                           account.provider),
+                          self.queue_id)
+
+    def _wait_active(self, provider: base.Provider,
+                     server_id: str) -> base.Server:
+        options = self.ctx.options
+        deadline = time.monotonic() + options.boot_timeout
+        errors = 0
+        while True:
+            try:
+                server = provider.get(server_id)
+                errors = 0
+            except base.NotFound:
+                raise base.ProviderError('server %s vanished while building'
+                                         % server_id)
+            except base.ProviderError:
+                errors += 1
+                if errors >= MAX_POLL_ERRORS:
+                    raise
+                server = None
+            if server is not None and server.status == base.ACTIVE:
+                return server
+            if server is not None and server.status != base.BUILD:
+                raise base.ProviderError(
+                    'server %s went %s%s' % (
+                        server_id, server.status,
+                        ': %s' % server.fault if server.fault else ''))
+            if time.monotonic() >= deadline:
+                raise base.ProviderTimeout(
+                    'server %s still in BUILD after %d s'
+                    % (server_id, options.boot_timeout))
+            self.ctx.sleep(options.status_poll_interval)
+            self._check_held()
+
+    def _take_over(self) -> bool:
+        """Reconcile an entry whose worker died; True if it is settled.
+
+        The server the entry's instance names is adopted if it is fine;
+        otherwise it, or any server tagged with the queue id when none was
+        written down, is deleted and the entry booted again.
+        """
+        entry, accounts = self.load(available_only=False)
+        instance = entry.instance
+        if instance is None or not instance.instance_id:
+            cleanup.sweep(self.ctx, self.queue_id, self.key_name, accounts)
+            self._forget_instance()
+            return False
+        account = instance.account
+        try:
+            provider = self.ctx.provider(account)
+        except base.ProviderError as exc:
+            self.ctx.record('queue %d: cannot check server %s on provider '
+                            '%s: %s; booting again'
+                            % (self.queue_id, instance.instance_id,
+                               account.provider, cleanup.short(exc)),
+                            self.queue_id, events.WARNING)
+            self._forget_instance()
+            return False
+        try:
+            server = provider.get(instance.instance_id)
+            if server.status not in (base.ACTIVE, base.BUILD):
+                raise base.ProviderError('server %s is %s'
+                                         % (server.id, server.status))
+            self.ctx.record('queue %d: adopting server %s on provider %s'
+                            % (self.queue_id, server.id, account.provider),
+                            self.queue_id)
+            self._follow(provider, account, server.id)
+            return True
+        except base.ProviderError as exc:
+            self.ctx.record('queue %d: not adopting server %s on provider '
+                            '%s: %s; booting again'
+                            % (self.queue_id, instance.instance_id,
+                               account.provider, cleanup.short(exc)),
+                            self.queue_id, events.WARNING)
+            self._undo(provider, account, instance.instance_id,
+                       instance.key_name or self.key_name)
+        except BaseException:
+            self._undo(provider, account, instance.instance_id,
+                       instance.key_name or self.key_name)
+            raise
+        finally:
+            provider.close()
+        self._forget_instance()
+        return False
+
+    # -- database changes --------------------------------------------------
+
+    def _record_boot(self, account: models.Account, server: base.Server,
+                     private_key: str) -> None:
+        with self.ctx.session() as session:
+            claims.update_held(session, self.queue_id, self.ctx.worker_id,
+                               claims.BOOTING, status=models.BOOT)
+            session.execute(sa.delete(models.Instance).where(
+                models.Instance.queue_id == self.queue_id))
+            session.add(models.Instance(
+                queue_id=self.queue_id, account_id=account.id,
+                name=server.name, instance_id=server.id,
+                key_name=self.key_name, key_raw=private_key))
+            events.record(session, 'queue %d: BOOT server %s on provider %s'
+                          % (self.queue_id, server.id, account.provider),
+                          self.queue_id)
+
+    def _forget_instance(self) -> None:
+        """Back to ``RECIVE`` without an instance, for the next attempt."""
+        with self.ctx.session() as session:
+            claims.update_held(session, self.queue_id, self.ctx.worker_id,
+                               claims.BOOTING, status=models.RECIVE)
+            session.execute(sa.delete(models.Instance).where(
+                models.Instance.queue_id == self.queue_id))
+
+    def _check_held(self) -> None:
+        with self.ctx.session() as session:
+            held = session.scalar(
+                sa.select(models.Queue.id).where(
+                    models.Queue.id == self.queue_id,
+                    models.Queue.claimed_by == self.ctx.worker_id,
+                    models.Queue.status.in_(claims.BOOTING)))
+        if held is None:
+            raise claims.LeaseLost(self.queue_id)
+
+    def _fail(self, fault: str) -> None:
+        try:
+            with self.ctx.session() as session:
+                claims.release(session, self.queue_id, self.ctx.worker_id,
+                               claims.BOOTING, status=models.FAILED,
+                               fault=fault)
+                session.execute(sa.delete(models.Instance).where(
+                    models.Instance.queue_id == self.queue_id))
+                events.record(session, 'queue %d: FAILED: %s'
+                              % (self.queue_id, fault), self.queue_id,
+                              events.ERROR)
+        except claims.LeaseLost:
+            self._pass_on_destroy()
+
+    def _hand_back(self) -> None:
+        """The worker stops: the entry goes back to ``REQUEST``."""
+        try:
+            with self.ctx.session() as session:
+                claims.release(session, self.queue_id, self.ctx.worker_id,
+                               claims.BOOTING, status=models.REQUEST)
+                session.execute(sa.delete(models.Instance).where(
+                    models.Instance.queue_id == self.queue_id))
+                events.record(session, 'queue %d: handed back to the queue '
+                              '(worker %s stopping)'
+                              % (self.queue_id, self.ctx.worker_id),
+                              self.queue_id)
+        except claims.LeaseLost:
+            self._pass_on_destroy()
+
+    def _pass_on_destroy(self) -> None:
+        """If the entry is to be destroyed, let a destroy job claim it."""
+        try:
+            with self.ctx.session() as session:
+                claims.release(session, self.queue_id, self.ctx.worker_id,
+                               (models.DESTROY,))
+        except claims.LeaseLost:
+            pass
+
+    def _undo(self, provider: base.Provider, account: models.Account,
+              server_id, key_name=None) -> None:
+        """Delete what this entry got on a provider that failed it."""
+        for failure in cleanup.delete_resources(
+                provider, key_name or self.key_name, server_id):
+            self.ctx.record('queue %d: could not clean up on provider %s: %s'
+                            % (self.queue_id, account.provider, failure),
+                            self.queue_id, events.WARNING)

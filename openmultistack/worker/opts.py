@@ -1,0 +1,68 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Options of the ``[worker]`` group: the boot worker."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup('worker', title='Boot worker')
+
+opts = [
+    cfg.StrOpt('worker_id',
+               help='Name this worker writes into the entries it claims. '
+                    'Default: <host>:<pid>. Must be unique among running '
+                    'workers.'),
+    cfg.IntOpt('max_concurrent_boots', default=4, min=1,
+               help='Queue entries one worker handles at the same time '
+                    '(the size of its thread pool).'),
+    cfg.FloatOpt('poll_interval', default=1.0, min=0.01,
+                 help='Seconds between two looks for new entries while '
+                      'the worker has free slots.'),
+    cfg.IntOpt('lease_duration', default=60, min=3,
+               help='Seconds a claim on an entry lasts. A working worker '
+                    'renews its claims every third of it; the entries of '
+                    'a worker that died are taken over once it expires.'),
+    cfg.IntOpt('boot_timeout', default=300, min=1,
+               help='Seconds a server may stay in BUILD before its '
+                    'provider counts as failed and the next is tried.'),
+    cfg.FloatOpt('status_poll_interval', default=2.0, min=0.01,
+                 help='Seconds between two looks at a building server.'),
+    cfg.FloatOpt('provider_timeout', default=30.0, min=0.1,
+                 help='Seconds allowed for each request to a provider.'),
+    cfg.IntOpt('destroy_retry_interval', default=60, min=1,
+               help='Seconds before a failed deletion on a provider is '
+                    'tried again.'),
+    cfg.StrOpt('default_image',
+               help='Image (name or id) booted when a request names none. '
+                    'Default: the first active image of the provider.'),
+    cfg.StrOpt('default_flavor',
+               help='Flavor (name or id) booted when a request names none. '
+                    'Default: the smallest flavor of the provider.'),
+    cfg.StrOpt('resource_prefix', default='oms',
+               help='Prefix of the names of the key pairs (and, when a '
+                    'request names none, servers) the worker creates: '
+                    '<prefix>-<queue id>. Give each deployment sharing '
+                    'provider accounts its own prefix.'),
+    cfg.IntOpt('graceful_shutdown_timeout', default=30, min=0,
+               help='On SIGTERM, seconds to let entries in progress finish '
+                    'before they are handed back to the queue (what was '
+                    'created for them on a provider is deleted).'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return {group: opts}
