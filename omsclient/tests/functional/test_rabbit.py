@@ -53,7 +53,7 @@ class RabbitTest(base.TestCase):
         mine = [row for row in rows if rabbit.field(row, 'name') == name]
         self.assertEqual(1, len(mine), rows)
         self.assertEqual(3, rabbit.field(mine[0], 'messages'))
-        self.assertEqual(3, rabbit.field(mine[0], 'ready'))
+        self.assertEqual(3, rabbit.field(mine[0], 'messages_ready'))
         self.assertEqual('/', rabbit.field(mine[0], 'vhost'))
         expected = {q['name'] for q in self.management.get('queues')}
         self.assertEqual(expected,

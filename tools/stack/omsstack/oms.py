@@ -68,6 +68,7 @@ def _common_conf(api_port: int, metering_port: int) -> str:
         boot_timeout = 60
         provider_timeout = 10
         graceful_shutdown_timeout = 10
+        destroy_retry_interval = 5
         ''').format(host=layout_mod.HOST, api_port=api_port,
                     metering_port=metering_port,
                     rabbit=rabbitmq.management_url('/api/'),

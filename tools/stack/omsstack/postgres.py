@@ -85,8 +85,14 @@ def spec(layout: layout_mod.Layout) -> process.Spec:
         stop_signal=signal.SIGINT)
 
 
-def create_database(layout: layout_mod.Layout, password: str) -> str:
-    """Create the service's role and database; return the SQLAlchemy URL."""
+def database_url(password: str) -> str:
+    return 'postgresql+psycopg2://%s:%s@%s:%d/%s' % (
+        DB_USER, password, layout_mod.HOST, layout_mod.PORTS['postgres'],
+        DATABASE)
+
+
+def create_database(layout: layout_mod.Layout, password: str) -> None:
+    """Create the service's role and database."""
     port = layout_mod.PORTS['postgres']
     sql = ("CREATE ROLE %s LOGIN PASSWORD '%s';"
            'CREATE DATABASE %s OWNER %s;' % (DB_USER, password, DATABASE,
@@ -100,5 +106,3 @@ def create_database(layout: layout_mod.Layout, password: str) -> str:
         if result.returncode:
             raise process.StackError(
                 'psql failed:\n%s' % result.stderr[-2000:])
-    return 'postgresql+psycopg2://%s:%s@%s:%d/%s' % (
-        DB_USER, password, layout_mod.HOST, port, DATABASE)

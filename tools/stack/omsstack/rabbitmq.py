@@ -49,6 +49,9 @@ def environ(layout: layout_mod.Layout) -> dict[str, str]:
         'RABBITMQ_LOG_BASE': str(state / 'log'),
         'RABBITMQ_PID_FILE': str(state / 'rabbitmq.pid'),
         'RABBITMQ_LOGS': '-',
+        # Erlang distribution on loopback too, not on every interface.
+        'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS':
+            '-kernel inet_dist_use_interface {127,0,0,1}',
         'ERL_EPMD_ADDRESS': layout_mod.HOST,
         'ERL_EPMD_PORT': str(ports['epmd']),
     }

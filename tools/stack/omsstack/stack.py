@@ -35,10 +35,10 @@ def _say(message: str) -> None:
     print('stack: %s' % message, flush=True)
 
 
-def _postgres(layout):
+def _postgres(layout, password):
     postgres.prepare(layout)
     process.run(layout, postgres.spec(layout))
-    return postgres.create_database(layout, secrets.token_urlsafe(16))
+    postgres.create_database(layout, password)
 
 
 def _rabbitmq(layout):
@@ -81,14 +81,23 @@ def start(layout: layout_mod.Layout) -> dict:
     layout.run.mkdir(parents=True)
     layout.logs.mkdir(parents=True, exist_ok=True)
     passwords = {name: secrets.token_urlsafe(16)
-                 for name in ('admin', 'member', keystone.SERVICE_USER)}
+                 for name in ('admin', 'member', keystone.SERVICE_USER,
+                              'database')}
+    database_url = postgres.database_url(passwords['database'])
+    noauth_conf = oms.write_noauth_conf(layout)
+    oms_conf = oms.write_keystone_conf(
+        layout, database_url, passwords[keystone.SERVICE_USER])
+    # Written first, so that a stack that fails half-way can be examined.
+    stack = coordinates.describe(layout, passwords, database_url,
+                                 oms_conf, noauth_conf)
+    coordinates.write(layout, stack)
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         _say('starting PostgreSQL, RabbitMQ, Keystone, Nova providers '
              'and the no-auth service')
-        noauth_conf = oms.write_noauth_conf(layout)
         jobs = {
-            'postgres': pool.submit(_postgres, layout),
+            'postgres': pool.submit(_postgres, layout,
+                                    passwords['database']),
             'rabbitmq': pool.submit(_rabbitmq, layout),
             'keystone': pool.submit(_keystone, layout, passwords),
             'oms-noauth': pool.submit(
@@ -97,30 +106,22 @@ def start(layout: layout_mod.Layout) -> dict:
         for name in nova.PROVIDERS:
             jobs[name] = pool.submit(
                 process.run, layout, nova.spec(layout, name))
-        results = {}
         errors = []
         for name, job in jobs.items():
             try:
-                results[name] = job.result()
+                job.result()
                 _say('%s ready' % name)
             except Exception as exc:
                 errors.append('%s: %s' % (name, exc))
         if errors:
             raise process.StackError('\n'.join(errors))
 
-    database_url = results['postgres']
-    oms_conf = oms.write_keystone_conf(
-        layout, database_url, passwords[keystone.SERVICE_USER])
     oms.db_sync(oms_conf)
     for spec in oms.keystone_specs(layout, oms_conf):
         process.run(layout, spec)
         _say('%s ready' % spec.name)
     _register_accounts(passwords['admin'])
     _say('Nova providers registered as accounts')
-
-    stack = coordinates.describe(layout, passwords, database_url,
-                                 oms_conf, noauth_conf)
-    coordinates.write(layout, stack)
     _say('ready: %s' % layout.stack_file)
     return stack
 
