@@ -34,6 +34,8 @@ class TestCase(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
+        # Captured, and searched by the tests that check no secret leaks.
+        self.logs = self.useFixture(fixtures.FakeLogger(level='DEBUG'))
         self.config = self.useFixture(config_fixture.Config(CONF))
         # Parsed without files: nothing of the machine leaks in.
         CONF([], project='openmultistack', default_config_files=[],

@@ -13,8 +13,6 @@
 
 """/api/accounts/ over HTTP: the password never comes back."""
 
-import fixtures
-
 from openmultistack.db import models
 from openmultistack.tests.unit.api import base
 
@@ -26,10 +24,6 @@ NEW_ACCOUNT = {'provider': 'conoha', 'username': 'oms',
 
 
 class TestAccounts(base.APITestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.logs = self.useFixture(fixtures.FakeLogger(level='DEBUG'))
 
     def create(self, **fields):
         body = dict(NEW_ACCOUNT, **fields)

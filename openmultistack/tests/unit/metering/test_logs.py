@@ -1,0 +1,91 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""/v2/logs: the event log, a page at a time, newest first."""
+
+import datetime
+
+from openmultistack.db import models
+from openmultistack import events
+from openmultistack.metering import app
+from openmultistack.tests.unit import base
+
+
+class TestLogs(base.AppTestCase):
+
+    def make_app(self):
+        return app.create_app()
+
+    def setUp(self):
+        super().setUp()
+        self.config.config(log_page_size=4, group='metering')
+        start = datetime.datetime(2016, 8, 2, 6, 58, 24,
+                                  tzinfo=datetime.timezone.utc)
+        with self.session() as session:
+            for number in range(10):
+                event = events.record(session, 'event %d' % number,
+                                      queue_id=number)
+                event.time = start + datetime.timedelta(minutes=number)
+
+    def page(self, query=''):
+        return self.assertJSON(self.request('GET', '/v2/logs' + query), 200)
+
+    def test_first_page_newest_first(self):
+        data = self.page()
+        self.assertEqual([{'id': 10, 'desc': 'event 9',
+                           'time': '2016-08-02 07:07:24'},
+                          {'id': 9, 'desc': 'event 8',
+                           'time': '2016-08-02 07:06:24'},
+                          {'id': 8, 'desc': 'event 7',
+                           'time': '2016-08-02 07:05:24'},
+                          {'id': 7, 'desc': 'event 6',
+                           'time': '2016-08-02 07:04:24'}], data)
+        self.assertEqual(data, self.page('?q.field=page&q.value=1'))
+
+    def test_pages(self):
+        self.assertEqual([6, 5, 4, 3], [e['id'] for e in self.page(
+            '?q.field=page&q.op=eq&q.value=2')])
+        self.assertEqual([2, 1], [e['id'] for e in self.page(
+            '?q.field=page&q.value=3')])
+
+    def test_past_the_end(self):
+        self.assertEqual([], self.page('?q.field=page&q.value=4'))
+        self.assertEqual([], self.page('?q.field=page&q.value=10000000'))
+
+    def test_new_events_come_first(self):
+        with self.session() as session:
+            events.record(session, 'latest', level=events.WARNING)
+        self.assertEqual('latest', self.page()[0]['desc'])
+
+    def test_bad_page(self):
+        for value in ('0', '-1', 'x', '1.5', '', '10000001'):
+            data = self.assertJSON(self.request(
+                'GET', '/v2/logs?q.field=page&q.value=%s' % value), 400)
+            self.assertIn('page', data['error_message']['faultstring'])
+
+    def test_bad_query(self):
+        for query in ('?q.field=level&q.value=1',
+                      '?q.field=page&q.op=gt&q.value=1',
+                      '?q.field=page'):
+            self.assertJSON(self.request('GET', '/v2/logs' + query), 400)
+
+    def test_records_level_and_queue(self):
+        with self.session() as session:
+            latest = session.query(models.Event).order_by(
+                models.Event.id.desc()).first()
+            self.assertEqual((9, 'INFO'), (latest.queue_id, latest.level))
+
+    def test_unknown_level_refused(self):
+        with self.session() as session:
+            self.assertRaises(ValueError, events.record, session, 'x',
+                              level='LOUD')
