@@ -111,6 +111,7 @@ class AccountCommand(base.ResourceCommand):
     singular = 'account'
     plural = 'accounts'
     fields = constants.ACCOUNT_FIELDS
+    secret_args = ('password',)
 
 
 class CreateAccount(AccountCommand, command.ShowOne):

@@ -12,6 +12,7 @@
 
 """Base classes of the list and show commands of one resource."""
 
+import argparse
 import functools
 from typing import Any
 
@@ -27,15 +28,30 @@ class ResourceCommand:
     :attr singular: the resource in messages (``queue entry``).
     :attr plural: several of them (``queue entries``).
     :attr fields: the fields table of the resource (``constants``).
+    :attr secret_args: options whose values are secrets: masked in the
+        debug log of the command's arguments.
     """
 
     manager: str
     singular: str
     plural: str
     fields: utils.Fields
+    secret_args: tuple[str, ...] = ()
 
     def get_manager(self) -> Any:
         return getattr(self.app.client_manager.multistack, self.manager)
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        if not self.secret_args:
+            return super().run(parsed_args)
+        # osc-lib's Command.run logs the arguments as they are at debug
+        # level (--debug): log a masked copy instead and skip its run().
+        shown = argparse.Namespace(**vars(parsed_args))
+        for name in self.secret_args:
+            if getattr(shown, name, None) is not None:
+                setattr(shown, name, '***')
+        self.log.debug('run(%s)', shown)
+        return super(command.Command, self).run(parsed_args)
 
 
 class ResourceLister(ResourceCommand, command.Lister):

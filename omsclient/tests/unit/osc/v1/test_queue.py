@@ -1,0 +1,365 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import copy
+import inspect
+
+from osc_lib import exceptions as osc_exc
+import requests
+
+from omsclient.common import formatters
+from omsclient.osc.v1 import queue
+from omsclient.tests.unit import fixtures as oms_fixtures
+from omsclient.tests.unit.osc.v1 import fakes
+
+QUEUES = fakes.QUEUES
+ORIGINAL = oms_fixtures.ORIGINAL_QUEUE
+KEY_MARK = 'PRIVATE KEY'
+
+
+def entry(queue_id, status, **extra):
+    data = oms_fixtures.queue(queue_id, status, instance=status == 'RUN')
+    data.update(extra)
+    return data
+
+
+class TestCreateQueue(fakes.TestCommand):
+
+    def test_no_option_sends_no_body(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        shown = self.run_json(queue.CreateQueue, [])
+        (call,) = self.calls('POST')
+        self.assertIsNone(call.body)
+        self.assertEqual(5, shown['ID'])
+        self.assertEqual('REQUEST', shown['Status'])
+        self.assertIsNone(shown['Instance'])
+        self.assertEqual(list(queue.constants.QUEUE_SHOW_COLUMNS),
+                         list(shown))
+
+    def test_options_are_sent(self):
+        self.requests.post(QUEUES, status_code=201, json=entry(
+            5, 'REQUEST', image='ubuntu', flavor='g-1gb', name='web',
+            provider='conoha'))
+        shown = self.run_json(queue.CreateQueue, [
+            '--image', 'ubuntu', '--flavor', 'g-1gb', '--name', 'web',
+            '--provider', 'conoha'])
+        (call,) = self.calls('POST')
+        self.assertEqual({'image': 'ubuntu', 'flavor': 'g-1gb',
+                          'name': 'web', 'provider': 'conoha'},
+                         call.json())
+        self.assertEqual('conoha', shown['Requested Provider'])
+        self.assertEqual('ubuntu', shown['Image'])
+
+    def test_wait_until_running(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', [
+            {'json': entry(5, 'REQUEST')}, {'json': entry(5, 'RECIVE')},
+            {'json': entry(5, 'RECIVE')}, {'json': entry(5, 'BOOT')},
+            {'json': entry(5, 'RUN')}])
+        output = self.run_command(queue.CreateQueue, ['--wait'])
+        self.assertEqual(
+            'Queue entry 5: REQUEST (0s)\n'
+            'Queue entry 5: RECIVE (2s)\n'
+            'Queue entry 5: BOOT (6s)\n'
+            'Queue entry 5: RUN (8s)\n', self.app.stderr.getvalue())
+        self.assertIn('| Status             | RUN ', output)
+        self.assertIn('133.130.111.194', output)
+        self.assertNotIn(KEY_MARK, output)
+        self.assertNotIn(KEY_MARK, self.log.output)
+
+    def test_wait_failed_shows_fault(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', [
+            {'json': entry(5, 'RECIVE')},
+            {'json': entry(5, 'FAILED', fault='conoha: quota exceeded; '
+                           'sakura: 503 Service Unavailable')}])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, ['--wait'])
+        self.assertIn('Queue entry 5 is FAILED', str(error))
+        self.assertIn('conoha: quota exceeded; sakura: 503', str(error))
+        self.assertIn('Queue entry 5: FAILED (2s)',
+                      self.app.stderr.getvalue())
+        self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_wait_failed_old_lower_case_status(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'queueing'))
+        self.requests.get(QUEUES + '5/', json=entry(5, 'failed'))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, ['--wait'])
+        self.assertIn('is failed', str(error))
+
+    def test_wait_old_lower_case_running_is_success(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'queueing'))
+        self.requests.get(QUEUES + '5/', [{'json': entry(5, 'booting')},
+                                          {'json': entry(5, 'running')}])
+        shown = self.run_json(queue.CreateQueue, ['--wait'])
+        self.assertEqual('running', shown['Status'])
+
+    def test_wait_timeout(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', json=entry(5, 'BOOT'))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue,
+                                  ['--wait', '--timeout', '7'])
+        self.assertIn('Queue entry 5 is still BOOT after 7 seconds',
+                      str(error))
+        self.assertEqual(7, sum(self.clock.sleeps))
+        self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_no_wait_sends_no_get(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.run_command(queue.CreateQueue, ['--timeout', '5'])
+        self.assertEqual([], self.calls('GET'))
+
+    def test_bad_timeout(self):
+        for value in ('0', '-3', 'soon'):
+            stderr = self.assert_parse_error(queue.CreateQueue,
+                                             ['--wait', '--timeout', value])
+            self.assertIn('positive integer', stderr)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_unknown_option(self):
+        self.assert_parse_error(queue.CreateQueue, ['--count', '2'])
+
+    def test_html_error_page(self):
+        self.requests.post(QUEUES, status_code=500, text='<html>Server '
+                           'Error</html>', headers={'Content-Type':
+                                                    'text/html'})
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, [])
+        self.assertIn('Unable to create a queue entry', str(error))
+        self.assertIn('HTML', str(error))
+        self.assertNotIn('\n', str(error))
+
+    def test_bad_request_shows_server_message(self):
+        self.requests.post(QUEUES, status_code=400, json={
+            'flavor': ['This field may not be null.']})
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, ['--flavor', 'x'])
+        self.assertIn('flavor: This field may not be null.', str(error))
+
+
+class TestListQueue(fakes.TestCommand):
+
+    def setUp(self):
+        super().setUp()
+        second = entry(2, 'FAILED', fault='no provider left')
+        second['regist_datetime'] = '2016-08-09T11:29:34+09:00'
+        self.entries = [copy.deepcopy(ORIGINAL), second]
+        self.requests.get(QUEUES, json=self.entries)
+
+    def take_action(self, argv):
+        command = queue.ListQueue(self.app, None)
+        parsed_args = command.get_parser('list').parse_args(argv)
+        return command.take_action(parsed_args)
+
+    def test_default_columns(self):
+        columns, rows = self.take_action([])
+        self.assertEqual(('ID', 'Status', 'Provider', 'IP Address',
+                          'Registered'), columns)
+        self.assertTrue(inspect.isgenerator(rows))
+        rows = list(rows)
+        self.assertEqual(2, len(rows))
+        self.assertEqual((1, 'RUN', 'conoha', '133.130.111.194'),
+                         tuple(str(v) if isinstance(
+                             v, formatters.StatusColumn) else v
+                             for v in rows[0][:4]))
+        self.assertEqual('2016-08-09 02:29:34 UTC',
+                         rows[0][4].human_readable())
+        self.assertEqual('2016-08-09 02:29:34 UTC',
+                         rows[1][4].human_readable())
+        self.assertEqual((2, None, None), (rows[1][0],) + rows[1][2:4])
+
+    def test_long(self):
+        listed = self.run_json(queue.ListQueue, ['--long'])
+        self.assertEqual(['ID', 'Status', 'Provider', 'IP Address',
+                          'Registered', 'Instance Name', 'Instance ID',
+                          'Key Name', 'Region', 'Tenant', 'Fault'],
+                         list(listed[0]))
+        self.assertEqual({'ID': 1, 'Status': 'RUN', 'Provider': 'conoha',
+                          'IP Address': '133.130.111.194',
+                          'Registered': '2016-08-09T02:29:34.461432Z',
+                          'Instance Name': '133-130-111-194',
+                          'Instance ID':
+                          'bec7c0ea-2262-4d73-aa6d-002d1e231103',
+                          'Key Name': 'gShakAACHA', 'Region': 'tyo1',
+                          'Tenant': 'gnct26543406', 'Fault': None},
+                         listed[0])
+        self.assertEqual('no provider left', listed[1]['Fault'])
+
+    def test_requested_provider_shown_until_booted(self):
+        self.requests.get(QUEUES, json=[entry(3, 'BOOT',
+                                              provider='sakura')])
+        (listed,) = self.run_json(queue.ListQueue, [])
+        self.assertEqual('sakura', listed['Provider'])
+
+    def test_value_format_streams_rows(self):
+        output = self.run_command(queue.ListQueue, ['-f', 'value'])
+        self.assertEqual(
+            '1 RUN conoha 133.130.111.194 2016-08-09T02:29:34.461432Z\n'
+            '2 FAILED None None 2016-08-09T11:29:34+09:00\n', output)
+
+    def test_column_selection(self):
+        output = self.run_command(queue.ListQueue,
+                                  ['-f', 'csv', '-c', 'ID', '-c', 'Status'])
+        self.assertEqual('"ID","Status"\n1,"RUN"\n2,"FAILED"\n',
+                         output.replace('\r\n', '\n'))
+
+    def test_status_filter(self):
+        listed = self.run_json(queue.ListQueue, ['--status', 'FAILED',
+                                                 '--status', 'BOOT'])
+        self.assertEqual([2], [e['ID'] for e in listed])
+        (call,) = self.calls('GET')
+        self.assertEqual(['failed', 'boot'], call.qs['status'])
+
+    def test_limit_and_marker(self):
+        listed = self.run_json(queue.ListQueue, ['--limit', '1',
+                                                 '--marker', '1'])
+        self.assertEqual([2], [e['ID'] for e in listed])
+        call = self.calls('GET')[0]
+        self.assertEqual(['1'], call.qs['limit'])
+        self.assertEqual(['1'], call.qs['marker'])
+
+    def test_bad_limit(self):
+        self.assert_parse_error(queue.ListQueue, ['--limit', '-1'])
+        self.assert_parse_error(queue.ListQueue, ['--limit', 'all'])
+
+    def test_empty(self):
+        self.requests.get(QUEUES, json=[])
+        self.assertEqual([], self.run_json(queue.ListQueue, []))
+
+    def test_connection_refused_before_any_output(self):
+        self.requests.get(QUEUES, exc=requests.exceptions.ConnectionError(
+            'Connection refused'))
+        command = queue.ListQueue(self.app, None)
+        parsed_args = command.get_parser('list').parse_args([])
+        error = self.assertRaises(osc_exc.CommandError,
+                                  command.take_action, parsed_args)
+        self.assertIn('Unable to list queue entries', str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_no_secret_in_any_format(self):
+        for name, output in self.outputs(queue.ListQueue, ['--long'],
+                                         fakes.LIST_FORMATS):
+            self.assertIn('gShakAACHA', output, name)
+            self.assertNotIn(KEY_MARK, output, name)
+        self.assertNotIn(KEY_MARK, self.log.output)
+
+
+class TestShowQueue(fakes.TestCommand):
+
+    def test_original_entry(self):
+        self.requests.get(QUEUES + '1/', json=ORIGINAL)
+        shown = self.run_json(queue.ShowQueue, ['1'])
+        expected_instance = copy.deepcopy(ORIGINAL['instance'])
+        del expected_instance['key_raw']
+        self.assertEqual(expected_instance, shown['Instance'])
+        self.assertEqual('RUN', shown['Status'])
+        self.assertEqual('2016-08-09T02:29:34.461432Z', shown['Registered'])
+        self.assertEqual('conoha', shown['Provider'])
+
+    def test_table(self):
+        self.requests.get(QUEUES + '1/', json=ORIGINAL)
+        output = self.run_command(queue.ShowQueue, ['1'])
+        self.assertIn('2016-08-09 02:29:34 UTC', output)
+        self.assertIn('133-130-111-194 (133.130.111.194) on conoha/tyo1 '
+                      '(gnct26543406)', output)
+
+    def test_fields_of_a_newer_service_are_shown(self):
+        self.requests.get(QUEUES + '1/', json=dict(
+            ORIGINAL, zone='az1', tags=['a', 'b'],
+            updated_datetime='2016-08-09T02:31:00Z'))
+        shown = self.run_json(queue.ShowQueue, ['1'])
+        self.assertEqual('az1', shown['zone'])
+        self.assertEqual(['a', 'b'], shown['tags'])
+        self.assertEqual('2016-08-09T02:31:00Z', shown['Updated'])
+
+    def test_no_secret_in_any_format(self):
+        self.requests.get(QUEUES + '1/', json=ORIGINAL)
+        for name, output in self.outputs(queue.ShowQueue, ['1']):
+            self.assertIn('133.130.111.194', output, name)
+            self.assertNotIn(KEY_MARK, output, name)
+        self.assertNotIn(KEY_MARK, self.log.output)
+
+    def test_not_found(self):
+        self.requests.get(QUEUES + '99/', status_code=404,
+                          json=oms_fixtures.NOT_FOUND)
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ShowQueue, ['99'])
+        self.assertEqual('Unable to show queue entry 99: Not found. '
+                         '(HTTP 404)', str(error))
+
+    def test_id_required(self):
+        self.assert_parse_error(queue.ShowQueue, [])
+
+
+class TestDeleteQueue(fakes.TestCommand):
+
+    def test_delete_several(self):
+        for queue_id in (1, 2):
+            self.requests.delete(QUEUES + '%d/' % queue_id, status_code=204)
+        self.assertEqual('', self.run_command(queue.DeleteQueue,
+                                              ['1', '2']))
+        self.assertEqual(['/api/queues/1/', '/api/queues/2/'],
+                         [c.path for c in self.calls('DELETE')])
+
+    def test_partial_failure_goes_on(self):
+        self.requests.delete(QUEUES + '1/', status_code=204)
+        self.requests.delete(QUEUES + '99/', status_code=404,
+                             json=oms_fixtures.NOT_FOUND)
+        self.requests.delete(QUEUES + '2/', status_code=204)
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.DeleteQueue, ['1', '99', '2'])
+        self.assertEqual('1 of 3 queue entries failed to delete',
+                         str(error))
+        self.assertEqual(3, len(self.calls('DELETE')))
+        self.assertIn('Failed to delete queue entry 99: Not found. '
+                      '(HTTP 404)', self.log.output)
+
+    def test_wait_until_gone(self):
+        self.requests.delete(QUEUES + '1/', status_code=204)
+        self.requests.get(QUEUES + '1/', [
+            {'json': entry(1, 'DESTROY')}, {'json': entry(1, 'DESTROY')},
+            {'status_code': 404, 'json': oms_fixtures.NOT_FOUND}])
+        self.run_command(queue.DeleteQueue, ['1', '--wait'])
+        self.assertEqual('Queue entry 1: DESTROY (0s)\n'
+                         'Queue entry 1: deleted (4s)\n',
+                         self.app.stderr.getvalue())
+
+    def test_wait_timeout_counts_as_failure(self):
+        self.requests.delete(QUEUES + '1/', status_code=204)
+        self.requests.get(QUEUES + '1/', json=entry(1, 'DESTROY'))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.DeleteQueue,
+                                  ['1', '--wait', '--timeout', '3'])
+        self.assertEqual('1 of 1 queue entries failed to delete',
+                         str(error))
+        self.assertIn('Failed to delete queue entry 1: Queue entry 1 still '
+                      'exists after 3 seconds', self.log.output)
+
+    def test_method_not_allowed(self):
+        self.requests.delete(QUEUES + '1/', status_code=405, json={
+            'detail': 'Method "DELETE" not allowed.'})
+        self.assertRaises(osc_exc.CommandError, self.run_command,
+                          queue.DeleteQueue, ['1'])
+        self.assertIn('Method "DELETE" not allowed. (HTTP 405)',
+                      self.log.output)
+
+    def test_id_required(self):
+        self.assert_parse_error(queue.DeleteQueue, ['--wait'])
