@@ -107,7 +107,7 @@ def create_account():
         account = models.Account(**data)
         session.add(account)
         session.flush()
-        events.record(session, 'Account %d (%s, %s) registered' % (
+        events.record(session, 'account %d (%s, %s) registered' % (
             account.id, account.provider, account.driver))
         answer = serializers.account(account)
     return responses.json_response(
@@ -136,7 +136,7 @@ def update_account(account_id):
         _check_complete(current)
         for name, value in data.items():
             setattr(account, name, '' if value is None else value)
-        events.record(session, 'Account %d (%s) updated: %s' % (
+        events.record(session, 'account %d (%s) updated: %s' % (
             account.id, account.provider, _changed(data)))
         session.flush()
         return responses.json_response(serializers.account(account))
@@ -153,7 +153,7 @@ def delete_account(account_id):
             raise exceptions.Conflict(
                 'Account %d still holds %d instance(s): delete their queue '
                 'entries first.' % (account_id, in_use))
-        events.record(session, 'Account %d (%s) removed' % (
+        events.record(session, 'account %d (%s) removed' % (
             account.id, account.provider))
         session.delete(account)
     return flask.Response(status=204)

@@ -59,6 +59,6 @@ def get_private_key(instance_id):
     with db_api.session_scope() as session:
         instance = _get(session, instance_id,
                         'multistack:instance:private_key')
-        events.record(session, 'Private key of instance %d read' %
+        events.record(session, 'private key of instance %d read' %
                       instance.id, queue_id=instance.queue_id)
         return responses.json_response(serializers.private_key(instance))

@@ -139,7 +139,7 @@ def _create(context, data, key, request_hash):
                              **data)
         session.add(entry)
         session.flush()
-        events.record(session, 'Queue %d: %s (image %s, flavor %s, '
+        events.record(session, 'queue %d: %s (image %s, flavor %s, '
                       'provider %s)' % (entry.id, models.REQUEST,
                                         entry.image or 'default',
                                         entry.flavor or 'default',
@@ -204,7 +204,7 @@ def delete_queue(queue_id):
             queue.status.in_((models.REQUEST, models.FAILED)),
             queue.claimed_by.is_(None))).rowcount
         if forgotten:
-            events.record(session, 'Queue %d: deleted' % queue_id,
+            events.record(session, 'queue %d: deleted' % queue_id,
                           queue_id=queue_id)
         else:
             marked = session.execute(sa.update(queue).where(
@@ -212,6 +212,6 @@ def delete_queue(queue_id):
                 queue.status != models.DESTROY).values(
                     status=models.DESTROY)).rowcount
             if marked:
-                events.record(session, 'Queue %d: %s' % (
+                events.record(session, 'queue %d: %s' % (
                     queue_id, models.DESTROY), queue_id=queue_id)
     return flask.Response(status=204)

@@ -24,6 +24,7 @@ from oslo_log import log as logging
 
 from openmultistack.cmd import api
 from openmultistack.cmd import metering
+from openmultistack.cmd import worker
 from openmultistack.common import server
 from openmultistack.common import service
 from openmultistack import conf
@@ -35,12 +36,6 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
 DEFAULTS = {'bootstrap_simulated_accounts': 2}
-
-
-def _worker():
-    # Imported late: the worker loads provider plugins.
-    from openmultistack.worker import service as worker_service
-    return worker_service.WorkerService(CONF, db_api.get_sessionmaker())
 
 
 def main() -> int:
@@ -55,7 +50,7 @@ def main() -> int:
             LOG.info('Registered simulated provider accounts: %s',
                      ', '.join(names))
         server.run([api.make_server(), metering.make_server()],
-                   [_worker()])
+                   [worker.WorkerRunner()])
     return service.main(body)
 
 

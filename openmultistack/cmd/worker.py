@@ -15,19 +15,44 @@
 
 import sys
 
+from oslo_log import log as logging
+
+from openmultistack.common import server
 from openmultistack.common import service
 from openmultistack import conf
 from openmultistack.db import api as db_api
 
 CONF = conf.CONF
+LOG = logging.getLogger(__name__)
+# Beyond the worker's own graceful shutdown time.
+STOP_MARGIN = 5
+
+
+class WorkerRunner:
+    """The worker service, started and stopped like the servers."""
+
+    def __init__(self):
+        # Imported here: the worker loads the provider plugins.
+        from openmultistack.worker import service as worker_service
+        self._worker = worker_service.WorkerService(
+            CONF, db_api.get_sessionmaker())
+
+    def start(self) -> None:
+        self._worker.start()
+
+    def stop(self) -> None:
+        self._worker.stop()
+        if not self._worker.wait(CONF.worker.graceful_shutdown_timeout +
+                                 STOP_MARGIN):
+            LOG.warning('The worker did not stop in time; leaving its '
+                        'claims to expire')
 
 
 def main() -> int:
     def body():
         service.prepare()
         service.check_schema()
-        from openmultistack.worker import service as worker_service
-        worker_service.run(CONF, db_api.get_sessionmaker())
+        server.run([], [WorkerRunner()])
     return service.main(body)
 
 

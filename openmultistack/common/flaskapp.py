@@ -75,6 +75,10 @@ def _end_request(response: flask.Response) -> flask.Response:
     if response.status_code in (301, 308):
         response.set_data(b'')
         response.headers.pop('Content-Type', None)
+    request = flask.request
+    LOG.info('%s "%s %s" status: %d', request.remote_addr, request.method,
+             request.full_path if request.query_string else request.path,
+             response.status_code)
     return response
 
 

@@ -23,10 +23,11 @@ from openmultistack.conf import api
 from openmultistack.conf import database
 from openmultistack.conf import default
 from openmultistack.conf import metering
+from openmultistack.worker import opts as worker
 
 CONF = cfg.CONF
 
-MODULES = (default, api, database, metering)
+MODULES = (default, api, database, metering, worker)
 
 for _module in MODULES:
     _module.register_opts(CONF)

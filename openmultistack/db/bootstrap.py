@@ -41,6 +41,6 @@ def simulated_accounts(session: orm.Session, count: int) -> list:
             region_name='RegionOne')
         session.add(account)
         session.flush()
-        events.record(session, 'Account %d (%s, %s) registered' % (
+        events.record(session, 'account %d (%s, %s) registered' % (
             account.id, name, models.DRIVER_SIMULATED))
     return names

@@ -58,7 +58,7 @@ class TestInstances(base.APITestCase):
                           'key_raw': '-----BEGIN RSA PRIVATE KEY-----\n'
                                      'secret%d' % self.queue_ids[2]}, data)
         last = self.event_descs()[-1]
-        self.assertIn('Private key of instance', last)
+        self.assertIn('private key of instance', last)
         self.assertNotIn('secret', last)
 
     def test_unknown(self):

@@ -49,7 +49,7 @@ class TestQueues(base.APITestCase):
                             .total_seconds()), 3600)
         self.assertEqual(models.REQUEST,
                          self.get_row(models.Queue, entry['id']).status)
-        self.assertIn('Queue %d: REQUEST' % entry['id'],
+        self.assertIn('queue %d: REQUEST' % entry['id'],
                       self.event_descs()[-1])
 
     def test_create_with_fields(self):
@@ -204,7 +204,7 @@ class TestQueues(base.APITestCase):
         self.assertEqual(b'', response.data)
         self.assertJSON(self.request('GET', '/api/queues/%d/' % queue_id),
                         404)
-        self.assertEqual('Queue %d: deleted' % queue_id,
+        self.assertEqual('queue %d: deleted' % queue_id,
                          self.event_descs()[-1])
 
     def test_delete_failed_entry_is_forgotten(self):
@@ -229,7 +229,7 @@ class TestQueues(base.APITestCase):
         entry = self.assertJSON(self.request(
             'GET', '/api/queues/%d/' % queue_id), 200)
         self.assertEqual('DESTROY', entry['status'])
-        self.assertEqual('Queue %d: DESTROY' % queue_id,
+        self.assertEqual('queue %d: DESTROY' % queue_id,
                          self.event_descs()[-1])
         # Asking again changes nothing and writes no second event.
         events = len(self.event_descs())
