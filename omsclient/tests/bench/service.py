@@ -78,7 +78,8 @@ def run(options) -> common.PartResult:
         return common.PartResult.skipped(NAME, missing)
     port = service_process.free_port()
     base = 'http://%s:%d' % (common.LOOPBACK, port)
-    with service_process.state_dir() as state:
+    logs = pathlib.Path(options.output) / 'logs' / NAME
+    with service_process.state_dir(logs) as state:
         config = state / 'openmultistack.conf'
         service_process.write_config(config, {
             'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth'},

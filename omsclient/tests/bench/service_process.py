@@ -110,9 +110,17 @@ def db_sync(config: pathlib.Path, log: pathlib.Path) -> None:
 
 
 @contextlib.contextmanager
-def state_dir() -> Iterator[pathlib.Path]:
+def state_dir(keep_logs: pathlib.Path | None = None
+              ) -> Iterator[pathlib.Path]:
+    """A temporary state directory; its ``*.log`` go to ``keep_logs``."""
     with tempfile.TemporaryDirectory(prefix='oms-bench-') as directory:
-        yield pathlib.Path(directory)
+        try:
+            yield pathlib.Path(directory)
+        finally:
+            if keep_logs is not None:
+                keep_logs.mkdir(parents=True, exist_ok=True)
+                for log in pathlib.Path(directory).glob('*.log'):
+                    shutil.copy(log, keep_logs / log.name)
 
 
 @contextlib.contextmanager
