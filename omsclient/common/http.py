@@ -246,13 +246,13 @@ class SessionClient(adapter.Adapter):
             kwargs.setdefault('status_code_retry_delay', self.retry_delay)
         kwargs['raise_exc'] = False
         kwargs['log'] = False
-        stream = bool(kwargs.get('stream'))
-        self._log_request(method, full_url, kwargs)
         try:
             response = super().request(full_url, method, **kwargs)
         except ksa_exc.ClientException as exc:
+            LOG.debug('%s %s failed: %s', method, full_url, exc)
             raise self._map_ksa_error(exc, method, full_url)
-        self._log_response(method, response, stream)
+        self._log_exchange(response, kwargs.get('json'),
+                           bool(kwargs.get('stream')))
         if response.status_code >= 400:
             raise self._error_from(response, method)
         return response
@@ -368,33 +368,38 @@ class SessionClient(adapter.Adapter):
             return exceptions.EndpointNotFound(str(exc), **where)
         if isinstance(exc, ksa_exc.HttpError):
             # Raised by the auth plugin while it gets a token.
+            if exc.response is not None:
+                return self._error_from(exc.response, exc.method or method)
             return exceptions.class_for_status(exc.http_status)(
-                exc.message, http_status=exc.http_status,
+                exc.details or exc.message, http_status=exc.http_status,
                 request_id=exc.request_id, url=exc.url, method=exc.method)
         return exceptions.ClientException(str(exc), **where)
 
-    def _log_request(self, method: str, url: str,
-                     kwargs: dict[str, Any]) -> None:
-        if not LOG.isEnabledFor(logging.DEBUG):
-            return
-        params = kwargs.get('params')
-        if params:
-            url += '?' + urllib.parse.urlencode(params, doseq=True)
+    def _log_request(self, request: requests.PreparedRequest,
+                     body: Any) -> None:
         headers = ' '.join('-H "%s: %s"' % (k, _safe_header(k, str(v)))
-                           for k, v in sorted(kwargs['headers'].items()))
-        body = kwargs.get('json')
+                           for k, v in sorted(request.headers.items()))
         body_text = (' -d \'%s\'' % json.dumps(mask_secrets(body))
                      if body is not None else '')
-        LOG.debug('REQ: %s %s %s%s', method, url, headers, body_text)
+        LOG.debug('REQ: %s %s %s%s', request.method, request.url, headers,
+                  body_text)
+
+    def _log_exchange(self, response: requests.Response, body: Any,
+                      stream: bool) -> None:
+        """Log a request and its answer (and the redirects before it)."""
+        if not LOG.isEnabledFor(logging.DEBUG):
+            return
+        for answer in list(response.history) + [response]:
+            self._log_request(answer.request, body)
+            self._log_response(answer.request.method, answer, stream)
 
     def _log_response(self, method: str, response: requests.Response,
                       stream: bool) -> None:
-        if not LOG.isEnabledFor(logging.DEBUG):
-            return
         LOG.debug('RESP: [%s] %s %s (request id %s)', response.status_code,
                   method, response.url, request_id_of(response) or '-')
         content_type = response.headers.get('Content-Type', '')
-        if stream or not content_type.startswith(JSON_CONTENT_TYPE):
+        if (stream or response.is_redirect
+                or not content_type.startswith(JSON_CONTENT_TYPE)):
             return
         try:
             body = json.dumps(mask_secrets(response.json()))

@@ -83,6 +83,7 @@ def iter_items(response: requests.Response, method: str = 'GET',
     parser = ijson.items_coro(found, prefix, use_float=True)
     count = 0
     seen_start = False
+    error: Exception | None = None
     try:
         for chunk in response.iter_content(chunk_size=chunk_size):
             if not chunk:
@@ -96,32 +97,49 @@ def iter_items(response: requests.Response, method: str = 'GET',
                 if prefix == 'item' and first != b'[':
                     raise invalid('%s %s returned %s instead of a JSON list'
                                   % (method, url, _kind(first)))
-            parser.send(chunk)
+            try:
+                parser.send(chunk)
+            except ijson.JSONError as exc:
+                error = exc
+            # Entries completed before an error are still good ones.
             for item in found:
                 count += 1
                 yield item
             del found[:]
-        if not seen_start:
-            raise invalid(exceptions.describe_body(method, url, '',
-                                                   content_type))
-        parser.close()
-        for item in found:
-            count += 1
-            yield item
-    except ijson.JSONError as exc:
-        raise invalid('The JSON list from %s %s is truncated or malformed '
-                      'after %d entries: %s' % (method, url, count, exc))
+            if error is not None:
+                break
+        else:
+            if not seen_start:
+                raise invalid(exceptions.describe_body(method, url, '',
+                                                       content_type))
+            try:
+                parser.close()
+            except ijson.JSONError as exc:
+                error = exc
+            for item in found:
+                count += 1
+                yield item
     except (requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError) as exc:
         raise invalid('The answer of %s %s broke off after %d entries: %s'
-                      % (method, url, count, exc))
+                      % (method, url, count, _reason(exc)))
     except requests.exceptions.ConnectionError as exc:
         raise exceptions.CommunicationError(
             'The connection broke while reading the answer of %s %s after '
-            '%d entries: %s' % (method, url, count, exc),
+            '%d entries: %s' % (method, url, count, _reason(exc)),
             request_id=request_id, url=url, method=method)
     finally:
         response.close()
+    if error is not None:
+        raise invalid('The JSON list from %s %s is truncated or malformed '
+                      'after %d entries: %s' % (method, url, count,
+                                                _reason(error)))
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of an error, without the parser's excerpt."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _kind(first: bytes) -> str:

@@ -1,0 +1,162 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Shared helpers of the client unit tests.
+
+Answers of the original service copied from the API contract, a test case
+with requests-mock at the HTTP boundary and keystoneauth's retry sleeps
+switched off, and a lazily generated JSON list body for streaming tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import logging
+from typing import Any
+
+import fixtures
+from requests_mock.contrib import fixture as rm_fixture
+import testtools
+
+ENDPOINT = 'http://oms.test'
+API = ENDPOINT + '/api'
+QUEUES = API + '/queues/'
+
+PRIVATE_KEY = '-----BEGIN RSA PRIVATE KEY-----\n...'
+
+#: A queue entry exactly as the original service sends it.
+ORIGINAL_QUEUE: dict[str, Any] = {
+    "id": 1,
+    "status": "RUN",
+    "regist_datetime": "2016-08-09T02:29:34.461432Z",
+    "instance": {"id": 1,
+                 "name": "133-130-111-194",
+                 "instance_id": "bec7c0ea-2262-4d73-aa6d-002d1e231103",
+                 "ip_addr": "133.130.111.194",
+                 "key_name": "gShakAACHA",
+                 "key_raw": PRIVATE_KEY,
+                 "account": {"provider": "conoha", "region_name": "tyo1",
+                             "tenant_name": "gnct26543406"}}}
+
+#: The API root of the original service and of the reference service.
+ORIGINAL_ROOT = {"queues": QUEUES}
+REFERENCE_ROOT = {"queues": QUEUES, "accounts": API + '/accounts/',
+                  "instances": API + '/instances/'}
+
+#: Error bodies of the original service (Django REST framework).
+NOT_FOUND = {"detail": "Not found."}
+
+
+def queue(queue_id: int, status: str = 'RUN',
+          instance: bool = True) -> dict[str, Any]:
+    """Return a queue entry of the original shape with another id."""
+    entry = copy.deepcopy(ORIGINAL_QUEUE)
+    entry['id'] = queue_id
+    entry['status'] = status
+    if instance:
+        entry['instance']['id'] = queue_id
+        entry['instance']['key_raw'] = PRIVATE_KEY + str(queue_id)
+    else:
+        entry['instance'] = None
+    return entry
+
+
+class GeneratedList(io.RawIOBase):
+    """A JSON list body produced while it is read.
+
+    :param count: how many entries.
+    :param template: every entry is this object with ``"id": i`` first.
+    :param cut_after: stop the body after this many entries, in the
+        middle of the next one, as a broken connection would.
+
+    ``size`` is the length of the whole body; ``consumed`` how many bytes
+    have been read so far; ``entry_size`` the length of one entry.
+    """
+
+    BATCH = 100
+
+    def __init__(self, count: int, template: dict[str, Any] | None = None,
+                 cut_after: int | None = None) -> None:
+        super().__init__()
+        rest = {k: v for k, v in (template or {}).items() if k != 'id'}
+        tail = json.dumps(rest)[1:]
+        self._format = (b'{"id": %d' + (b', ' if rest else b'')
+                        + tail.replace('%', '%%').encode())
+        self.count = count
+        self.cut_after = cut_after
+        self.consumed = 0
+        self.entry_size = len(self._format % 0)
+        self.size = 2 + sum(len(self._format % i) for i in range(count)) + (
+            count - 1 if count else 0)
+        self._pieces = self._generate()
+        self._pending = b''
+
+    def _generate(self):
+        yield b'['
+        for start in range(0, self.count, self.BATCH):
+            ids = range(start, min(start + self.BATCH, self.count))
+            entries = [self._format % i for i in ids]
+            if self.cut_after is not None and self.cut_after in ids:
+                kept = entries[:self.cut_after - start + 1]
+                kept[-1] = kept[-1][:len(kept[-1]) // 2]
+                yield (b',' if start else b'') + b','.join(kept)
+                return
+            yield (b',' if start else b'') + b','.join(entries)
+        yield b']'
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        view = memoryview(buffer)
+        filled = 0
+        while filled < len(view):
+            if not self._pending:
+                self._pending = next(self._pieces, b'')
+                if not self._pending:
+                    break
+            size = min(len(view) - filled, len(self._pending))
+            view[filled:filled + size] = self._pending[:size]
+            self._pending = self._pending[size:]
+            filled += size
+        self.consumed += filled
+        return filled
+
+
+class TestCase(testtools.TestCase):
+    """A test with requests-mock at the HTTP boundary.
+
+    keystoneauth's retry back-off sleeps are replaced by a mock
+    (``self.sleep``) so that retries cost no time. Logging is captured at
+    debug level (``self.log.output``), so every test also runs the debug
+    logging paths.
+    """
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.log = self.useFixture(fixtures.FakeLogger(level=logging.DEBUG))
+        self.requests = self.useFixture(rm_fixture.Fixture())
+        self.sleep = self.useFixture(fixtures.MockPatch(
+            'keystoneauth1.session.time.sleep')).mock
+
+    def make_client(self, endpoint: str = ENDPOINT, **kwargs: Any):
+        from omsclient import client
+        return client.Client('1', endpoint=endpoint, **kwargs)
+
+    def calls(self, method: str | None = None,
+              path: str | None = None) -> list[Any]:
+        """The requests sent, optionally only one method / path."""
+        return [r for r in self.requests.request_history
+                if (method is None or r.method == method)
+                and (path is None or r.path == path)]
