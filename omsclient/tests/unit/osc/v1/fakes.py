@@ -97,6 +97,7 @@ class TestCommand(oms_fixtures.TestCase):
 
     def run_command(self, command_class, argv):
         """Run a command; return what it printed on stdout."""
+        self.app.stdout = io.StringIO()
         command = command_class(self.app, None)
         parser = command.get_parser('openstack multistack')
         parsed_args = parser.parse_args(argv)
@@ -121,6 +122,5 @@ class TestCommand(oms_fixtures.TestCase):
     def outputs(self, command_class, argv, formats=FORMATS):
         """Run a command once per output format; yield what it printed."""
         for name, options in formats.items():
-            self.app.stdout = io.StringIO()
             yield name, self.run_command(command_class,
                                          list(argv) + options)

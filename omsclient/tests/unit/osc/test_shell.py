@@ -1,0 +1,150 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The multistack commands inside the real openstack command.
+
+The whole of python-openstackclient runs in-process (plugin loading,
+global options, clouds.yaml, make_client, output and errors); only the
+HTTP answers come from requests-mock.
+"""
+
+import io
+import json
+import os
+
+import fixtures
+from osc_lib import clientmanager
+import requests
+from requests_mock.contrib import fixture as rm_fixture
+import testtools
+
+from omsclient.tests.unit import fixtures as oms_fixtures
+
+ENDPOINT = oms_fixtures.ENDPOINT
+NO_AUTH = ['--os-auth-type', 'none', '--os-endpoint', ENDPOINT]
+
+
+class TestOpenStackShell(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        # No clouds.yaml or OS_* variable of the machine running the tests.
+        self.home = self.useFixture(fixtures.TempDir()).path
+        for name in [n for n in os.environ if n.startswith('OS_')]:
+            self.useFixture(fixtures.EnvironmentVariable(name))
+        self.useFixture(fixtures.EnvironmentVariable('HOME', self.home))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'OS_CLIENT_CONFIG_FILE', os.path.join(self.home, 'none.yaml')))
+        self.requests = self.useFixture(rm_fixture.Fixture())
+        self.useFixture(fixtures.MockPatch(
+            'keystoneauth1.session.time.sleep'))
+
+    def openstack(self, *argv):
+        """Run the openstack command; return (exit code, stdout, stderr)."""
+        from openstackclient import shell
+        # The openstack command caches each plugin's client on the
+        # ClientManager class, for the life of the process: start afresh.
+        cache = vars(clientmanager.ClientManager).get('multistack')
+        if cache is not None:
+            cache._handle = None
+        stdout, stderr = io.StringIO(), io.StringIO()
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+        try:
+            code = shell.OpenStackShell().run(list(argv))
+        except SystemExit as exit:
+            code = exit.code
+        return code, stdout.getvalue(), stderr.getvalue()
+
+    def test_list_json(self):
+        self.requests.get(oms_fixtures.QUEUES,
+                          json=[oms_fixtures.ORIGINAL_QUEUE])
+        code, out, err = self.openstack(*NO_AUTH + [
+            'multistack', 'queue', 'list', '-f', 'json'])
+        self.assertEqual(0, code, err)
+        self.assertEqual([{'ID': 1, 'Status': 'RUN', 'Provider': 'conoha',
+                           'IP Address': '133.130.111.194',
+                           'Registered': '2016-08-09T02:29:34.461432Z'}],
+                         json.loads(out))
+
+    def test_error_is_one_line_without_traceback(self):
+        self.requests.get(oms_fixtures.QUEUES + '99/', status_code=404,
+                          json=oms_fixtures.NOT_FOUND)
+        code, out, err = self.openstack(*NO_AUTH + [
+            'multistack', 'queue', 'show', '99'])
+        self.assertEqual(1, code)
+        self.assertEqual('', out)
+        self.assertEqual('Unable to show queue entry 99: Not found. '
+                         '(HTTP 404)\n', err)
+
+    def test_unreachable_server(self):
+        self.requests.get(oms_fixtures.QUEUES,
+                          exc=requests.exceptions.ConnectionError(
+                              'Connection refused'))
+        code, out, err = self.openstack(*NO_AUTH + [
+            'multistack', 'queue', 'list', '-f', 'value'])
+        self.assertEqual(1, code)
+        self.assertEqual('', out)
+        self.assertNotIn('Traceback', err)
+        self.assertIn('Unable to list queue entries: ', err.splitlines()[-1])
+
+    def test_debug_shows_the_traceback(self):
+        self.requests.get(oms_fixtures.QUEUES + '99/', status_code=404,
+                          json=oms_fixtures.NOT_FOUND)
+        code, out, err = self.openstack(*NO_AUTH + [
+            '--debug', 'multistack', 'queue', 'show', '99'])
+        self.assertEqual(1, code)
+        self.assertIn('Traceback', err)
+
+    def test_parse_error(self):
+        code, out, err = self.openstack(*NO_AUTH + [
+            'multistack', 'queue', 'list', '--limit', 'many'])
+        self.assertEqual(2, code)
+        self.assertIn('--limit', err)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_clouds_yaml_endpoint_override(self):
+        clouds = os.path.join(self.home, 'clouds.yaml')
+        self.useFixture(fixtures.EnvironmentVariable(
+            'OS_CLIENT_CONFIG_FILE', clouds))
+        with open(clouds, 'w') as f:
+            f.write('clouds:\n'
+                    '  oms:\n'
+                    '    auth_type: none\n'
+                    '    multistack_endpoint_override: '
+                    'http://other.test:8765/api/\n')
+        self.requests.get('http://other.test:8765/api/queues/', json=[])
+        code, out, err = self.openstack(
+            '--os-cloud', 'oms', 'multistack', 'queue', 'list', '-f', 'json')
+        self.assertEqual(0, code, err)
+        self.assertEqual([], json.loads(out))
+        self.assertEqual(1, len(self.requests.request_history))
+
+    def test_account_password_not_in_debug_output(self):
+        self.requests.post(oms_fixtures.API + '/accounts/', status_code=201,
+                           json={'id': 3, 'provider': 'conoha'})
+        code, out, err = self.openstack(*NO_AUTH + [
+            '--debug', 'multistack', 'account', 'create', '--provider',
+            'conoha', '--password', 'Sup3r-s3cret!', '-f', 'json'])
+        self.assertEqual(0, code, err)
+        self.assertEqual(3, json.loads(out)['ID'])
+        self.assertNotIn('Sup3r-s3cret!', out + err)
+        self.assertEqual('Sup3r-s3cret!',
+                         self.requests.last_request.json()['password'])
+
+    def test_help_documents_every_option(self):
+        code, out, err = self.openstack(
+            'help', 'multistack', 'queue', 'create')
+        self.assertEqual(0, code, err)
+        for option in ('--image', '--flavor', '--name', '--provider',
+                       '--wait', '--timeout'):
+            self.assertIn(option, out)
