@@ -78,24 +78,13 @@ def metering_errors(what: str, unavailable: str | None = None
         raise
 
 
-def auto_column(value: Any) -> Any:
-    """Wrap a nested value in the FormattableColumn that shows it best."""
-    if isinstance(value, Mapping):
-        return formatters.DictColumn(value)
-    if isinstance(value, (list, tuple)):
-        if value and all(isinstance(v, Mapping) for v in value):
-            return formatters.ListDictColumn(value)
-        return formatters.ListColumn(value)
-    return value
-
-
 def cell(data: Mapping, path: str, column: Any = None) -> Any:
     """Return the value at ``path`` of a record, formatted by ``column``."""
     value = formatters.get_path(data, path)
     if value is None:
         return None
     if column is None:
-        return auto_column(value)
+        return formatters.auto_column(value)
     return column(value)
 
 

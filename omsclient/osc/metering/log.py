@@ -12,26 +12,15 @@
 
 """``openstack metric log list``: the system log of the metering API."""
 
-import argparse
 import itertools
 
 from osc_lib.command import command
 
 from omsclient.metering import logs
 from omsclient.osc.metering import common
+from omsclient.osc.v1 import utils
 
 COLUMNS = (('id', None), ('time', None), ('desc', None))
-
-
-def _positive_int(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError('%r is not a positive integer'
-                                         % text)
-    return value
 
 
 class ListLog(command.Lister):
@@ -43,7 +32,7 @@ class ListLog(command.Lister):
         pages.add_argument(
             '--page',
             metavar='<page>',
-            type=_positive_int,
+            type=utils.positive_int,
             default=1,
             help='Page to list, 1 being the newest (default: 1)',
         )
@@ -57,7 +46,7 @@ class ListLog(command.Lister):
         parser.add_argument(
             '--limit',
             metavar='<num-entries>',
-            type=_positive_int,
+            type=utils.positive_int,
             help='List at most this many entries',
         )
         return parser

@@ -26,7 +26,7 @@ LOGS = METERING + '/v2/logs'
 
 #: requests-mock arguments that give an answer its body.
 BODY_ARGUMENTS = frozenset(['json', 'text', 'body', 'content',
-                            'status_code'])
+                            'status_code', 'exc'])
 
 AUTH_URL = 'http://keystone.test/v3'
 TOKEN_ID = 'a-keystone-token'

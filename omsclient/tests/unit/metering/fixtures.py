@@ -15,10 +15,11 @@
 The RabbitMQ bodies were taken from a RabbitMQ 3.10.8 broker (Erlang 25)
 with two AMQP connections, three queues, a consumer that never acknowledges
 and one that does, and trimmed to a readable subset of each object's keys;
-the node name was changed to ``rabbit@controller`` and the password hashes
-replaced with made-up values. Since RabbitMQ 3.7 the user ``tags`` are a
-list; older brokers (and the original extension's example) send a
-comma-separated string, see :data:`LEGACY_USERS`.
+the node name was changed to ``rabbit@controller``, the node's uptime
+to 7h 49m 37s and the password hashes replaced with made-up values. Since
+RabbitMQ 3.7 the user ``tags`` are a list; older brokers (and the original
+extension's example) send a comma-separated string, see
+:data:`LEGACY_USERS`.
 """
 
 import copy
@@ -365,7 +366,7 @@ NODES = [{'name': 'rabbit@controller',
           'proc_total': 1048576,
           'run_queue': 1,
           'processors': 2,
-          'uptime': 28177,
+          'uptime': 28177000,
           'rates_mode': 'basic',
           'net_ticktime': 60,
           'partitions': [],

@@ -1,0 +1,102 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import urllib.parse
+
+from omsclient.metering import logs
+from omsclient.tests.unit.metering import base
+from omsclient.tests.unit.metering import fixtures
+
+
+class PagedLog:
+    """A requests-mock callback serving log pages by ``q.value``."""
+
+    def __init__(self, pages):
+        self.pages = pages
+        self.asked = []
+
+    def __call__(self, request, context):
+        query = urllib.parse.parse_qs(request.query, keep_blank_values=True)
+        page = 1
+        if query.get('q.field', [''])[-1] == 'page':
+            page = int(query['q.value'][-1])
+        self.asked.append(page)
+        return self.pages[page - 1] if page <= len(self.pages) else []
+
+
+class TestPageQuery(base.TestCase):
+
+    def test_adds_the_page(self):
+        self.assertEqual([{'field': 'page', 'value': 3}],
+                         logs.page_query(3))
+
+    def test_replaces_an_earlier_page_and_keeps_the_rest(self):
+        query = [{'field': 'page', 'value': 1},
+                 {'field': 'level', 'op': 'eq', 'value': 'error'}]
+        self.assertEqual([{'field': 'level', 'op': 'eq', 'value': 'error'},
+                          {'field': 'page', 'value': 4}],
+                         logs.page_query(4, query))
+        self.assertEqual(1, query[0]['value'])
+
+
+class TestListAll(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.cclient = self.metering_client()
+
+    def serve(self, pages):
+        log = PagedLog(pages)
+        self.requests.get(base.LOGS, json=log)
+        return log
+
+    def test_walks_pages_until_an_empty_one(self):
+        log = self.serve(fixtures.log_pages(25, 10))
+        ids = [entry.id for entry in self.cclient.logs.list_all()]
+        self.assertEqual(list(range(25, 0, -1)), ids)
+        self.assertEqual([1, 2, 3, 4], log.asked)
+
+    def test_next_page_is_asked_only_when_needed(self):
+        log = self.serve(fixtures.log_pages(25, 10))
+        entries = self.cclient.logs.list_all()
+        for _i in range(10):
+            next(entries)
+        self.assertEqual([1], log.asked)
+        self.assertEqual(15, next(entries).id)
+        self.assertEqual([1, 2], log.asked)
+        entries.close()
+
+    def test_start_page(self):
+        log = self.serve(fixtures.log_pages(25, 10))
+        ids = [entry.id for entry in self.cclient.logs.list_all(start=3)]
+        self.assertEqual([5, 4, 3, 2, 1], ids)
+        self.assertEqual([3, 4], log.asked)
+
+    def test_entries_pushed_to_the_next_page_are_not_repeated(self):
+        # Two entries were logged between the reading of page 1 and 2:
+        # the last two entries of page 1 come again at the top of page 2.
+        entries = fixtures.log_entries(8)
+        self.serve([entries[:4], entries[2:6], entries[6:8]])
+        ids = [entry.id for entry in self.cclient.logs.list_all()]
+        self.assertEqual([8, 7, 6, 5, 4, 3, 2, 1], ids)
+
+    def test_a_server_ignoring_the_page_does_not_loop(self):
+        page = fixtures.log_entries(3)
+        self.requests.get(base.LOGS, json=page)
+        ids = [entry.id for entry in self.cclient.logs.list_all()]
+        self.assertEqual([3, 2, 1], ids)
+        self.assertEqual(2, len(self.requests.request_history))
+
+    def test_empty_log(self):
+        log = self.serve([])
+        self.assertEqual([], list(self.cclient.logs.list_all()))
+        self.assertEqual([1], log.asked)

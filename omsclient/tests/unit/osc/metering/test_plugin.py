@@ -1,0 +1,148 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import fixtures as fx
+import testtools
+
+from omsclient.common import exceptions
+from omsclient.metering import client
+from omsclient.osc import metering_plugin
+from omsclient.tests.unit.metering import base
+from omsclient.tests.unit.osc import test_plugin as osc_test_plugin
+
+HEAVY_MODULES = ('ceilometerclient', 'keystoneauth1.session', 'requests',
+                 'ijson', 'cliff', 'osc_lib', 'omsclient.metering',
+                 'omsclient.common.http')
+
+PROBE = '''
+import json, sys
+before = set(sys.modules)
+import omsclient.osc.metering_plugin
+print(json.dumps(sorted(set(sys.modules) - before)))
+'''
+
+OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
+
+
+class FakeClientManager(osc_test_plugin.FakeClientManager):
+    """The multistack tests' fake ClientManager, for this plugin."""
+
+    def __init__(self, endpoint, version='2'):
+        super().__init__(endpoint)
+        self._api_version = {metering_plugin.API_NAME: version}
+
+
+class TestPluginImport(testtools.TestCase):
+
+    def test_import_loads_no_heavy_module(self):
+        out = subprocess.run([sys.executable, '-c', PROBE], check=True,
+                             capture_output=True, text=True).stdout
+        loaded = set(json.loads(out))
+        self.assertIn('omsclient.osc.metering_plugin', loaded)
+        heavy = {name for name in loaded
+                 if any(name == module or name.startswith(module + '.')
+                        for module in HEAVY_MODULES)}
+        self.assertEqual(set(), heavy)
+
+
+class TestMakeClient(base.TestCase):
+
+    def test_constants(self):
+        self.assertEqual('oms_metering', metering_plugin.API_NAME)
+        self.assertEqual('os_oms_metering_api_version',
+                         metering_plugin.API_VERSION_OPTION)
+        self.assertIn('2', metering_plugin.API_VERSIONS)
+
+    def test_make_client_sends_nothing_and_looks_up_lazily(self):
+        manager = FakeClientManager(base.METERING)
+        cclient = metering_plugin.make_client(manager)
+        self.assertIsInstance(cclient, client.Client)
+        self.assertEqual(1, manager.auth_setups)
+        self.assertEqual([], manager.lookups)
+        self.assertEqual([], self.requests.request_history)
+        self.mock_item('overview')
+        self.mock_item('users')
+        cclient.rabbit.get('overview')
+        list(cclient.rabbit.list('users'))
+        self.assertEqual([('metering', 'RegionTwo', 'internal')],
+                         manager.lookups)
+        self.assertEqual(base.METERING + '/v2/rabbit/users',
+                         self.requests.last_request.url)
+
+    def test_catalog_options_reach_the_adapter(self):
+        cclient = metering_plugin.make_client(FakeClientManager(None))
+        api = cclient.rabbit.api
+        self.assertEqual(('metering', 'RegionTwo', 'internal'),
+                         (api.service_type, api.region_name, api.interface))
+
+    def test_unsupported_version(self):
+        manager = FakeClientManager(base.METERING, version='1')
+        error = self.assertRaises(exceptions.UnsupportedVersion,
+                                  metering_plugin.make_client, manager)
+        self.assertIn('valid versions: 2', str(error))
+
+
+class TestOptionParser(testtools.TestCase):
+
+    def parse(self, argv=()):
+        parser = metering_plugin.build_option_parser(
+            argparse.ArgumentParser())
+        return parser.parse_args(list(argv))
+
+    def test_default(self):
+        self.useFixture(fx.EnvironmentVariable(
+            'OS_OMS_METERING_API_VERSION'))
+        self.assertEqual('2', self.parse().os_oms_metering_api_version)
+
+    def test_environment(self):
+        self.useFixture(fx.EnvironmentVariable(
+            'OS_OMS_METERING_API_VERSION', '3'))
+        self.assertEqual('3', self.parse().os_oms_metering_api_version)
+
+    def test_option(self):
+        args = self.parse(['--os-oms-metering-api-version', '2'])
+        self.assertEqual('2', args.os_oms_metering_api_version)
+
+
+@testtools.skipUnless(os.path.exists(OPENSTACK),
+                      'the openstack command is not installed')
+class TestBesideGnocchi(testtools.TestCase):
+    """The real openstack command, with gnocchiclient's plugin installed."""
+
+    def openstack(self, *argv):
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith('OS_')}
+        env.update(OS_AUTH_TYPE='none', OS_ENDPOINT='http://127.0.0.1:9')
+        return subprocess.run([OPENSTACK] + list(argv), env=env,
+                              capture_output=True, text=True)
+
+    def test_help_of_both_metric_command_sets(self):
+        ours = self.openstack('help', 'metric', 'rabbit', 'show')
+        self.assertEqual(0, ours.returncode, ours.stderr)
+        self.assertIn('RabbitMQ overview', ours.stdout)
+        gnocchi = self.openstack('help', 'metric', 'list')
+        self.assertEqual(0, gnocchi.returncode, gnocchi.stderr)
+        self.assertNotIn('conflicting option', gnocchi.stderr)
+
+    def test_bad_item_is_one_line_and_exit_1(self):
+        result = self.openstack('metric', 'rabbit', 'list', 'bindingz')
+        self.assertEqual(1, result.returncode)
+        self.assertEqual(1, len(result.stderr.strip().splitlines()),
+                         result.stderr)
+        self.assertIn("Unknown RabbitMQ item 'bindingz'", result.stderr)
+        self.assertNotIn('Traceback', result.stderr)

@@ -1,0 +1,211 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import re
+
+from keystoneauth1 import session as ksa_session
+from osc_lib import exceptions as osc_exc
+import requests
+
+from omsclient.metering import client
+from omsclient.osc.metering import rabbit
+from omsclient.tests.unit.metering import base
+from omsclient.tests.unit.metering import fixtures
+from omsclient.tests.unit.osc.metering import fakes
+
+
+class TestShowRabbit(fakes.TestCommand):
+
+    def setUp(self):
+        super().setUp()
+        self.mock_item('overview')
+
+    def test_table_is_readable(self):
+        out = self.run_command(rabbit.ShowRabbit, [])
+        self.assertIn('| messages: 873 (6.8/s)', out)
+        self.assertIn('| messages_unacknowledged: 10 (0/s)', out)
+        self.assertIn('| publish: 1320 (10.2/s)', out)
+        self.assertIn('| amqp 127.0.0.1:5672', out)
+        self.assertIn('| clustering [::]:25672', out)
+        self.assertIn('| direct, fanout, headers, topic', out)
+        self.assertIn("connections='2'", out)
+        self.assertIn('| rabbit@controller', out)
+        self.assertNotIn('_details', out)
+
+    def test_json_is_exact(self):
+        shown = self.run_json(rabbit.ShowRabbit, [])
+        self.assertEqual(fixtures.OVERVIEW, shown)
+
+    def test_columns(self):
+        shown = self.run_json(rabbit.ShowRabbit,
+                              ['-c', 'rabbitmq_version', '-c',
+                               'object_totals'])
+        self.assertEqual({'rabbitmq_version': '3.10.8',
+                          'object_totals': fixtures.OVERVIEW[
+                              'object_totals']}, shown)
+
+
+class TestListRabbit(fakes.TestCommand):
+
+    def test_queues_default_columns(self):
+        self.mock_item('queues')
+        rows = self.run_json(rabbit.ListRabbit, ['queues'])
+        self.assertEqual(
+            {'name': 'compute.vm', 'vhost': '/', 'messages': 434,
+             'messages_ready': 429, 'messages_unacknowledged': 5,
+             'consumers': 1, 'state': 'running'}, rows[0])
+        self.assertEqual(['compute.vm', 'notifications.info', 'scheduler'],
+                         [row['name'] for row in rows])
+
+    def test_queues_long(self):
+        self.mock_item('queues')
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '--long'])
+        self.assertEqual(3.4, rows[0]['messages_details.rate'])
+        self.assertEqual(3.4, rows[2]['message_stats.ack_details.rate'])
+        self.assertEqual(1115904, rows[0]['memory'])
+        out = self.run_command(rabbit.ListRabbit, ['queues', '--long'])
+        self.assertIn('3.4/s', out)
+        self.assertIn('1.1 MiB', out)
+
+    def test_nodes_table(self):
+        self.mock_item('nodes')
+        out = self.run_command(rabbit.ListRabbit, ['nodes'])
+        header = out.splitlines()[1]
+        for name in ('name', 'running', 'mem_used', 'mem_limit',
+                     'disk_free', 'fd_used', 'fd_total', 'uptime'):
+            self.assertIn(' %s ' % name, header)
+        node = fixtures.NODES[0]
+        self.assertIn('%.1f MiB' % (node['mem_used'] / 2 ** 20), out)
+        self.assertIn('%.1f GiB' % (node['mem_limit'] / 2 ** 30), out)
+        self.assertIn('7h 49m 37s', out)
+        # The stopped node of the cluster sends only a few keys.
+        self.assertIn('rabbit@controller2', out)
+
+    def test_users_never_show_the_hash_unless_asked(self):
+        self.mock_item('users')
+        for argv in (['users'], ['users', '--long'],
+                     ['users', '-f', 'json'],
+                     ['users', '--long', '-f', 'yaml']):
+            out = self.run_command(rabbit.ListRabbit, argv)
+            self.assertIn('ceilometer', out)
+            self.assertIsNone(re.search(r'\bpassword_hash\b', out))
+            for user in fixtures.USERS:
+                self.assertNotIn(user['password_hash'], out)
+
+    def test_users_hash_with_explicit_column(self):
+        self.mock_item('users')
+        rows = self.run_json(rabbit.ListRabbit,
+                             ['users', '-c', 'name', '-c', 'password_hash'])
+        self.assertEqual([{'name': user['name'],
+                           'password_hash': user['password_hash']}
+                          for user in fixtures.USERS], rows)
+
+    def test_tags_of_old_and_new_brokers(self):
+        self.mock_item('users')
+        out = self.run_command(rabbit.ListRabbit, ['users'])
+        self.assertIn('| guest      | administrator |', out)
+        self.mock_item('users', fixtures.LEGACY_USERS)
+        rows = self.run_json(rabbit.ListRabbit, ['users'])
+        self.assertEqual([{'name': 'guest', 'tags': 'administrator'}], rows)
+
+    def test_any_field_with_explicit_column(self):
+        self.mock_item('connections')
+        rows = self.run_json(rabbit.ListRabbit,
+                             ['connections', '-c', 'name', '-c',
+                              'client_properties.product_version'])
+        self.assertEqual('5.4.2',
+                         rows[0]['client_properties.product_version'])
+
+    def test_default_exchange_is_named_in_a_table(self):
+        self.mock_item('exchanges')
+        self.assertIn('(AMQP default)',
+                      self.run_command(rabbit.ListRabbit, ['exchanges']))
+        rows = self.run_json(rabbit.ListRabbit, ['exchanges'])
+        self.assertEqual('', rows[0]['name'])
+
+    def test_every_item_lists(self):
+        for item, (default, _long) in rabbit.LIST_COLUMNS.items():
+            self.mock_item(item)
+            rows = self.run_json(rabbit.ListRabbit, [item])
+            self.assertEqual(len(fixtures.ITEMS[item]), len(rows))
+            self.assertEqual([name for name, _column in default],
+                             list(rows[0]))
+            self.assertEqual(fixtures.ITEMS[item][0]['name'],
+                             rows[0]['name'])
+
+    def test_value_format_streams_rows(self):
+        self.mock_item('channels')
+        out = self.run_command(rabbit.ListRabbit,
+                               ['channels', '-f', 'value', '-c', 'name'])
+        self.assertEqual([channel['name'] for channel in fixtures.CHANNELS],
+                         out.splitlines())
+
+
+class TestListRabbitErrors(fakes.TestCommand):
+
+    def assert_error(self, argv, *parts):
+        command, parsed_args = self.parse(rabbit.ListRabbit, argv)
+        error = self.assertRaises(osc_exc.CommandError, command.run,
+                                  parsed_args)
+        for part in parts:
+            self.assertIn(part, str(error))
+        self.assertNotIn('\n', str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+        return error
+
+    def test_unknown_item(self):
+        self.assert_error(['bindingz'], "'bindingz'", 'queues, users')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_overview_is_not_a_list(self):
+        self.assert_error(['overview'], 'metric rabbit show')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_rabbitmq_down_behind_the_api(self):
+        self.mock_item('queues', status_code=503, json={
+            'error_message': {'faultstring': 'Connection refused'}})
+        self.assert_error(['queues'], 'Unable to list RabbitMQ queues',
+                          'RabbitMQ or its management API is not reachable',
+                          'HTTP 503', 'Connection refused')
+
+    def test_not_acceptable_is_explained(self):
+        self.mock_item('users', status_code=406, text='')
+        self.assert_error(['users'], '406 Not Acceptable',
+                          'pre-serialised', "@expose('json')")
+
+    def test_endpoint_missing_from_catalog(self):
+        self.mock_keystone()
+        self.app.client_manager.oms_metering = client.Client(
+            session=self.keystone_session(), region_name='RegionNine')
+        self.assert_error(['queues'], "No 'metering' endpoint",
+                          '--os-endpoint', 'metering_endpoint_override')
+
+    def test_endpoint_unknown_without_keystone(self):
+        self.app.client_manager.oms_metering = client.Client(
+            session=ksa_session.Session(), endpoint=lambda: None)
+        self.assert_error(['nodes'], '--os-endpoint',
+                          'metering_endpoint_override')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_server_down(self):
+        self.mock_item('vhosts', exc=requests.exceptions.ConnectionError(
+            'Connection refused'))
+        self.assert_error(['vhosts'], 'Unable to list RabbitMQ vhosts',
+                          'Unable to connect to ' + base.METERING)
+
+    def test_show_errors_too(self):
+        self.mock_item('overview', status_code=503, json={})
+        command, parsed_args = self.parse(rabbit.ShowRabbit, [])
+        error = self.assertRaises(osc_exc.CommandError, command.run,
+                                  parsed_args)
+        self.assertIn('Unable to show the RabbitMQ overview: RabbitMQ',
+                      str(error))
