@@ -57,6 +57,17 @@ def prepare(argv: typing.Optional[typing.List[str]] = None,
     logging.setup(CONF, PROJECT)
     global _logging_ready
     _logging_ready = True
+    _check_values()
+
+
+def _check_values() -> None:
+    """Read every option now, so that a bad value stops the start-up."""
+    from openmultistack.conf import opts
+    for group, options in opts.list_opts():
+        section = CONF if group == 'DEFAULT' else CONF[
+            getattr(group, 'name', group)]
+        for option in options:
+            getattr(section, option.dest)
 
 
 def check_schema() -> None:

@@ -1,0 +1,204 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""The console scripts as real processes, talked to over HTTP."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import fixtures
+import requests
+import testtools
+
+LISTENING = re.compile(r'(\S+) listening on (http://\S+)')
+# Generous upper bounds for a slow machine; the tests wait for events,
+# they do not measure time.
+START_TIMEOUT = 60
+RUN_TIMEOUT = 60
+
+
+def _script(name):
+    return os.path.join(os.path.dirname(sys.executable), name)
+
+
+class ServiceProcess(fixtures.Fixture):
+    """One console script with its own state directory and config file."""
+
+    def __init__(self, script, config, args=()):
+        super().__init__()
+        self.script = script
+        self.config = config
+        self.args = list(args)
+
+    def _setUp(self):
+        self.dir = self.useFixture(fixtures.TempDir()).path
+        self.config_file = os.path.join(self.dir, 'openmultistack.conf')
+        with open(self.config_file, 'w') as config:
+            config.write(self.config % {'dir': self.dir})
+        self.log_path = os.path.join(self.dir, 'stderr.log')
+        self.log = open(self.log_path, 'w+')
+        self.addCleanup(self.log.close)
+        self.process = subprocess.Popen(
+            [_script(self.script), '--config-file', self.config_file] +
+            self.args, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=self.dir)
+        self.addCleanup(self._kill)
+
+    def _kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def output(self):
+        with open(self.log_path) as log:
+            return log.read()
+
+    def wait_for_urls(self, count):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            urls = dict(LISTENING.findall(self.output()))
+            if len(urls) >= count:
+                return urls
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise AssertionError('not listening:\n' + self.output())
+
+    def terminate(self):
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=START_TIMEOUT)
+
+
+ALL_CONFIG = """
+[DEFAULT]
+state_dir = %(dir)s/state
+[api]
+port = 0
+list_batch_size = 2
+[metering]
+port = 0
+[rabbit_management]
+url = http://127.0.0.1:9/api/
+timeout = 1
+[worker]
+poll_interval = 0.05
+status_poll_interval = 0.05
+"""
+
+
+class TestAllInOne(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.service = self.useFixture(ServiceProcess('openmultistack-all',
+                                                      ALL_CONFIG))
+        urls = self.service.wait_for_urls(2)
+        self.api = urls['multistack-api']
+        self.metering = urls['metering-api']
+
+    def wait_for(self, path, predicate):
+        deadline = time.monotonic() + RUN_TIMEOUT
+        while time.monotonic() < deadline:
+            response = requests.get(self.api + path, timeout=10)
+            if predicate(response):
+                return response
+            time.sleep(0.1)
+        raise AssertionError('%s never reached the state wanted: %s'
+                             % (path, response.text))
+
+    def test_life_of_an_entry(self):
+        root = requests.get(self.api + '/api/', timeout=10)
+        self.assertEqual(self.api + '/api/queues/', root.json()['queues'])
+        self.assertIn('x-openstack-request-id', root.headers)
+
+        accounts = requests.get(self.api + '/api/accounts/',
+                                timeout=10).json()
+        self.assertEqual(['simulated-a', 'simulated-b'],
+                         [account['provider'] for account in accounts])
+
+        created = requests.post(self.api + '/api/queues/', timeout=10)
+        self.assertEqual(201, created.status_code)
+        path = '/api/queues/%d/' % created.json()['id']
+        self.assertEqual(self.api + path, created.headers['Location'])
+        entry = self.wait_for(path, lambda r: r.json()['status'] == 'RUN')
+        instance = entry.json()['instance']
+        self.assertIn(instance['account']['provider'],
+                      ('simulated-a', 'simulated-b'))
+        key = requests.get(self.api + '/api/instances/%d/private_key/'
+                           % instance['id'], timeout=10).json()
+        self.assertIn('PRIVATE KEY', key['key_raw'])
+
+        self.assertEqual(204, requests.delete(self.api + path,
+                                              timeout=10).status_code)
+        self.wait_for(path, lambda r: r.status_code == 404)
+
+        logs = requests.get(self.metering + '/v2/logs', timeout=10).json()
+        self.assertTrue(any('RUN' in line['desc'] for line in logs), logs)
+
+        self.assertEqual(0, self.service.terminate())
+        self.assertIn('stopped', self.service.output())
+        self.assertNotIn('Traceback', self.service.output())
+
+    def test_lists_are_streamed(self):
+        for _ in range(5):
+            requests.post(self.api + '/api/queues/', timeout=10)
+        response = requests.get(self.api + '/api/queues/', stream=True,
+                                timeout=10)
+        self.assertEqual('chunked', response.headers['Transfer-Encoding'])
+        self.assertEqual(5, len(response.json()))
+
+    def test_errors_over_http(self):
+        response = requests.get(self.api + '/api/queues', timeout=10,
+                                allow_redirects=False)
+        self.assertEqual(301, response.status_code)
+        response = requests.post(self.api + '/api/queues/', data='[1]',
+                                 headers={'Content-Type':
+                                          'application/json'}, timeout=10)
+        self.assertEqual(400, response.status_code)
+        self.assertIn('non_field_errors', response.json())
+        response = requests.get(self.metering + '/v2/rabbit/overview',
+                                timeout=10)
+        self.assertEqual(503, response.status_code)
+        self.assertIn('faultstring', response.json()['error_message'])
+
+
+class TestStartupErrors(testtools.TestCase):
+
+    def run_script(self, script, config, args=()):
+        service = self.useFixture(ServiceProcess(script, config, args))
+        return service.process.wait(timeout=START_TIMEOUT), service.output()
+
+    def test_api_refuses_an_empty_database(self):
+        code, output = self.run_script('openmultistack-api',
+                                       ALL_CONFIG)
+        self.assertEqual(1, code)
+        self.assertIn('openmultistack-manage db sync', output)
+        self.assertNotIn('Traceback', output)
+
+    def test_manage_db_sync(self):
+        code, output = self.run_script('openmultistack-manage', ALL_CONFIG,
+                                       ['db', 'sync'])
+        self.assertEqual(0, code, output)
+        self.assertIn('Database at revision', output)
+
+    def test_bad_option_value(self):
+        code, output = self.run_script(
+            'openmultistack-api', ALL_CONFIG + '[DEFAULT]\n'
+            'auth_strategy = magic\n')
+        self.assertEqual(1, code)
+        self.assertIn('auth_strategy', output)
+        self.assertNotIn('Traceback', output)

@@ -1,0 +1,142 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Migrations from an empty database, on SQLite and PostgreSQL.
+
+PostgreSQL is tested when ``OMS_TEST_POSTGRESQL_URL`` names an empty
+database the tests may fill and clear, e.g.
+``postgresql+psycopg2://postgres@127.0.0.1:5432/oms_test``.
+"""
+
+import datetime
+import os
+
+from alembic import autogenerate
+from alembic import migration as alembic_migration
+import fixtures
+import sqlalchemy as sa
+import testtools
+
+from openmultistack.db import api as db_api
+from openmultistack.db import migration
+from openmultistack.db import models
+from openmultistack.db import types
+
+TABLES = {'accounts', 'queues', 'instances', 'events', 'alembic_version'}
+
+
+class MigrationChecks:
+
+    def make_engine(self):
+        raise NotImplementedError
+
+    def setUp(self):
+        super().setUp()
+        self.engine = self.make_engine()
+        self.addCleanup(self.engine.dispose)
+
+    def test_upgrade_from_empty(self):
+        self.assertIsNone(migration.current(self.engine))
+        migration.upgrade(engine=self.engine)
+        self.assertEqual(migration.head(), migration.current(self.engine))
+        self.assertEqual(TABLES,
+                         set(sa.inspect(self.engine).get_table_names()))
+        # Again: nothing to do, nothing broken.
+        migration.upgrade(engine=self.engine)
+        self.assertEqual(migration.head(), migration.current(self.engine))
+
+    def test_schema_matches_the_models(self):
+        migration.upgrade(engine=self.engine)
+        with self.engine.connect() as connection:
+            context = alembic_migration.MigrationContext.configure(
+                connection)
+            diff = autogenerate.compare_metadata(context,
+                                                 models.Base.metadata)
+        self.assertEqual([], diff)
+
+    def test_rows_round_trip(self):
+        migration.upgrade(engine=self.engine)
+        maker = sa.orm.sessionmaker(bind=self.engine,
+                                    expire_on_commit=False)
+        when = datetime.datetime(2016, 8, 9, 2, 29, 34, 461432,
+                                 tzinfo=datetime.timezone.utc)
+        with maker.begin() as session:
+            account = models.Account(provider='p', username='u',
+                                     password='pw', auth_url='http://x',
+                                     tenant_name='t')
+            queue = models.Queue(regist_datetime=when, project_id='p1',
+                                 idempotency_key='k')
+            session.add_all([account, queue])
+            session.flush()
+            session.add(models.Instance(queue_id=queue.id,
+                                        account_id=account.id))
+        with maker() as session:
+            loaded = session.get(models.Queue, queue.id)
+            self.assertEqual(when, loaded.regist_datetime)
+            self.assertEqual(account.id, loaded.instance.account_id)
+            session.add(models.Queue(project_id='p1', idempotency_key='k'))
+            self.assertRaises(sa.exc.IntegrityError, session.flush)
+            session.rollback()
+        with maker.begin() as session:
+            session.delete(session.get(models.Queue, queue.id))
+        with maker() as session:
+            self.assertEqual(0, session.query(models.Instance).count())
+
+
+class TestSQLite(MigrationChecks, testtools.TestCase):
+
+    def make_engine(self):
+        path = self.useFixture(fixtures.TempDir()).path
+        return db_api.create_engine('sqlite:///%s/test.sqlite' % path)
+
+    def test_pragmas(self):
+        with self.engine.connect() as connection:
+            self.assertEqual('wal', connection.exec_driver_sql(
+                'PRAGMA journal_mode').scalar())
+            self.assertEqual(1, connection.exec_driver_sql(
+                'PRAGMA foreign_keys').scalar())
+
+
+class TestPostgreSQL(MigrationChecks, testtools.TestCase):
+
+    def make_engine(self):
+        url = os.environ.get('OMS_TEST_POSTGRESQL_URL')
+        if not url:
+            self.skipTest('OMS_TEST_POSTGRESQL_URL is not set')
+        engine = db_api.create_engine(url)
+        self.addCleanup(self._clear, engine)
+        return engine
+
+    @staticmethod
+    def _clear(engine):
+        with engine.begin() as connection:
+            models.Base.metadata.drop_all(connection)
+            connection.exec_driver_sql(
+                'DROP TABLE IF EXISTS alembic_version')
+
+
+class TestUTCDateTime(testtools.TestCase):
+
+    def test_naive_values_refused(self):
+        column = types.UTCDateTime()
+        self.assertRaises(ValueError, column.process_bind_param,
+                          datetime.datetime(2020, 1, 1), None)
+
+    def test_values_stored_as_utc(self):
+        column = types.UTCDateTime()
+        tokyo = datetime.timezone(datetime.timedelta(hours=9))
+        stored = column.process_bind_param(
+            datetime.datetime(2020, 1, 1, 9, 0, tzinfo=tokyo), None)
+        self.assertEqual(datetime.datetime(2020, 1, 1, 0, 0), stored)
+        loaded = column.process_result_value(stored, None)
+        self.assertEqual(datetime.timezone.utc, loaded.tzinfo)
