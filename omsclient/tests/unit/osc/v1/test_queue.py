@@ -12,6 +12,7 @@
 
 import copy
 import inspect
+import io
 
 from osc_lib import exceptions as osc_exc
 import requests
@@ -214,6 +215,35 @@ class TestListQueue(fakes.TestCommand):
         self.assertEqual(
             '1 RUN conoha 133.130.111.194 2016-08-09T02:29:34.461432Z\n'
             '2 FAILED None None 2016-08-09T11:29:34+09:00\n', output)
+
+    def test_value_format_prints_rows_while_reading(self):
+        body = oms_fixtures.GeneratedList(20000, template=ORIGINAL)
+        self.requests.get(QUEUES, body=body)
+        written_at = []
+
+        class Recorder(io.StringIO):
+            def write(self, text):
+                written_at.append(body.consumed)
+                return super().write(text)
+
+        command = queue.ListQueue(self.app, None)
+        parsed_args = command.get_parser('list').parse_args(['-f', 'value'])
+        self.app.stdout = Recorder()
+        command.run(parsed_args)
+        lines = self.app.stdout.getvalue().splitlines()
+        self.assertEqual(20000, len(lines))
+        self.assertTrue(lines[-1].startswith('19999 RUN conoha '))
+        # The first rows were printed long before the body was read.
+        self.assertLess(written_at[0], body.size // 10)
+
+    def test_truncated_list(self):
+        self.requests.get(QUEUES, body=oms_fixtures.GeneratedList(
+            5, template=ORIGINAL, cut_after=3))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ListQueue, ['-f', 'value'])
+        self.assertIn('Unable to list queue entries: ', str(error))
+        self.assertIn('truncated', str(error))
+        self.assertEqual(3, len(self.app.stdout.getvalue().splitlines()))
 
     def test_column_selection(self):
         output = self.run_command(queue.ListQueue,
