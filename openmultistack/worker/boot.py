@@ -242,34 +242,28 @@ class BootJob(job.Job):
         if held is None:
             raise claims.LeaseLost(self.queue_id)
 
-    def _fail(self, fault: str) -> None:
+    def _settle(self, status: str, desc: str, level: str = events.INFO,
+                **values) -> None:
+        """Release the entry in ``status``, without an instance."""
         try:
             with self.ctx.session() as session:
                 claims.release(session, self.queue_id, self.ctx.worker_id,
-                               claims.BOOTING, status=models.FAILED,
-                               fault=fault)
+                               claims.BOOTING, status=status, **values)
                 session.execute(sa.delete(models.Instance).where(
                     models.Instance.queue_id == self.queue_id))
-                events.record(session, 'queue %d: FAILED: %s'
-                              % (self.queue_id, fault), self.queue_id,
-                              events.ERROR)
+                events.record(session, 'queue %d: %s' % (self.queue_id, desc),
+                              self.queue_id, level)
         except claims.LeaseLost:
             self._pass_on_destroy()
 
+    def _fail(self, fault: str) -> None:
+        self._settle(models.FAILED, 'FAILED: %s' % fault, events.ERROR,
+                     fault=fault)
+
     def _hand_back(self) -> None:
         """The worker stops: the entry goes back to ``REQUEST``."""
-        try:
-            with self.ctx.session() as session:
-                claims.release(session, self.queue_id, self.ctx.worker_id,
-                               claims.BOOTING, status=models.REQUEST)
-                session.execute(sa.delete(models.Instance).where(
-                    models.Instance.queue_id == self.queue_id))
-                events.record(session, 'queue %d: handed back to the queue '
-                              '(worker %s stopping)'
-                              % (self.queue_id, self.ctx.worker_id),
-                              self.queue_id)
-        except claims.LeaseLost:
-            self._pass_on_destroy()
+        self._settle(models.REQUEST, 'handed back to the queue (worker %s '
+                     'stopping)' % self.ctx.worker_id)
 
     def _pass_on_destroy(self) -> None:
         """If the entry is to be destroyed, let a destroy job claim it."""

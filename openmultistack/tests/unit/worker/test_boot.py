@@ -1,0 +1,184 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Booting entries: failover across providers, FAILED, concurrency."""
+
+from cryptography.hazmat.primitives import serialization
+
+from openmultistack.db import models
+from openmultistack.providers import base as provider_base
+from openmultistack.tests.unit.worker import base
+
+
+class TestBoot(base.WorkerTestCase):
+
+    def assertNothingLeftOn(self, account_id, queue_id):
+        provider = self.provider(account_id)
+        self.assertEqual([], provider.find_servers_by_metadata(
+            provider_base.QUEUE_ID_METADATA_KEY, str(queue_id)))
+        self.assertFalse(provider.has_keypair('oms-%d' % queue_id))
+
+    def test_boot_records_the_instance_and_runs(self):
+        account_id = self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.RUN)
+
+        self.assertIsNone(entry.fault)
+        self.assertIsNone(entry.claimed_by)
+        instance = entry.instance
+        self.assertEqual(account_id, instance.account_id)
+        self.assertEqual('oms-%d' % queue_id, instance.key_name)
+        self.assertEqual('oms-%d' % queue_id, instance.name)
+        self.assertTrue(instance.ip_addr.startswith('192.0.2.'))
+        # The private key is a real RSA key.
+        key = serialization.load_pem_private_key(
+            instance.key_raw.encode(), password=None)
+        self.assertEqual(2048, key.key_size)
+        # The server exists there, tagged with the queue id, with the key.
+        provider = self.provider(account_id)
+        server = provider.get(instance.instance_id)
+        self.assertEqual(provider_base.ACTIVE, server.status)
+        self.assertEqual({provider_base.QUEUE_ID_METADATA_KEY:
+                          str(queue_id)}, server.metadata)
+        self.assertEqual(instance.key_name, server.key_name)
+        self.assertTrue(provider.has_keypair(instance.key_name))
+        descs = [desc for _, desc in self.events_of(queue_id)]
+        self.assertEqual(['RECIVE', 'BOOT', 'RUN'],
+                         [d.split()[2] for d in descs])
+        for desc in descs:
+            self.assertNotIn('PRIVATE KEY', desc)
+
+    def test_entry_image_flavor_and_name_are_used(self):
+        account_id = self.add_sim_account('sim-a')
+        queue_id = self.add_queue(image='ubuntu', flavor='m1.small',
+                                  name='web-1')
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual('web-1', entry.instance.name)
+        server = self.provider(account_id).get(entry.instance.instance_id)
+        self.assertEqual('web-1', server.name)
+
+    def test_requested_provider_is_tried_first(self):
+        self.add_sim_account('sim-a')
+        wanted = self.add_sim_account('sim-b')
+        queue_id = self.add_queue(provider='sim-b')
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual(wanted, entry.instance.account_id)
+
+    def test_failover_in_order_cleans_up_each_failed_provider(self):
+        failing = [
+            self.add_sim_account('down', tenant_name='unreachable'),
+            self.add_sim_account('broken', tenant_name='fail'),
+            self.add_sim_account('errors', tenant_name='error'),
+            self.add_sim_account('full', tenant_name='quota'),
+        ]
+        good = self.add_sim_account('good')
+        queue_id = self.add_queue()
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.RUN)
+
+        self.assertEqual(good, entry.instance.account_id)
+        refusals = [desc for level, desc in self.events_of(queue_id)
+                    if 'refused' in desc]
+        self.assertEqual(['down', 'broken', 'errors', 'full'],
+                         [desc.split()[3] for desc in refusals])
+        self.assertIn('cannot connect', refusals[0])
+        self.assertIn('HTTP 500', refusals[1])
+        self.assertIn('went ERROR', refusals[2])
+        self.assertIn('quota', refusals[3])
+        # The provider whose server went to ERROR had a server and a key
+        # pair: both are gone.
+        self.assertNothingLeftOn(failing[2], queue_id)
+
+    def test_build_timeout_moves_on(self):
+        stuck = self.add_sim_account('stuck', tenant_name='stuck')
+        good = self.add_sim_account('good')
+        queue_id = self.add_queue()
+        self.start_worker(boot_timeout=1)
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual(good, entry.instance.account_id)
+        self.assertIn('still in BUILD after 1 s',
+                      ' '.join(d for _, d in self.events_of(queue_id)))
+        self.assertNothingLeftOn(stuck, queue_id)
+
+    def test_failed_when_every_provider_refuses(self):
+        self.add_sim_account('broken', tenant_name='fail')
+        self.add_sim_account('full', tenant_name='quota')
+        self.add_sim_account('off', status=models.ACCOUNT_UNAVAILABLE)
+        queue_id = self.add_queue()
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.FAILED)
+
+        self.assertIsNone(entry.instance)
+        self.assertIsNone(entry.claimed_by)
+        self.assertTrue(entry.fault.startswith('every provider refused: '))
+        self.assertIn('broken: simulated failure', entry.fault)
+        self.assertIn('full: simulated quota exceeded', entry.fault)
+        # The unavailable account was not asked.
+        self.assertNotIn('off', entry.fault)
+        events = self.events_of(queue_id)
+        self.assertEqual(('ERROR', 'queue %d: FAILED: %s'
+                          % (queue_id, entry.fault)), events[-1])
+        self.assertEqual(2, sum(1 for level, desc in events
+                                if level == 'WARNING' and 'refused' in desc))
+
+    def test_failed_without_accounts(self):
+        queue_id = self.add_queue()
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.FAILED)
+        self.assertEqual('no provider account is available', entry.fault)
+
+    def test_unknown_image_is_a_refusal(self):
+        self.add_sim_account('sim-a')
+        queue_id = self.add_queue(image='no-such-image')
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.FAILED)
+        self.assertIn("image 'no-such-image' not found", entry.fault)
+
+    def test_configured_defaults_apply(self):
+        self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        self.start_worker(default_image='windows')
+        entry = self.wait_for_status(queue_id, models.FAILED)
+        self.assertIn("image 'windows' not found", entry.fault)
+
+    def test_concurrent_boots_are_bounded(self):
+        self.add_sim_account('stuck', tenant_name='stuck')
+        queue_ids = [self.add_queue() for _ in range(5)]
+        worker = self.start_worker(max_concurrent_boots=2, boot_timeout=600)
+
+        self.wait_for(
+            lambda: all(self.queue(q).status == models.BOOT
+                        for q in queue_ids[:2]), 'two servers building')
+        # Both slots are taken by servers that never finish: the other
+        # entries wait, unclaimed.
+        self.assertEqual(set(queue_ids[:2]), worker.in_progress())
+        for queue_id in queue_ids[2:]:
+            entry = self.queue(queue_id)
+            self.assertEqual(models.REQUEST, entry.status)
+            self.assertIsNone(entry.claimed_by)
+
+    def test_many_entries_all_run_on_distinct_servers(self):
+        account_id = self.add_sim_account('sim-a')
+        queue_ids = [self.add_queue() for _ in range(8)]
+        self.start_worker(max_concurrent_boots=3)
+        entries = [self.wait_for_status(q, models.RUN) for q in queue_ids]
+        servers = {e.instance.instance_id for e in entries}
+        self.assertEqual(8, len(servers))
+        self.assertEqual(8, len({e.instance.ip_addr for e in entries}))
+        for entry in entries:
+            self.assertEqual(account_id, entry.instance.account_id)

@@ -1,0 +1,115 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Stopping a worker: finish, or hand entries back to the queue."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+from openmultistack.db import api as db_api
+from openmultistack.db import models
+from openmultistack.providers import base as provider_base
+from openmultistack.tests.unit.worker import base
+
+# A worker process as the console script runs it: SIGTERM stops it.
+WORKER_PROCESS = '''
+import json, signal, sys
+from oslo_config import cfg
+from sqlalchemy import orm
+from openmultistack.db import api as db_api
+from openmultistack.providers import simulated
+from openmultistack.worker import opts, service
+conf = cfg.ConfigOpts()
+opts.register_opts(conf)
+conf([])
+for name, value in json.loads(sys.argv[2]).items():
+    conf.set_override(name, value, 'worker')
+sessionmaker = orm.sessionmaker(bind=db_api.create_engine(sys.argv[1]))
+worker = service.WorkerService(conf, sessionmaker)
+signal.signal(signal.SIGTERM, lambda signum, frame: worker.stop())
+worker.start()
+print('started', flush=True)
+while not worker.wait(0.1):
+    pass
+clouds = simulated._clouds.values()
+print(json.dumps({'servers': sum(len(c.servers) for c in clouds),
+                  'keypairs': sum(len(c.keypairs) for c in clouds)}))
+'''
+
+
+class TestShutdown(base.WorkerTestCase):
+
+    def assertHandedBack(self, queue_id):
+        entry = self.queue(queue_id)
+        self.assertEqual(models.REQUEST, entry.status)
+        self.assertIsNone(entry.claimed_by)
+        self.assertIsNone(entry.lease_expires)
+        self.assertIsNone(entry.instance)
+        self.assertIn('handed back to the queue',
+                      self.events_of(queue_id)[-1][1])
+
+    def test_entries_in_progress_are_handed_back(self):
+        account_id = self.add_sim_account('stuck', tenant_name='stuck')
+        queue_id = self.add_queue()
+        worker = self.start_worker(boot_timeout=600)
+        self.wait_for_status(queue_id, models.BOOT)
+
+        self.stop_worker(worker)
+
+        self.assertHandedBack(queue_id)
+        provider = self.provider(account_id)
+        self.assertEqual([], provider.find_servers_by_metadata(
+            provider_base.QUEUE_ID_METADATA_KEY, str(queue_id)))
+        self.assertFalse(provider.has_keypair('oms-%d' % queue_id))
+        # Another worker boots it, elsewhere.
+        with self.session() as session:
+            session.get(models.Account, account_id).status = (
+                models.ACCOUNT_UNAVAILABLE)
+        self.add_sim_account('good')
+        self.start_worker('worker-2')
+        self.wait_for_status(queue_id, models.RUN)
+
+    def test_entries_in_progress_finish_within_the_grace_period(self):
+        self.add_sim_account('slow', boot_seconds=0.5)
+        queue_id = self.add_queue()
+        worker = self.start_worker(graceful_shutdown_timeout=120)
+        self.wait_for_status(queue_id, models.BOOT)
+
+        self.stop_worker(worker)
+
+        self.assertEqual(models.RUN, self.queue(queue_id).status)
+
+    def test_sigterm_hands_back(self):
+        self.add_sim_account('stuck', tenant_name='stuck')
+        queue_id = self.add_queue()
+        options = {'worker_id': 'process-1', 'poll_interval': 0.02,
+                   'status_poll_interval': 0.02, 'boot_timeout': 600,
+                   'graceful_shutdown_timeout': 0}
+        process = subprocess.Popen(
+            [sys.executable, '-c', WORKER_PROCESS,
+             str(db_api.get_engine().url), json.dumps(options)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
+        self.addCleanup(process.kill)
+        self.assertEqual('started\n', process.stdout.readline())
+        entry = self.wait_for_status(queue_id, models.BOOT)
+        self.assertEqual('process-1', entry.claimed_by)
+
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=base.PATIENCE)
+
+        self.assertEqual(0, process.returncode)
+        self.assertEqual({'servers': 0, 'keypairs': 0}, json.loads(output))
+        self.assertHandedBack(queue_id)
