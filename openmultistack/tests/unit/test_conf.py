@@ -1,0 +1,68 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Options and policy rules as the generators see them."""
+
+import importlib.metadata
+
+from oslo_policy import policy as oslo_policy
+import testtools
+
+from openmultistack.api import policy
+from openmultistack import conf
+
+
+def _entry_point(group, name):
+    for entry_point in importlib.metadata.entry_points(group=group):
+        if entry_point.name == name:
+            return entry_point.load()
+    raise AssertionError('no entry point %s in %s' % (name, group))
+
+
+class TestOpts(testtools.TestCase):
+
+    def test_list_opts_covers_every_registered_group(self):
+        list_opts = _entry_point('oslo.config.opts', 'openmultistack')
+        groups = {getattr(group, 'name', group): {opt.dest for opt in opts}
+                  for group, opts in list_opts()}
+        self.assertEqual({'DEFAULT', 'api', 'database', 'metering',
+                          'rabbit_management', 'worker'}, set(groups))
+        for name, dests in groups.items():
+            section = conf.CONF if name == 'DEFAULT' else conf.CONF[name]
+            for dest in dests:
+                # Registered on CONF, with a usable default.
+                getattr(section, dest)
+
+    def test_secrets_are_marked(self):
+        list_opts = _entry_point('oslo.config.opts', 'openmultistack')
+        secret = {(getattr(group, 'name', group), opt.dest)
+                  for group, opts in list_opts() for opt in opts
+                  if opt.secret}
+        self.assertEqual({('rabbit_management', 'password'),
+                          ('database', 'connection')}, secret)
+
+
+class TestPolicyRules(testtools.TestCase):
+
+    def test_entry_point(self):
+        rules = _entry_point('oslo.policy.policies', 'openmultistack')()
+        names = [rule.name for rule in rules]
+        self.assertEqual(len(names), len(set(names)))
+        self.assertIn('multistack:instance:private_key', names)
+        for rule in rules:
+            self.assertIsInstance(rule, oslo_policy.RuleDefault)
+
+    def test_private_key_is_not_for_admins_of_other_projects(self):
+        rules = {rule.name: rule for rule in policy.list_rules()}
+        self.assertEqual('project_id:%(project_id)s',
+                         rules['multistack:instance:private_key'].check_str)
