@@ -19,6 +19,7 @@ switched off, and a lazily generated JSON list body for streaming tests.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import copy
 import io
 import json
@@ -76,28 +77,35 @@ class GeneratedList(io.RawIOBase):
     """A JSON list body produced while it is read.
 
     :param count: how many entries.
-    :param template: every entry is this object with ``"id": i`` first.
+    :param template: every entry is this object with ``"id": i`` first
+        (fast: the entries are made by formatting bytes).
     :param cut_after: stop the body after this many entries, in the
         middle of the next one, as a broken connection would.
+    :param make: instead of ``template``, builds entry ``i`` (any JSON
+        value).
 
     ``size`` is the length of the whole body; ``consumed`` how many bytes
-    have been read so far; ``entry_size`` the length of one entry.
+    have been read so far; ``entry_size`` the length of the first entry.
     """
 
     BATCH = 100
 
     def __init__(self, count: int, template: dict[str, Any] | None = None,
-                 cut_after: int | None = None) -> None:
+                 cut_after: int | None = None,
+                 make: Callable[[int], Any] | None = None) -> None:
         super().__init__()
-        rest = {k: v for k, v in (template or {}).items() if k != 'id'}
-        tail = json.dumps(rest)[1:]
-        self._format = (b'{"id": %d' + (b', ' if rest else b'')
-                        + tail.replace('%', '%%').encode())
+        if make is None:
+            rest = {k: v for k, v in (template or {}).items() if k != 'id'}
+            pattern = (b'{"id": %d' + (b', ' if rest else b'')
+                       + json.dumps(rest)[1:].replace('%', '%%').encode())
+            self._entry = pattern.__mod__
+        else:
+            self._entry = lambda i: json.dumps(make(i)).encode()
         self.count = count
         self.cut_after = cut_after
         self.consumed = 0
-        self.entry_size = len(self._format % 0)
-        self.size = 2 + sum(len(self._format % i) for i in range(count)) + (
+        self.entry_size = len(self._entry(0))
+        self.size = 2 + sum(len(self._entry(i)) for i in range(count)) + (
             count - 1 if count else 0)
         self._pieces = self._generate()
         self._pending = b''
@@ -106,7 +114,7 @@ class GeneratedList(io.RawIOBase):
         yield b'['
         for start in range(0, self.count, self.BATCH):
             ids = range(start, min(start + self.BATCH, self.count))
-            entries = [self._format % i for i in ids]
+            entries = [self._entry(i) for i in ids]
             if self.cut_after is not None and self.cut_after in ids:
                 kept = entries[:self.cut_after - start + 1]
                 kept[-1] = kept[-1][:len(kept[-1]) // 2]

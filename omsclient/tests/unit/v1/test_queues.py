@@ -1,0 +1,318 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+import urllib.parse
+
+import fixtures
+
+from omsclient.common import exceptions
+from omsclient.tests.unit import fixtures as oms_fixtures
+from omsclient.v1 import queues
+
+QUEUES = oms_fixtures.QUEUES
+STATUSES = ['REQUEST', 'RUN', 'FAILED', 'RUN', 'BOOT', 'RUN', 'RECIVE',
+            'RUN', 'DESTROY', 'RUN']
+
+
+class FakeQueueServer:
+    """The list call of a server, as a requests-mock JSON callback.
+
+    :param honours: whether the server applies ``status``, ``limit`` and
+        ``marker`` (the reference service) or ignores them (the original).
+    :param max_limit: the most entries the server sends in one page.
+    """
+
+    def __init__(self, entries, honours, max_limit=None):
+        self.entries = entries
+        self.honours = honours
+        self.max_limit = max_limit
+        self.queries = []
+
+    def __call__(self, request, context):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(
+            request.url).query)
+        self.queries.append(query)
+        if not self.honours:
+            return self.entries
+        found = self.entries
+        if 'status' in query:
+            found = [e for e in found if e['status'] in query['status']]
+        if 'marker' in query:
+            found = [e for e in found if e['id'] > int(query['marker'][0])]
+        limit = int(query['limit'][0]) if 'limit' in query else None
+        if self.max_limit is not None:
+            limit = min(limit or self.max_limit, self.max_limit)
+        return found[:limit] if limit is not None else found
+
+
+def entries(statuses=STATUSES):
+    return [oms_fixtures.queue(i, status)
+            for i, status in enumerate(statuses, 1)]
+
+
+class ListTestMixin:
+
+    def serve(self, honours, statuses=STATUSES, max_limit=None):
+        self.server = FakeQueueServer(entries(statuses), honours, max_limit)
+        self.requests.get(QUEUES, json=self.server)
+        return self.make_client().queues
+
+    def ids(self, **kwargs):
+        return [q.id for q in self.queues.list(**kwargs)]
+
+    def test_all(self):
+        self.assertEqual(list(range(1, 11)), self.ids())
+        self.assertEqual([{}], self.server.queries)
+
+    def test_status(self):
+        self.assertEqual([2, 4, 6, 8, 10], self.ids(status='RUN'))
+        self.assertEqual({'status': ['RUN']}, self.server.queries[0])
+
+    def test_several_statuses(self):
+        self.assertEqual([3, 5], self.ids(status=['FAILED', 'BOOT']))
+        self.assertEqual({'status': ['FAILED', 'BOOT']},
+                         self.server.queries[0])
+
+    def test_marker(self):
+        self.assertEqual([8, 9, 10], self.ids(marker=7))
+        self.assertEqual({'marker': ['7']}, self.server.queries[0])
+
+    def test_marker_as_text(self):
+        self.assertEqual([9, 10], self.ids(marker='8'))
+
+    def test_limit(self):
+        self.assertEqual([1, 2, 3], self.ids(limit=3))
+        self.assertEqual({'limit': ['3']}, self.server.queries[0])
+
+    def test_limit_zero(self):
+        self.assertEqual([], self.ids(limit=0))
+        self.assertEqual([], self.server.queries)
+
+    def test_negative_limit(self):
+        self.assertRaises(ValueError, self.queues.list, limit=-1)
+
+    def test_limit_marker_and_status(self):
+        self.assertEqual([6, 8], self.ids(status='RUN', marker=4, limit=2))
+        self.assertEqual({'status': ['RUN'], 'marker': ['4'],
+                          'limit': ['2']}, self.server.queries[0])
+
+    def test_limit_beyond_the_end(self):
+        self.assertEqual([8, 10], self.ids(status='RUN', marker=6,
+                                           limit=50))
+
+    def test_is_a_generator(self):
+        listing = self.queues.list()
+        self.assertEqual([], self.server.queries)
+        self.assertEqual(1, next(listing).id)
+
+
+class TestListOriginalServer(ListTestMixin, oms_fixtures.TestCase):
+    """The original service ignores every query parameter."""
+
+    def setUp(self):
+        super().setUp()
+        self.queues = self.serve(honours=False)
+
+    def test_limit_stops_reading(self):
+        self.assertEqual([1, 2], self.ids(limit=2))
+        self.assertEqual(1, len(self.server.queries))
+
+    def test_limit_beyond_the_end_asks_once_more(self):
+        self.assertEqual(list(range(1, 11)), self.ids(limit=50))
+        # The second page (marker=10) came back whole and was all skipped.
+        self.assertEqual([{'limit': ['50']},
+                          {'limit': ['40'], 'marker': ['10']}],
+                         self.server.queries)
+
+    def test_old_lower_case_statuses(self):
+        self.queues = self.serve(False, ['queueing', 'booting', 'running',
+                                         'destroying', 'failed'])
+        self.assertEqual([3], self.ids(status='running'))
+        self.assertEqual([5], self.ids(status='FAILED'))
+
+
+class TestListReferenceServer(ListTestMixin, oms_fixtures.TestCase):
+    """The reference service honours status, limit and marker."""
+
+    def setUp(self):
+        super().setUp()
+        self.queues = self.serve(honours=True)
+
+    def test_pages(self):
+        self.queues = self.serve(True, max_limit=3)
+        self.assertEqual(list(range(1, 8)), self.ids(limit=7))
+        self.assertEqual([{'limit': ['7']},
+                          {'limit': ['4'], 'marker': ['3']},
+                          {'limit': ['1'], 'marker': ['6']}],
+                         self.server.queries)
+
+    def test_pages_to_the_end(self):
+        self.queues = self.serve(True, max_limit=4)
+        self.assertEqual([2, 4, 6, 8, 10], self.ids(status='RUN',
+                                                    limit=100))
+        self.assertEqual(['100', '96', '95'],
+                         [q['limit'][0] for q in self.server.queries])
+
+
+class TestQueueCalls(oms_fixtures.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.queues = self.make_client().queues
+
+    def test_create_without_body(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=dict(oms_fixtures.queue(3, 'REQUEST',
+                                                        instance=False)))
+        entry = self.queues.create()
+        self.assertIsInstance(entry, queues.Queue)
+        self.assertEqual((3, 'REQUEST', None),
+                         (entry.id, entry.status, entry.instance))
+        call = self.calls('POST')[0]
+        self.assertIsNone(call.body)
+        self.assertNotIn('Content-Type', call.headers)
+
+    def test_create_with_options(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=oms_fixtures.queue(3, 'REQUEST', False))
+        self.queues.create(image='cirros', flavor='m1.tiny',
+                           provider='conoha')
+        call = self.calls('POST')[0]
+        self.assertEqual({'image': 'cirros', 'flavor': 'm1.tiny',
+                          'provider': 'conoha'}, call.json())
+        self.assertEqual('application/json', call.headers['Content-Type'])
+
+    def test_get(self):
+        self.requests.get(QUEUES + '1/', json=oms_fixtures.ORIGINAL_QUEUE)
+        entry = self.queues.get(1)
+        self.assertEqual('RUN', entry.status)
+        self.assertEqual('2016-08-09T02:29:34.461432Z', entry.regist_datetime)
+        self.assertEqual('133.130.111.194', entry.instance['ip_addr'])
+        self.assertEqual('conoha', entry.instance['account']['provider'])
+
+    def test_get_keeps_the_key_out_of_sight(self):
+        self.requests.get(QUEUES + '1/', json=oms_fixtures.ORIGINAL_QUEUE)
+        entry = self.queues.get(1)
+        self.assertNotIn('key_raw', entry.instance)
+        self.assertNotIn('key_raw', entry.to_dict()['instance'])
+        self.assertNotIn('PRIVATE KEY', repr(entry))
+        self.assertEqual(oms_fixtures.PRIVATE_KEY, entry.to_dict(
+            include_secrets=True)['instance']['key_raw'])
+
+    def test_get_quotes_the_id(self):
+        self.requests.get(QUEUES + 'a%2Fb/', status_code=404,
+                          json=oms_fixtures.NOT_FOUND)
+        self.assertRaises(exceptions.NotFound, self.queues.get, 'a/b')
+
+    def test_get_not_found(self):
+        self.requests.get(QUEUES + '7/', status_code=404,
+                          json=oms_fixtures.NOT_FOUND)
+        exc = self.assertRaises(exceptions.NotFound, self.queues.get, 7)
+        self.assertEqual('Not found. (HTTP 404)', str(exc))
+
+    def test_delete(self):
+        self.requests.delete(QUEUES + '1/', status_code=204)
+        self.assertIsNone(self.queues.delete(1))
+        self.assertEqual(1, len(self.calls('DELETE', '/api/queues/1/')))
+
+    def test_delete_method_not_allowed(self):
+        self.requests.delete(QUEUES + '1/', status_code=405,
+                             json={'detail': 'Method "DELETE" not allowed.'})
+        exc = self.assertRaises(exceptions.MethodNotAllowed,
+                                self.queues.delete, 1)
+        self.assertEqual('Method "DELETE" not allowed. (HTTP 405)', str(exc))
+
+
+class FakeClock:
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class TestWait(oms_fixtures.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.clock = FakeClock()
+        self.useFixture(fixtures.MockPatch('omsclient.common.utils.time',
+                                           self.clock))
+        self.queues = self.make_client().queues
+
+    def answers(self, *statuses, fault=None):
+        self.requests.get(QUEUES + '5/', [
+            {'json': dict(oms_fixtures.queue(5, status), fault=fault)}
+            for status in statuses])
+
+    def test_wait_until_run(self):
+        self.answers('REQUEST', 'RECIVE', 'RECIVE', 'BOOT', 'RUN')
+        seen = []
+        entry = self.queues.wait(5, interval=3,
+                                 callback=lambda q: seen.append(q.status))
+        self.assertEqual('RUN', entry.status)
+        self.assertEqual(['REQUEST', 'RECIVE', 'BOOT', 'RUN'], seen)
+        self.assertEqual([3, 3, 3, 3], self.clock.sleeps)
+
+    def test_wait_old_statuses(self):
+        self.answers('queueing', 'booting', 'running')
+        self.assertEqual('running', self.queues.wait(5).status)
+
+    def test_failed(self):
+        self.answers('REQUEST', 'FAILED', fault='every provider refused')
+        exc = self.assertRaises(exceptions.ResourceFailed, self.queues.wait,
+                                5)
+        self.assertEqual('Queue entry 5 is FAILED: every provider refused',
+                         str(exc))
+        self.assertEqual('FAILED', exc.details['status'])
+        self.assertNotIn('key_raw', exc.details['instance'])
+
+    def test_failed_lower_case(self):
+        self.answers('failed')
+        self.assertRaises(exceptions.ResourceFailed, self.queues.wait, 5)
+
+    def test_timeout(self):
+        self.answers('BOOT')
+        exc = self.assertRaises(exceptions.WaitTimeout, self.queues.wait, 5,
+                                timeout=10, interval=4)
+        self.assertEqual('Queue entry 5 is still BOOT after 10 seconds '
+                         '(waiting for RUN or running)', str(exc))
+        self.assertEqual([4, 4, 2], self.clock.sleeps)
+
+    def test_other_statuses(self):
+        self.answers('RUN', 'DESTROY')
+        self.assertEqual('DESTROY', self.queues.wait(
+            5, statuses=['DESTROY']).status)
+
+    def test_wait_for_delete(self):
+        self.requests.get(QUEUES + '5/', [
+            {'json': oms_fixtures.queue(5, 'DESTROY')},
+            {'json': oms_fixtures.queue(5, 'DESTROY')},
+            {'status_code': 404, 'json': oms_fixtures.NOT_FOUND}])
+        seen = []
+        self.assertIsNone(self.queues.wait_for_delete(
+            5, callback=lambda q: seen.append(q.status)))
+        self.assertEqual(['DESTROY', 'DESTROY'], seen)
+        self.assertEqual(3, len(self.calls('GET')))
+
+    def test_wait_for_delete_timeout(self):
+        self.answers('DESTROY')
+        exc = self.assertRaises(exceptions.WaitTimeout,
+                                self.queues.wait_for_delete, 5, timeout=5)
+        self.assertEqual('Queue entry 5 still exists after 5 seconds',
+                         str(exc))
