@@ -86,6 +86,18 @@ def _add_attribute_options(parser, creating):
         help='Compute API version to use with the provider, e.g. 2.1',
     )
     parser.add_argument(
+        '--user-domain',
+        metavar='<user-domain>',
+        help='Domain name of the user on the provider\'s Keystone v3 '
+             '(the service\'s default: Default)',
+    )
+    parser.add_argument(
+        '--project-domain',
+        metavar='<project-domain>',
+        help='Domain name of the tenant (project) on the provider\'s '
+             'Keystone v3 (the service\'s default: Default)',
+    )
+    parser.add_argument(
         '--status',
         metavar='<status>',
         choices=STATUSES,

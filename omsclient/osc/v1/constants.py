@@ -62,13 +62,16 @@ ACCOUNT_FIELDS = {
     'Username': (('username',), None),
     'Auth URL': (('auth_url',), None),
     'Version': (('version',), None),
+    'User Domain': (('user_domain_name',), None),
+    'Project Domain': (('project_domain_name',), None),
     'Status': (('status',), None),
     'Registered': (('regist_date',), formatters.DateTimeColumn),
 }
 ACCOUNT_LIST_COLUMNS = ('ID', 'Provider', 'Driver', 'Region', 'Tenant',
                         'Username', 'Status')
 ACCOUNT_LONG_COLUMNS = ACCOUNT_LIST_COLUMNS + (
-    'Tenant ID', 'Auth URL', 'Version', 'Registered')
+    'Tenant ID', 'Auth URL', 'Version', 'User Domain', 'Project Domain',
+    'Registered')
 ACCOUNT_SHOW_COLUMNS = tuple(ACCOUNT_FIELDS)
 
 INSTANCE_FIELDS = {
@@ -100,5 +103,7 @@ ACCOUNT_ATTRIBUTES = {
     'tenant_id': 'tenant_id',
     'region': 'region_name',
     'compute_api_version': 'version',
+    'user_domain': 'user_domain_name',
+    'project_domain': 'project_domain_name',
     'status': 'status',
 }

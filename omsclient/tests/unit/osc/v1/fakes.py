@@ -42,7 +42,8 @@ ACCOUNT = {
     'id': 1, 'provider': 'conoha', 'driver': 'nova', 'username': 'admin',
     'auth_url': 'https://identity.tyo1.conoha.io/v2.0',
     'tenant_name': 'gnct26543406', 'tenant_id': 'f1a2', 'region_name':
-    'tyo1', 'version': '2', 'status': 'available',
+    'tyo1', 'version': '2', 'user_domain_name': 'Default',
+    'project_domain_name': 'dom', 'status': 'available',
     'regist_date': '2016-08-01T09:00:00+09:00',
 }
 

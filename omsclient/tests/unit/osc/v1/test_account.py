@@ -26,11 +26,13 @@ CREATE_ARGS = ['--provider', 'conoha', '--driver', 'nova',
                '--username', 'admin', '--auth-url', ACCOUNT['auth_url'],
                '--tenant-name', 'gnct26543406', '--tenant-id', 'f1a2',
                '--region', 'tyo1', '--compute-api-version', '2',
+               '--user-domain', 'Default', '--project-domain', 'dom',
                '--status', 'available']
 CREATE_BODY = {'provider': 'conoha', 'driver': 'nova', 'username': 'admin',
                'auth_url': ACCOUNT['auth_url'],
                'tenant_name': 'gnct26543406', 'tenant_id': 'f1a2',
                'region_name': 'tyo1', 'version': '2',
+               'user_domain_name': 'Default', 'project_domain_name': 'dom',
                'status': 'available'}
 
 
@@ -56,6 +58,7 @@ class TestCreateAccount(fakes.TestCommand):
              'Region': 'tyo1', 'Tenant': 'gnct26543406',
              'Tenant ID': 'f1a2', 'Username': 'admin',
              'Auth URL': ACCOUNT['auth_url'], 'Version': '2',
+             'User Domain': 'Default', 'Project Domain': 'dom',
              'Status': 'available',
              'Registered': '2016-08-01T09:00:00+09:00'}, shown)
         self.assertNotIn(PASSWORD, self.log.output)
@@ -113,7 +116,7 @@ class TestCreateAccount(fakes.TestCommand):
         for option in ('--provider', '--driver', '--username', '--password',
                        '--password-prompt', '--auth-url', '--tenant-name',
                        '--tenant-id', '--region', '--compute-api-version',
-                       '--status'):
+                       '--user-domain', '--project-domain', '--status'):
             self.assertIn(option, text)
         for action in command.get_parser('x')._actions:
             self.assertTrue(action.help, action.dest)
@@ -134,7 +137,8 @@ class TestListAccount(fakes.TestCommand):
         (listed,) = self.run_json(account.ListAccount, ['--long'])
         self.assertEqual(['ID', 'Provider', 'Driver', 'Region', 'Tenant',
                           'Username', 'Status', 'Tenant ID', 'Auth URL',
-                          'Version', 'Registered'], list(listed))
+                          'Version', 'User Domain', 'Project Domain',
+                          'Registered'], list(listed))
         for name, output in self.outputs(account.ListAccount, ['--long'],
                                          fakes.LIST_FORMATS):
             self.assertNotIn(PASSWORD, output, name)
@@ -155,7 +159,7 @@ class TestShowAccount(fakes.TestCommand):
     def test_show(self):
         self.requests.get(ACCOUNTS + '1/', json=ACCOUNT)
         output = self.run_command(account.ShowAccount, ['1'])
-        self.assertIn('| Registered | 2016-08-01 00:00:00 UTC', output)
+        self.assertRegex(output, r'\| Registered +\| 2016-08-01 00:00:00 UTC')
 
     def test_not_found_on_a_server_with_accounts(self):
         self.requests.get(ACCOUNTS + '7/', status_code=404,
