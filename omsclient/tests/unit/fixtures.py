@@ -142,6 +142,24 @@ class GeneratedList(io.RawIOBase):
         return filled
 
 
+class FakeClock:
+    """``time.monotonic`` and ``time.sleep`` without waiting.
+
+    ``sleep`` moves ``now`` forward and records the delay in ``sleeps``.
+    """
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class TestCase(testtools.TestCase):
     """A test with requests-mock at the HTTP boundary.
 
@@ -157,6 +175,16 @@ class TestCase(testtools.TestCase):
         self.requests = self.useFixture(rm_fixture.Fixture())
         self.sleep = self.useFixture(fixtures.MockPatch(
             'keystoneauth1.session.time.sleep')).mock
+
+    def use_fake_clock(self) -> FakeClock:
+        """Run the library's waits on a :class:`FakeClock`; return it.
+
+        Covers ``queues.wait`` and ``queues.wait_for_delete``.
+        """
+        clock = FakeClock()
+        self.useFixture(fixtures.MockPatch('omsclient.common.utils.time',
+                                           clock))
+        return clock
 
     def make_client(self, endpoint: str = ENDPOINT, **kwargs: Any):
         from omsclient import client

@@ -12,8 +12,6 @@
 
 import urllib.parse
 
-import fixtures
-
 from omsclient.common import exceptions
 from omsclient.tests.unit import fixtures as oms_fixtures
 from omsclient.v1 import queues
@@ -232,27 +230,11 @@ class TestQueueCalls(oms_fixtures.TestCase):
         self.assertEqual('Method "DELETE" not allowed. (HTTP 405)', str(exc))
 
 
-class FakeClock:
-
-    def __init__(self):
-        self.now = 1000.0
-        self.sleeps = []
-
-    def monotonic(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 class TestWait(oms_fixtures.TestCase):
 
     def setUp(self):
         super().setUp()
-        self.clock = FakeClock()
-        self.useFixture(fixtures.MockPatch('omsclient.common.utils.time',
-                                           self.clock))
+        self.clock = self.use_fake_clock()
         self.queues = self.make_client().queues
 
     def answers(self, *statuses, fault=None):
