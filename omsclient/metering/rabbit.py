@@ -26,8 +26,9 @@ from omsclient.metering import base
 #: Items answered with one object.
 OBJECT_ITEMS = ('overview',)
 #: Items answered with a list of objects.
-LIST_ITEMS = ('channels', 'connections', 'exchanges', 'nodes', 'queues',
-              'users', 'vhosts')
+LIST_ITEMS = ('bindings', 'channels', 'connections', 'consumers',
+              'exchanges', 'nodes', 'permissions', 'queues', 'users',
+              'vhosts')
 ITEMS = OBJECT_ITEMS + LIST_ITEMS
 
 #: Fields that are never shown by ``repr()`` nor by default in commands.

@@ -99,6 +99,25 @@ LIST_COLUMNS = {
          ('message_stats.ack_details.rate', _RATE),
          ('connection_details.name', None), ('node', None)),
     ),
+    'bindings': (
+        (('source', rabbit_columns.ExchangeNameColumn), ('vhost', None),
+         ('destination', None), ('destination_type', None),
+         ('routing_key', None)),
+        (('arguments', fmt.DictColumn), ('properties_key', None)),
+    ),
+    'consumers': (
+        (('queue.name', None), ('queue.vhost', None), ('consumer_tag', None),
+         ('ack_required', None), ('prefetch_count', None),
+         ('active', None)),
+        (('exclusive', None), ('activity_status', None),
+         ('channel_details.name', None), ('channel_details.user', None),
+         ('arguments', fmt.DictColumn)),
+    ),
+    'permissions': (
+        (('user', None), ('vhost', None), ('configure', None),
+         ('write', None), ('read', None)),
+        (),
+    ),
     'vhosts': (
         (('name', None), ('description', None),
          ('tags', rabbit_columns.TagsColumn), ('messages', None),

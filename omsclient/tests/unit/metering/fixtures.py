@@ -420,6 +420,79 @@ VHOSTS = [{'cluster_state': {'rabbit@controller': 'running'},
            'tags': ['production'],
            'tracing': False}]
 
+BINDINGS = [{'source': '',
+             'vhost': '/',
+             'destination': 'compute.vm',
+             'destination_type': 'queue',
+             'routing_key': 'compute.vm',
+             'arguments': {},
+             'properties_key': 'compute.vm'},
+            {'source': '',
+             'vhost': '/',
+             'destination': 'notifications.info',
+             'destination_type': 'queue',
+             'routing_key': 'notifications.info',
+             'arguments': {},
+             'properties_key': 'notifications.info'},
+            {'source': 'nova',
+             'vhost': '/',
+             'destination': 'compute.vm',
+             'destination_type': 'queue',
+             'routing_key': 'compute.*',
+             'arguments': {},
+             'properties_key': 'compute.%2A'}]
+
+CONSUMERS = [{'arguments': {},
+              'ack_required': True,
+              'active': True,
+              'activity_status': 'up',
+              'channel_details': {'connection_name': '127.0.0.1:40422 -> '
+                                                     '127.0.0.1:5672',
+                                  'name': '127.0.0.1:40422 -> 127.0.0.1:5672 '
+                                          '(1)',
+                                  'node': 'rabbit@controller',
+                                  'number': 1,
+                                  'peer_host': '127.0.0.1',
+                                  'peer_port': 40422,
+                                  'user': 'guest'},
+              'consumer_tag': 'amq.ctag-9uFUtJoTD6Fnr0XCH3qBFw',
+              'exclusive': False,
+              'prefetch_count': 5,
+              'queue': {'name': 'compute.vm', 'vhost': '/'}},
+             {'arguments': {},
+              'ack_required': True,
+              'active': True,
+              'activity_status': 'up',
+              'channel_details': {'connection_name': '127.0.0.1:40422 -> '
+                                                     '127.0.0.1:5672',
+                                  'name': '127.0.0.1:40422 -> 127.0.0.1:5672 '
+                                          '(2)',
+                                  'node': 'rabbit@controller',
+                                  'number': 2,
+                                  'peer_host': '127.0.0.1',
+                                  'peer_port': 40422,
+                                  'user': 'guest'},
+              'consumer_tag': 'amq.ctag-P8Yz-LT9LuVvi-sgq5DvsQ',
+              'exclusive': False,
+              'prefetch_count': 0,
+              'queue': {'name': 'scheduler', 'vhost': '/'}}]
+
+PERMISSIONS = [{'user': 'guest',
+                'vhost': '/',
+                'configure': '.*',
+                'write': '.*',
+                'read': '.*'},
+               {'user': 'guest',
+                'vhost': 'openstack',
+                'configure': '.*',
+                'write': '.*',
+                'read': '.*'},
+               {'user': 'nova',
+                'vhost': 'openstack',
+                'configure': '.*',
+                'write': '.*',
+                'read': '.*'}]
+
 #: ``/api/users`` of a RabbitMQ 3.2 broker, as quoted by the original
 #: extension: ``tags`` is a string, the hash an old MD5 one.
 LEGACY_USERS = [{'tags': 'administrator', 'name': 'guest',
@@ -435,6 +508,9 @@ ITEMS = {
     'channels': CHANNELS,
     'nodes': NODES,
     'vhosts': VHOSTS,
+    'bindings': BINDINGS,
+    'consumers': CONSUMERS,
+    'permissions': PERMISSIONS,
 }
 
 

@@ -16,7 +16,9 @@ from keystoneauth1 import session as ksa_session
 from osc_lib import exceptions as osc_exc
 import requests
 
+from omsclient.common import formatters as fmt
 from omsclient.metering import client
+from omsclient.metering import rabbit as metering_rabbit
 from omsclient.osc.metering import rabbit
 from omsclient.tests.unit.metering import base
 from omsclient.tests.unit.metering import fixtures
@@ -133,14 +135,17 @@ class TestListRabbit(fakes.TestCommand):
         self.assertEqual('', rows[0]['name'])
 
     def test_every_item_lists(self):
+        self.assertEqual(sorted(metering_rabbit.LIST_ITEMS),
+                         sorted(rabbit.LIST_COLUMNS))
         for item, (default, _long) in rabbit.LIST_COLUMNS.items():
             self.mock_item(item)
             rows = self.run_json(rabbit.ListRabbit, [item])
             self.assertEqual(len(fixtures.ITEMS[item]), len(rows))
-            self.assertEqual([name for name, _column in default],
-                             list(rows[0]))
-            self.assertEqual(fixtures.ITEMS[item][0]['name'],
-                             rows[0]['name'])
+            names = [name for name, _column in default]
+            self.assertEqual(names, list(rows[0]))
+            self.assertEqual(
+                fmt.get_path(fixtures.ITEMS[item][-1], names[1]),
+                rows[-1][names[1]])
 
     def test_value_format_streams_rows(self):
         self.mock_item('channels')
