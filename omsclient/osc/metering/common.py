@@ -51,31 +51,34 @@ def metering_errors(what: str, unavailable: str | None = None
                     ) -> Iterator[None]:
     """Turn errors of the metering client into one-line ``CommandError``.
 
+    A missing endpoint, ``406 Not Acceptable`` and (with ``unavailable``)
+    ``503 Service Unavailable`` are explained; every other error of the
+    library is reported as the multistack commands do.
+
     :param what: what was being done, e.g. ``"Unable to list RabbitMQ
         queues"``.
     :param unavailable: what a ``503 Service Unavailable`` means for this
         command.
     """
-    try:
-        with utils.command_errors(what):
+    with utils.command_errors(what):
+        try:
             yield
-    except osc_exc.CommandError as error:
-        cause = error.__cause__
-        if isinstance(cause, exceptions.EndpointNotFound):
+        except exceptions.EndpointNotFound as exc:
             # The first clause says where no endpoint was found; the hint
             # replaces the generic advice that may follow it.
-            where = cause.message.split(';')[0].rstrip('.')
+            where = exc.message.split(';')[0].rstrip('.')
             raise osc_exc.CommandError(
-                '%s: %s. %s' % (what, where, ENDPOINT_HINT)) from cause
-        if isinstance(cause, exceptions.NotAcceptable):
+                '%s: %s. %s' % (what, where, ENDPOINT_HINT)) from exc
+        except exceptions.NotAcceptable as exc:
             raise osc_exc.CommandError(
                 '%s: %s%s' % (what, NOT_ACCEPTABLE_HINT,
-                              _server_message(cause))) from cause
-        if isinstance(cause, exceptions.ServiceUnavailable) and unavailable:
+                              _server_message(exc))) from exc
+        except exceptions.ServiceUnavailable as exc:
+            if not unavailable:
+                raise
             raise osc_exc.CommandError(
                 '%s: %s (HTTP 503)%s' % (what, unavailable,
-                                         _server_message(cause))) from cause
-        raise
+                                         _server_message(exc))) from exc
 
 
 def cell(data: Mapping, path: str, column: Any = None) -> Any:
@@ -112,10 +115,11 @@ def listing(fetch: Callable[[], Iterable], columns: list[Column],
             ) -> tuple[tuple[str, ...], Iterator[tuple]]:
     """Return the ``(names, rows)`` of a ``Lister``.
 
-    :param fetch: returns the records (a manager's ``list``); called here.
     The rows are a generator; the first record is read at once so that an
     error fails the command before anything is printed, the others while
     cliff prints.
+
+    :param fetch: returns the records (a manager's ``list``); called here.
     """
     def row(record: Any) -> tuple:
         data = record.to_dict()

@@ -87,6 +87,10 @@ class TestCeilometerUsage(base.TestCase):
             self.assertNotIn(user['password_hash'], text)
         self.assertIn("'name': 'guest'", text)
         self.assertEqual(fixtures.USERS[0], users[0].to_dict())
+        # Nor are the hashes in the debug log.
+        self.assertIn('/v2/rabbit/users', self.log.output)
+        for user in fixtures.USERS:
+            self.assertNotIn(user['password_hash'], self.log.output)
 
     def test_rabbit_list_overview_yields_the_object(self):
         self.mock_item('overview')
