@@ -42,7 +42,14 @@ def _add_wait_options(parser, what):
     )
 
 
-class CreateQueue(command.ShowOne):
+class QueueCommand(base.ResourceCommand):
+    manager = 'queues'
+    singular = 'queue entry'
+    plural = 'queue entries'
+    fields = constants.QUEUE_FIELDS
+
+
+class CreateQueue(QueueCommand, command.ShowOne):
     """Ask for a new instance, booted on the first provider that works."""
 
     def get_parser(self, prog_name):
@@ -74,7 +81,7 @@ class CreateQueue(command.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        queues = self.app.client_manager.multistack.queues
+        queues = self.get_manager()
         request = {key: getattr(parsed_args, key)
                    for key in ('image', 'flavor', 'name', 'provider')
                    if getattr(parsed_args, key) is not None}
@@ -84,7 +91,7 @@ class CreateQueue(command.ShowOne):
             entry = _wait(queues, entry, parsed_args.timeout,
                           self.app.stderr)
         return utils.show_data(entry, constants.QUEUE_SHOW_COLUMNS,
-                               constants.QUEUE_FIELDS)
+                               self.fields)
 
 
 def _wait(queues, entry, timeout, stderr):
@@ -96,13 +103,6 @@ def _wait(queues, entry, timeout, stderr):
         return queues.wait(queue_id, statuses=SUCCESS_STATUSES,
                            timeout=timeout, interval=POLL_INTERVAL,
                            callback=reporter)
-
-
-class QueueCommand(base.ResourceCommand):
-    manager = 'queues'
-    singular = 'queue entry'
-    plural = 'queue entries'
-    fields = constants.QUEUE_FIELDS
 
 
 class ListQueue(QueueCommand, base.ResourceLister):

@@ -42,13 +42,11 @@ def to_dict(resource: Any) -> dict:
 
 def _value(data: Mapping, label: str, fields: Fields) -> Any:
     paths, column = fields[label]
-    value = None
     for path in paths:
         value = formatters.get_path(data, path)
         if value is not None:
-            break
-    return column(value) if column is not None and value is not None \
-        else value
+            return column(value) if column is not None else value
+    return None
 
 
 def item_row(resource: Any, columns: Iterable[str], fields: Fields) -> tuple:
