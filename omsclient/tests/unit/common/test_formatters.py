@@ -80,6 +80,12 @@ class TestHelpers(testtools.TestCase):
                              {'c': ['x', 'y'], 'b': True, 'a': None}))
         self.assertEqual('', formatters.format_dict(None))
 
+    def test_format_list_nested(self):
+        self.assertEqual("a, {x='1'}, [b, c]",
+                         formatters.format_list(['a', {'x': 1}, ['b', 'c']]))
+        self.assertEqual('', formatters.format_list(None))
+        self.assertEqual('', formatters.format_list_of_dicts([]))
+
     def test_format_list_of_dicts(self):
         self.assertEqual("port='5672', protocol='amqp'\nport='15672'",
                          formatters.format_list_of_dicts(
@@ -107,6 +113,7 @@ class TestUnits(testtools.TestCase):
                          formatters.format_duration(86405999))
         self.assertEqual('0s', formatters.format_duration(999))
         self.assertEqual('', formatters.format_duration(None))
+        self.assertEqual('n/a', formatters.format_duration('n/a'))
         column = formatters.DurationColumn(28177000)
         self.assertEqual('7h 49m 37s', column.human_readable())
         self.assertEqual(28177000, column.machine_readable())
@@ -144,6 +151,8 @@ class TestDateTime(testtools.TestCase):
                          formatters.format_datetime('2016-08-09'))
 
     def test_not_a_timestamp(self):
+        self.assertEqual('12:00 tomorrow',
+                         formatters.format_datetime('12:00 tomorrow'))
         self.assertEqual('yesterday', formatters.format_datetime('yesterday'))
         self.assertEqual('', formatters.format_datetime(None))
         self.assertIsNone(formatters.parse_datetime(12))
