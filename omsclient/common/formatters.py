@@ -290,6 +290,17 @@ class DateTimeColumn(columns.FormattableColumn):
     def human_readable(self) -> str:
         return format_datetime(self._value)
 
+    def __lt__(self, other: object) -> bool:
+        # --sort-column orders by the instant, whatever the zone it was
+        # written in; values that are not timestamps compare as text.
+        if isinstance(other, DateTimeColumn):
+            mine = parse_datetime(self._value)
+            theirs = parse_datetime(other._value)
+            if (mine is not None and theirs is not None
+                    and (mine.tzinfo is None) == (theirs.tzinfo is None)):
+                return mine < theirs
+        return super().__lt__(other)
+
 
 class StatusColumn(columns.FormattableColumn):
     """A queue status, shown exactly as the service sent it."""

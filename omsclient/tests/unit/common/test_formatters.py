@@ -157,6 +157,21 @@ class TestDateTime(testtools.TestCase):
         self.assertEqual('', formatters.format_datetime(None))
         self.assertIsNone(formatters.parse_datetime(12))
 
+    def test_sorted_by_instant(self):
+        values = ['2016-08-09T02:29:35Z', '2016-08-09T11:29:34+09:00',
+                  '2016-08-09T02:00:00-01:00']
+        ordered = sorted(formatters.DateTimeColumn(v) for v in values)
+        self.assertEqual([values[1], values[0], values[2]],
+                         [c.machine_readable() for c in ordered])
+
+    def test_sorting_mixed_values_falls_back_to_text(self):
+        self.assertLess(formatters.DateTimeColumn('2016-08-09'),
+                        formatters.DateTimeColumn('2016-08-09T00:00:00Z'))
+        # A naive time and an aware one: no instant to compare, the text
+        # decides.
+        self.assertLess(formatters.DateTimeColumn('2016-08-09 23:00:00'),
+                        formatters.DateTimeColumn('2016-08-09T01:00:00Z'))
+
     def test_column(self):
         column = formatters.DateTimeColumn('2016-08-09T02:29:34.461432Z')
         self.assertEqual('2016-08-09 02:29:34 UTC', column.human_readable())
