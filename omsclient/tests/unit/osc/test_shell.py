@@ -28,6 +28,7 @@ from requests_mock.contrib import fixture as rm_fixture
 import testtools
 
 from omsclient.tests.unit import fixtures as oms_fixtures
+from omsclient.tests.unit.osc.v1 import fakes
 
 ENDPOINT = oms_fixtures.ENDPOINT
 NO_AUTH = ['--os-auth-type', 'none', '--os-endpoint', ENDPOINT]
@@ -96,6 +97,40 @@ class TestOpenStackShell(testtools.TestCase):
         self.assertEqual('', out)
         self.assertNotIn('Traceback', err)
         self.assertIn('Unable to list queue entries: ', err.splitlines()[-1])
+
+    def test_delete_reports_each_failure_on_stderr(self):
+        self.requests.delete(oms_fixtures.QUEUES + '1/', status_code=204)
+        self.requests.delete(oms_fixtures.QUEUES + '2/', status_code=404,
+                             json=oms_fixtures.NOT_FOUND)
+        self.requests.delete(oms_fixtures.QUEUES + '3/', status_code=204)
+        code, out, err = self.openstack(*NO_AUTH + [
+            'multistack', 'queue', 'delete', '1', '2', '3'])
+        self.assertEqual(1, code)
+        self.assertEqual('', out)
+        self.assertEqual(['Failed to delete queue entry 2: Not found. '
+                          '(HTTP 404)',
+                          '1 of 3 queue entries failed to delete'],
+                         err.splitlines())
+        self.assertEqual(3, len(self.requests.request_history))
+
+    def test_create_and_wait(self):
+        self.useFixture(fixtures.MonkeyPatch('omsclient.common.utils.time',
+                                             fakes.FakeClock()))
+        self.requests.post(oms_fixtures.QUEUES, status_code=201,
+                           json=oms_fixtures.queue(4, 'REQUEST', False))
+        self.requests.get(oms_fixtures.QUEUES + '4/', [
+            {'json': oms_fixtures.queue(4, 'BOOT', False)},
+            {'json': oms_fixtures.queue(4, 'RUN')}])
+        code, out, err = self.openstack(*NO_AUTH + [
+            'multistack', 'queue', 'create', '--wait', '-f', 'json'])
+        self.assertEqual(0, code, err)
+        shown = json.loads(out)
+        self.assertEqual('RUN', shown['Status'])
+        self.assertNotIn('key_raw', shown['Instance'])
+        self.assertEqual(['Queue entry 4: REQUEST', 'Queue entry 4: BOOT',
+                          'Queue entry 4: RUN'],
+                         [line.rsplit(' (', 1)[0]
+                          for line in err.splitlines()])
 
     def test_debug_shows_the_traceback(self):
         self.requests.get(oms_fixtures.QUEUES + '99/', status_code=404,
