@@ -65,8 +65,15 @@ bash "$TOOLS_DIR/install.sh" || {
     exit 1
 }
 
-# The functional tests load gnocchiclient's plugin beside ours.
+# The functional tests load gnocchiclient's plugin beside ours: install it
+# when missing, but only into a virtualenv (the tox env), never elsewhere.
 if ! "$PYTHON" -c 'import gnocchiclient' 2>/dev/null; then
+    if ! "$PYTHON" -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'
+    then
+        echo "stack: $PYTHON is not a virtualenv's python: run through" \
+             "tox -e functional or set PYTHON" >&2
+        exit 1
+    fi
     "$PYTHON" -m pip install --quiet gnocchiclient || {
         echo "stack: installing gnocchiclient failed" >&2
         exit 1

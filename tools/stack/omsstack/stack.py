@@ -80,6 +80,9 @@ def start(layout: layout_mod.Layout) -> dict:
         shutil.rmtree(layout.run)
     layout.run.mkdir(parents=True)
     layout.logs.mkdir(parents=True, exist_ok=True)
+    for log in layout.logs.glob('*.log'):
+        if not log.name.startswith('install-'):
+            log.unlink()
     passwords = {name: secrets.token_urlsafe(16)
                  for name in ('admin', 'member', keystone.SERVICE_USER,
                               'database')}
