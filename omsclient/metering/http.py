@@ -39,7 +39,12 @@ Endpoint = Union[str, Callable[[], Union[str, None]], None]
 
 
 class LazyEndpointMixin:
-    """Resolve a callable endpoint of a keystoneauth Adapter on first use."""
+    """Resolve a callable endpoint of a keystoneauth Adapter on first use.
+
+    omsclient's SessionClient asks ``get_endpoint()`` for its base URL, and
+    maps the errors of the lookup (no endpoint in the catalog, Keystone
+    refusing the credentials) to omsclient exceptions.
+    """
 
     endpoint_override: str | None
     _endpoint_resolver: Callable[[], str | None] | None = None
@@ -61,10 +66,6 @@ class LazyEndpointMixin:
     def get_endpoint(self, auth: Any = None, **kwargs: Any) -> str | None:
         self._resolve_endpoint()
         return super().get_endpoint(auth, **kwargs)  # type: ignore[misc]
-
-    def request(self, url: str, method: str, **kwargs: Any) -> Any:
-        self._resolve_endpoint()
-        return super().request(url, method, **kwargs)  # type: ignore[misc]
 
 
 class SessionClient(LazyEndpointMixin, http.SessionClient):
@@ -97,6 +98,12 @@ class CeilometerSessionClient(LazyEndpointMixin, ceilo_client.SessionClient):
         kwargs.pop('endpoint_override', None)
         super().__init__(session=session, **kwargs)
         self._set_endpoint(endpoint)
+
+    def request(self, url: str, method: str, **kwargs: Any) -> Any:
+        # keystoneauth's Adapter passes endpoint_override on to the
+        # session without calling get_endpoint().
+        self._resolve_endpoint()
+        return super().request(url, method, **kwargs)
 
 
 def adapter_options(adapter: Any) -> dict[str, Any]:

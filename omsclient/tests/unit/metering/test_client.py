@@ -15,6 +15,7 @@ import urllib.parse
 
 from ceilometerclient import client as ceilo_client
 from ceilometerclient.v2 import client as ceilo_v2
+from keystoneauth1 import exceptions as ksa_exc
 from keystoneauth1 import fixture as ksa_fixture
 from keystoneauth1 import session as ksa_session
 from keystoneauth1 import token_endpoint
@@ -209,6 +210,19 @@ class TestEndpoints(base.TestCase):
         cclient.rabbit.get('overview')
         list(cclient.rabbit.list('users'))
         self.assertEqual([1], calls)
+
+    def test_endpoint_callable_failing_lookup_is_mapped(self):
+        def resolve():
+            raise ksa_exc.EndpointNotFound(
+                'public endpoint for metering service not found')
+
+        cclient = client.Client(endpoint=resolve,
+                                session=ksa_session.Session())
+        for call in (lambda: cclient.rabbit.get('overview'),
+                     lambda: cclient.logs.list()):
+            error = self.assertRaises(exceptions.EndpointNotFound, call)
+            self.assertIn("No 'metering' endpoint", str(error))
+        self.assertEqual([], self.requests.request_history)
 
     def test_dashboard_style_token_callable(self):
         cclient = client.Client(endpoint=base.METERING,

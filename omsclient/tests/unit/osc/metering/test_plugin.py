@@ -17,13 +17,17 @@ import subprocess
 import sys
 
 import fixtures as fx
+from keystoneauth1 import exceptions as ksa_exc
+from osc_lib import exceptions as osc_exc
 import testtools
 
 from omsclient.common import exceptions
 from omsclient.metering import client
+from omsclient.osc.metering import log
 from omsclient.osc import metering_plugin
 from omsclient.tests.unit.metering import base
 from omsclient.tests.unit.osc import test_plugin as osc_test_plugin
+from omsclient.tests.unit.osc.v1 import fakes as osc_fakes
 
 HEAVY_MODULES = ('ceilometerclient', 'keystoneauth1.session', 'requests',
                  'ijson', 'cliff', 'osc_lib', 'omsclient.metering',
@@ -83,6 +87,30 @@ class TestMakeClient(base.TestCase):
                          manager.lookups)
         self.assertEqual(base.METERING + '/v2/rabbit/users',
                          self.requests.last_request.url)
+
+    def test_endpoint_missing_from_the_catalog(self):
+        manager = FakeClientManager(None)
+
+        def not_found(service_type, region_name=None, interface='public'):
+            manager.lookups.append((service_type, region_name, interface))
+            raise ksa_exc.EndpointNotFound(
+                '%s endpoint for %s service in %s region not found'
+                % (interface, service_type, region_name))
+
+        manager.get_endpoint_for_service_type = not_found
+        self.app = osc_fakes.FakeApp(None)
+        self.app.client_manager.oms_metering = (
+            metering_plugin.make_client(manager))
+        command = log.ListLog(self.app, None)
+        parsed_args = command.get_parser('openstack metric').parse_args([])
+        error = self.assertRaises(osc_exc.CommandError, command.run,
+                                  parsed_args)
+        self.assertIn("No 'metering' endpoint in the service catalog for "
+                      "region RegionTwo / interface internal", str(error))
+        self.assertIn('metering_endpoint_override', str(error))
+        self.assertEqual([('metering', 'RegionTwo', 'internal')],
+                         manager.lookups)
+        self.assertEqual([], self.requests.request_history)
 
     def test_catalog_options_reach_the_adapter(self):
         cclient = metering_plugin.make_client(FakeClientManager(None))
