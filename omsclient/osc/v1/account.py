@@ -112,7 +112,8 @@ def _attributes(parsed_args, stdin):
               for dest, field in constants.ACCOUNT_ATTRIBUTES.items()
               if getattr(parsed_args, dest) is not None}
     if parsed_args.password_prompt:
-        fields['password'] = osc_utils.get_password(stdin)
+        fields['password'] = osc_utils.get_password(
+            stdin, prompt='Password of the provider account: ')
     elif parsed_args.password is not None:
         fields['password'] = parsed_args.password
     return fields

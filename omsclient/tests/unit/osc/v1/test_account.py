@@ -82,6 +82,8 @@ class TestCreateAccount(fakes.TestCommand):
         output = self.run_command(account.CreateAccount, [
             '--provider', 'conoha', '--password-prompt'])
         self.assertEqual(2, getpass.call_count)
+        self.assertEqual('Password of the provider account: ',
+                         getpass.call_args_list[0][0][0])
         self.assertEqual({'provider': 'conoha', 'password': PASSWORD},
                          self.calls('POST')[0].json())
         self.assertNotIn(PASSWORD, output)
