@@ -26,6 +26,8 @@ from typing import Any
 from ceilometerclient import client as ceilo_client
 from keystoneauth1 import session as ksa_session
 
+DEFAULT_DOMAIN = 'Default'
+
 #: Arguments that only describe how to authenticate; they are not passed
 #: on to the HTTP clients.
 LEGACY_ARGS = frozenset(ceilo_client.LEGACY_OPTS) | frozenset([
@@ -44,11 +46,14 @@ def _auth_plugin(args: dict[str, Any]) -> Any:
     if callable(token):
         token = token()
     auth_url = args.get('auth_url')
+    # As python-ceilometerclient did, names without a domain are looked
+    # up in the Default domain of Keystone v3.
     project = dict(
         project_id=args.get('project_id') or args.get('tenant_id'),
         project_name=args.get('project_name') or args.get('tenant_name'),
         project_domain_id=args.get('project_domain_id'),
-        project_domain_name=args.get('project_domain_name'))
+        project_domain_name=args.get('project_domain_name'),
+        default_domain_name=DEFAULT_DOMAIN)
     if auth_url and (args.get('username') or args.get('user_id')):
         from keystoneauth1.identity import generic
         return generic.Password(
@@ -76,6 +81,9 @@ def legacy_session(**kwargs: Any) -> ksa_session.Session:
     anonymous requests.
     """
     args = ceilo_client._adjust_kwargs(kwargs)
+    # python-ceilometerclient documents these but never maps them.
+    for name in ('project_name', 'project_id', 'user_id'):
+        args[name] = args.get(name) or kwargs.get('os_' + name)
     return ksa_session.Session(auth=_auth_plugin(args),
                                verify=args['verify'], cert=args['cert'],
                                timeout=args['timeout'])

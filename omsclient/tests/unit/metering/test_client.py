@@ -250,6 +250,23 @@ class TestEndpoints(base.TestCase):
         self.assertEqual('admin',
                          auth['identity']['password']['user']['name'])
 
+    def test_seed_style_credentials_scope_the_default_domain(self):
+        self.mock_keystone()
+        self.requests.get(base.AUTH_URL,
+                          json=ksa_fixture.V3Discovery(base.AUTH_URL))
+        self.mock_item('users', base=base.CATALOG[('RegionOne', 'public')])
+        cclient = client.get_client('2', os_username='chensq',
+                                    os_password='cec123',
+                                    os_tenant_name='csq',
+                                    os_auth_url=base.AUTH_URL,
+                                    os_region_name='RegionOne')
+        self.assertEqual(3, len(list(cclient.rabbit.list('users'))))
+        auth = self.calls('POST', '/v3/auth/tokens')[0].json()['auth']
+        user = auth['identity']['password']['user']
+        self.assertEqual({'name': 'Default'}, user['domain'])
+        self.assertEqual({'name': 'csq', 'domain': {'name': 'Default'}},
+                         auth['scope']['project'])
+
 
 class TestExtend(base.TestCase):
     """extend() on a client built by python-ceilometerclient itself."""
