@@ -144,7 +144,13 @@ class ShowRabbit(command.ShowOne):
 
 
 class ListRabbit(command.Lister):
-    """List RabbitMQ users, queues, exchanges, connections, ..."""
+    """List RabbitMQ users, queues, exchanges, connections, ...
+
+    The columns are named after the RabbitMQ management API's fields; -c
+    also selects any other field of the records, a nested one with dots
+    (-c message_stats.publish_details.rate). Password hashes are shown only
+    when selected by name (-c password_hash).
+    """
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
