@@ -69,6 +69,21 @@ JSON_CONTENT_TYPE = 'application/json'
 _ERRNO_REASON = re.compile(r'\[Errno -?\d+\] ([^\'"()]+)')
 
 
+class _RetryNotices(logging.LoggerAdapter):
+    """The logger handed to keystoneauth for its retry notices.
+
+    keystoneauth announces each retry as a warning; a retry that then
+    succeeds is no news for a command's user, and one that fails ends in
+    the error itself. They are logged at INFO (``openstack -v``) instead.
+    """
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        self.info(msg, *args, **kwargs)
+
+
+RETRY_LOG = _RetryNotices(logging.getLogger(__name__ + '.retry'), {})
+
+
 def normalise_base_url(endpoint: str, api_prefix: str = '/api') -> str:
     """Return the base URL of the API from a service endpoint.
 
@@ -246,6 +261,7 @@ class SessionClient(adapter.Adapter):
             kwargs.setdefault('status_code_retry_delay', self.retry_delay)
         kwargs['raise_exc'] = False
         kwargs['log'] = False
+        kwargs.setdefault('logger', RETRY_LOG)
         try:
             response = super().request(full_url, method, **kwargs)
         except ksa_exc.ClientException as exc:

@@ -136,6 +136,16 @@ class TestRetries(oms_fixtures.TestCase):
         self.assertEqual(2, len(delays))
         self.assertLess(delays[0], delays[1])
 
+    def test_retry_notices_are_not_warnings(self):
+        log = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
+        self.requests.get(QUEUES, [{'status_code': 503}, {'json': []}])
+        self.assertEqual([], list(self.make_client().queues.list()))
+        self.assertEqual('', log.output)
+        log = self.useFixture(fixtures.FakeLogger(level=logging.INFO))
+        self.requests.get(QUEUES, [{'status_code': 503}, {'json': []}])
+        list(self.make_client().queues.list())
+        self.assertIn('Retriable status code 503', log.output)
+
     def test_get_retried_on_502_and_504(self):
         self.requests.get(QUEUES + '1/', [{'status_code': 502},
                                           {'status_code': 504},
