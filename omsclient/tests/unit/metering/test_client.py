@@ -234,6 +234,29 @@ class TestEndpoints(base.TestCase):
         self.assertEqual('dashboard-token',
                          self.requests.last_request.headers['X-Auth-Token'])
 
+    def test_anonymous_without_token(self):
+        cclient = client.get_client('2', os_endpoint=base.METERING)
+        self.mock_item('overview')
+        cclient.rabbit.get('overview')
+        self.assertNotIn('X-Auth-Token', self.requests.last_request.headers)
+
+    def test_legacy_token_with_auth_url_is_rescoped_by_keystone(self):
+        self.mock_keystone()
+        self.requests.get(base.AUTH_URL,
+                          json=ksa_fixture.V3Discovery(base.AUTH_URL))
+        self.mock_item('overview', base=base.CATALOG[('RegionOne',
+                                                      'public')])
+        cclient = client.get_client('2', os_token='an-old-token',
+                                    os_auth_url=base.AUTH_URL,
+                                    os_tenant_name='admin',
+                                    os_region_name='RegionOne')
+        self.assertEqual([], self.requests.request_history)
+        cclient.rabbit.get('overview')
+        auth = self.calls('POST', '/v3/auth/tokens')[0].json()['auth']
+        self.assertEqual({'id': 'an-old-token'}, auth['identity']['token'])
+        self.assertEqual(base.TOKEN_ID,
+                         self.requests.last_request.headers['X-Auth-Token'])
+
     def test_legacy_credentials_authenticate_on_first_request(self):
         self.mock_keystone()
         self.requests.get(base.AUTH_URL,

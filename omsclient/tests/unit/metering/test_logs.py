@@ -100,3 +100,12 @@ class TestListAll(base.TestCase):
         log = self.serve([])
         self.assertEqual([], list(self.cclient.logs.list_all()))
         self.assertEqual([1], log.asked)
+
+    def test_entries_without_integer_ids_are_all_yielded(self):
+        pages = [[{'id': 'b', 'desc': 'two', 'time': '2016-08-02 06:58:25'},
+                  {'id': 'a', 'desc': 'one', 'time': '2016-08-02 06:58:24'}],
+                 []]
+        log = self.serve(pages)
+        self.assertEqual(['two', 'one'], [entry.desc for entry in
+                                          self.cclient.logs.list_all()])
+        self.assertEqual([1, 2], log.asked)
