@@ -58,6 +58,8 @@ LOG = logging.getLogger(__name__)
 IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
 RETRIABLE_STATUS_CODES = [502, 503, 504]
 DEFAULT_RETRIES = 3
+REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
+MAX_REDIRECTS = 5
 REQUEST_ID_HEADERS = ('x-openstack-request-id', 'x-request-id',
                       'x-compute-request-id')
 SENSITIVE_HEADERS = frozenset(['x-auth-token', 'x-subject-token',
@@ -245,6 +247,9 @@ class SessionClient(adapter.Adapter):
         ``Session.request`` (``json``, ``params``, ``headers``, ``stream``,
         ...). An answer of status 400 or above raises the matching
         :class:`omsclient.common.exceptions.HttpError`.
+
+        Redirects are followed here, with the same method and body (a POST
+        stays a POST) and relative ``Location`` headers resolved.
         """
         method = method.upper()
         full_url = self.url_for(url)
@@ -259,18 +264,39 @@ class SessionClient(adapter.Adapter):
         if self.retry_delay is not None:
             kwargs.setdefault('connect_retry_delay', self.retry_delay)
             kwargs.setdefault('status_code_retry_delay', self.retry_delay)
-        kwargs['raise_exc'] = False
-        kwargs['log'] = False
+        kwargs.update(raise_exc=False, log=False, redirect=False)
         kwargs.setdefault('logger', RETRY_LOG)
-        try:
-            response = super().request(full_url, method, **kwargs)
-        except ksa_exc.ClientException as exc:
-            LOG.debug('%s %s failed: %s', method, full_url, exc)
-            raise self._map_ksa_error(exc, method, full_url)
-        self._log_exchange(response, kwargs.get('json'),
-                           bool(kwargs.get('stream')))
+        for _hop in range(MAX_REDIRECTS + 1):
+            response = self._send(full_url, method, kwargs)
+            if response.status_code not in REDIRECT_STATUSES:
+                break
+            location = response.headers.get('Location')
+            response.close()
+            if not location:
+                raise self._invalid(response, method, '%s %s answered %s '
+                                    'without a Location' % (
+                                        method, full_url,
+                                        response.status_code))
+            full_url = urllib.parse.urljoin(response.url, location)
+            # The new location carries its own query string.
+            kwargs.pop('params', None)
+        else:
+            raise self._invalid(response, method, '%s %s: too many '
+                                'redirects' % (method, self.url_for(url)))
         if response.status_code >= 400:
             raise self._error_from(response, method)
+        return response
+
+    def _send(self, url: str, method: str,
+              kwargs: dict[str, Any]) -> requests.Response:
+        try:
+            response = super().request(url, method, **kwargs)
+        except ksa_exc.ClientException as exc:
+            LOG.debug('%s %s failed: %s', method, url, exc)
+            raise self._map_ksa_error(exc, method, url)
+        if LOG.isEnabledFor(logging.DEBUG):
+            self._log_request(response.request, kwargs.get('json'))
+            self._log_response(method, response, bool(kwargs.get('stream')))
         return response
 
     def get_json(self, path: str, params: dict[str, Any] | None = None,
@@ -333,13 +359,17 @@ class SessionClient(adapter.Adapter):
         try:
             return json.loads(text)
         except ValueError:
-            raise exceptions.InvalidResponse(
-                exceptions.describe_body(
-                    method, response.url, text,
-                    response.headers.get('Content-Type')),
-                http_status=response.status_code,
-                request_id=request_id_of(response), url=response.url,
-                method=method)
+            raise self._invalid(response, method, exceptions.describe_body(
+                method, response.url, text,
+                response.headers.get('Content-Type')))
+
+    @staticmethod
+    def _invalid(response: requests.Response, method: str,
+                 message: str) -> exceptions.InvalidResponse:
+        return exceptions.InvalidResponse(
+            message, http_status=response.status_code,
+            request_id=request_id_of(response), url=response.url,
+            method=method)
 
     def _error_from(self, response: requests.Response,
                     method: str) -> exceptions.HttpError:
@@ -400,21 +430,12 @@ class SessionClient(adapter.Adapter):
         LOG.debug('REQ: %s %s %s%s', request.method, request.url, headers,
                   body_text)
 
-    def _log_exchange(self, response: requests.Response, body: Any,
-                      stream: bool) -> None:
-        """Log a request and its answer (and the redirects before it)."""
-        if not LOG.isEnabledFor(logging.DEBUG):
-            return
-        for answer in list(response.history) + [response]:
-            self._log_request(answer.request, body)
-            self._log_response(answer.request.method, answer, stream)
-
     def _log_response(self, method: str, response: requests.Response,
                       stream: bool) -> None:
         LOG.debug('RESP: [%s] %s %s (request id %s)', response.status_code,
                   method, response.url, request_id_of(response) or '-')
         content_type = response.headers.get('Content-Type', '')
-        if (stream or response.is_redirect
+        if (stream or response.status_code in REDIRECT_STATUSES
                 or not content_type.startswith(JSON_CONTENT_TYPE)):
             return
         try:

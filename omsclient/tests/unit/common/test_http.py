@@ -329,6 +329,31 @@ class TestRedirects(oms_fixtures.TestCase):
         self.requests.get(QUEUES + '2/', json=dict(ENTRY, id=2))
         self.assertEqual(2, self.make_client().queues.get(1).id)
 
+    def test_relative_location_without_slash(self):
+        # What Django's APPEND_SLASH answers to a path without its slash.
+        self.requests.get(QUEUES[:-1], status_code=301,
+                          headers={'Location': '/api/queues/?x=1'})
+        self.requests.get(QUEUES, json=[ENTRY])
+        api = self.make_client().http_client
+        self.assertEqual([ENTRY], api.get_json(QUEUES[:-1], {'x': 1}))
+        self.assertEqual([QUEUES[:-1] + '?x=1', QUEUES + '?x=1'],
+                         [r.url for r in self.calls()])
+
+    def test_redirect_without_location(self):
+        self.requests.get(QUEUES + '1/', status_code=302)
+        exc = self.assertRaises(exceptions.InvalidResponse,
+                                self.make_client().queues.get, 1)
+        self.assertEqual('GET %s1/ answered 302 without a Location '
+                         '(HTTP 302)' % QUEUES, str(exc))
+
+    def test_redirect_loop(self):
+        self.requests.get(QUEUES + '1/', status_code=307,
+                          headers={'Location': QUEUES + '1/'})
+        exc = self.assertRaises(exceptions.InvalidResponse,
+                                self.make_client().queues.get, 1)
+        self.assertIn('GET %s1/: too many redirects' % QUEUES, str(exc))
+        self.assertEqual(http.MAX_REDIRECTS + 1, len(self.calls()))
+
     def test_post_stays_post(self):
         self.requests.post(QUEUES, status_code=301,
                            headers={'Location': QUEUES + 'new/'})
@@ -338,6 +363,8 @@ class TestRedirects(oms_fixtures.TestCase):
         self.assertEqual([QUEUES, QUEUES + 'new/'], [r.url for r in posts])
         self.assertEqual([{'image': 'cirros'}] * 2,
                          [r.json() for r in posts])
+        self.assertEqual(1, len({r.headers['Idempotency-Key']
+                                 for r in posts}))
         self.assertEqual([], self.calls('GET'))
 
 
