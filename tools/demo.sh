@@ -130,15 +130,12 @@ metric() {
 }
 
 echo
-echo "\$ openstack multistack queue create --wait"
+echo "\$ openstack multistack queue create --wait -f json"
 "$venv/bin/openstack" --os-auth-type none --os-endpoint "$api" \
-    multistack queue create --wait -f shell --prefix entry_ >"$state/last-entry"
-cat "$state/last-entry"
-entry_id=$(sed -n 's/^entry_id="\{0,1\}\([0-9]*\)"\{0,1\}$/\1/p' "$state/last-entry")
-if [ -z "$entry_id" ]; then
-    echo "could not read the new entry's id" >&2
-    exit 1
-fi
+    multistack queue create --wait -f json | tee "$state/last-entry.json"
+entry_id=$("$venv/bin/python" -c \
+    'import json, sys; print(json.load(open(sys.argv[1]))["ID"])' \
+    "$state/last-entry.json")
 oms multistack queue list --long
 oms multistack queue show "$entry_id"
 oms multistack instance list
@@ -147,11 +144,15 @@ oms multistack queue delete --wait "$entry_id"
 oms multistack queue list
 metric metric log list --limit 10
 
+stop_command="tools/demo.sh stop"
+if [ "$state" != "$root/.openmultistack" ]; then
+    stop_command="OMS_STATE_DIR=$state $stop_command"
+fi
 cat <<EOT
 
 The reference OpenMultiStack service keeps running:
   multistack API   $api      (openstack --os-auth-type none --os-endpoint $api multistack ...)
   metering API     $metering      (openstack --os-auth-type none --os-endpoint $metering metric log list)
   state and log    $state
-Stop it with: tools/demo.sh stop
+Stop it with: ${stop_command}
 EOT
