@@ -11,10 +11,13 @@
 # under the License.
 
 import argparse
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
+import urllib.parse
 
 import fixtures as fx
 from keystoneauth1 import exceptions as ksa_exc
@@ -26,6 +29,7 @@ from omsclient.metering import client
 from omsclient.osc.metering import log
 from omsclient.osc import metering_plugin
 from omsclient.tests.unit.metering import base
+from omsclient.tests.unit.metering import fixtures
 from omsclient.tests.unit.osc import test_plugin as osc_test_plugin
 from omsclient.tests.unit.osc.v1 import fakes as osc_fakes
 
@@ -147,17 +151,66 @@ class TestOptionParser(testtools.TestCase):
         self.assertEqual('2', args.os_oms_metering_api_version)
 
 
+class _MeteringHandler(http.server.BaseHTTPRequestHandler):
+    """A loopback metering API answering with the fixtures."""
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        if url.path.startswith('/v2/rabbit/'):
+            body = fixtures.item(url.path[len('/v2/rabbit/'):])
+        else:
+            page = int(query.get('q.value', ['1'])[-1])
+            pages = fixtures.log_pages(7, 3)
+            body = pages[page - 1] if page <= len(pages) else []
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
 @testtools.skipUnless(os.path.exists(OPENSTACK),
                       'the openstack command is not installed')
 class TestBesideGnocchi(testtools.TestCase):
     """The real openstack command, with gnocchiclient's plugin installed."""
 
+    endpoint = 'http://127.0.0.1:9'
+
     def openstack(self, *argv):
         env = {key: value for key, value in os.environ.items()
                if not key.startswith('OS_')}
-        env.update(OS_AUTH_TYPE='none', OS_ENDPOINT='http://127.0.0.1:9')
+        env.update(OS_AUTH_TYPE='none', OS_ENDPOINT=self.endpoint,
+                   no_proxy='127.0.0.1', NO_PROXY='127.0.0.1')
         return subprocess.run([OPENSTACK] + list(argv), env=env,
                               capture_output=True, text=True)
+
+    def serve(self):
+        server = http.server.ThreadingHTTPServer(('127.0.0.1', 0),
+                                                 _MeteringHandler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        self.endpoint = 'http://127.0.0.1:%d' % server.server_port
+
+    def test_commands_against_a_loopback_server(self):
+        self.serve()
+        result = self.openstack('metric', 'rabbit', 'list', 'users',
+                                '-f', 'json')
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertEqual([{'name': user['name'], 'tags': user['tags']}
+                          for user in fixtures.USERS],
+                         json.loads(result.stdout))
+        result = self.openstack('metric', 'log', 'list', '--all',
+                                '-f', 'value', '-c', 'id')
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertEqual([str(i) for i in range(7, 0, -1)],
+                         result.stdout.split())
 
     def test_help_of_both_metric_command_sets(self):
         ours = self.openstack('help', 'metric', 'rabbit', 'show')
