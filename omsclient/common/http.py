@@ -69,6 +69,8 @@ SECRET_KEYS = frozenset(['password', 'key_raw', 'token', 'secret',
 ERROR_BODY_LIMIT = 64 * 1024
 JSON_CONTENT_TYPE = 'application/json'
 _ERRNO_REASON = re.compile(r'\[Errno -?\d+\] ([^\'"()]+)')
+_FAILED_URL = re.compile(r'(?:connection to|Request to|connecting to) '
+                         r'(\w+://[^\s:/]+(?::\d+)?\S*?):? ')
 
 
 class _RetryNotices(logging.LoggerAdapter):
@@ -141,6 +143,16 @@ def _connect_reason(error: Exception) -> str:
 def _root_of(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return '%s://%s' % (parts.scheme, parts.netloc) if parts.netloc else url
+
+
+def _failed_url(error: Exception, url: str | None) -> str:
+    """The URL a keystoneauth connection error names, else ``url``.
+
+    The failure may come from the auth plugin talking to Keystone rather
+    than from the request to the service itself.
+    """
+    match = _FAILED_URL.search(str(error))
+    return match.group(1) if match else (url or '')
 
 
 def make_session(token: str | None = None, verify: bool | str = True,
@@ -253,7 +265,9 @@ class SessionClient(adapter.Adapter):
         """
         method = method.upper()
         full_url = self.url_for(url)
-        headers = kwargs.setdefault('headers', {})
+        headers = requests.structures.CaseInsensitiveDict(
+            kwargs.get('headers') or {})
+        kwargs['headers'] = headers
         headers.setdefault('Accept', JSON_CONTENT_TYPE)
         if method == 'POST':
             headers.setdefault('Idempotency-Key', str(uuid.uuid4()))
@@ -395,17 +409,20 @@ class SessionClient(adapter.Adapter):
 
     def _map_ksa_error(self, exc: ksa_exc.ClientException, method: str,
                        url: str | None) -> exceptions.ClientException:
-        where = dict(method=method, url=url)
+        failed = _failed_url(exc, url)
+        where = dict(method=method, url=failed)
         if isinstance(exc, ksa_exc.ConnectTimeout):
+            if failed != url:
+                return exceptions.Timeout('%s timed out' % failed, **where)
             return exceptions.Timeout(
                 '%s %s timed out' % (method, url), **where)
         if isinstance(exc, ksa_exc.ConnectFailure):
             return exceptions.ConnectionRefused(
                 'Unable to connect to %s: %s' % (
-                    _root_of(url or ''), _connect_reason(exc)), **where)
+                    _root_of(failed), _connect_reason(exc)), **where)
         if isinstance(exc, ksa_exc.SSLError):
             return exceptions.CommunicationError(
-                'SSL error talking to %s: %s' % (_root_of(url or ''), exc),
+                'SSL error talking to %s: %s' % (_root_of(failed), exc),
                 **where)
         if isinstance(exc, ksa_exc.ConnectionError):
             return exceptions.CommunicationError(str(exc), **where)

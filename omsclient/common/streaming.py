@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import ijson
 import requests
+import urllib3
 
 from omsclient.common import exceptions
 
@@ -124,6 +125,12 @@ def iter_items(response: requests.Response, method: str = 'GET',
         raise invalid('The answer of %s %s broke off after %d entries: %s'
                       % (method, url, count, _reason(exc)))
     except requests.exceptions.ConnectionError as exc:
+        if exc.args and isinstance(exc.args[0],
+                                   urllib3.exceptions.ReadTimeoutError):
+            raise exceptions.Timeout(
+                'Reading the answer of %s %s timed out after %d entries'
+                % (method, url, count), request_id=request_id, url=url,
+                method=method)
         raise exceptions.CommunicationError(
             'The connection broke while reading the answer of %s %s after '
             '%d entries: %s' % (method, url, count, _reason(exc)),

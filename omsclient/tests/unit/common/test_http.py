@@ -439,6 +439,22 @@ class TestCatalog(oms_fixtures.TestCase):
                                 self.client().queues.list())
         self.assertIn('Bad credentials.', str(exc))
 
+    def test_keystone_unreachable(self):
+        self.requests.post(self.AUTH_URL + '/auth/tokens',
+                           exc=requests.exceptions.ConnectionError(REFUSED))
+        exc = self.assertRaises(exceptions.ConnectionRefused, list,
+                                self.client().queues.list())
+        self.assertEqual('Unable to connect to http://keystone.test: '
+                         'connection refused', str(exc))
+
+    def test_keystone_unreachable_with_endpoint(self):
+        self.requests.post(self.AUTH_URL + '/auth/tokens',
+                           exc=requests.exceptions.ConnectTimeout)
+        exc = self.assertRaises(exceptions.Timeout, list, self.client(
+            endpoint='http://oms.test').queues.list())
+        self.assertEqual('%s/auth/tokens timed out' % self.AUTH_URL,
+                         str(exc))
+
     def test_no_endpoint_and_no_auth(self):
         client = self.make_client(endpoint=None)
         exc = self.assertRaises(exceptions.EndpointNotFound, list,

@@ -183,6 +183,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if self.path.startswith('/gzip'):
             body = gzip.compress(body)
             self.send_header('Content-Encoding', 'gzip')
+        if self.path.startswith('/stall'):
+            self.send_header('Content-Length', str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[:len(body) // 2])
+            self.wfile.flush()
+            self.server.release.wait()
+            return
         if self.path.startswith('/short'):
             # Content-Length promises more than is sent.
             self.send_header('Content-Length', str(len(body)))
@@ -207,17 +214,19 @@ class TestRealConnection(testtools.TestCase):
         super().setUp()
         self.useFixture(fixtures.FakeLogger(level=logging.DEBUG))
         server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
+        server.release = threading.Event()
+        self.addCleanup(server.release.set)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         self.addCleanup(server.server_close)
         self.addCleanup(server.shutdown)
         self.endpoint = 'http://127.0.0.1:%d' % server.server_address[1]
 
-    def api(self):
+    def api(self, timeout=None):
         from omsclient.common import http as oms_http
         return oms_http.SessionClient(
-            oms_http.make_session(), api_prefix='', retries=0,
-            endpoint_override=self.endpoint)
+            oms_http.make_session(timeout=timeout), api_prefix='',
+            retries=0, endpoint_override=self.endpoint)
 
     def test_chunked(self):
         self.assertEqual(list(range(100)), [
@@ -234,3 +243,12 @@ class TestRealConnection(testtools.TestCase):
         self.assertTrue(got)
         self.assertIn('after %d entries' % len(got), str(exc))
         self.assertIn(self.endpoint + '/short/', str(exc))
+
+    def test_stalled_answer(self):
+        got = []
+        exc = self.assertRaises(exceptions.Timeout, got.extend,
+                                self.api(timeout=0.2).iter_json_list(
+                                    'stall/'))
+        self.assertEqual('Reading the answer of GET %s/stall/ timed out '
+                         'after %d entries' % (self.endpoint, len(got)),
+                         str(exc))
