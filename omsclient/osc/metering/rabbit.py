@@ -17,6 +17,8 @@ nested ones), so ``-c`` and ``-f json`` use the names of the management
 API's documentation. ``-c`` also accepts any other field of the records.
 """
 
+import itertools
+
 from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
@@ -24,6 +26,7 @@ from omsclient.common import formatters as fmt
 from omsclient.metering import rabbit
 from omsclient.osc.metering import columns as rabbit_columns
 from omsclient.osc.metering import common
+from omsclient.osc.v1 import utils
 
 UNAVAILABLE = ('RabbitMQ or its management API is not reachable from the '
                'metering service')
@@ -166,6 +169,13 @@ class ListRabbit(command.Lister):
             help='List more fields (a password hash only ever with an '
                  'explicit -c password_hash)',
         )
+        parser.add_argument(
+            '--limit',
+            metavar='<num-records>',
+            type=utils.positive_int,
+            help='List at most this many records (the rest of the answer '
+                 'is not read)',
+        )
         return parser
 
     def take_action(self, parsed_args):
@@ -182,5 +192,6 @@ class ListRabbit(command.Lister):
         selected = common.select_columns(parsed_args, default, long)
         client = self.app.client_manager.oms_metering
         return common.listing(
-            lambda: client.rabbit.list(item), selected,
-            'Unable to list RabbitMQ %s' % item, UNAVAILABLE)
+            lambda: itertools.islice(client.rabbit.list(item),
+                                     parsed_args.limit),
+            selected, 'Unable to list RabbitMQ %s' % item, UNAVAILABLE)

@@ -20,6 +20,7 @@ from omsclient.common import formatters as fmt
 from omsclient.metering import client
 from omsclient.metering import rabbit as metering_rabbit
 from omsclient.osc.metering import rabbit
+from omsclient.tests.unit import fixtures as unit_fixtures
 from omsclient.tests.unit.metering import base
 from omsclient.tests.unit.metering import fixtures
 from omsclient.tests.unit.osc.metering import fakes
@@ -146,6 +147,14 @@ class TestListRabbit(fakes.TestCommand):
             self.assertEqual(
                 fmt.get_path(fixtures.ITEMS[item][-1], names[1]),
                 rows[-1][names[1]])
+
+    def test_limit_stops_reading(self):
+        body = unit_fixtures.GeneratedList(
+            500, make=lambda i: dict(fixtures.QUEUES[0], name='q%d' % i))
+        self.requests.get(base.RABBIT + 'queues', body=body)
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '--limit', '2'])
+        self.assertEqual(['q0', 'q1'], [row['name'] for row in rows])
+        self.assertLess(body.consumed, body.size // 4)
 
     def test_value_format_streams_rows(self):
         self.mock_item('channels')
