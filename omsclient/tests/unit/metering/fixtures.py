@@ -498,6 +498,31 @@ PERMISSIONS = [{'user': 'guest',
 LEGACY_USERS = [{'tags': 'administrator', 'name': 'guest',
                  'password_hash': 'XBYJBalVMFOHwViSaL8U4wKv0Kg='}]
 
+#: ``/api/overview`` of a RabbitMQ 3.2.4 broker, as quoted by the original
+#: extension (trimmed): no ``churn_rates``, ``product_*`` nor
+#: ``cluster_name`` yet.
+LEGACY_OVERVIEW = {
+    'node': 'rabbit@allinone-v2', 'management_version': '3.2.4',
+    'rabbitmq_version': '3.2.4', 'erlang_version': 'R16B03',
+    'statistics_level': 'fine', 'statistics_db_node': 'rabbit@allinone-v2',
+    'queue_totals': {'messages': 1, 'messages_details': {'rate': 0.0},
+                     'messages_ready': 1,
+                     'messages_ready_details': {'rate': 0.0},
+                     'messages_unacknowledged': 0,
+                     'messages_unacknowledged_details': {'rate': 0.0}},
+    'message_stats': {'publish': 115027, 'publish_details': {'rate': 0.6},
+                      'ack': 115024, 'ack_details': {'rate': 0.4},
+                      'deliver': 115024, 'deliver_details': {'rate': 0.4},
+                      'deliver_get': 115024,
+                      'deliver_get_details': {'rate': 0.4}},
+    'object_totals': {'connections': 50, 'channels': 50, 'queues': 78,
+                      'consumers': 142, 'exchanges': 50},
+    'listeners': [{'node': 'rabbit@allinone-v2', 'protocol': 'amqp',
+                   'ip_address': '::', 'port': 5672}],
+    'contexts': [{'node': 'rabbit@allinone-v2', 'path': '/',
+                  'description': 'RabbitMQ Management', 'port': 15672}],
+}
+
 #: Every item the extension passes through, by name.
 ITEMS = {
     'overview': OVERVIEW,

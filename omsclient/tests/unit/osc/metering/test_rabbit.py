@@ -48,6 +48,15 @@ class TestShowRabbit(fakes.TestCommand):
         shown = self.run_json(rabbit.ShowRabbit, [])
         self.assertEqual(fixtures.OVERVIEW, shown)
 
+    def test_rabbitmq_3_2_overview(self):
+        self.mock_item('overview', fixtures.LEGACY_OVERVIEW)
+        out = self.run_command(rabbit.ShowRabbit, [])
+        self.assertIn('| publish: 115027 (0.6/s)', out)
+        self.assertIn('| amqp [::]:5672', out)
+        self.assertIn('| statistics_level ', out)
+        self.assertEqual(fixtures.LEGACY_OVERVIEW,
+                         self.run_json(rabbit.ShowRabbit, []))
+
     def test_columns(self):
         shown = self.run_json(rabbit.ShowRabbit,
                               ['-c', 'rabbitmq_version', '-c',
