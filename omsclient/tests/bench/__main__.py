@@ -13,9 +13,9 @@
 """Run the benchmarks: ``python -m omsclient.tests.bench [PART ...]``.
 
 ``tox -e bench`` runs this. Results go to ``bench-results/`` (one JSON
-file per part and ``summary.md``). Every server involved listens on
-127.0.0.1 only and every loop is bounded. A part whose code or tools are
-missing says so in its result instead of failing the run.
+file per part, ``summary.md`` and ``summary.rst``). Every server involved
+listens on 127.0.0.1 only and every loop is bounded. A part whose code
+or tools are missing says so in its result instead of failing the run.
 """
 
 import argparse
@@ -82,7 +82,8 @@ def main(argv=None) -> int:
         except Exception as exc:
             result = common.PartResult.skipped(
                 name, 'it failed: %s: %s' % (type(exc).__name__, exc))
-        print('\n'.join(result.summary) + '\n', flush=True)
+        print('\n'.join(common.render_markdown(result.summary)) + '\n',
+              flush=True)
         results.append(result)
     summary = common.write_results(pathlib.Path(args.output), results)
     print('bench: results in %s' % summary.parent)

@@ -22,14 +22,24 @@ import json
 import os
 import pathlib
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
 import time
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Sequence, Union
 
 LOOPBACK = '127.0.0.1'
+
+
+@dataclasses.dataclass
+class Table:
+    """A table of a summary, rendered as markdown or reStructuredText."""
+
+    header: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+
+
+Block = Union[str, Table]
 
 
 @dataclasses.dataclass
@@ -39,7 +49,7 @@ class PartResult:
     name: str
     ran: bool
     data: dict[str, Any] = dataclasses.field(default_factory=dict)
-    summary: list[str] = dataclasses.field(default_factory=list)
+    summary: list[Block] = dataclasses.field(default_factory=list)
     skipped_because: str | None = None
 
     @classmethod
@@ -70,56 +80,47 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 2)
 
 
-def time_command(argv: Sequence[str], runs: int, warmup: int = 1,
-                 env: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Run ``argv`` ``warmup + runs`` times; return wall-clock statistics.
+def run_once(argv: Sequence[str],
+             env: Mapping[str, str] | None = None) -> tuple[float, float, int]:
+    """Run ``argv`` once; return wall seconds, CPU seconds and exit code.
 
-    Uses hyperfine when it is installed (it corrects for shell start-up and
-    reports the same median), else a plain subprocess loop.
+    The CPU time (user + system of the child, from ``wait4``) is what the
+    command itself cost; unlike the wall time it hardly moves when other
+    work shares the machine.
     """
-    hyperfine = shutil.which('hyperfine')
-    if hyperfine:
-        return _time_with_hyperfine(hyperfine, argv, runs, warmup, env)
-    times = []
-    returncode = None
-    for i in range(warmup + runs):
-        start = time.perf_counter()
-        proc = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, check=False)
-        elapsed = time.perf_counter() - start
-        returncode = proc.returncode
-        if i >= warmup:
-            times.append(elapsed)
-    return _time_stats(times, returncode, 'subprocess loop')
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
-def _time_with_hyperfine(hyperfine: str, argv: Sequence[str], runs: int,
-                         warmup: int,
-                         env: Mapping[str, str] | None) -> dict[str, Any]:
-    import shlex
-    import tempfile
-    with tempfile.NamedTemporaryFile(suffix='.json') as export:
-        subprocess.run(
-            [hyperfine, '--runs', str(runs), '--warmup', str(warmup),
-             '--ignore-failure', '--style', 'none', '--shell', 'none',
-             '--export-json', export.name, shlex.join(argv)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            check=True)
-        result = json.load(open(export.name))['results'][0]
-    codes = set(result.get('exit_codes') or [0])
-    return _time_stats(result['times'], max(codes), 'hyperfine')
+def time_interleaved(commands: Mapping[str, tuple[Sequence[str],
+                                                  Mapping[str, str]]],
+                     runs: int, warmup: int = 1) -> dict[str, Any]:
+    """Time several commands, one run of each in turn, ``runs`` times.
 
-
-def _time_stats(times: Sequence[float], returncode: int | None,
-                tool: str) -> dict[str, Any]:
-    return {
-        'tool': tool,
-        'runs': len(times),
-        'median_s': round(statistics.median(times), 4),
-        'min_s': round(min(times), 4),
-        'max_s': round(max(times), 4),
-        'returncode': returncode,
-    }
+    Taking turns spreads whatever else the machine does evenly over the
+    commands compared. The first ``warmup`` rounds are not counted.
+    Returns, per command, the medians of wall-clock and CPU seconds.
+    """
+    samples: dict[str, list[tuple[float, float, int]]] = {
+        name: [] for name in commands}
+    for round_number in range(warmup + runs):
+        for name, (argv, env) in commands.items():
+            result = run_once(argv, env)
+            if round_number >= warmup:
+                samples[name].append(result)
+    return {name: {
+        'runs': len(values),
+        'median_s': round(statistics.median(v[0] for v in values), 4),
+        'min_s': round(min(v[0] for v in values), 4),
+        'median_cpu_s': round(statistics.median(v[1] for v in values), 4),
+        'min_cpu_s': round(min(v[1] for v in values), 4),
+        'returncode': values[-1][2],
+    } for name, values in samples.items()}
 
 
 def machine() -> dict[str, Any]:
@@ -129,35 +130,75 @@ def machine() -> dict[str, Any]:
         'platform': platform.platform(),
         'cpus': os.cpu_count(),
         'executable': sys.executable,
+        # Other work on the machine skews every figure: say how much.
+        'loadavg': [round(x, 2) for x in os.getloadavg()],
     }
 
 
 def write_results(directory: pathlib.Path,
                   results: Sequence[PartResult]) -> pathlib.Path:
-    """Write one JSON file per part and ``summary.md``; return the latter."""
+    """Write one JSON file per part, ``summary.md`` and ``summary.rst``.
+
+    Returns the path of ``summary.md``. ``summary.rst`` is what the
+    contributor documentation includes.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())
     host = machine()
-    lines = ['# omsclient benchmarks', '',
-             '%s, Python %s, %s CPUs, %s' % (stamp, host['python'],
-                                             host['cpus'], host['platform']),
-             '']
+    about = ('%s, Python %s, %s CPUs, load average %s, %s' % (
+        stamp, host['python'], host['cpus'],
+        ' '.join(map(str, host['loadavg'])), host['platform']))
+    markdown = ['# omsclient benchmarks', '', about, '']
+    rst = [about, '']
     for result in results:
         payload = dataclasses.asdict(result)
+        payload['summary'] = render_markdown(result.summary)
         payload.update(machine=host, finished=stamp)
         path = directory / ('%s.json' % result.name)
         path.write_text(json.dumps(payload, indent=2, sort_keys=True) + '\n')
-        lines += ['## %s' % result.name, ''] + result.summary + ['']
+        markdown += ['## %s' % result.name, ''] + render_markdown(
+            result.summary) + ['']
+        rst += [result.name, '-' * len(result.name), ''] + render_rst(
+            result.summary) + ['']
+    (directory / 'summary.rst').write_text('\n'.join(rst))
     summary = directory / 'summary.md'
-    summary.write_text('\n'.join(lines))
+    summary.write_text('\n'.join(markdown))
     return summary
 
 
-def markdown_table(header: Sequence[str],
-                   rows: Sequence[Sequence[Any]]) -> list[str]:
-    """Return a GitHub-style markdown table as a list of lines."""
-    def cells(row):
-        return '| ' + ' | '.join('' if c is None else str(c)
-                                 for c in row) + ' |'
-    return [cells(header), cells(['---'] * len(header))] + [
-        cells(row) for row in rows]
+def _cell(value: Any) -> str:
+    return '' if value is None else str(value)
+
+
+def render_markdown(blocks: Sequence[Block]) -> list[str]:
+    """Render a summary as markdown lines."""
+    lines: list[str] = []
+    for block in blocks:
+        if lines:
+            lines.append('')
+        if isinstance(block, Table):
+            lines += ['| ' + ' | '.join(map(_cell, row)) + ' |' for row in
+                      [block.header, ['---'] * len(block.header)]
+                      + list(block.rows)]
+        else:
+            lines.append(block)
+    return lines
+
+
+def render_rst(blocks: Sequence[Block]) -> list[str]:
+    """Render a summary as reStructuredText lines (``list-table``)."""
+    lines: list[str] = []
+    for block in blocks:
+        if lines:
+            lines.append('')
+        if not isinstance(block, Table):
+            lines.append(block)
+            continue
+        lines += ['.. list-table::', '   :header-rows: 1', '']
+        for row in [block.header] + list(block.rows):
+            cells = [_cell(c).replace('|', '\\|') or '..' for c in row]
+            lines.append('   * - ' + (cells[0] if cells[0] != '..'
+                                      else ''))
+            lines += ['     - ' + (c if c != '..' else '')
+                      for c in cells[1:]]
+    return lines

@@ -121,6 +121,6 @@ def summarise(rows, options) -> list[str]:
               common.ratio(r['requests_per_s'], base)] for r in rows]
     return ['wrk, %d connections, %d s per kind, SQLite, %d entries '
             'preloaded.' % (options.connections, options.duration,
-                            PRELOAD), ''] + common.markdown_table(
-        ['request', 'requests/s', 'p50 ms', 'p99 ms', 'errors',
-         'vs GET one'], table)
+                            PRELOAD),
+            common.Table(['request', 'requests/s', 'p50 ms', 'p99 ms',
+                          'errors', 'vs GET one'], table)]

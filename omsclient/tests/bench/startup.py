@@ -117,15 +117,16 @@ def run(options) -> common.PartResult:
     cache_root = pathlib.Path(options.output) / 'cache'
     entry = str(pathlib.Path(__file__).with_name('osc_entry.py'))
     timings: dict[str, dict[str, Any]] = {}
-    for variant, hidden in VARIANTS.items():
-        env = dict(os.environ, OMS_BENCH_HIDE=','.join(hidden))
-        # stevedore caches entry points per interpreter and sys.path: each
-        # variant gets a cache of its own, warmed by the first run.
-        env['XDG_CACHE_HOME'] = str(cache_root / (
-            '-'.join(h.strip('.') for h in hidden) or 'all'))
-        for command, args in COMMANDS.items():
-            timings.setdefault(command, {})[variant] = common.time_command(
-                [sys.executable, entry] + args, runs=options.runs, env=env)
+    for command, args in COMMANDS.items():
+        runs = {}
+        for variant, hidden in VARIANTS.items():
+            env = dict(os.environ, OMS_BENCH_HIDE=','.join(hidden))
+            # stevedore caches entry points per interpreter and sys.path:
+            # each variant gets a cache of its own, warmed by the first run.
+            env['XDG_CACHE_HOME'] = str(cache_root / (
+                '-'.join(h.strip('.') for h in hidden) or 'all'))
+            runs[variant] = ([sys.executable, entry] + args, env)
+        timings[command] = common.time_interleaved(runs, options.runs)
 
     hidden_cache = cache_root / 'imports'
     imports = [importtime(sys.executable, m, options.runs, hidden_cache)
@@ -142,20 +143,27 @@ def run(options) -> common.PartResult:
 
 
 def summarise(timings: dict[str, dict[str, Any]],
-              imports: Sequence[dict[str, Any]]) -> list[str]:
+              imports: Sequence[dict[str, Any]]) -> list[common.Block]:
     rows = []
     for command, variants in timings.items():
-        base = variants['without omsclient']['median_s']
+        base = variants['without omsclient']
         for variant, stats in variants.items():
-            rows.append(['openstack ' + ' '.join(COMMANDS[command]),
-                         variant, stats['median_s'],
-                         common.ratio(stats['median_s'], base),
-                         stats['returncode']])
-    lines = common.markdown_table(
-        ['command', 'variant', 'median s', 'vs without omsclient',
-         'exit'], rows)
-    lines += [''] + common.markdown_table(
-        ['plugin module', 'modules imported', 'median ms'],
-        [[i['module'], i.get('modules_imported'),
-          i.get('median_ms', i.get('error'))] for i in imports])
-    return lines
+            rows.append([
+                'openstack ' + ' '.join(COMMANDS[command]), variant,
+                stats['median_cpu_s'],
+                round((stats['median_cpu_s'] - base['median_cpu_s'])
+                      * 1000),
+                common.ratio(stats['median_cpu_s'], base['median_cpu_s']),
+                stats['median_s'], stats['returncode']])
+    return [
+        'Medians of %d interleaved runs each; CPU is user + system time '
+        'of the command, wall the elapsed time.' % next(
+            iter(next(iter(timings.values())).values()))['runs'],
+        common.Table(['command', 'variant', 'CPU s',
+                      'CPU ms vs without omsclient', 'CPU ratio', 'wall s',
+                      'exit'], rows),
+        common.Table(['plugin module', 'modules imported', 'median ms'],
+                     [[i['module'], i.get('modules_imported'),
+                       i.get('median_ms', i.get('error'))]
+                      for i in imports]),
+    ]

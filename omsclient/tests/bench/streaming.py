@@ -122,9 +122,9 @@ def summarise(rows) -> list[str]:
                              loads.get('added_rss_mib', 0)),
                 common.ratio(row.get('seconds', 0), loads.get('seconds',
                                                               0))])
-    return common.markdown_table(
+    return [common.Table(
         ['entries', 'reader', 'seconds', 'added RSS MiB', 'peak RSS MiB',
-         'RSS vs json.loads', 'time vs json.loads'], table)
+         'RSS vs json.loads', 'time vs json.loads'], table)]
 
 
 if __name__ == '__main__':

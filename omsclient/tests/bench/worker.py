@@ -139,6 +139,7 @@ def summarise(rows, entries: int) -> list[str]:
               'yes' if r['complete'] else 'no: %s' % r['statuses']]
              for r in rows]
     return ['%d entries, simulated provider (%d s per boot), SQLite.' % (
-        entries, SIMULATED_BOOT_SECONDS), ''] + common.markdown_table(
-        ['max_concurrent_boots', 's to all RUN', 's to first RUN',
-         'entries/s', 'speed-up vs 1', 'all RUN'], table)
+        entries, SIMULATED_BOOT_SECONDS),
+        common.Table(['max_concurrent_boots', 's to all RUN',
+                      's to first RUN', 'entries/s', 'speed-up vs 1',
+                      'all RUN'], table)]
