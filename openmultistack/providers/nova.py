@@ -58,7 +58,7 @@ NICS_NONE_VERSION = api_versions.APIVersion('2.37')
 _DISCOVER = ('', '2', '2.latest', 'latest')
 _COMPUTE_PATH = re.compile(r'/v2(\.1)?(/[^/]+)?/?$')
 _TAG = re.compile(r'<[^>]+>')
-_URL = re.compile(r'(?:to|for) (\S+?):? ')
+_URL = re.compile(r'(?:connection to|exception for) (\S+?):? ')
 _ERRNO = re.compile(r'\[Errno -?\d+\] ([^"\')]+)')
 
 
@@ -285,19 +285,23 @@ class NovaProvider(base.Provider):
             if self.nova.api_version >= NICS_NONE_VERSION:
                 kwargs['nics'] = self._networks()
             server = self.nova.servers.create(name, image, flavor, **kwargs)
+        # The answer to a create holds little more than the id; a missing
+        # attribute of a novaclient resource would cost a GET.
         return base.Server(id=server.id, name=name,
-                           status=getattr(server, 'status', base.BUILD),
+                           status=server.to_dict().get('status', base.BUILD),
                            key_name=key_name, metadata=dict(metadata))
 
     @staticmethod
     def _view(server) -> base.Server:
-        fault = getattr(server, 'fault', None) or {}
+        info = server.to_dict()
+        fault = info.get('fault') or {}
         return base.Server(
-            id=server.id, name=server.name, status=server.status,
-            ip_addr=first_fixed_ip(getattr(server, 'addresses', {}) or {}),
-            key_name=getattr(server, 'key_name', None) or '',
-            fault=_one_line(fault.get('message', '')),
-            metadata=dict(getattr(server, 'metadata', {}) or {}))
+            id=info['id'], name=info.get('name') or '',
+            status=info.get('status') or '',
+            ip_addr=first_fixed_ip(info.get('addresses') or {}),
+            key_name=info.get('key_name') or '',
+            fault=_one_line(fault.get('message') or ''),
+            metadata=dict(info.get('metadata') or {}))
 
     def get(self, server_id):
         with _translated('getting server %s' % server_id):
@@ -316,8 +320,8 @@ class NovaProvider(base.Provider):
     def find_servers_by_metadata(self, key, value):
         with _translated('listing servers'):
             servers = self.nova.servers.list(detailed=True, limit=-1)
-        return [self._view(s) for s in servers
-                if (getattr(s, 'metadata', None) or {}).get(key) == value]
+        found = [self._view(s) for s in servers]
+        return [s for s in found if s.metadata.get(key) == value]
 
     def close(self):
         self.session.session.close()

@@ -1,0 +1,168 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The simulated provider, key generation and driver loading."""
+
+from cryptography.hazmat.primitives import serialization
+import testtools
+
+from openmultistack import providers
+from openmultistack.providers import base
+from openmultistack.providers import keys
+from openmultistack.providers import nova
+from openmultistack.providers import simulated
+
+
+class Account:
+    """What the drivers read of an account row."""
+
+    def __init__(self, **fields):
+        self.driver = 'simulated'
+        self.provider = 'sim'
+        self.auth_url = 'simulated://test?boot_seconds=0'
+        self.username = 'user'
+        self.password = 'Secret-Pass-1'
+        self.tenant_name = 'demo'
+        self.tenant_id = None
+        self.region_name = 'RegionOne'
+        self.version = '2'
+        self.user_domain_name = 'Default'
+        self.project_domain_name = 'Default'
+        self.__dict__.update(fields)
+
+
+class TestKeys(testtools.TestCase):
+
+    def test_key_pair_matches(self):
+        private_key, public_key = keys.generate_keypair()
+        self.assertTrue(private_key.startswith(
+            '-----BEGIN RSA PRIVATE KEY-----\n'))
+        self.assertTrue(public_key.startswith('ssh-rsa '))
+        key = serialization.load_pem_private_key(private_key.encode(), None)
+        self.assertEqual(public_key, key.public_key().public_bytes(
+            serialization.Encoding.OpenSSH,
+            serialization.PublicFormat.OpenSSH).decode())
+
+    def test_each_key_is_new(self):
+        self.assertNotEqual(keys.generate_keypair()[0],
+                            keys.generate_keypair()[0])
+
+
+class TestLoading(testtools.TestCase):
+
+    def test_driver_by_name(self):
+        provider = providers.get_provider(Account(), timeout=7)
+        self.assertIsInstance(provider, simulated.SimulatedProvider)
+        self.assertEqual(7, provider.timeout)
+        self.assertEqual('sim', provider.name)
+
+    def test_nova_is_the_default(self):
+        provider = providers.get_provider(
+            Account(driver=None, auth_url='http://nova.test/v2.1'), 3)
+        self.assertIsInstance(provider, nova.NovaProvider)
+
+    def test_unknown_driver(self):
+        exc = self.assertRaises(base.ProviderError, providers.get_provider,
+                                Account(driver='vmware'), 3)
+        self.assertIn("'vmware'", str(exc))
+
+    def test_credentials_hide_the_password(self):
+        credentials = base.Credentials.from_account(Account())
+        self.assertEqual('Secret-Pass-1', credentials.password)
+        self.assertEqual('demo', credentials.tenant_name)
+        self.assertEqual('', credentials.tenant_id)
+        self.assertNotIn('Secret-Pass-1', repr(credentials))
+
+
+class TestSimulatedProvider(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        simulated.reset()
+        self.addCleanup(simulated.reset)
+
+    def provider(self, **fields):
+        return providers.get_provider(Account(**fields), 5)
+
+    def boot(self, provider, name='vm', metadata=None):
+        provider.create_keypair('key')
+        return provider.boot(name, provider.find_image(None),
+                             provider.find_flavor(None), 'key',
+                             metadata or {})
+
+    def test_images_and_flavors(self):
+        provider = self.provider()
+        self.assertEqual(provider.find_image('cirros'),
+                         provider.find_image(None))
+        ubuntu = provider.find_image('ubuntu')
+        self.assertEqual(ubuntu, provider.find_image(ubuntu))
+        self.assertEqual('2', provider.find_flavor('m1.small'))
+        self.assertEqual('1', provider.find_flavor(None))
+        self.assertRaises(base.NotFound, provider.find_image, 'windows')
+        self.assertRaises(base.NotFound, provider.find_flavor, 'huge')
+
+    def test_boot_builds_then_runs_with_test_net_addresses(self):
+        provider = self.provider(
+            auth_url='simulated://test?boot_seconds=3600')
+        first = self.boot(provider, metadata={'k': 'v'})
+        self.assertEqual(base.BUILD, first.status)
+        self.assertEqual('', provider.get(first.id).ip_addr)
+        instant = self.provider()
+        second = self.boot(instant)
+        third = self.boot(instant)
+        self.assertEqual(base.ACTIVE, instant.get(second.id).status)
+        # Each simulated cloud numbers its servers from 192.0.2.1.
+        self.assertEqual(['192.0.2.1', '192.0.2.2'],
+                         [instant.get(s.id).ip_addr for s in (second,
+                                                              third)])
+
+    def test_accounts_of_one_cloud_share_it(self):
+        server = self.boot(self.provider(), metadata={'q': '1'})
+        again = self.provider()
+        self.assertEqual([server.id],
+                         [s.id for s in again.find_servers_by_metadata(
+                             'q', '1')])
+        self.assertEqual([], again.find_servers_by_metadata('q', '2'))
+        self.assertEqual([], self.provider(
+            tenant_name='other').find_servers_by_metadata('q', '1'))
+
+    def test_delete(self):
+        provider = self.provider()
+        server = self.boot(provider)
+        provider.delete_server(server.id)
+        provider.delete_server(server.id)
+        provider.delete_keypair('key')
+        provider.delete_keypair('key')
+        self.assertRaises(base.NotFound, provider.get, server.id)
+        self.assertFalse(provider.has_keypair('key'))
+
+    def test_boot_needs_the_key_pair(self):
+        provider = self.provider()
+        self.assertRaises(base.ProviderError, provider.boot, 'vm',
+                          provider.find_image(None), '1', 'nokey', {})
+
+    def test_failure_modes(self):
+        for field in ('tenant_name', 'region_name'):
+            self.assertRaises(base.ProviderError,
+                              self.provider(**{field: 'fail'}).find_image,
+                              None)
+            self.assertRaises(
+                base.ProviderUnreachable,
+                self.provider(**{field: 'unreachable'}).find_flavor, None)
+        self.assertRaises(base.QuotaExceeded, self.boot,
+                          self.provider(tenant_name='quota'))
+        failing = self.provider(tenant_name='error')
+        server = failing.get(self.boot(failing).id)
+        self.assertEqual(base.ERROR, server.status)
+        self.assertIn('no valid host', server.fault)
+        stuck = self.provider(tenant_name='stuck')
+        self.assertEqual(base.BUILD, stuck.get(self.boot(stuck).id).status)
