@@ -17,13 +17,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 import copy
 from typing import Any
+from typing import Generic
 from typing import TYPE_CHECKING
+from typing import TypeVar
 import urllib.parse
 
 from omsclient.common import exceptions
 
 if TYPE_CHECKING:
     from omsclient.common import http
+
+R = TypeVar('R', bound='Resource')
 
 #: Keys whose values are secrets: never shown by ``repr`` or ``to_dict``.
 SECRET_FIELDS = frozenset(['key_raw', 'password'])
@@ -53,8 +57,10 @@ class Resource:
 
     def __init__(self, manager: Manager | None, info: dict[str, Any]):
         self.manager = manager
-        self._info = {k: v for k, v in info.items()
-                      if k not in self.write_only_fields}
+        if self.write_only_fields:
+            info = {k: v for k, v in info.items()
+                    if k not in self.write_only_fields}
+        self._info = dict(info)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith('_'):
@@ -130,14 +136,14 @@ class ApiRoot:
         return collection in self._links
 
 
-class Manager:
-    """Calls of one collection of the API.
+class Manager(Generic[R]):
+    """Calls of one collection of the API, returning ``resource_class``.
 
     :param api: the :class:`omsclient.common.http.SessionClient`.
     :param root: the shared :class:`ApiRoot` of the client.
     """
 
-    resource_class: type[Resource] = Resource
+    resource_class: type[R] = Resource  # type: ignore[assignment]
     #: The collection path under the API root, with its trailing slash.
     collection: str = ''
 
@@ -149,22 +155,22 @@ class Manager:
     def _path(self, *parts: Any) -> str:
         return self.collection + ''.join(quote_id(p) + '/' for p in parts)
 
-    def _resource(self, info: dict[str, Any]) -> Resource:
+    def _resource(self, info: dict[str, Any]) -> R:
         return self.resource_class(self, info)
 
     def _list(self, path: str | None = None,
-              params: dict[str, Any] | None = None) -> Iterator[Resource]:
+              params: dict[str, Any] | None = None) -> Iterator[R]:
         for item in self.api.iter_json_list(path or self.collection,
                                             params):
             yield self._resource(item)
 
-    def _get(self, path: str) -> Resource:
+    def _get(self, path: str) -> R:
         return self._resource(self._expect_object(self.api.get_json(path),
                                                   'GET', path))
 
     def _send(self, method: str, path: str,
               body: dict[str, Any] | None = None,
-              **kwargs: Any) -> Resource:
+              **kwargs: Any) -> R:
         answer = self.api.send_json(method, path, body, **kwargs)
         return self._resource(self._expect_object(answer, method, path))
 

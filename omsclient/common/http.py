@@ -34,7 +34,7 @@ for answers that are not streamed, the body with its secrets masked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 import contextlib
 import hashlib
 import json
@@ -339,7 +339,8 @@ class SessionClient(adapter.Adapter):
 
     def iter_json_list(self, path: str,
                        params: dict[str, Any] | None = None,
-                       prefix: str = 'item', **kwargs: Any) -> Iterator[Any]:
+                       prefix: str = 'item',
+                       **kwargs: Any) -> Generator[Any, None, None]:
         """Yield the entries of a JSON list answer as they arrive.
 
         A generator: the request is sent on the first ``next()``. The
@@ -355,7 +356,7 @@ class SessionClient(adapter.Adapter):
     def open_json_list(self, path: str,
                        params: dict[str, Any] | None = None,
                        prefix: str = 'item',
-                       **kwargs: Any) -> Iterator[Any]:
+                       **kwargs: Any) -> Generator[Any, None, None]:
         """Send a list request now; return an iterator over its entries.
 
         Unlike :meth:`iter_json_list`, HTTP errors are raised by this call
@@ -410,7 +411,7 @@ class SessionClient(adapter.Adapter):
     def _map_ksa_error(self, exc: ksa_exc.ClientException, method: str,
                        url: str | None) -> exceptions.ClientException:
         failed = _failed_url(exc, url)
-        where = dict(method=method, url=failed)
+        where: dict[str, Any] = dict(method=method, url=failed)
         if isinstance(exc, ksa_exc.ConnectTimeout):
             if failed != url:
                 return exceptions.Timeout('%s timed out' % failed, **where)

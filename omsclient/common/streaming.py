@@ -22,7 +22,7 @@ ever held in memory. The body is read through ``requests``'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,8 @@ def _first_byte(chunk: bytes, seen: bool) -> bytes | None:
 
 def iter_items(response: requests.Response, method: str = 'GET',
                prefix: str = 'item', chunk_size: int = CHUNK_SIZE,
-               request_id: str | None = None) -> Iterator[Any]:
+               request_id: str | None = None
+               ) -> Generator[Any, None, None]:
     """Yield the entries of a JSON answer one by one as they arrive.
 
     :param response: a successful answer requested with ``stream=True``;

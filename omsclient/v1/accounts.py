@@ -38,7 +38,7 @@ class Account(base.Resource):
     write_only_fields = frozenset(['password'])
 
 
-class AccountManager(base.Manager):
+class AccountManager(base.Manager[Account]):
     """Create, list, show, update and delete provider accounts."""
 
     resource_class = Account

@@ -43,7 +43,7 @@ class PrivateKey(base.Resource):
     """
 
 
-class InstanceManager(base.Manager):
+class InstanceManager(base.Manager[Instance]):
     """List and show instances, and read their private keys."""
 
     resource_class = Instance

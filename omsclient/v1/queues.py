@@ -60,7 +60,7 @@ def _statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(status)
 
 
-class QueueManager(base.Manager):
+class QueueManager(base.Manager[Queue]):
     """Create, list, show, wait for and delete queue entries."""
 
     resource_class = Queue

@@ -141,8 +141,8 @@ class TestBoundedMemory(oms_fixtures.TestCase):
 
     def peak_while_listing(self, count):
         template = oms_fixtures.queue(0)
-        # A private key of realistic size (an RSA key is ~1.7 kB).
-        template['instance']['key_raw'] = 'K' * 1700
+        # A private key of realistic size (a 4096-bit RSA key is ~3.2 kB).
+        template['instance']['key_raw'] = 'K' * 3200
         body = oms_fixtures.GeneratedList(count, template)
         self.requests.get(QUEUES, body=body)
         queues = self.make_client().queues
@@ -158,8 +158,8 @@ class TestBoundedMemory(oms_fixtures.TestCase):
 
     def test_large_list_in_flat_memory(self):
         # Debug logging is on (see TestCase) and must not change this.
-        small_peak, _small_size = self.peak_while_listing(2000)
-        peak, size = self.peak_while_listing(10000)
+        small_peak, _small_size = self.peak_while_listing(1200)
+        peak, size = self.peak_while_listing(6000)
         # ~20 MB of body read with a peak of Python allocations far below
         # it, and no higher than for a list five times shorter.
         self.assertGreater(size, 20 * 1000 * 1000)
