@@ -241,12 +241,12 @@ class SessionClient(adapter.Adapter):
         """Return the absolute URL of an API path (absolute URLs pass)."""
         if urllib.parse.urlsplit(path).netloc:
             return path
-        path = path.lstrip('/')
+        path, mark, query = path.lstrip('/').partition('?')
         if self.trailing_slash and path and not path.endswith('/'):
             path += '/'
         if self.trailing_slash or path:
-            return '%s/%s' % (self.base_url, path)
-        return self.base_url
+            return '%s/%s%s%s' % (self.base_url, path, mark, query)
+        return self.base_url + mark + query
 
     # Requests
 

@@ -65,6 +65,15 @@ class TestBaseURL(oms_fixtures.TestCase):
         self.assertEqual(['/api/queues/'] * 4,
                          [r.path for r in self.requests.request_history])
 
+    def test_url_for(self):
+        api = self.make_client('http://oms.test:8765/api/').http_client
+        for path, url in (('', '/api/'), ('queues', '/api/queues/'),
+                          ('queues/1?a=b', '/api/queues/1/?a=b'),
+                          ('http://x.test/q', 'http://x.test/q')):
+            self.assertEqual(url if '://' in url
+                             else 'http://oms.test:8765' + url,
+                             api.url_for(path))
+
     def test_no_trailing_slash_for_other_services(self):
         self.requests.get('http://m.test:8777/v2/rabbit/overview',
                           json={'node': 'rabbit@h'})
