@@ -191,7 +191,15 @@ def keystone_wrapped(app, keystone_url: str):
         'delay_auth_decision': False,
         'log_name': 'nova_provider.auth_token',
     }
-    return auth_token.AuthProtocol(IdentityMiddleware(app, True), conf)
+    protected = auth_token.AuthProtocol(IdentityMiddleware(app, True), conf)
+    public = IdentityMiddleware(app, True)
+
+    def dispatch(environ, start_response):
+        # The version list stays public, as in a real deployment.
+        if environ.get('PATH_INFO', '') in _PUBLIC_PATHS:
+            return public(environ, start_response)
+        return protected(environ, start_response)
+    return dispatch
 
 
 class NovaServices(integrated_helpers._IntegratedTestBase):
