@@ -213,8 +213,14 @@ class SessionClient(adapter.Adapter):
     def base_url(self) -> str:
         """The base URL of the API; found in the catalog on first use."""
         if self._base_url is None:
-            self._base_url = normalise_base_url(self._find_endpoint(),
-                                                self.api_prefix)
+            endpoint = self._find_endpoint()
+            parts = urllib.parse.urlsplit(endpoint.strip())
+            if parts.scheme not in ('http', 'https') or not parts.netloc:
+                raise exceptions.EndpointNotFound(
+                    'Invalid endpoint %r for the %s service: expected a URL '
+                    'such as http://127.0.0.1:8765' % (endpoint,
+                                                       self.service_type))
+            self._base_url = normalise_base_url(endpoint, self.api_prefix)
         return self._base_url
 
     def _find_endpoint(self) -> str:
@@ -388,7 +394,7 @@ class SessionClient(adapter.Adapter):
 
     def _error_from(self, response: requests.Response,
                     method: str) -> exceptions.HttpError:
-        raw = b''
+        raw = bytearray()
         with contextlib.closing(response):
             try:
                 for chunk in response.iter_content(chunk_size=8192):
@@ -397,8 +403,8 @@ class SessionClient(adapter.Adapter):
                         break
             except requests.exceptions.RequestException:
                 pass
-        text = raw[:ERROR_BODY_LIMIT].decode(response.encoding or 'utf-8',
-                                             errors='replace')
+        text = bytes(raw[:ERROR_BODY_LIMIT]).decode(
+            response.encoding or 'utf-8', errors='replace')
         try:
             body = json.loads(text) if text.strip() else None
         except ValueError:

@@ -65,6 +65,15 @@ class TestBaseURL(oms_fixtures.TestCase):
         self.assertEqual(['/api/queues/'] * 4,
                          [r.path for r in self.requests.request_history])
 
+    def test_endpoint_without_scheme(self):
+        for endpoint in ('127.0.0.1:8765', 'oms.test', 'ftp://oms.test'):
+            exc = self.assertRaises(exceptions.EndpointNotFound, list,
+                                    self.make_client(endpoint).queues.list())
+            self.assertEqual("Invalid endpoint '%s' for the multistack "
+                             "service: expected a URL such as "
+                             "http://127.0.0.1:8765" % endpoint, str(exc))
+        self.assertEqual([], self.calls())
+
     def test_url_for(self):
         api = self.make_client('http://oms.test:8765/api/').http_client
         for path, url in (('', '/api/'), ('queues', '/api/queues/'),
