@@ -265,6 +265,39 @@ class TestConnectionErrors(oms_fixtures.TestCase):
 
 class TestErrorAnswers(oms_fixtures.TestCase):
 
+    def test_original_error_bodies(self):
+        # The error answers of the original service, from the contract.
+        for status, body, cls, message in (
+                (404, {"detail": "Not found."}, exceptions.NotFound,
+                 'Not found.'),
+                (400, {"detail": "JSON parse error - Expecting value: "
+                                 "line 1 column 1 (char 0)"},
+                 exceptions.BadRequest, 'JSON parse error - Expecting '
+                 'value: line 1 column 1 (char 0)'),
+                (400, {"non_field_errors": ["Invalid data. Expected a "
+                                            "dictionary, but got list."]},
+                 exceptions.BadRequest,
+                 'Invalid data. Expected a dictionary, but got list.'),
+                (400, {"field": ["This field may not be null."]},
+                 exceptions.BadRequest,
+                 'field: This field may not be null.'),
+                (415, {"detail": "Unsupported media type \"text/plain\" "
+                                 "in request."},
+                 exceptions.UnsupportedMediaType,
+                 'Unsupported media type "text/plain" in request.'),
+                (405, {"detail": "Method \"DELETE\" not allowed."},
+                 exceptions.MethodNotAllowed,
+                 'Method "DELETE" not allowed.'),
+                (406, {"detail": "Could not satisfy the request Accept "
+                                 "header."},
+                 exceptions.NotAcceptable,
+                 'Could not satisfy the request Accept header.')):
+            self.requests.post(QUEUES, status_code=status, json=body)
+            exc = self.assertRaises(cls, self.make_client().queues.create,
+                                    image='x')
+            self.assertEqual('%s (HTTP %d)' % (message, status), str(exc))
+            self.assertEqual(body, exc.details)
+
     def test_json_error_with_request_id(self):
         self.requests.get(QUEUES + '9/', status_code=404,
                           json=oms_fixtures.NOT_FOUND,
