@@ -19,6 +19,7 @@ from typing import Any
 from keystoneauth1 import session as ksa_session
 
 from omsclient.common import base
+from omsclient.common import exceptions
 from omsclient.common import http
 from omsclient.v1 import accounts
 from omsclient.v1 import instances
@@ -47,6 +48,8 @@ class Client:
     :param timeout: with no session: the request timeout in seconds.
     :param kwargs: more :class:`omsclient.common.http.SessionClient`
         arguments (``retries``, ``retry_delay``, ``user_agent``...).
+    :raises omsclient.common.exceptions.EndpointNotFound: neither a
+        session nor an endpoint was given.
     """
 
     def __init__(self, session: ksa_session.Session | None = None,
@@ -59,6 +62,10 @@ class Client:
                  cacert: str | None = None,
                  timeout: float | None = None,
                  **kwargs: Any) -> None:
+        if session is None and not endpoint:
+            raise exceptions.EndpointNotFound(
+                'Either a keystoneauth1 session or an endpoint is needed to '
+                'build an OpenMultiStack client')
         if session is None:
             verify: bool | str = not insecure
             if cacert and not insecure:

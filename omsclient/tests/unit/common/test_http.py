@@ -507,7 +507,8 @@ class TestCatalog(oms_fixtures.TestCase):
                          str(exc))
 
     def test_no_endpoint_and_no_auth(self):
-        client = self.make_client(endpoint=None)
+        client = self.make_client(endpoint=None,
+                                  session=ksa_session.Session())
         exc = self.assertRaises(exceptions.EndpointNotFound, list,
                                 client.queues.list())
         self.assertIn('pass --os-endpoint', str(exc))

@@ -39,6 +39,12 @@ class TestClientFactory(oms_fixtures.TestCase):
             self.assertIn('Unsupported OpenMultiStack API version %r; '
                           'supported: 1' % (version,), str(exc))
 
+    def test_nothing_to_reach_the_service(self):
+        exc = self.assertRaises(exceptions.EndpointNotFound, client.Client,
+                                '1')
+        self.assertEqual('Either a keystoneauth1 session or an endpoint is '
+                         'needed to build an OpenMultiStack client', str(exc))
+
     def test_managers(self):
         c = client.Client('1', endpoint=oms_fixtures.ENDPOINT)
         self.assertIsInstance(c.queues, queues.QueueManager)
