@@ -10,13 +10,21 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Claims and leases on queue entries."""
+"""Claims and leases on queue entries.
+
+The exclusivity tests also run on PostgreSQL (``FOR UPDATE SKIP LOCKED``)
+when ``OMS_TEST_POSTGRESQL_URL`` names a database; they work in a schema
+of their own there, and drop it afterwards.
+"""
 
 from concurrent import futures
 import datetime
 import multiprocessing
+import os
 import threading
+import uuid
 
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from openmultistack.db import api as db_api
@@ -28,9 +36,17 @@ from openmultistack.worker import claims
 LEASE = datetime.timedelta(seconds=60)
 
 
-def claim_until_empty(url: str, worker_id: str, start=None) -> list:
+def make_engine(url: str, schema=None) -> sa.engine.Engine:
+    if schema is None:
+        return db_api.create_engine(url)
+    return sa.create_engine(
+        url, connect_args={'options': '-c search_path=%s' % schema})
+
+
+def claim_until_empty(url: str, worker_id: str, start=None,
+                      schema=None) -> list:
     """Claim entries, a few at a time, until none is left."""
-    engine = db_api.create_engine(url)
+    engine = make_engine(url, schema)
     try:
         if start is not None:
             start.wait()
@@ -149,33 +165,69 @@ class TestClaimExclusivity(base.TestCase):
     """Competing workers never claim the same entry twice."""
 
     ENTRIES = 60
+    schema = None
 
     def setUp(self):
         super().setUp()
-        self.ids = {self.add_queue() for _ in range(self.ENTRIES)}
         self.url = str(db_api.get_engine().url)
+        self.engine = db_api.get_engine()
 
-    def assertPartition(self, claimed_lists):
-        claimed = [queue_id for ids in claimed_lists for queue_id in ids]
+    def add_entries(self):
+        with orm.Session(bind=self.engine) as session, session.begin():
+            entries = [models.Queue() for _ in range(self.ENTRIES)]
+            session.add_all(entries)
+            session.flush()
+            return {entry.id for entry in entries}
+
+    def assertPartition(self, ids, claimed_lists):
+        claimed = [queue_id for found in claimed_lists for queue_id in found]
         self.assertEqual(len(claimed), len(set(claimed)), 'claimed twice')
-        self.assertEqual(self.ids, set(claimed))
-        with self.session() as session:
-            holders = {q.id: q.claimed_by for q in session.query(models.Queue)}
-        for index, ids in enumerate(claimed_lists):
-            for queue_id in ids:
+        self.assertEqual(ids, set(claimed))
+        with orm.Session(bind=self.engine) as session:
+            holders = dict(session.execute(
+                sa.select(models.Queue.id, models.Queue.claimed_by)).all())
+        for index, found in enumerate(claimed_lists):
+            for queue_id in found:
                 self.assertEqual('w%d' % index, holders[queue_id])
 
     def test_threads(self):
+        ids = self.add_entries()
         start = threading.Event()
         with futures.ThreadPoolExecutor(6) as pool:
             results = [pool.submit(claim_until_empty, self.url, 'w%d' % i,
-                                   start) for i in range(6)]
+                                   start, self.schema) for i in range(6)]
             start.set()
-            self.assertPartition([r.result() for r in results])
+            self.assertPartition(ids, [r.result() for r in results])
 
     def test_processes(self):
+        ids = self.add_entries()
         context = multiprocessing.get_context('spawn')
         with futures.ProcessPoolExecutor(4, mp_context=context) as pool:
-            results = [pool.submit(claim_until_empty, self.url, 'w%d' % i)
-                       for i in range(4)]
-            self.assertPartition([r.result() for r in results])
+            results = [pool.submit(claim_until_empty, self.url, 'w%d' % i,
+                                   None, self.schema) for i in range(4)]
+            self.assertPartition(ids, [r.result() for r in results])
+
+
+class TestClaimExclusivityPostgreSQL(TestClaimExclusivity):
+
+    def setUp(self):
+        super().setUp()
+        url = os.environ.get('OMS_TEST_POSTGRESQL_URL')
+        if not url:
+            self.skipTest('OMS_TEST_POSTGRESQL_URL is not set')
+        self.url = url
+        self.schema = 'oms_claims_%s' % uuid.uuid4().hex[:12]
+        admin = sa.create_engine(url)
+        with admin.begin() as connection:
+            connection.execute(sa.text('CREATE SCHEMA %s' % self.schema))
+        self.addCleanup(admin.dispose)
+        self.addCleanup(self._drop_schema, admin)
+        self.engine = make_engine(url, self.schema)
+        self.addCleanup(self.engine.dispose)
+        models.Base.metadata.create_all(self.engine)
+
+    def _drop_schema(self, admin):
+        self.engine.dispose()
+        with admin.begin() as connection:
+            connection.execute(sa.text('DROP SCHEMA %s CASCADE'
+                                       % self.schema))
