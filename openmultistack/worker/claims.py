@@ -100,7 +100,7 @@ def claim(session: orm.Session, worker_id: str,
         if status == models.REQUEST:
             events.record(session, 'queue %d: RECIVE by worker %s'
                           % (queue_id, worker_id), queue_id)
-        elif holder:
+        elif holder and holder != worker_id:
             events.record(session, 'queue %d: taken over by worker %s '
                           'from worker %s (lease expired)'
                           % (queue_id, worker_id, holder), queue_id,

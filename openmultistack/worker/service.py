@@ -38,6 +38,8 @@ from openmultistack.worker import context as worker_context
 from openmultistack.worker import destroy
 
 LOG = logging.getLogger(__name__)
+# The longest pause between two attempts while the database fails.
+MAX_BACKOFF = 30.0
 
 
 def default_worker_id() -> str:
@@ -116,14 +118,19 @@ class WorkerService:
     def _loop(self) -> None:
         LOG.info('Worker %s started (up to %d entries at a time)',
                  self.worker_id, self.options.max_concurrent_boots)
+        failures = 0
         while not self._stopping.is_set():
             try:
                 self._renew_if_due()
                 self._claim()
+                failures = 0
             except Exception:
-                # Most likely the database is unreachable: try again.
+                # Most likely the database is unreachable: try again, less
+                # and less often.
+                failures += 1
                 LOG.exception('Worker %s: claiming failed', self.worker_id)
-            self._wakeup.wait(self.options.poll_interval)
+            self._wakeup.wait(min(MAX_BACKOFF, self.options.poll_interval *
+                                  2 ** min(failures, 10)))
             self._wakeup.clear()
         try:
             self._drain()

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Stopping a worker: finish, or hand entries back to the queue."""
+"""The worker service: stopping (finish, or hand back) and resilience."""
 
 import json
 import os
@@ -18,16 +18,23 @@ import signal
 import subprocess
 import sys
 
+import fixtures
+import sqlalchemy as sa
+
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
 from openmultistack.tests.unit.worker import base
+from openmultistack.worker import claims
 
 # A worker process as the console script runs it: SIGTERM stops it.
 WORKER_PROCESS = '''
 import json, signal, sys
 from oslo_config import cfg
 from sqlalchemy import orm
+import fixtures
+import sqlalchemy as sa
+
 from openmultistack.db import api as db_api
 from openmultistack.providers import simulated
 from openmultistack.worker import opts, service
@@ -113,3 +120,22 @@ class TestShutdown(base.WorkerTestCase):
         self.assertEqual(0, process.returncode)
         self.assertEqual({'servers': 0, 'keypairs': 0}, json.loads(output))
         self.assertHandedBack(queue_id)
+
+    def test_database_errors_do_not_stop_the_worker(self):
+        self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        real_claim = claims.claim
+        failures = []
+
+        def flaky_claim(*args, **kwargs):
+            if len(failures) < 2:
+                failures.append(1)
+                raise sa.exc.OperationalError('SELECT', {},
+                                              Exception('database is down'))
+            return real_claim(*args, **kwargs)
+
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.worker.claims.claim', flaky_claim))
+        self.start_worker()
+        self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual(2, len(failures))
