@@ -39,8 +39,9 @@ def _manage(layout, conf, *args):
             '--config-file', str(conf)] + list(args)
     result = subprocess.run(argv, capture_output=True, text=True)
     if result.returncode:
-        raise process.StackError('keystone-manage %s failed:\n%s'
-                                 % (args[0], result.stderr[-2000:]))
+        raise process.StackError(
+            'keystone-manage %s failed:\n%s'
+            % (args[0], (result.stdout + result.stderr)[-3000:]))
 
 
 def prepare(layout: layout_mod.Layout, admin_password: str) -> str:
@@ -51,10 +52,11 @@ def prepare(layout: layout_mod.Layout, admin_password: str) -> str:
             % venv(layout))
     state = layout.state('keystone')
     keys = {}
-    for name in ('fernet-keys', 'receipt-keys', 'credential-keys'):
+    for name in ('fernet-keys', 'credential-keys'):
         keys[name] = state / name
         keys[name].mkdir(mode=0o700, exist_ok=True)
     conf = state / 'keystone.conf'
+    # Receipts share the token keys, as with Keystone's defaults.
     conf.write_text(textwrap.dedent('''\
         [DEFAULT]
         use_stderr = true
@@ -69,20 +71,19 @@ def prepare(layout: layout_mod.Layout, admin_password: str) -> str:
         key_repository = {fernet}
 
         [fernet_receipts]
-        key_repository = {receipt}
+        key_repository = {fernet}
 
         [credential]
         key_repository = {credential}
         ''').format(db=state / 'keystone.db', fernet=keys['fernet-keys'],
-                    receipt=keys['receipt-keys'],
                     credential=keys['credential-keys']))
     _manage(layout, conf, 'db_sync')
     owner = ('--keystone-user', 'root', '--keystone-group', 'root')
-    with concurrent.futures.ThreadPoolExecutor(3) as pool:
-        jobs = [pool.submit(_manage, layout, conf, step, *owner)
-                for step in ('fernet_setup', 'credential_setup')]
-        jobs.append(pool.submit(
-            _manage, layout, conf, 'bootstrap',
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for job in [pool.submit(_manage, layout, conf, step, *owner)
+                    for step in ('fernet_setup', 'credential_setup')]:
+            job.result()
+    _manage(layout, conf, 'bootstrap',
             '--bootstrap-password', admin_password,
             '--bootstrap-username', 'admin',
             '--bootstrap-project-name', ADMIN_PROJECT,
@@ -91,9 +92,7 @@ def prepare(layout: layout_mod.Layout, admin_password: str) -> str:
             '--bootstrap-region-id', REGION,
             '--bootstrap-admin-url', auth_url(),
             '--bootstrap-public-url', auth_url(),
-            '--bootstrap-internal-url', auth_url()))
-        for job in jobs:
-            job.result()
+            '--bootstrap-internal-url', auth_url())
     return str(conf)
 
 
