@@ -23,6 +23,7 @@ import typing
 import flask
 from oslo_context import context as oslo_context
 from oslo_log import log as logging
+from sqlalchemy import exc as sa_exc
 from werkzeug import exceptions as wz_exceptions
 from werkzeug import routing
 
@@ -118,6 +119,11 @@ def create_app(import_name: str, render_error: ErrorRenderer) -> flask.Flask:
         request_id = flask.g.get('request_id')
         LOG.exception('Unexpected error in %s %s (request %s)',
                       flask.request.method, flask.request.path, request_id)
+        if isinstance(error, sa_exc.OperationalError):
+            # Database down, locked or out of connections: try later.
+            return render(exceptions.ServiceUnavailable(
+                'The database is unavailable (request id %s).'
+                % request_id))
         return render(exceptions.APIError(
             500, 'The server failed to handle the request (request id '
                  '%s).' % request_id))

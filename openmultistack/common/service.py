@@ -13,6 +13,7 @@
 
 """Start-up shared by the console scripts."""
 
+import os
 import sys
 import typing
 
@@ -27,6 +28,7 @@ from openmultistack.db import migration
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 PROJECT = 'openmultistack'
+CONFIG_FILES_ENV = 'OMS_CONFIG_FILES'
 
 
 _logging_ready = False
@@ -45,7 +47,8 @@ def _version() -> str:
 
 
 def prepare(argv: typing.Optional[typing.List[str]] = None,
-            defaults: typing.Optional[dict] = None) -> None:
+            defaults: typing.Optional[dict] = None,
+            config_files: typing.Optional[typing.List[str]] = None) -> None:
     """Parse the command line and config files, set up logging."""
     logging.register_options(CONF)
     logging.set_defaults(default_log_levels=(
@@ -53,7 +56,7 @@ def prepare(argv: typing.Optional[typing.List[str]] = None,
     for name, value in (defaults or {}).items():
         CONF.set_default(name, value)
     CONF(sys.argv[1:] if argv is None else argv, project=PROJECT,
-         version=_version())
+         version=_version(), default_config_files=config_files)
     logging.setup(CONF, PROJECT)
     global _logging_ready
     _logging_ready = True
@@ -116,3 +119,16 @@ def serve(make_server: typing.Callable[[], typing.Any]) -> int:
         check_schema()
         server.run([make_server()])
     return main(body)
+
+
+def wsgi_application(create_app: typing.Callable[[], typing.Any]):
+    """A WSGI application for an outside server (uWSGI, gunicorn, ...).
+
+    The command line belongs to that server: only the config files are
+    read, those named by ``OMS_CONFIG_FILES`` (comma-separated) or the
+    usual ``/etc/openmultistack/openmultistack.conf``.
+    """
+    files = os.environ.get(CONFIG_FILES_ENV)
+    prepare(argv=[], config_files=files.split(',') if files else None)
+    check_schema()
+    return create_app()

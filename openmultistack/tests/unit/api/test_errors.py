@@ -16,7 +16,10 @@
 import io
 from unittest import mock
 
+from sqlalchemy import exc as sa_exc
+
 from openmultistack.api import serializers
+from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.tests.unit.api import base
 
@@ -128,3 +131,12 @@ class TestBadInput(base.APITestCase):
         request_id = response.headers['x-openstack-request-id']
         self.assertIn(request_id, data['detail'])
         self.assertNotIn('boom', data['detail'])
+
+    def test_database_unavailable_is_a_json_503(self):
+        error = sa_exc.OperationalError('SELECT', {}, Exception('locked'))
+        with mock.patch.object(db_api, 'session_scope', side_effect=error):
+            response = self.request('GET', '/api/queues/1/')
+        data = self.assertJSON(response, 503)
+        self.assertIn('database is unavailable', data['detail'])
+        self.assertIn(response.headers['x-openstack-request-id'],
+                      data['detail'])
