@@ -39,6 +39,8 @@ It is told to fail by naming the account's ``tenant_name`` or
     every call fails as if the provider were down;
 ``quota``
     boots are refused for lack of quota;
+``timeout``
+    boot requests time out, though the server was created;
 ``error``
     servers go to ``ERROR`` instead of ``ACTIVE``;
 ``stuck``
@@ -56,7 +58,8 @@ import uuid
 
 from openmultistack.providers import base
 
-FAILURE_MODES = ('fail', 'unreachable', 'quota', 'error', 'stuck')
+FAILURE_MODES = ('fail', 'unreachable', 'quota', 'timeout', 'error',
+                 'stuck')
 DEFAULT_BOOT_SECONDS = 1.0
 _TEST_NET = ipaddress.ip_network('192.0.2.0/24')
 _HOSTS = len(list(_TEST_NET.hosts()))
@@ -185,6 +188,9 @@ class SimulatedProvider(base.Provider):
                 ready_at=time.monotonic() + self.boot_seconds,
                 outcome=outcome)
             self._cloud.servers[server.id] = server
+        if self.failure == 'timeout':
+            raise base.ProviderTimeout('simulated timeout: no answer to the '
+                                       'boot request')
         return self._view(server)
 
     @staticmethod

@@ -85,7 +85,7 @@ class BootJob(job.Job):
     def _attempt(self, entry: models.Queue, account: models.Account) -> None:
         provider = self.ctx.provider(account)
         server_id = None
-        keypair_asked = False
+        keypair_asked = boot_asked = False
         try:
             options = self.ctx.options
             image = provider.find_image(entry.image or options.default_image)
@@ -94,6 +94,7 @@ class BootJob(job.Job):
             self.ctx.check_abort()
             keypair_asked = True
             private_key = provider.create_keypair(self.key_name)
+            boot_asked = True
             server = provider.boot(
                 entry.name or self.key_name, image, flavor, self.key_name,
                 {base.QUEUE_ID_METADATA_KEY: str(self.queue_id)})
@@ -102,7 +103,10 @@ class BootJob(job.Job):
             self._follow(provider, account, server_id)
         except BaseException:
             if keypair_asked:
-                self._undo(provider, account, server_id)
+                # A boot request that failed (e.g. timed out) may still
+                # have created a server: look for it by its tag.
+                self._undo(provider, account, server_id,
+                           search=boot_asked and server_id is None)
             raise
         finally:
             provider.close()
@@ -275,10 +279,16 @@ class BootJob(job.Job):
             pass
 
     def _undo(self, provider: base.Provider, account: models.Account,
-              server_id, key_name=None) -> None:
+              server_id, key_name=None, search: bool = False) -> None:
         """Delete what this entry got on a provider that failed it."""
-        for failure in cleanup.delete_resources(
-                provider, key_name or self.key_name, server_id):
+        key_name = key_name or self.key_name
+        if search:
+            _, failures = cleanup.delete_tagged(provider, self.queue_id,
+                                                key_name)
+        else:
+            failures = cleanup.delete_resources(provider, key_name,
+                                                server_id)
+        for failure in failures:
             self.ctx.record('queue %d: could not clean up on provider %s: %s'
                             % (self.queue_id, account.provider, failure),
                             self.queue_id, events.WARNING)

@@ -46,6 +46,25 @@ def delete_resources(provider: base.Provider, key_name: str,
     return failures
 
 
+def delete_tagged(provider: base.Provider, queue_id: int,
+                  key_name: str) -> tuple[list[str], list[str]]:
+    """Delete the servers tagged with ``queue_id`` and the key pairs.
+
+    :returns: the ids of the servers deleted, and what failed, why.
+    """
+    try:
+        servers = provider.find_servers_by_metadata(
+            base.QUEUE_ID_METADATA_KEY, str(queue_id))
+    except base.ProviderError as exc:
+        return [], ['looking for servers: %s' % short(exc)]
+    failures = []
+    for server in servers:
+        failures += delete_resources(provider, server.key_name or key_name,
+                                     server.id)
+    failures += delete_resources(provider, key_name)
+    return [server.id for server in servers], failures
+
+
 def sweep(ctx: worker_context.Context, queue_id: int, key_name: str,
           accounts: typing.Iterable) -> None:
     """Delete every server tagged with ``queue_id`` and its key pairs.
@@ -63,21 +82,13 @@ def sweep(ctx: worker_context.Context, queue_id: int, key_name: str,
                        queue_id, events.WARNING)
             continue
         try:
-            servers = provider.find_servers_by_metadata(
-                base.QUEUE_ID_METADATA_KEY, str(queue_id))
-            failures = []
-            for server in servers:
-                failures += delete_resources(provider,
-                                             server.key_name or key_name,
-                                             server.id)
-                ctx.record('queue %d: deleted orphan server %s on provider '
-                           '%s' % (queue_id, server.id, account.provider),
-                           queue_id, events.WARNING)
-            failures += delete_resources(provider, key_name)
-        except base.ProviderError as exc:
-            failures = [short(exc)]
+            deleted, failures = delete_tagged(provider, queue_id, key_name)
         finally:
             provider.close()
+        for server_id in deleted:
+            ctx.record('queue %d: deleted orphan server %s on provider %s'
+                       % (queue_id, server_id, account.provider), queue_id,
+                       events.WARNING)
         for failure in failures:
             ctx.record('queue %d: could not clean up on provider %s: %s'
                        % (queue_id, account.provider, failure), queue_id,

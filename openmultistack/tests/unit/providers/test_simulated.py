@@ -160,6 +160,10 @@ class TestSimulatedProvider(testtools.TestCase):
                 self.provider(**{field: 'unreachable'}).find_flavor, None)
         self.assertRaises(base.QuotaExceeded, self.boot,
                           self.provider(tenant_name='quota'))
+        lossy = self.provider(tenant_name='timeout')
+        self.assertRaises(base.ProviderTimeout, self.boot, lossy,
+                          metadata={'q': '1'})
+        self.assertEqual(1, len(lossy.find_servers_by_metadata('q', '1')))
         failing = self.provider(tenant_name='error')
         server = failing.get(self.boot(failing).id)
         self.assertEqual(base.ERROR, server.status)

@@ -103,6 +103,15 @@ class TestBoot(base.WorkerTestCase):
         # pair: both are gone.
         self.assertNothingLeftOn(failing[2], queue_id)
 
+    def test_server_of_a_timed_out_boot_request_is_found_and_deleted(self):
+        lossy = self.add_sim_account('lossy', tenant_name='timeout')
+        good = self.add_sim_account('good')
+        queue_id = self.add_queue()
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual(good, entry.instance.account_id)
+        self.assertNothingLeftOn(lossy, queue_id)
+
     def test_build_timeout_moves_on(self):
         stuck = self.add_sim_account('stuck', tenant_name='stuck')
         good = self.add_sim_account('good')
