@@ -36,6 +36,7 @@ Every request carries the provider timeout given by the worker.
 """
 
 import contextlib
+import logging
 import re
 import typing
 import urllib.parse
@@ -56,6 +57,11 @@ IMAGE_PROXY_VERSION = '2.35'
 # ``networks: "none"`` exists from this microversion on.
 NICS_NONE_VERSION = api_versions.APIVersion('2.37')
 _DISCOVER = ('', '2', '2.latest', 'latest')
+# keystoneauth logs whole request and response bodies at DEBUG level, and
+# Nova's answer to a boot carries the server's admin password: the HTTP
+# traffic of this driver is logged through a logger kept above DEBUG.
+HTTP_LOG = logging.getLogger(__name__ + '.http')
+HTTP_LOG.setLevel(logging.INFO)
 _COMPUTE_PATH = re.compile(r'/v2(\.1)?(/[^/]+)?/?$')
 _TAG = re.compile(r'<[^>]+>')
 _URL = re.compile(r'(?:connection to|exception for) (\S+?):? ')
@@ -177,7 +183,7 @@ class NovaProvider(base.Provider):
         return self._nova
 
     def _client_filter(self) -> dict:
-        kwargs = {'endpoint_type': 'public'}
+        kwargs = {'endpoint_type': 'public', 'logger': HTTP_LOG}
         if 'region_name' in self._endpoint_filter:
             kwargs['region_name'] = self._endpoint_filter['region_name']
         return kwargs
@@ -186,7 +192,7 @@ class NovaProvider(base.Provider):
         endpoint_filter = dict(self._endpoint_filter,
                                service_type=service_type)
         return self.session.get(path, endpoint_filter=endpoint_filter,
-                                **kwargs).json()
+                                logger=HTTP_LOG, **kwargs).json()
 
     def _images(self, name: typing.Optional[str]) -> list[dict]:
         """Images as ``{"id", "name", "status"}`` (status lower case)."""

@@ -44,7 +44,9 @@ It is told to fail by naming the account's ``tenant_name`` or
 ``error``
     servers go to ``ERROR`` instead of ``ACTIVE``;
 ``stuck``
-    servers never leave ``BUILD``.
+    servers never leave ``BUILD``;
+``undeletable``
+    deletions of servers are accepted, but the servers stay.
 """
 
 import dataclasses
@@ -59,7 +61,7 @@ import uuid
 from openmultistack.providers import base
 
 FAILURE_MODES = ('fail', 'unreachable', 'quota', 'timeout', 'error',
-                 'stuck')
+                 'stuck', 'undeletable')
 DEFAULT_BOOT_SECONDS = 1.0
 _TEST_NET = ipaddress.ip_network('192.0.2.0/24')
 _HOSTS = len(list(_TEST_NET.hosts()))
@@ -215,6 +217,8 @@ class SimulatedProvider(base.Provider):
 
     def delete_server(self, server_id):
         self._check()
+        if self.failure == 'undeletable':
+            return
         with self._cloud.lock:
             self._cloud.servers.pop(server_id, None)
 

@@ -13,12 +13,15 @@
 """Destroying one queue entry: its server and key pair, then the entry.
 
 The API marks an entry ``DESTROY``; the worker deletes the server and key
-pair on the account that holds them and then the entry itself. When the
-provider cannot be reached the entry stays ``DESTROY`` and the deletion
-is tried again later, so that nothing is left behind on the provider.
+pair on the account that holds them, waits until the server is gone, and
+then deletes the entry itself. When the provider cannot be reached, or
+the server outlives ``[worker] delete_timeout``, the entry stays
+``DESTROY`` and the deletion is tried again later, so that nothing is
+left behind on the provider.
 """
 
 import datetime
+import time
 
 from oslo_log import log as logging
 import sqlalchemy as sa
@@ -70,6 +73,9 @@ class DestroyJob(job.Job):
                 failures = cleanup.delete_resources(
                     provider, instance.key_name or self.key_name,
                     instance.instance_id)
+                if not failures:
+                    failures = self._wait_gone(provider,
+                                               instance.instance_id)
             finally:
                 provider.close()
             if failures:
@@ -91,6 +97,22 @@ class DestroyJob(job.Job):
                 raise claims.LeaseLost(self.queue_id)
             events.record(session, 'queue %d: destroyed (%s deleted)'
                           % (self.queue_id, where), self.queue_id)
+
+    def _wait_gone(self, provider: base.Provider, server_id: str) -> list:
+        """Wait until a deleted server is gone; return what failed."""
+        options = self.ctx.options
+        deadline = time.monotonic() + options.delete_timeout
+        while True:
+            try:
+                provider.get(server_id)
+            except base.NotFound:
+                return []
+            except base.ProviderError as exc:
+                return ['server %s: %s' % (server_id, cleanup.short(exc))]
+            if time.monotonic() >= deadline:
+                return ['server %s still exists %d s after its deletion'
+                        % (server_id, options.delete_timeout)]
+            self.ctx.sleep(options.status_poll_interval)
 
     def _retry_later(self, reason: str) -> None:
         delay = self.ctx.options.destroy_retry_interval

@@ -38,6 +38,9 @@ opts = [
                  help='Seconds between two looks at a building server.'),
     cfg.FloatOpt('provider_timeout', default=30.0, min=0.1,
                  help='Seconds allowed for each request to a provider.'),
+    cfg.IntOpt('delete_timeout', default=120, min=1,
+               help='Seconds a deleted server may take to disappear before '
+                    'the deletion counts as failed (and is tried again).'),
     cfg.IntOpt('destroy_retry_interval', default=60, min=1,
                help='Seconds before a failed deletion on a provider is '
                     'tried again.'),

@@ -13,7 +13,9 @@
 """NovaProvider at the HTTP boundary (python-novaclient + keystoneauth)."""
 
 import json
+import logging
 
+import fixtures
 from keystoneauth1 import fixture as ksa_fixture
 import requests
 from requests_mock.contrib import fixture as rm_fixture
@@ -262,6 +264,15 @@ class TestServers(NovaTestCase):
              'key_name': 'oms-1', 'min_count': 1, 'max_count': 1,
              'metadata': {'openmultistack_queue_id': '1'},
              'networks': [{'uuid': 'mine'}]}, body)
+
+    def test_admin_password_never_reaches_the_log(self):
+        logs = self.useFixture(fixtures.FakeLogger(level=logging.DEBUG))
+        self.http.post(NOVA + '/servers', status_code=202, json={
+            'server': {'id': SERVER_ID, 'adminPass': 'Admin-Pass-9'}},
+            headers={'Content-Type': 'application/json'})
+        self.provider().boot('oms-1', IMAGE_ID, '1', 'oms-1', {})
+        self.assertNotIn('Admin-Pass-9', logs.output)
+        self.assertNotIn(PASSWORD, logs.output)
 
     def test_boot_without_networks(self):
         self.http.post(NOVA + '/servers', status_code=202,

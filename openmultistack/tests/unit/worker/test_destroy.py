@@ -88,6 +88,21 @@ class TestDestroy(base.WorkerTestCase):
                          .find_servers_by_metadata(METADATA_KEY,
                                                    str(queue_id)))
 
+    def test_server_that_outlives_its_deletion_is_retried(self):
+        account_id = self.add_sim_account('sticky', tenant_name='undeletable')
+        _, queue_id, instance = self.boot_one(account_id)
+        self.config.config(group='worker', delete_timeout=1)
+
+        self.request_destroy(queue_id)
+
+        def postponed():
+            return [desc for _, desc in self.events_of(queue_id)
+                    if 'could not destroy' in desc]
+        [desc] = self.wait_for(postponed, 'the deletion to fail')
+        self.assertIn('server %s still exists 1 s after its deletion'
+                      % instance.instance_id, desc)
+        self.assertEqual(models.DESTROY, self.queue(queue_id).status)
+
     def test_destroy_without_instance_sweeps_orphans(self):
         # A worker died after asking for a server, before recording it.
         account_id = self.add_sim_account('sim-a')

@@ -136,6 +136,7 @@ class TestNovaFailover(base.WorkerTestCase):
         with self.session() as session:
             session.get(models.Queue, second).status = models.DESTROY
         self.wait_until_gone(second)
+        # The entry goes once the server is gone, not merely asked to go.
         self.assertRaises(provider_base.NotFound, nova_b.get,
                           entry.instance.instance_id)
         self.assertEqual([], nova_b.nova.keypairs.list())
