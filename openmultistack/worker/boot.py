@@ -64,6 +64,12 @@ class BootJob(job.Job):
         entry, accounts = self.load()
         # The requested provider first, then the others in id order.
         accounts.sort(key=lambda a: a.provider != entry.provider)
+        if entry.provider and not any(a.provider == entry.provider
+                                      for a in accounts):
+            self.ctx.record('queue %d: requested provider %s has no '
+                            'available account; trying the others'
+                            % (self.queue_id, entry.provider),
+                            self.queue_id, events.WARNING)
         reasons = []
         for account in accounts:
             self.ctx.check_abort()

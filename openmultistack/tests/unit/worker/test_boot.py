@@ -77,6 +77,17 @@ class TestBoot(base.WorkerTestCase):
         entry = self.wait_for_status(queue_id, models.RUN)
         self.assertEqual(wanted, entry.instance.account_id)
 
+    def test_unavailable_requested_provider_is_said_and_others_used(self):
+        other = self.add_sim_account('sim-a')
+        self.add_sim_account('sim-b', status=models.ACCOUNT_UNAVAILABLE)
+        queue_id = self.add_queue(provider='sim-b')
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual(other, entry.instance.account_id)
+        self.assertIn(('WARNING', 'queue %d: requested provider sim-b has no '
+                       'available account; trying the others' % queue_id),
+                      self.events_of(queue_id))
+
     def test_failover_in_order_cleans_up_each_failed_provider(self):
         failing = [
             self.add_sim_account('down', tenant_name='unreachable'),
