@@ -78,8 +78,8 @@ class ServiceProcess(fixtures.Fixture):
             time.sleep(0.1)
         raise AssertionError('not listening:\n' + self.output())
 
-    def terminate(self):
-        self.process.send_signal(signal.SIGTERM)
+    def terminate(self, signum=signal.SIGTERM):
+        self.process.send_signal(signum)
         return self.process.wait(timeout=START_TIMEOUT)
 
 
@@ -202,3 +202,59 @@ class TestStartupErrors(testtools.TestCase):
         self.assertEqual(1, code)
         self.assertIn('auth_strategy', output)
         self.assertNotIn('Traceback', output)
+
+
+API_CONFIG = """
+[DEFAULT]
+state_dir = %(dir)s/state
+[api]
+port = 0
+"""
+
+
+class TestSeparateServers(testtools.TestCase):
+
+    def sync(self, config):
+        manage = self.useFixture(ServiceProcess(
+            'openmultistack-manage', config, ['db', 'sync']))
+        self.assertEqual(0, manage.process.wait(timeout=START_TIMEOUT),
+                         manage.output())
+        return manage.dir
+
+    def test_api_stops_on_sigint(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state)
+        api = self.useFixture(ServiceProcess('openmultistack-api', config))
+        url = api.wait_for_urls(1)['multistack-api']
+        self.assertEqual(201, requests.post(url + '/api/queues/',
+                                            timeout=10).status_code)
+        self.assertEqual(0, api.terminate(signal.SIGINT))
+        self.assertIn('Received SIGINT', api.output())
+        self.assertNotIn('Traceback', api.output())
+
+    def test_port_in_use(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state)
+        first = self.useFixture(ServiceProcess('openmultistack-api', config))
+        port = first.wait_for_urls(1)['multistack-api'].rsplit(':', 1)[1]
+        second = self.useFixture(ServiceProcess(
+            'openmultistack-api', config.replace('port = 0',
+                                                 'port = ' + port)))
+        self.assertEqual(1, second.process.wait(timeout=START_TIMEOUT))
+        output = second.output()
+        self.assertIn('Cannot start', output)
+        self.assertEqual(1, len(output.strip().splitlines()), output)
+
+    def test_wsgi_module_for_outside_servers(self):
+        state = self.sync(API_CONFIG)
+        config = os.path.join(state, 'openmultistack.conf')
+        code = ('from werkzeug import test; '
+                'from openmultistack.api import wsgi; '
+                'print(test.Client(wsgi.application).get('
+                '"/api/queues/").status_code)')
+        output = subprocess.run(
+            [sys.executable, '-c', code, '--ignored-server-option'],
+            env=dict(os.environ, OMS_CONFIG_FILES=config),
+            capture_output=True, text=True, timeout=START_TIMEOUT)
+        self.assertEqual('200', output.stdout.strip().splitlines()[-1],
+                         output.stderr)
