@@ -76,8 +76,8 @@ def run(servers: typing.Sequence[WSGIServer],
         LOG.info('Received %s, stopping', signal.Signals(signum).name)
         stopping.set()
 
-    signal.signal(signal.SIGTERM, handle_signal)
-    signal.signal(signal.SIGINT, handle_signal)
+    previous = {signum: signal.signal(signum, handle_signal)
+                for signum in (signal.SIGTERM, signal.SIGINT)}
     started: list = []
     try:
         for item in list(servers) + list(services):
@@ -95,3 +95,5 @@ def run(servers: typing.Sequence[WSGIServer],
                 item.stop()
             except Exception:
                 LOG.exception('Error while stopping %r', item)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

@@ -1,0 +1,111 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+
+"""Serving and start-up helpers, in process."""
+
+import signal
+
+import fixtures
+import requests
+import testtools
+
+from openmultistack.common import server
+from openmultistack.common import service
+
+
+def hello(environ, start_response):
+    start_response('200 OK', [('Content-Type', 'text/plain')])
+    return [b'hello']
+
+
+class RecordingService:
+
+    def __init__(self, log, on_start=None):
+        self.log = log
+        self.on_start = on_start
+
+    def start(self):
+        self.log.append('start')
+        if self.on_start:
+            self.on_start()
+
+    def stop(self):
+        self.log.append('stop')
+
+
+class TestWSGIServer(testtools.TestCase):
+
+    def test_serves_until_stopped(self):
+        wsgi_server = server.WSGIServer('hello', hello, '127.0.0.1', 0, 2)
+        wsgi_server.start()
+        self.addCleanup(wsgi_server.stop)
+        self.assertTrue(wsgi_server.is_alive())
+        self.assertEqual('hello',
+                         requests.get(wsgi_server.url, timeout=10).text)
+        wsgi_server.stop()
+        self.assertFalse(wsgi_server.is_alive())
+        self.assertRaises(requests.ConnectionError, requests.get,
+                          wsgi_server.url, timeout=10)
+
+
+class TestRun(testtools.TestCase):
+
+    def test_signal_stops_everything_in_reverse_order(self):
+        log = []
+        first = RecordingService(log)
+        second = RecordingService(
+            log, on_start=lambda: signal.raise_signal(signal.SIGTERM))
+        before = signal.getsignal(signal.SIGTERM)
+        server.run([], [first, second])
+        self.assertEqual(['start', 'start', 'stop', 'stop'], log)
+        self.assertIs(before, signal.getsignal(signal.SIGTERM))
+
+    def test_failed_start_stops_what_started(self):
+        log = []
+
+        def broken():
+            raise OSError('address in use')
+        self.assertRaises(OSError, server.run, [],
+                          [RecordingService(log),
+                           RecordingService(log, on_start=broken)])
+        self.assertEqual(['start', 'start', 'stop'], log)
+
+
+class TestMain(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.stderr = self.useFixture(fixtures.StringStream('stderr'))
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr',
+                                             self.stderr.stream))
+
+    def run_main(self, error):
+        def body():
+            if error is not None:
+                raise error
+        return service.main(body)
+
+    def test_success(self):
+        self.assertEqual(0, self.run_main(None))
+
+    def test_startup_error_is_one_line(self):
+        self.assertEqual(1, self.run_main(service.StartupError('no db')))
+        self.stderr.stream.flush()
+        self.assertEqual('no db\n', self.stderr.getDetails()[
+            'stderr'].as_text())
+
+    def test_os_error(self):
+        self.assertEqual(1, self.run_main(OSError('address in use')))
+
+    def test_other_errors_are_not_hidden(self):
+        self.assertRaises(KeyError, self.run_main, KeyError('bug'))
