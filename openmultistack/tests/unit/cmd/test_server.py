@@ -258,3 +258,28 @@ class TestSeparateServers(testtools.TestCase):
             capture_output=True, text=True, timeout=START_TIMEOUT)
         self.assertEqual('200', output.stdout.strip().splitlines()[-1],
                          output.stderr)
+
+    def test_worker_boots_for_a_separate_api(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state) + (
+            '[worker]\npoll_interval = 0.05\n'
+            'status_poll_interval = 0.05\n')
+        api = self.useFixture(ServiceProcess('openmultistack-api', config))
+        url = api.wait_for_urls(1)['multistack-api']
+        account = requests.post(url + '/api/accounts/', json={
+            'provider': 'sim', 'driver': 'simulated',
+            'auth_url': 'simulated://worker-test?boot_seconds=0'},
+            timeout=10)
+        self.assertEqual(201, account.status_code, account.text)
+        entry = requests.post(url + '/api/queues/', timeout=10).json()
+        worker = self.useFixture(ServiceProcess('openmultistack-worker',
+                                                config))
+        deadline = time.monotonic() + RUN_TIMEOUT
+        status = None
+        while time.monotonic() < deadline and status != 'RUN':
+            time.sleep(0.1)
+            status = requests.get(url + '/api/queues/%d/' % entry['id'],
+                                  timeout=10).json()['status']
+        self.assertEqual('RUN', status, worker.output())
+        self.assertEqual(0, worker.terminate())
+        self.assertNotIn('Traceback', worker.output())
