@@ -46,7 +46,8 @@ def strip_secrets(value: Any, secrets: frozenset[str] = SECRET_FIELDS) -> Any:
 class Resource:
     """One object of the API with attribute access to its fields.
 
-    ``resource.status`` reads the field ``status``. Nested objects are
+    ``resource.status`` (or ``resource['status']``) reads the field
+    ``status``. Nested objects are
     returned without their secrets; a secret at the top level of a
     resource (``private_key.key_raw``) is read only by naming it. Neither
     ``repr`` nor :meth:`to_dict` shows a secret unless asked to.
@@ -66,11 +67,14 @@ class Resource:
         if name.startswith('_'):
             raise AttributeError(name)
         try:
-            value = self._info[name]
+            return self[name]
         except KeyError:
             raise AttributeError(
                 '%s has no attribute %r' % (type(self).__name__, name))
-        return strip_secrets(value)
+
+    def __getitem__(self, name: str) -> Any:
+        """``resource['status']``: the field, nested secrets left out."""
+        return strip_secrets(self._info[name])
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._info))

@@ -37,6 +37,12 @@ class TestResource(testtools.TestCase):
         self.assertRaises(AttributeError, getattr, self.thing, 'fault')
         self.assertIn('regist_datetime', dir(self.thing))
 
+    def test_items(self):
+        self.assertEqual('RUN', self.thing['status'])
+        self.assertNotIn('key_raw', self.thing['instance'])
+        self.assertRaises(KeyError, lambda: self.thing['fault'])
+        self.assertRaises(KeyError, lambda: self.thing['_info'])
+
     def test_nested_values_without_secrets(self):
         self.assertNotIn('key_raw', self.thing.instance)
         self.assertEqual('gShakAACHA', self.thing.instance['key_name'])
