@@ -440,7 +440,7 @@ class TestCatalog(oms_fixtures.TestCase):
 
     def session(self):
         auth = v3.Password(auth_url=self.AUTH_URL, username='u',
-                           password='p', project_name='p',
+                           password='pw-sekrit', project_name='p',
                            user_domain_id='default',
                            project_domain_id='default')
         return ksa_session.Session(auth=auth)
@@ -455,6 +455,13 @@ class TestCatalog(oms_fixtures.TestCase):
             region_name='RegionOne').queues.list()))
         call = self.calls('GET')[0]
         self.assertEqual(self.token_id, call.headers['X-Auth-Token'])
+
+    def test_keystone_token_never_logged(self):
+        self.requests.get('http://public.test:8765/api/queues/', json=[])
+        list(self.client(region_name='RegionOne').queues.list())
+        self.assertIn('X-Auth-Token: {SHA256}', self.log.output)
+        self.assertNotIn(self.token_id, self.log.output)
+        self.assertNotIn('pw-sekrit', self.log.output)
 
     def test_interface_and_api_suffix(self):
         self.requests.get('http://internal.test/api/queues/', json=[])
