@@ -129,8 +129,10 @@ class WorkerService:
                 # and less often.
                 failures += 1
                 LOG.exception('Worker %s: claiming failed', self.worker_id)
-            self._wakeup.wait(min(MAX_BACKOFF, self.options.poll_interval *
-                                  2 ** min(failures, 10)))
+            pause = min(MAX_BACKOFF, self.options.poll_interval *
+                        2 ** min(failures, 10))
+            # Wake up in time to renew the leases, whatever the interval.
+            self._wakeup.wait(min(pause, self.options.lease_duration / 3.0))
             self._wakeup.clear()
         try:
             self._drain()

@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 import fixtures
+from oslo_config import cfg
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
@@ -26,6 +27,8 @@ from openmultistack.db import models
 from openmultistack.providers import base as provider_base
 from openmultistack.tests.unit.worker import base
 from openmultistack.worker import claims
+from openmultistack.worker import opts as worker_opts
+from openmultistack.worker import service
 
 # A worker process as the console script runs it: SIGTERM stops it.
 WORKER_PROCESS = '''
@@ -33,6 +36,7 @@ import json, signal, sys
 from oslo_config import cfg
 from sqlalchemy import orm
 import fixtures
+from oslo_config import cfg
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
@@ -139,3 +143,31 @@ class TestShutdown(base.WorkerTestCase):
         self.start_worker()
         self.wait_for_status(queue_id, models.RUN)
         self.assertEqual(2, len(failures))
+
+    def test_leases_are_renewed_while_working(self):
+        self.add_sim_account('stuck', tenant_name='stuck')
+        queue_id = self.add_queue()
+        self.start_worker('worker-1', lease_duration=3, boot_timeout=600,
+                          poll_interval=60)
+        expiries = [self.wait_for_status(queue_id,
+                                         models.BOOT).lease_expires]
+        # A second, eager worker (configured apart) is ready to take over
+        # anything expired.
+        eager = cfg.ConfigOpts()
+        worker_opts.register_opts(eager)
+        eager([])
+        for name, value in (('worker_id', 'worker-2'),
+                            ('poll_interval', 0.02), ('lease_duration', 3)):
+            eager.set_override(name, value, 'worker')
+        other = service.WorkerService(eager, db_api.get_sessionmaker())
+        other.start()
+        self.addCleanup(self.stop_worker, other)
+
+        def renewed():
+            entry = self.queue(queue_id)
+            return entry if entry.lease_expires > expiries[-1] else None
+        for _ in range(3):
+            entry = self.wait_for(renewed, 'the lease to be renewed')
+            expiries.append(entry.lease_expires)
+            self.assertEqual(('worker-1', models.BOOT),
+                             (entry.claimed_by, entry.status))
