@@ -47,6 +47,7 @@ import uuid
 from keystoneauth1 import adapter
 from keystoneauth1 import exceptions as ksa_exc
 from keystoneauth1 import session as ksa_session
+from oslo_utils import strutils
 import requests
 
 from omsclient.common import exceptions
@@ -64,8 +65,8 @@ REQUEST_ID_HEADERS = ('x-openstack-request-id', 'x-request-id',
                       'x-compute-request-id')
 SENSITIVE_HEADERS = frozenset(['x-auth-token', 'x-subject-token',
                                'x-service-token', 'authorization'])
-SECRET_KEYS = frozenset(['password', 'key_raw', 'token', 'secret',
-                         'private_key', 'password_hash'])
+#: Secrets oslo.utils does not know about.
+SECRET_KEYS = frozenset(['key_raw', 'password_hash'])
 ERROR_BODY_LIMIT = 64 * 1024
 JSON_CONTENT_TYPE = 'application/json'
 _ERRNO_REASON = re.compile(r'\[Errno -?\d+\] ([^\'"()]+)')
@@ -104,13 +105,18 @@ def normalise_base_url(endpoint: str, api_prefix: str = '/api') -> str:
 
 
 def mask_secrets(value: Any) -> Any:
-    """Return a copy of a JSON value with every secret replaced by ``***``."""
-    if isinstance(value, dict):
-        return {k: '***' if k.lower() in SECRET_KEYS and v is not None
-                else mask_secrets(v) for k, v in value.items()}
+    """Return a copy of a JSON value with its secrets replaced by ``***``.
+
+    oslo.utils masks passwords, tokens and the like; the private keys of
+    key pairs (``key_raw``) are masked here as well.
+    """
     if isinstance(value, list):
         return [mask_secrets(v) for v in value]
-    return value
+    if not isinstance(value, dict):
+        return value
+    return strutils.mask_dict_password({
+        k: '***' if k.lower() in SECRET_KEYS and v is not None
+        else mask_secrets(v) for k, v in value.items()})
 
 
 def request_id_of(response: requests.Response) -> str | None:

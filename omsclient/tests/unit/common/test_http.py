@@ -565,6 +565,14 @@ class TestMaskSecrets(oms_fixtures.TestCase):
     def test_nested(self):
         self.assertEqual(
             {'a': [{'password': '***', 'b': 1}], 'key_raw': '***',
-             'token': None},
+             'token': '***', 'key_name': 'k'},
             http.mask_secrets({'a': [{'password': 'x', 'b': 1}],
-                               'key_raw': 'k', 'token': None}))
+                               'key_raw': 'k', 'token': 't',
+                               'key_name': 'k'}))
+
+    def test_oslo_patterns(self):
+        self.assertEqual(
+            [{'adminPass': '***', 'password_hash': '***',
+              'note': 'password=***'}],
+            http.mask_secrets([{'adminPass': 'a', 'password_hash': 'h',
+                                'note': 'password=abc'}]))
