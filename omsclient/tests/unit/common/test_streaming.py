@@ -247,7 +247,7 @@ class TestRealConnection(testtools.TestCase):
     def test_stalled_answer(self):
         got = []
         exc = self.assertRaises(exceptions.Timeout, got.extend,
-                                self.api(timeout=0.2).iter_json_list(
+                                self.api(timeout=1.0).iter_json_list(
                                     'stall/'))
         self.assertEqual('Reading the answer of GET %s/stall/ timed out '
                          'after %d entries' % (self.endpoint, len(got)),
