@@ -86,8 +86,7 @@ def main(argv=None) -> int:
                                       args.signal) is None:
                 raise process.StackError('%s is not running' % args.name)
         elif args.command == 'restart':
-            for name in args.names:
-                process.restart(layout, name)
+            process.restart(layout, *args.names)
     except process.StackError as exc:
         print('stackctl: %s' % exc, file=sys.stderr)
         return 1

@@ -223,8 +223,14 @@ def stop(layout: layout_mod.Layout, name: str) -> bool:
     return True
 
 
-def restart(layout: layout_mod.Layout, name: str) -> int:
-    """Start a stopped or killed service again from its saved spec."""
-    spec = load_spec(layout, name)
-    stop(layout, name)
-    return run(layout, spec)
+def restart(layout: layout_mod.Layout, *names: str) -> None:
+    """Start stopped or killed services again from their saved specs.
+
+    They start side by side; this returns once every one is ready.
+    """
+    specs = [load_spec(layout, name) for name in names]
+    for spec in specs:
+        stop(layout, spec.name)
+        start(layout, spec)
+    for spec in specs:
+        wait_ready(layout, spec)
