@@ -188,8 +188,9 @@ def keystone_wrapped(app, keystone_url: str):
         'project_name': os.environ.get('OMS_NOVA_KS_PROJECT', 'service'),
         'user_domain_name': 'Default',
         'project_domain_name': 'Default',
+        # A one-machine Keystone often has only public endpoints.
+        'interface': 'public',
         'delay_auth_decision': False,
-        'log_name': 'nova_provider.auth_token',
     }
     protected = auth_token.AuthProtocol(IdentityMiddleware(app, True), conf)
     public = IdentityMiddleware(app, True)
