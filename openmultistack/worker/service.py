@@ -36,6 +36,7 @@ from openmultistack.worker import boot
 from openmultistack.worker import claims
 from openmultistack.worker import context as worker_context
 from openmultistack.worker import destroy
+from openmultistack.worker import opts as worker_opts
 
 LOG = logging.getLogger(__name__)
 # The longest pause between two attempts while the database fails.
@@ -63,6 +64,8 @@ class WorkerService:
         if sessionmaker is None:
             from openmultistack.db import api as db_api
             sessionmaker = db_api.get_sessionmaker()
+        # Idempotent: lets any ConfigOpts carry the worker's options.
+        worker_opts.register_opts(conf)
         options = conf.worker
         self.options = options
         self.ctx = worker_context.Context(
