@@ -17,6 +17,14 @@ openstackdocstheme, and every generated page (commands, configuration
 options, Python API) is read from the installed code.
 """
 
+import os
+import sys
+
+# doc/tools holds the transcript recorder, documented in the contributor
+# guide.
+sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__),
+                                                '..', 'tools')))
+
 # -- General configuration ---------------------------------------------------
 
 extensions = [

@@ -37,6 +37,9 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
+
+import requests
 
 from omsclient import client
 from omsclient.tests.bench import service_process
@@ -97,6 +100,19 @@ def _clouds_yaml(path: pathlib.Path, api: str, metering: str) -> None:
         '    auth_type: none\n'
         '    multistack_endpoint_override: %s\n'
         '    metering_endpoint_override: %s\n' % (api, metering))
+
+
+def _wait_for_rabbit(metering: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(metering + '/v2/rabbit/overview',
+                            timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    print('RabbitMQ management API not reachable: recording the errors')
 
 
 def record(rec: Recorder, api: str, metering: str) -> None:
@@ -172,7 +188,28 @@ def record(rec: Recorder, api: str, metering: str) -> None:
     rec.run('account-delete', 'openstack', 'multistack', 'account',
             'delete', str(account.id), show_status=True)
 
-    # Monitoring.
+    # Failover: the first provider is down, the next one boots.
+    rec.run('failover-account-set', 'openstack', 'multistack', 'account',
+            'set', '--tenant-name', 'unreachable', '1')
+    rec.run('failover-queue-create', 'openstack', 'multistack', 'queue',
+            'create', '--wait', '-c', 'ID', '-c', 'Status', '-c',
+            'Provider', '-c', 'IP Address')
+    rec.run('failover-log', 'openstack', 'metric', 'log', 'list',
+            '--limit', '4')
+    # Every provider refuses: the entry fails, with the reason.
+    rec.run('failed-account-set', 'openstack', 'multistack', 'account',
+            'set', '--tenant-name', 'fail', '2')
+    rec.run('failed-queue-create', 'openstack', 'multistack', 'queue',
+            'create', '--wait', '-c', 'ID', '-c', 'Status', '-c', 'Fault')
+    rec.run('failed-queue-list', 'openstack', 'multistack', 'queue',
+            'list', '--status', 'FAILED', '--long', '-c', 'ID', '-c',
+            'Status', '-c', 'Fault')
+    for account in (1, 2):
+        oms.accounts.update(account, tenant_name='demo')
+
+    # Monitoring. The RabbitMQ of a functional stack may be restarting
+    # (its tests stop it on purpose): wait for it, a minute at most.
+    _wait_for_rabbit(metering)
     rec.run('metric-rabbit-show', 'openstack', 'metric', 'rabbit', 'show')
     rec.run('metric-rabbit-list-users', 'openstack', 'metric', 'rabbit',
             'list', 'users')
