@@ -258,9 +258,14 @@ class NovaProvider(base.Provider):
                 self.nova.keypairs.create(name, public_key=public_key)
 
     def delete_keypair(self, name):
-        with _translated('deleting key pair %s' % name):
+        self._delete('deleting key pair %s' % name, self.nova.keypairs, name)
+
+    @staticmethod
+    def _delete(action: str, manager, resource_id: str) -> None:
+        """Delete through a novaclient manager; gone already is fine."""
+        with _translated(action):
             try:
-                self.nova.keypairs.delete(name)
+                manager.delete(resource_id)
             except nova_exc.NotFound:
                 pass
 
@@ -317,11 +322,8 @@ class NovaProvider(base.Provider):
         return server
 
     def delete_server(self, server_id):
-        with _translated('deleting server %s' % server_id):
-            try:
-                self.nova.servers.delete(server_id)
-            except nova_exc.NotFound:
-                pass
+        self._delete('deleting server %s' % server_id, self.nova.servers,
+                     server_id)
 
     def find_servers_by_metadata(self, key, value):
         with _translated('listing servers'):

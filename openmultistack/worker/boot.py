@@ -180,17 +180,10 @@ class BootJob(job.Job):
             self._forget_instance()
             return False
         account = instance.account
+        provider = None
+        undo = False
         try:
             provider = self.ctx.provider(account)
-        except base.ProviderError as exc:
-            self.ctx.record('queue %d: cannot check server %s on provider '
-                            '%s: %s; booting again'
-                            % (self.queue_id, instance.instance_id,
-                               account.provider, cleanup.short(exc)),
-                            self.queue_id, events.WARNING)
-            self._forget_instance()
-            return False
-        try:
             server = provider.get(instance.instance_id)
             if server.status not in (base.ACTIVE, base.BUILD):
                 raise base.ProviderError('server %s is %s'
@@ -206,14 +199,16 @@ class BootJob(job.Job):
                             % (self.queue_id, instance.instance_id,
                                account.provider, cleanup.short(exc)),
                             self.queue_id, events.WARNING)
-            self._undo(provider, account, instance.instance_id,
-                       instance.key_name or self.key_name)
+            undo = True
         except BaseException:
-            self._undo(provider, account, instance.instance_id,
-                       instance.key_name or self.key_name)
+            undo = True
             raise
         finally:
-            provider.close()
+            if provider is not None:
+                if undo:
+                    self._undo(provider, account, instance.instance_id,
+                               instance.key_name or self.key_name)
+                provider.close()
         self._forget_instance()
         return False
 
