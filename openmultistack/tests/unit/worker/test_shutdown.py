@@ -147,7 +147,7 @@ class TestShutdown(base.WorkerTestCase):
     def test_leases_are_renewed_while_working(self):
         self.add_sim_account('stuck', tenant_name='stuck')
         queue_id = self.add_queue()
-        self.start_worker('worker-1', lease_duration=3, boot_timeout=600,
+        self.start_worker('worker-1', lease_duration=6, boot_timeout=600,
                           poll_interval=60)
         expiries = [self.wait_for_status(queue_id,
                                          models.BOOT).lease_expires]
@@ -157,7 +157,7 @@ class TestShutdown(base.WorkerTestCase):
         worker_opts.register_opts(eager)
         eager([])
         for name, value in (('worker_id', 'worker-2'),
-                            ('poll_interval', 0.02), ('lease_duration', 3)):
+                            ('poll_interval', 0.02), ('lease_duration', 6)):
             eager.set_override(name, value, 'worker')
         other = service.WorkerService(eager, db_api.get_sessionmaker())
         other.start()
