@@ -89,8 +89,6 @@ def list_accounts():
     policy.authorize(flaskapp.current_context(), 'multistack:account:list')
     limit, marker = listing.pagination()
     query = sa.select(models.Account)
-    with db_api.session_scope() as session:
-        listing.check_marker(session, models.Account, query, marker)
     return responses.stream_list(listing.iter_batches(
         query, models.Account, serializers.account, limit, marker))
 

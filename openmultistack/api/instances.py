@@ -31,9 +31,6 @@ bp = flask.Blueprint('instances', __name__)
 def list_instances():
     policy.authorize(flaskapp.current_context(), 'multistack:instance:list')
     limit, marker = listing.pagination()
-    with db_api.session_scope() as session:
-        listing.check_marker(session, models.Instance, scope.instances(),
-                             marker)
     return responses.stream_list(listing.iter_batches(
         scope.instances(), models.Instance, serializers.instance, limit,
         marker))

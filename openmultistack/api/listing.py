@@ -25,35 +25,32 @@ from openmultistack.db import api as db_api
 CONF = conf.CONF
 
 
-def _positive_int(name: str, value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if not 1 <= number <= flaskapp.MAX_ID:
-        raise exceptions.BadRequest(errors={name: [
-            'A valid positive integer is required.']})
+def _integer(name: str, value: str, minimum: int, message: str) -> int:
+    """``value`` as an integer from ``minimum`` to the largest id."""
+    number = int(value) if value.isascii() and value.isdigit() else -1
+    if not minimum <= number <= flaskapp.MAX_ID:
+        raise exceptions.BadRequest(errors={name: [message]})
     return number
 
 
 def pagination() -> typing.Tuple[typing.Optional[int], typing.Optional[int]]:
-    """``(limit, marker)`` from the query string, ``None`` when absent."""
+    """``(limit, marker)`` from the query string, ``None`` when absent.
+
+    The marker is an id: the list goes on with the rows whose id is
+    greater. The row itself need not exist any more, so that a client
+    paging through a list whose entries come and go is never stopped by
+    the deletion of the last row it saw.
+    """
     args = flask.request.args
     limit = args.get('limit')
     marker = args.get('marker')
-    return (_positive_int('limit', limit) if limit is not None else None,
-            _positive_int('marker', marker) if marker is not None else None)
-
-
-def check_marker(session, model, query: sa.Select, marker) -> None:
-    """400 unless ``marker`` is a row the caller could see in ``query``."""
-    if marker is None:
-        return
-    found = session.scalar(
-        query.with_only_columns(model.id).where(model.id == marker))
-    if found is None:
-        raise exceptions.BadRequest(errors={'marker': [
-            'Marker %d not found.' % marker]})
+    if limit is not None:
+        limit = _integer('limit', limit, 1,
+                         'A valid positive integer is required.')
+    if marker is not None:
+        marker = _integer('marker', marker, 0,
+                          'A valid id (an integer, 0 or more) is required.')
+    return limit, marker
 
 
 def iter_batches(query: sa.Select, model, render: typing.Callable,

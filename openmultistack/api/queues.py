@@ -65,8 +65,6 @@ def list_queues():
     query = scope.queues()
     if statuses:
         query = query.where(models.Queue.status.in_(statuses))
-    with db_api.session_scope() as session:
-        listing.check_marker(session, models.Queue, scope.queues(), marker)
     return responses.stream_list(listing.iter_batches(
         query, models.Queue, serializers.queue, limit, marker))
 

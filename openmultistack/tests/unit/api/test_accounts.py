@@ -86,6 +86,17 @@ class TestAccounts(base.APITestCase):
         self.assertEqual(second, self.assertJSON(response, 200))
         self.assertNoSecret(response)
 
+    def test_marker_of_a_removed_account(self):
+        ids = [self.assertJSON(self.create(provider='p%d' % n), 201)['id']
+               for n in range(3)]
+        self.assertEqual(204, self.request(
+            'DELETE', '/api/accounts/%d/' % ids[0]).status_code)
+        listed = self.assertJSON(self.request(
+            'GET', '/api/accounts/?limit=1&marker=%d' % ids[0]), 200)
+        self.assertEqual([ids[1]], [account['id'] for account in listed])
+        self.assertJSON(self.request('GET', '/api/accounts/?marker=-1'),
+                        400)
+
     def test_patch(self):
         account = self.assertJSON(self.create(), 201)
         response = self.request('PATCH', '/api/accounts/%d/' % account['id'],

@@ -40,8 +40,17 @@ class TestInstances(base.APITestCase):
             'GET', '/api/instances/?limit=1&marker=%d'
             % self.instance_ids[0]), 200)
         self.assertEqual([self.instance_ids[1]], [item['id'] for item in data])
-        self.assertJSON(self.request('GET', '/api/instances/?marker=999'),
+        self.assertJSON(self.request('GET', '/api/instances/?marker=x'),
                         400)
+
+    def test_marker_of_a_gone_instance(self):
+        with self.session() as session:
+            session.delete(session.get(models.Queue, self.queue_ids[1]))
+        data = self.assertJSON(self.request(
+            'GET', '/api/instances/?marker=%d' % self.instance_ids[1]), 200)
+        self.assertEqual(self.instance_ids[2:], [item['id'] for item in data])
+        self.assertEqual([], self.assertJSON(self.request(
+            'GET', '/api/instances/?marker=999'), 200))
 
     def test_get(self):
         data = self.assertJSON(self.request(

@@ -71,9 +71,12 @@ class TestKeystonePolicy(base.APITestCase):
         self.assertJSON(self.request(
             'GET', '/api/instances/%d/' % self.instance_b, headers=ALICE),
             404)
-        self.assertJSON(self.request(
-            'GET', '/api/queues/?marker=%d' % self.queue_b, headers=ALICE),
-            400)
+        # Markers are ids: pages hold the own project's entries only,
+        # whatever project the marker's entry belongs to.
+        self.assertEqual([], self.ids('/api/queues/?marker=%d'
+                                      % self.queue_a, ALICE))
+        self.assertEqual([self.queue_b], self.ids('/api/queues/?marker=%d'
+                                                  % self.queue_a, BOB))
 
     def test_admin_sees_everything(self):
         self.assertEqual([self.queue_a, self.queue_b],

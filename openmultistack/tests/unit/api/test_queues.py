@@ -138,11 +138,33 @@ class TestQueues(base.APITestCase):
         ids = [self.add_queue() for _ in range(6)]
         self.assertEqual(ids[1:4], self._ids('?limit=3&marker=%d' % ids[0]))
 
+    def test_marker_deleted_between_pages(self):
+        ids = [self.add_queue() for _ in range(5)]
+        self.assertEqual(ids[:2], self._ids('?limit=2'))
+        self.assertEqual(204, self.request(
+            'DELETE', '/api/queues/%d/' % ids[1]).status_code)
+        self.assertEqual(ids[2:4], self._ids('?limit=2&marker=%d' % ids[1]))
+
+    def test_marker_that_never_existed(self):
+        ids = [self.add_queue() for _ in range(3)]
+        self.assertEqual(ids, self._ids('?marker=0'))
+        self.assertEqual([], self._ids('?marker=%d' % (ids[-1] + 100)))
+
+    def test_marker_with_status_filter(self):
+        first = self.add_queue(status=models.RUN)
+        other = self.add_queue(status=models.REQUEST)
+        last = self.add_queue(status=models.RUN)
+        self.assertEqual([last], self._ids('?status=RUN&marker=%d' % other))
+        self.assertEqual([first, last], self._ids('?status=RUN&marker=0'))
+
     def test_bad_limit_and_marker(self):
         self.add_queue()
         for query, field in (('?limit=0', 'limit'), ('?limit=abc', 'limit'),
                              ('?limit=-3', 'limit'), ('?marker=x', 'marker'),
-                             ('?marker=99', 'marker'),
+                             ('?marker=-1', 'marker'),
+                             ('?marker=1.5', 'marker'),
+                             ('?marker=', 'marker'),
+                             ('?marker=99999999999999999999', 'marker'),
                              ('?limit=99999999999999999999', 'limit')):
             data = self.assertJSON(self.request('GET', '/api/queues/' +
                                                 query), 400)
