@@ -15,6 +15,7 @@
 import hashlib
 import json
 import threading
+import typing
 
 import flask
 import sqlalchemy as sa
@@ -46,14 +47,33 @@ IDEMPOTENCY_HEADER = 'Idempotency-Key'
 _CREATE_LOCK = threading.Lock()
 
 
+# The lower-case names of an earlier revision of the original service,
+# which clients still send.
+LEGACY_STATUSES = {'queueing': models.REQUEST, 'booting': models.BOOT,
+                   'running': models.RUN, 'destroying': models.DESTROY,
+                   'failed': models.FAILED}
+
+
+def _status(name: str) -> typing.Optional[str]:
+    """The status ``name`` stands for, in any case; ``None`` if none."""
+    folded = name.strip().lower()
+    for status in models.QUEUE_STATUSES:
+        if status.lower() == folded:
+            return status
+    return LEGACY_STATUSES.get(folded)
+
+
 def _statuses() -> list:
-    statuses = flask.request.args.getlist('status')
-    unknown = sorted(set(statuses) - set(models.QUEUE_STATUSES))
+    """The statuses of the repeatable ``?status=`` filter."""
+    names = flask.request.args.getlist('status')
+    unknown = sorted({name for name in names if _status(name) is None})
     if unknown:
         raise exceptions.BadRequest(errors={'status': [
-            'Unknown status %s; valid statuses: %s.'
-            % (', '.join(unknown), ', '.join(models.QUEUE_STATUSES))]})
-    return statuses
+            'Unknown status %s; valid statuses: %s (or the earlier %s), '
+            'in any case.' % (', '.join('"%s"' % name for name in unknown),
+                              ', '.join(models.QUEUE_STATUSES),
+                              ', '.join(LEGACY_STATUSES))]})
+    return sorted({_status(name) for name in names})
 
 
 @bp.get('/api/queues/')

@@ -121,10 +121,34 @@ class TestQueues(base.APITestCase):
         self.assertEqual([run, failed],
                          self._ids('?status=RUN&status=FAILED'))
 
+    def test_status_filter_legacy_names(self):
+        ids = {status: self.add_queue(status=status)
+               for status in models.QUEUE_STATUSES}
+        for name, status in (('queueing', models.REQUEST),
+                             ('booting', models.BOOT),
+                             ('running', models.RUN),
+                             ('destroying', models.DESTROY),
+                             ('failed', models.FAILED)):
+            self.assertEqual([ids[status]], self._ids('?status=' + name))
+        self.assertEqual([ids[models.RUN], ids[models.FAILED]],
+                         self._ids('?status=running&status=FAILED'
+                                   '&status=RUN'))
+
+    def test_status_filter_any_case(self):
+        ids = {status: self.add_queue(status=status)
+               for status in models.QUEUE_STATUSES}
+        self.assertEqual([ids[models.RUN]], self._ids('?status=run'))
+        self.assertEqual([ids[models.RECIVE]], self._ids('?status=Recive'))
+        self.assertEqual([ids[models.FAILED]], self._ids('?status=FAILED'))
+        self.assertEqual([ids[models.BOOT]], self._ids('?status=BOOTING'))
+
     def test_status_filter_unknown(self):
         data = self.assertJSON(self.request(
-            'GET', '/api/queues/?status=RUN&status=running'), 400)
-        self.assertIn('running', data['status'][0])
+            'GET', '/api/queues/?status=RUN&status=walking&status='), 400)
+        message = data['status'][0]
+        self.assertIn('walking', message)
+        for valid in models.QUEUE_STATUSES + ('running', 'queueing'):
+            self.assertIn(valid, message)
 
     def test_limit_and_marker(self):
         ids = [self.add_queue() for _ in range(5)]
