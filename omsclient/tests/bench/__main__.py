@@ -57,13 +57,22 @@ def parse_args(argv):
     parser.add_argument('--entries', type=int, default=200,
                         help='queue entries of the worker part (default: '
                         '%(default)s)')
+    parser.add_argument('--nova-python', metavar='PYTHON',
+                        help='also run the worker part against two real '
+                        'Nova APIs served by tools/stack/nova_provider.py '
+                        'with this Python (.stack/venvs/nova/bin/python, '
+                        'built by tools/stack/install-nova.sh)')
+    parser.add_argument('--nova-entries', type=int, default=20,
+                        help='queue entries of the worker part on Nova '
+                        '(default: %(default)s)')
     args = parser.parse_args(argv)
     unknown = sorted(set(args.parts) - set(PARTS))
     if unknown:
         parser.error('unknown part(s) %s; choose from %s' % (
             ', '.join(unknown), ', '.join(PARTS)))
-    if args.runs < 1 or args.duration < 1 or args.entries < 1:
-        parser.error('--runs, --duration and --entries must be positive')
+    if min(args.runs, args.duration, args.entries, args.nova_entries) < 1:
+        parser.error('--runs, --duration, --entries and --nova-entries '
+                     'must be positive')
     try:
         args.sizes = [int(s) for s in args.sizes.split(',') if s]
     except ValueError:

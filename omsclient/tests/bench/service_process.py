@@ -130,14 +130,25 @@ def running(name: str, config: pathlib.Path, ready_url: str | None,
     path = script(name)
     if path is None:
         raise RuntimeError('%s is not installed' % name)
+    with running_argv([path, '--config-file', str(config)], ready_url,
+                      log) as proc:
+        yield proc
+
+
+@contextlib.contextmanager
+def running_argv(argv: list[str], ready_url: str | None,
+                 log: pathlib.Path,
+                 ready_timeout: float = READY_TIMEOUT
+                 ) -> Iterator[subprocess.Popen]:
+    """Run ``argv`` in the block; first wait for ``ready_url`` (200)."""
     with open(log, 'ab') as out:
         proc = subprocess.Popen(
-            [path, '--config-file', str(config)], stdout=out,
-            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            argv, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             env=dict(os.environ, PYTHONUNBUFFERED='1'))
     try:
         if ready_url:
-            wait_ready(ready_url, proc, log)
+            wait_ready(ready_url, proc, log, ready_timeout)
         yield proc
     finally:
         _stop(proc)

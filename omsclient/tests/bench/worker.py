@@ -14,18 +14,28 @@
 """Part 4: how fast the worker brings queued entries to ``RUN``.
 
 ``openmultistack-api`` and ``openmultistack-worker`` run on a fresh SQLite
-state with two accounts of the SIMULATED provider (a server is ``BUILD``
-for one second, then ``ACTIVE``; the worker still generates a real RSA
-key pair per entry). ``--entries`` entries are queued at once, and the
-time until every one of them is ``RUN`` is measured with the worker
-claiming one entry at a time (``[worker] max_concurrent_boots = 1``) and
-several at once. The ratio of the two is the point; the absolute times
-depend on the simulated boot time.
+state with two provider accounts. ``--entries`` entries are queued at
+once, and the time until every one of them is ``RUN`` is measured with
+the worker claiming one entry at a time (``[worker] max_concurrent_boots
+= 1``) and several at once. The ratio of the two is the point; the
+absolute times depend on the providers.
+
+``simulated``
+    two accounts of the SIMULATED provider: a server is ``BUILD`` for one
+    second, then ``ACTIVE`` (the worker still generates a real RSA key
+    pair per entry).
+``nova``
+    with ``--nova-python``: two real Nova compute APIs (nova's own
+    services on the fake virt driver, ``tools/stack/nova_provider.py``,
+    started for the run with the Python of the venv that
+    ``tools/stack/install-nova.sh`` builds) and ``--nova-entries`` entries
+    (default 20); the servers are deleted afterwards.
 """
 
+import contextlib
 import pathlib
 import time
-from typing import Any
+from typing import Any, Iterator
 
 from omsclient.tests.bench import common
 from omsclient.tests.bench import service_process
@@ -35,10 +45,12 @@ CONCURRENCY = (1, 8)
 SIMULATED_BOOT_SECONDS = 1
 POLL_SECONDS = 0.5
 TIMEOUT_PER_ENTRY = 5.0
+NOVA_PROJECT = 'oms-bench'
 
 WORKER_OPTIONS = {
     'poll_interval': 0.2,
     'status_poll_interval': 0.25,
+    'resource_prefix': 'oms-bench',
 }
 
 
@@ -52,15 +64,49 @@ def _missing() -> str | None:
     return None
 
 
-def _register_accounts(oms) -> None:
-    for letter in 'ab':
-        oms.accounts.create(
-            provider='simulated-%s' % letter, driver='simulated',
-            username='bench', password='bench',
-            auth_url='simulated://bench-%s?boot_seconds=%s' % (
-                letter, SIMULATED_BOOT_SECONDS),
-            tenant_name='bench', region_name='region-%s' % letter,
-            version='2.1')
+def simulated_accounts() -> list[dict[str, str]]:
+    return [{'provider': 'simulated-%s' % letter, 'driver': 'simulated',
+             'username': 'bench', 'password': 'bench',
+             'auth_url': 'simulated://bench-%s?boot_seconds=%s' % (
+                 letter, SIMULATED_BOOT_SECONDS),
+             'tenant_name': 'bench', 'region_name': 'region-%s' % letter,
+             'version': '2.1'} for letter in 'ab']
+
+
+NOVA_PROVIDER = (pathlib.Path(__file__).resolve().parents[3] / 'tools' /
+                 'stack' / 'nova_provider.py')
+NOVA_READY_TIMEOUT = 180
+
+
+def nova_accounts(endpoints: list[str]) -> list[dict[str, str]]:
+    """Accounts on Nova APIs without Keystone.
+
+    The Nova driver sends ``username:tenant_name`` as the token straight
+    to a compute endpoint given as ``auth_url``.
+    """
+    return [{'provider': 'nova-%d' % number, 'driver': 'nova',
+             'username': 'oms-bench', 'password': 'unused',
+             'auth_url': endpoint, 'tenant_name': NOVA_PROJECT,
+             'tenant_id': NOVA_PROJECT, 'version': '2'}
+            for number, endpoint in enumerate(endpoints, 1)]
+
+
+@contextlib.contextmanager
+def nova_providers(python: str, count: int, max_servers: int,
+                   logs: pathlib.Path) -> Iterator[list[str]]:
+    """Run ``count`` Nova providers on 127.0.0.1; yield their endpoints."""
+    logs.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        endpoints = []
+        for number in range(1, count + 1):
+            port = service_process.free_port()
+            root = 'http://%s:%d' % (common.LOOPBACK, port)
+            stack.enter_context(service_process.running_argv(
+                [python, str(NOVA_PROVIDER), '--port', str(port),
+                 '--max-servers', str(max_servers)], root + '/',
+                logs / ('nova-%d.log' % number), NOVA_READY_TIMEOUT))
+            endpoints.append(root + '/v2.1')
+        yield endpoints
 
 
 def _drain(oms, entries: int, timeout: float) -> dict[str, Any]:
@@ -88,7 +134,20 @@ def _drain(oms, entries: int, timeout: float) -> dict[str, Any]:
             'complete': counts.get('RUN', 0) == entries}
 
 
+def _destroy_all(oms, timeout: float) -> bool:
+    """Delete every entry (and so its server); wait until all are gone."""
+    for entry in list(oms.queues.list()):
+        oms.queues.delete(entry.id)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if next(iter(oms.queues.list()), None) is None:
+            return True
+        time.sleep(POLL_SECONDS)
+    return False
+
+
 def measure(max_concurrent_boots: int, entries: int,
+            accounts: list[dict[str, str]], clean_up: bool = False,
             logs: pathlib.Path | None = None) -> dict[str, Any]:
     from omsclient import client
     port = service_process.free_port()
@@ -105,15 +164,29 @@ def measure(max_concurrent_boots: int, entries: int,
         with service_process.running('openmultistack-api', config,
                                      base + '/api/', state / 'api.log'):
             oms = client.Client('1', endpoint=base)
-            _register_accounts(oms)
+            for account in accounts:
+                oms.accounts.create(**account)
             with service_process.running('openmultistack-worker', config,
                                          None, state / 'worker.log'):
                 result = _drain(oms, entries,
                                 timeout=30 + entries * TIMEOUT_PER_ENTRY)
+                if clean_up:
+                    result['cleaned_up'] = _destroy_all(
+                        oms, timeout=30 + entries * TIMEOUT_PER_ENTRY)
     result['max_concurrent_boots'] = max_concurrent_boots
+    result['entries'] = entries
     result['entries_per_s'] = round(entries / result['seconds_to_all_run'],
                                     2)
     return result
+
+
+def _row(provider: str, concurrency: int, entries: int,
+         accounts: list[dict[str, str]], clean_up: bool,
+         logs: pathlib.Path) -> dict[str, Any]:
+    row = measure(concurrency, entries, accounts, clean_up,
+                  logs / ('worker-%s-%d' % (provider, concurrency)))
+    row['provider'] = provider
+    return row
 
 
 def run(options) -> common.PartResult:
@@ -121,25 +194,36 @@ def run(options) -> common.PartResult:
     if missing:
         return common.PartResult.skipped(NAME, missing)
     logs = pathlib.Path(options.output) / 'logs'
-    rows = [measure(n, options.entries, logs / ('worker-%d' % n))
-            for n in CONCURRENCY]
-    data = {'rows': rows, 'entries': options.entries,
-            'provider': 'simulated',
+    rows = []
+    for n in CONCURRENCY:
+        rows.append(_row('simulated', n, options.entries,
+                         simulated_accounts(), False, logs))
+    if options.nova_python:
+        entries = options.nova_entries
+        with nova_providers(options.nova_python, 2, entries + 10,
+                            logs / 'nova') as endpoints:
+            for n in CONCURRENCY:
+                rows.append(_row('nova', n, entries,
+                                 nova_accounts(endpoints), True, logs))
+    data = {'rows': rows,
             'simulated_boot_seconds': SIMULATED_BOOT_SECONDS,
             'worker_options': WORKER_OPTIONS}
     return common.PartResult(name=NAME, ran=True, data=data,
-                             summary=summarise(rows, options.entries))
+                             summary=summarise(rows))
 
 
-def summarise(rows, entries: int) -> list[str]:
-    serial = rows[0]['seconds_to_all_run']
-    table = [[r['max_concurrent_boots'], r['seconds_to_all_run'],
-              r['seconds_to_first_run'], r['entries_per_s'],
-              common.ratio(serial, r['seconds_to_all_run']),
-              'yes' if r['complete'] else 'no: %s' % r['statuses']]
-             for r in rows]
-    return ['%d entries, simulated provider (%d s per boot), SQLite.' % (
-        entries, SIMULATED_BOOT_SECONDS),
-        common.Table(['max_concurrent_boots', 's to all RUN',
-                      's to first RUN', 'entries/s', 'speed-up vs 1',
-                      'all RUN'], table)]
+def summarise(rows) -> list[common.Block]:
+    table = []
+    serial: dict[str, float] = {}
+    for r in rows:
+        serial.setdefault(r['provider'], r['seconds_to_all_run'])
+        table.append([
+            r['provider'], r['entries'], r['max_concurrent_boots'],
+            r['seconds_to_all_run'], r['seconds_to_first_run'],
+            r['entries_per_s'],
+            common.ratio(serial[r['provider']], r['seconds_to_all_run']),
+            'yes' if r['complete'] else 'no: %s' % r['statuses']])
+    return ['SQLite; simulated boots take %d s.' % SIMULATED_BOOT_SECONDS,
+            common.Table(['provider', 'entries', 'max_concurrent_boots',
+                          's to all RUN', 's to first RUN', 'entries/s',
+                          'speed-up vs 1', 'all RUN'], table)]
