@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from collections.abc import Mapping
 import datetime
 from typing import Any
+from typing import List
 
 from cliff import columns
 
@@ -229,7 +230,7 @@ def format_duration(milliseconds: Any) -> str:
         seconds = int(float(milliseconds) // 1000)
     except (TypeError, ValueError):
         return str(milliseconds)
-    parts = []
+    parts: List[str] = []
     for unit, size in (('d', 86400), ('h', 3600), ('m', 60)):
         amount, seconds = divmod(seconds, size)
         if amount or parts:
