@@ -14,7 +14,6 @@
 
 import hashlib
 import json
-import threading
 import typing
 
 import flask
@@ -41,10 +40,6 @@ bp = flask.Blueprint('queues', __name__)
 FIELDS = {name: body.Field() for name in ('image', 'flavor', 'name',
                                           'provider')}
 IDEMPOTENCY_HEADER = 'Idempotency-Key'
-# Serialises creations that carry an Idempotency-Key: the unique
-# constraint cannot catch a race between two anonymous (NULL project)
-# requests.
-_CREATE_LOCK = threading.Lock()
 
 
 # The lower-case names of an earlier revision of the original service,
@@ -107,7 +102,8 @@ def _request_hash(data: dict) -> str:
 def _replay(session, project_id, key, request_hash):
     """The entry created earlier with ``key``, if any."""
     earlier = session.scalar(sa.select(models.Queue).where(
-        models.Queue.project_id == project_id,
+        models.Queue.idempotency_scope == models.idempotency_scope(
+            project_id),
         models.Queue.idempotency_key == key))
     if earlier is not None and earlier.request_hash != request_hash:
         raise exceptions.Conflict(
@@ -153,6 +149,8 @@ def _create(context, data, key, request_hash):
                              project_id=context.project_id,
                              user_id=context.user_id,
                              idempotency_key=key,
+                             idempotency_scope=(models.idempotency_scope(
+                                 context.project_id) if key else None),
                              request_hash=request_hash if key else None,
                              **data)
         session.add(entry)
@@ -173,15 +171,15 @@ def create_queue():
     data = body.validate(body.parse_json_object(), FIELDS)
     key = _idempotency_key()
     request_hash = _request_hash(data)
-    if key is None:
-        entry, created = _create(context, data, None, request_hash)
-    else:
-        with _CREATE_LOCK:
-            try:
-                entry, created = _create(context, data, key, request_hash)
-            except sa_exc.IntegrityError:
-                # Another process created it between our read and write.
-                entry, created = _create(context, data, key, request_hash)
+    try:
+        entry, created = _create(context, data, key, request_hash)
+    except sa_exc.IntegrityError:
+        if key is None:
+            raise
+        # A concurrent request (maybe in another process) created the
+        # entry with this key between our read and write; the unique
+        # index refused ours: answer with that entry.
+        entry, created = _create(context, data, key, request_hash)
     return responses.json_response(
         entry, 201 if created else 200,
         {'Location': urls.absolute('/api/queues/%d/' % entry['id'])})

@@ -44,6 +44,15 @@ DRIVER_NOVA = 'nova'
 DRIVER_SIMULATED = 'simulated'
 
 
+def idempotency_scope(project_id: typing.Optional[str]) -> str:
+    """The scope of an ``Idempotency-Key``: the project, or ``''``.
+
+    Anonymous requests (``noauth``) have no project; they share the
+    empty scope, a value a unique index compares where NULL never is.
+    """
+    return project_id or ''
+
+
 class Base(orm.DeclarativeBase):
     pass
 
@@ -93,8 +102,11 @@ class Queue(Base):
 
     __tablename__ = 'queues'
     __table_args__ = (
+        # Implied by the index below; kept from the first revision.
         sa.UniqueConstraint('project_id', 'idempotency_key',
                             name='uniq_queues0project_id0idempotency_key'),
+        sa.Index('uniq_queues0idempotency_scope0idempotency_key',
+                 'idempotency_scope', 'idempotency_key', unique=True),
         sa.Index('queues_status_idx', 'status'),
         sa.Index('queues_project_id_idx', 'project_id'),
         {'sqlite_autoincrement': True},
@@ -125,6 +137,11 @@ class Queue(Base):
         sa.String(255))
     request_hash: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
         sa.String(64))
+    # Whose idempotency key it is (see idempotency_scope()): never NULL
+    # when idempotency_key is set, so that the unique index holds for
+    # anonymous requests too.
+    idempotency_scope: orm.Mapped[typing.Optional[str]] = (
+        orm.mapped_column(sa.String(64)))
     # Worker lease: which worker holds the entry and until when.
     claimed_by: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
         sa.String(255))

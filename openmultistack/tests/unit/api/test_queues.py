@@ -14,7 +14,14 @@
 """/api/queues/ over HTTP."""
 
 import datetime
+import multiprocessing
 
+import fixtures
+from werkzeug import test as wz_test
+
+from openmultistack.api import app
+from openmultistack.api import queues
+from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.tests.unit.api import base
 
@@ -337,3 +344,53 @@ class TestIdempotency(base.APITestCase):
     def test_bad_key(self):
         self.assertJSON(self.post('x' * 256), 400)
         self.assertJSON(self.post('   '), 400)
+
+
+def _post_in_child(key, barrier, results):
+    """Body of a forked API process: POST once with ``key``."""
+    client = wz_test.Client(app.create_app())
+    response = client.post('/api/queues/', headers={'Idempotency-Key': key})
+    results.put((response.status_code, response.get_json()))
+    db_api.dispose()
+
+
+class TestIdempotencyRace(base.APITestCase):
+    """Two API processes on one database get the same key at once."""
+
+    def test_two_processes_create_one_entry(self):
+        context = multiprocessing.get_context('fork')
+        barrier = context.Barrier(2, timeout=30)
+        results = context.Queue()
+        replay = queues._replay
+        waited = []
+
+        def replay_then_wait(*args):
+            # Both processes have looked for an earlier entry (none)
+            # before either writes: the database alone must decide.
+            earlier = replay(*args)
+            if not waited:
+                waited.append(True)
+                barrier.wait()
+            return earlier
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.api.queues._replay', replay_then_wait))
+        # The children open their own connections.
+        db_api.dispose()
+        children = [context.Process(target=_post_in_child,
+                                    args=('race-1', barrier, results))
+                    for _ in range(2)]
+        for child in children:
+            child.start()
+            self.addCleanup(child.kill)
+        answers = sorted((results.get(timeout=60) for _ in children),
+                         key=lambda answer: answer[0])
+        for child in children:
+            child.join(timeout=60)
+            self.assertEqual(0, child.exitcode)
+        self.assertEqual([200, 201], [status for status, _ in answers])
+        self.assertEqual(answers[0][1], answers[1][1])
+        with self.session() as session:
+            rows = session.query(models.Queue).all()
+        self.assertEqual([answers[1][1]['id']], [row.id for row in rows])
+        self.assertEqual(('race-1', ''), (rows[0].idempotency_key,
+                                          rows[0].idempotency_scope))

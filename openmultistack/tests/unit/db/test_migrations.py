@@ -55,6 +55,47 @@ class MigrationChecks:
         migration.upgrade(engine=self.engine)
         self.assertEqual(migration.head(), migration.current(self.engine))
 
+    def test_0002_keeps_the_first_of_raced_keys(self):
+        migration.upgrade('0001', engine=self.engine)
+        now = types.utcnow()
+        queue = {'status': 'RUN', 'regist_datetime': now,
+                 'updated_datetime': now}
+        with self.engine.begin() as connection:
+            insert = sa.insert(models.Queue.__table__)
+            ids = [connection.execute(insert.values(dict(
+                queue, idempotency_key=key, project_id=project,
+                request_hash='h'))).inserted_primary_key[0]
+                for key, project in (('k', None), ('k', None), ('k', 'p1'),
+                                     ('other', None), (None, None))]
+            account = connection.execute(sa.insert(
+                models.Account.__table__).values(
+                    provider='p', driver='nova', username='u',
+                    password='pw', auth_url='http://x', tenant_name='t',
+                    tenant_id='', region_name='', version='2',
+                    user_domain_name='Default',
+                    project_domain_name='Default', status='available',
+                    regist_date=now)).inserted_primary_key[0]
+            connection.execute(sa.insert(models.Instance.__table__).values(
+                queue_id=ids[1], account_id=account, name='', ip_addr='',
+                instance_id='', key_name='', key_raw='', created_at=now))
+        migration.upgrade(engine=self.engine)
+        queues = models.Queue.__table__
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(
+                queues.c.idempotency_scope, queues.c.idempotency_key,
+                queues.c.request_hash).order_by(queues.c.id)).all()
+            instances = connection.execute(sa.select(
+                models.Instance.__table__.c.queue_id)).scalars().all()
+        self.assertEqual([('', 'k', 'h'), (None, None, None),
+                          ('p1', 'k', 'h'), ('', 'other', 'h'),
+                          (None, None, 'h')], [tuple(row) for row in rows])
+        self.assertEqual([ids[1]], instances)
+        with self.engine.connect() as connection:
+            self.assertRaises(sa.exc.IntegrityError, connection.execute,
+                              sa.insert(queues).values(dict(
+                                  queue, idempotency_key='k',
+                                  idempotency_scope='')))
+
     def test_schema_matches_the_models(self):
         migration.upgrade(engine=self.engine)
         with self.engine.connect() as connection:
