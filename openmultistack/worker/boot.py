@@ -31,6 +31,7 @@ from openmultistack.providers import base
 from openmultistack.worker import claims
 from openmultistack.worker import cleanup
 from openmultistack.worker import context as worker_context
+from openmultistack.worker import faults
 from openmultistack.worker import job
 
 LOG = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class BootJob(job.Job):
 
     def run(self) -> None:
         try:
+            faults.pause(self.ctx, faults.CLAIMED, self.queue_id)
             if self.claim.taken_over and self._take_over():
                 return
             self._boot()
@@ -101,11 +103,17 @@ class BootJob(job.Job):
             keypair_asked = True
             private_key = provider.create_keypair(self.key_name)
             boot_asked = True
+            LOG.info('queue %d: asking provider %s for a server',
+                     self.queue_id, account.provider)
             server = provider.boot(
                 entry.name or self.key_name, image, flavor, self.key_name,
                 {base.QUEUE_ID_METADATA_KEY: str(self.queue_id)})
             server_id = server.id
+            faults.pause(self.ctx, faults.BOOT_REQUESTED, self.queue_id,
+                         server_id=server_id, provider=account.provider)
             self._record_boot(account, server, private_key)
+            faults.pause(self.ctx, faults.BUILDING, self.queue_id,
+                         server_id=server_id, provider=account.provider)
             self._follow(provider, account, server_id)
         except BaseException:
             if keypair_asked:
@@ -121,6 +129,8 @@ class BootJob(job.Job):
                 server_id: str) -> None:
         """Wait for a booted server to become ``ACTIVE``, then ``RUN``."""
         server = self._wait_active(provider, server_id)
+        faults.pause(self.ctx, faults.BOOTED, self.queue_id,
+                     server_id=server_id, provider=account.provider)
         with self.ctx.session() as session:
             claims.release(session, self.queue_id, self.ctx.worker_id,
                            claims.BOOTING, status=models.RUN, fault=None)

@@ -48,19 +48,24 @@ def delete_resources(provider: base.Provider, key_name: str,
 
 def delete_tagged(provider: base.Provider, queue_id: int,
                   key_name: str) -> tuple[list[str], list[str]]:
-    """Delete the servers tagged with ``queue_id`` and the key pairs.
+    """Delete this entry's tagged servers and its key pair.
+
+    A server counts as the entry's when it carries the queue id tag and
+    was booted with the entry's key pair ``key_name``: another deployment
+    (another ``[worker] resource_prefix``) sharing the account numbers its
+    entries from 1 too, and its servers are not this one's to delete.
 
     :returns: the ids of the servers deleted, and what failed, why.
     """
     try:
-        servers = provider.find_servers_by_metadata(
+        servers = [server for server in provider.find_servers_by_metadata(
             base.QUEUE_ID_METADATA_KEY, str(queue_id))
+            if server.key_name == key_name]
     except base.ProviderError as exc:
         return [], ['looking for servers: %s' % short(exc)]
     failures = []
     for server in servers:
-        failures += delete_resources(provider, server.key_name or key_name,
-                                     server.id)
+        failures += delete_resources(provider, key_name, server.id)
     failures += delete_resources(provider, key_name)
     return [server.id for server in servers], failures
 

@@ -1,0 +1,134 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The crash-test hook ``[worker] test_pause_at``, and whose orphans are
+swept: only the deployment's own."""
+
+import datetime
+import json
+import os
+
+import fixtures
+
+from openmultistack.db import models
+from openmultistack.db import types
+from openmultistack.providers import base as provider_base
+from openmultistack.tests.unit.worker import base
+from openmultistack.worker import faults
+
+METADATA_KEY = provider_base.QUEUE_ID_METADATA_KEY
+
+
+class TestPauseHook(base.WorkerTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.account_id = self.add_sim_account('sim-a')
+        self.provider_a = self.provider(self.account_id)
+        self.markers = self.useFixture(fixtures.TempDir()).path
+
+    def marker(self, point, queue_id):
+        path = faults.marker_path(self.markers, point, queue_id)
+        self.wait_for(lambda: os.path.exists(path), 'marker %s' % path)
+        with open(path) as marker:
+            return json.load(marker)
+
+    def test_off_by_default(self):
+        queue_id = self.add_queue()
+        self.start_worker()
+        self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual([], os.listdir(self.markers))
+
+    def test_holds_at_each_boot_point(self):
+        for point, status in ((faults.CLAIMED, models.RECIVE),
+                              (faults.BOOT_REQUESTED, models.RECIVE),
+                              (faults.BUILDING, models.BOOT),
+                              (faults.BOOTED, models.BOOT)):
+            queue_id = self.add_queue()
+            worker = self.start_worker(test_pause_at=[point],
+                                       test_pause_dir=self.markers,
+                                       lease_duration=3)
+            marker = self.marker(point, queue_id)
+
+            self.assertEqual((point, queue_id, worker.worker_id),
+                             (marker['point'], marker['queue_id'],
+                              marker['worker_id']))
+            entry = self.queue(queue_id)
+            # Held: not further along, and still claimed.
+            self.assertEqual((status, worker.worker_id),
+                             (entry.status, entry.claimed_by), point)
+            servers = self.provider_a.find_servers_by_metadata(
+                METADATA_KEY, str(queue_id))
+            if point == faults.CLAIMED:
+                self.assertEqual([], servers)
+            else:
+                self.assertEqual([marker['server_id']],
+                                 [s.id for s in servers])
+            # Stopping hands the held entry back, with nothing left over.
+            self.stop_worker(worker)
+            entry = self.queue(queue_id)
+            self.assertEqual((models.REQUEST, None),
+                             (entry.status, entry.claimed_by), point)
+            self.assertEqual([], self.provider_a.find_servers_by_metadata(
+                METADATA_KEY, str(queue_id)))
+            self.assertFalse(self.provider_a.has_keypair('oms-%d'
+                                                         % queue_id))
+            self.session_delete(queue_id)
+
+    def session_delete(self, queue_id):
+        with self.session() as session:
+            session.delete(session.get(models.Queue, queue_id))
+
+    def test_holds_a_deletion_after_asking_for_it(self):
+        queue_id = self.add_queue()
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.RUN)
+        with self.session() as session:
+            session.get(models.Queue, queue_id).status = models.DESTROY
+        worker = self.start_worker('worker-2',
+                                   test_pause_at=[faults.DESTROYING],
+                                   test_pause_dir=self.markers)
+        marker = self.marker(faults.DESTROYING, queue_id)
+        self.assertEqual(entry.instance.instance_id, marker['server_id'])
+        self.assertEqual(models.DESTROY, self.queue(queue_id).status)
+        self.stop_worker(worker)
+        self.assertEqual(models.DESTROY, self.queue(queue_id).status)
+
+
+class TestSweepIsFenced(base.WorkerTestCase):
+
+    def test_other_deployments_server_with_same_queue_id_is_kept(self):
+        account_id = self.add_sim_account('sim-a')
+        provider = self.provider(account_id)
+        queue_id = self.add_queue(
+            status=models.RECIVE, claimed_by='dead-worker',
+            lease_expires=types.utcnow() - datetime.timedelta(seconds=5))
+        # Same account, same queue id, another resource prefix.
+        provider.create_keypair('other-%d' % queue_id)
+        theirs = provider.boot('theirs', provider.find_image(None),
+                               provider.find_flavor(None),
+                               'other-%d' % queue_id,
+                               {METADATA_KEY: str(queue_id)})
+        provider.create_keypair('oms-%d' % queue_id)
+        orphan = provider.boot('orphan', provider.find_image(None),
+                               provider.find_flavor(None),
+                               'oms-%d' % queue_id,
+                               {METADATA_KEY: str(queue_id)})
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.RUN)
+
+        ids = {s.id for s in provider.find_servers_by_metadata(
+            METADATA_KEY, str(queue_id))}
+        self.assertEqual({theirs.id, entry.instance.instance_id}, ids)
+        self.assertNotIn(orphan.id, ids)
+        self.assertTrue(provider.has_keypair('other-%d' % queue_id))
