@@ -12,6 +12,7 @@
 
 """Look at the Nova providers directly, beside the service's own view."""
 
+from keystoneauth1.identity import v3
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from novaclient import client as nova_client
@@ -23,13 +24,24 @@ QUEUE_METADATA_KEY = 'openmultistack_queue_id'
 def client(stack: dict, provider: str):
     """A novaclient for one provider of the stack, as its account sees it.
 
-    The providers run without Keystone: the token ``user:project`` is the
-    identity (the account registered with the service is ``oms`` in the
-    project named after the provider).
+    Behind Keystone: the account's user, and the compute endpoint of the
+    account's region in the catalog. Without Keystone: the token
+    ``user:project`` is the identity, sent to the compute endpoint.
     """
-    auth = token_endpoint.Token(stack['nova'][provider]['endpoint'],
-                                'oms:%s' % provider)
-    return nova_client.Client('2.1', session=ks_session.Session(auth=auth))
+    account = stack['nova'][provider]
+    if account['auth'] == 'keystone':
+        auth = v3.Password(
+            auth_url=account['auth_url'], username=account['username'],
+            password=account['password'],
+            project_name=account['tenant_name'],
+            user_domain_name=account['user_domain_name'],
+            project_domain_name=account['project_domain_name'])
+    else:
+        auth = token_endpoint.Token(
+            account['endpoint'],
+            '%s:%s' % (account['username'], account['tenant_name']))
+    return nova_client.Client('2.1', session=ks_session.Session(auth=auth),
+                              region_name=account['region_name'])
 
 
 def servers_of_queue(nova, queue_id: int) -> list:

@@ -28,8 +28,8 @@ from omsstack import rabbitmq
 
 
 def describe(layout: layout_mod.Layout, passwords: dict[str, str],
-             database_url: str, oms_conf: str,
-             noauth_conf: str) -> dict:
+             database_url: str, oms_conf: str, noauth_conf: str,
+             nova_mode: str) -> dict:
     users = {
         'admin': {'password': passwords['admin'],
                   'project': keystone.ADMIN_PROJECT, 'role': 'admin'},
@@ -51,9 +51,7 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
                      'amqp_port': layout_mod.PORTS['rabbitmq'],
                      'service': 'rabbitmq'},
         'postgres': {'url': database_url, 'service': 'postgres'},
-        'nova': {name: {'endpoint': nova.endpoint(name), 'service': name,
-                        'auth': nova.AUTH}
-                 for name in nova.PROVIDERS},
+        'nova': nova.describe(nova_mode, passwords[nova.ACCOUNT_USER]),
         'oms': {'api': layout_mod.url('oms-api'),
                 'metering': layout_mod.url('oms-metering'),
                 'config': oms_conf,

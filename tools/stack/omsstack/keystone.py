@@ -122,34 +122,35 @@ def password_session(password, username='admin', project=ADMIN_PROJECT):
     return session.Session(auth=auth)
 
 
-def register(admin_password: str, passwords: dict[str, str],
-             endpoints: dict[str, str]) -> None:
-    """Create projects, users, roles, services and endpoints.
+def register(admin_password: str, users: list[tuple[str, str, str, str]],
+             endpoints: list[tuple[str, str, str]]) -> None:
+    """Create projects, users with one role each, services and endpoints.
 
-    ``passwords`` maps user names (``member``, the service user and
-    any provider users) to their passwords; ``endpoints`` maps service
-    types to public URLs.
+    ``users``: ``(name, password, project, role)``; ``endpoints``:
+    ``(service type, public URL, region)``. Missing projects, roles and
+    regions are created.
     """
     from keystoneclient.v3 import client
 
     ks = client.Client(session=password_session(admin_password))
     default = ks.domains.get('default')
     projects = {p.name: p for p in ks.projects.list()}
-    for name in (MEMBER_PROJECT, SERVICE_PROJECT):
-        if name not in projects:
-            projects[name] = ks.projects.create(name, default)
     roles = {r.name: r for r in ks.roles.list()}
-    for role in ('member', 'service', 'reader'):
+    for name, password, project, role in users:
+        if project not in projects:
+            projects[project] = ks.projects.create(project, default)
         if role not in roles:
             roles[role] = ks.roles.create(role)
-    grants = {'member': (MEMBER_PROJECT, 'member'),
-              SERVICE_USER: (SERVICE_PROJECT, 'service')}
-    for name, password in passwords.items():
-        project, role = grants.get(name, (SERVICE_PROJECT, 'member'))
         user = ks.users.create(name, domain=default, password=password,
                                default_project=projects[project])
         ks.roles.grant(roles[role], user=user, project=projects[project])
-    for service_type, url in endpoints.items():
-        service = ks.services.create(service_type, type=service_type)
-        ks.endpoints.create(service, url, interface='public',
-                            region=REGION)
+    regions = {r.id for r in ks.regions.list()}
+    services = {}
+    for service_type, url, region in endpoints:
+        if region not in regions:
+            regions.add(ks.regions.create(id=region).id)
+        if service_type not in services:
+            services[service_type] = ks.services.create(
+                service_type, type=service_type)
+        ks.endpoints.create(services[service_type], url,
+                            interface='public', region=region)

@@ -17,11 +17,30 @@ one whole Nova (API, conductor, scheduler, compute) in one process; two of
 them on two ports are two providers, and stopping one is a real outage.
 """
 
+import os
+
+from omsstack import keystone
 from omsstack import layout as layout_mod
 from omsstack import process
 
-PROVIDERS = ('nova-a', 'nova-b')
-AUTH = 'noauth'
+# Each provider is the compute endpoint of its own region in Keystone.
+PROVIDERS = {'nova-a': 'RegionOne', 'nova-b': 'RegionTwo'}
+# The user keystonemiddleware in each Nova validates tokens with.
+SERVICE_USER = 'nova'
+# The user and project the reference service's accounts boot servers as.
+ACCOUNT_USER = 'oms-provider'
+ACCOUNT_PROJECT = 'providers'
+MODES = ('keystone', 'noauth')
+
+
+def auth_mode() -> str:
+    """``keystone`` (default) or ``noauth``, from OMS_STACK_NOVA_AUTH."""
+    mode = os.environ.get('OMS_STACK_NOVA_AUTH') or 'keystone'
+    if mode not in MODES:
+        raise process.StackError(
+            'OMS_STACK_NOVA_AUTH must be one of %s, not %r'
+            % (', '.join(MODES), mode))
+    return mode
 
 
 def venv(layout: layout_mod.Layout):
@@ -33,7 +52,8 @@ def endpoint(name: str) -> str:
     return layout_mod.url(name, '/v2.1')
 
 
-def spec(layout: layout_mod.Layout, name: str) -> process.Spec:
+def spec(layout: layout_mod.Layout, name: str, mode: str,
+         service_password: str) -> process.Spec:
     script = layout.repo / 'tools' / 'stack' / 'nova_provider.py'
     python = venv(layout) / 'bin' / 'python'
     if not python.exists():
@@ -42,10 +62,18 @@ def spec(layout: layout_mod.Layout, name: str) -> process.Spec:
             % venv(layout))
     if not script.exists():
         raise process.StackError('%s is missing' % script)
+    argv = [str(python), str(script),
+            '--port', str(layout_mod.PORTS[name]), '--auth', mode]
+    env = {}
+    if mode == 'keystone':
+        argv += ['--keystone-url', keystone.auth_url()]
+        env = {'OMS_NOVA_KS_USERNAME': SERVICE_USER,
+               'OMS_NOVA_KS_PASSWORD': service_password,
+               'OMS_NOVA_KS_PROJECT': keystone.SERVICE_PROJECT}
     return process.Spec(
         name=name,
-        argv=[str(python), str(script),
-              '--port', str(layout_mod.PORTS[name]), '--auth', AUTH],
+        argv=argv,
+        env=env,
         cwd=str(layout.state(name)),
         ready={'http': layout_mod.url(name, '/')},
         # The very first start compiles nova's bytecode.
@@ -53,13 +81,40 @@ def spec(layout: layout_mod.Layout, name: str) -> process.Spec:
         stop_timeout=20)
 
 
-def account(name: str) -> dict[str, str]:
+def identities(passwords: dict[str, str]) -> tuple[list, list]:
+    """Keystone users and compute endpoints of the providers."""
+    users = [
+        (SERVICE_USER, passwords[SERVICE_USER], keystone.SERVICE_PROJECT,
+         'service'),
+        (ACCOUNT_USER, passwords[ACCOUNT_USER], ACCOUNT_PROJECT, 'member'),
+    ]
+    endpoints = [('compute', endpoint(name), region)
+                 for name, region in PROVIDERS.items()]
+    return users, endpoints
+
+
+def account(name: str, mode: str, password: str) -> dict[str, str]:
     """The reference service's account for one provider.
 
-    Nova runs without Keystone: an ``auth_url`` that is a compute endpoint
-    tells the Nova driver to send the token ``username:tenant_name``
-    straight to it; ``version`` 2 lets it discover the microversion.
+    With Keystone the account authenticates as a Keystone user and finds
+    its Nova in the catalog of its region. Without, an ``auth_url`` that
+    is a compute endpoint tells the Nova driver to send the token
+    ``username:tenant_name`` straight to it. ``version`` 2 lets the driver
+    discover the microversion.
     """
+    if mode == 'keystone':
+        return {
+            'provider': name,
+            'driver': 'nova',
+            'auth_url': keystone.auth_url(),
+            'username': ACCOUNT_USER,
+            'password': password,
+            'tenant_name': ACCOUNT_PROJECT,
+            'region_name': PROVIDERS[name],
+            'user_domain_name': 'Default',
+            'project_domain_name': 'Default',
+            'version': '2',
+        }
     return {
         'provider': name,
         'driver': 'nova',
@@ -68,11 +123,13 @@ def account(name: str) -> dict[str, str]:
         'password': 'unused-%s' % name,
         'tenant_name': name,
         'tenant_id': name,
-        'region_name': 'RegionOne',
+        'region_name': PROVIDERS[name],
         'version': '2',
     }
 
 
-def token(name: str) -> str:
-    """The noauth token that acts as the provider account's identity."""
-    return '%s:%s' % (account(name)['username'], account(name)['tenant_name'])
+def describe(mode: str, password: str) -> dict:
+    """What tests need to look at each Nova as the accounts see it."""
+    return {name: dict(account(name, mode, password), service=name,
+                       auth=mode, endpoint=endpoint(name))
+            for name in PROVIDERS}

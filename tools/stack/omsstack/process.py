@@ -116,8 +116,10 @@ def start(layout: layout_mod.Layout, spec: Spec) -> int:
     layout.logs.mkdir(parents=True, exist_ok=True)
     if pid_of(layout, spec.name):
         raise StackError('%s is already running' % spec.name)
-    _spec_path(layout, spec.name).write_text(
-        json.dumps(dataclasses.asdict(spec), indent=2))
+    # A spec may hold a password in its environment.
+    path = _spec_path(layout, spec.name)
+    path.touch(mode=0o600)
+    path.write_text(json.dumps(dataclasses.asdict(spec), indent=2))
     env = dict(os.environ)
     env.update(spec.env)
     with open(log_path(layout, spec.name), 'ab') as log:

@@ -47,23 +47,33 @@ def _rabbitmq(layout):
     process.run(layout, rabbitmq.spec(layout))
 
 
-def _keystone(layout, passwords):
+def _keystone(layout, passwords, nova_mode):
     conf = keystone.prepare(layout, passwords['admin'])
     process.run(layout, keystone.spec(layout, conf))
-    keystone.register(
-        passwords['admin'],
-        {name: passwords[name]
-         for name in ('member', keystone.SERVICE_USER)},
-        {'multistack': layout_mod.url('oms-api'),
-         'metering': layout_mod.url('oms-metering')})
+    users = [
+        ('member', passwords['member'], keystone.MEMBER_PROJECT, 'member'),
+        (keystone.SERVICE_USER, passwords[keystone.SERVICE_USER],
+         keystone.SERVICE_PROJECT, 'service'),
+    ]
+    endpoints = [
+        ('multistack', layout_mod.url('oms-api'), keystone.REGION),
+        ('metering', layout_mod.url('oms-metering'), keystone.REGION),
+    ]
+    if nova_mode == 'keystone':
+        nova_users, nova_endpoints = nova.identities(passwords)
+        users += nova_users
+        endpoints += nova_endpoints
+    keystone.register(passwords['admin'], users, endpoints)
 
 
-def _register_accounts(admin_password: str) -> None:
-    session = keystone.password_session(admin_password)
+def _register_accounts(passwords: dict[str, str], nova_mode: str) -> None:
+    session = keystone.password_session(passwords['admin'])
     for name in nova.PROVIDERS:
         response = session.post(
             layout_mod.url('oms-api', '/api/accounts/'),
-            json=nova.account(name), raise_exc=False)
+            json=nova.account(name, nova_mode,
+                              passwords[nova.ACCOUNT_USER]),
+            raise_exc=False)
         if response.status_code != 201:
             raise process.StackError(
                 'registering the %s account failed: HTTP %d %s'
@@ -83,16 +93,18 @@ def start(layout: layout_mod.Layout) -> dict:
     for log in layout.logs.glob('*.log'):
         if not log.name.startswith('install-'):
             log.unlink()
+    nova_mode = nova.auth_mode()
     passwords = {name: secrets.token_urlsafe(16)
                  for name in ('admin', 'member', keystone.SERVICE_USER,
-                              'database')}
+                              'database', nova.SERVICE_USER,
+                              nova.ACCOUNT_USER)}
     database_url = postgres.database_url(passwords['database'])
     noauth_conf = oms.write_noauth_conf(layout)
     oms_conf = oms.write_keystone_conf(
         layout, database_url, passwords[keystone.SERVICE_USER])
     # Written first, so that a stack that fails half-way can be examined.
     stack = coordinates.describe(layout, passwords, database_url,
-                                 oms_conf, noauth_conf)
+                                 oms_conf, noauth_conf, nova_mode)
     coordinates.write(layout, stack)
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
@@ -102,13 +114,16 @@ def start(layout: layout_mod.Layout) -> dict:
             'postgres': pool.submit(_postgres, layout,
                                     passwords['database']),
             'rabbitmq': pool.submit(_rabbitmq, layout),
-            'keystone': pool.submit(_keystone, layout, passwords),
+            'keystone': pool.submit(_keystone, layout, passwords,
+                                    nova_mode),
             'oms-noauth': pool.submit(
                 process.run, layout, oms.noauth_spec(layout, noauth_conf)),
         }
         for name in nova.PROVIDERS:
             jobs[name] = pool.submit(
-                process.run, layout, nova.spec(layout, name))
+                process.run, layout,
+                nova.spec(layout, name, nova_mode,
+                          passwords[nova.SERVICE_USER]))
         errors = []
         for name, job in jobs.items():
             try:
@@ -123,8 +138,8 @@ def start(layout: layout_mod.Layout) -> dict:
     for spec in oms.keystone_specs(layout, oms_conf):
         process.run(layout, spec)
         _say('%s ready' % spec.name)
-    _register_accounts(passwords['admin'])
-    _say('Nova providers registered as accounts')
+    _register_accounts(passwords, nova_mode)
+    _say('Nova providers (%s) registered as accounts' % nova_mode)
     _say('ready: %s' % layout.stack_file)
     return stack
 
