@@ -21,6 +21,8 @@ from cheroot import wsgi
 from oslo_log import log as logging
 
 LOG = logging.getLogger(__name__)
+# Seconds a server thread may take to end after its requests did.
+STOP_GRACE = 5
 
 
 class Service(typing.Protocol):
@@ -58,10 +60,14 @@ class WSGIServer:
 
     def stop(self) -> None:
         if self._thread is not None:
+            # cheroot gives running requests shutdown_timeout seconds.
             self._server.stop()
-            self._thread.join()
+            self._thread.join(self._server.shutdown_timeout + STOP_GRACE)
+            if self._thread.is_alive():
+                LOG.warning('%s did not stop in time', self.name)
+            else:
+                LOG.info('%s stopped', self.name)
             self._thread = None
-            LOG.info('%s stopped', self.name)
 
     def is_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()

@@ -13,7 +13,9 @@
 
 """Test bases of the reference service: configuration and database."""
 
+import faulthandler
 import json
+import os
 
 import fixtures
 from oslo_config import fixture as config_fixture
@@ -29,7 +31,46 @@ from openmultistack.db import models
 CONF = conf.CONF
 
 
-class TestCase(testtools.TestCase):
+# Seconds a test may run (set by tox); 0 turns the limit off.
+TIMEOUT_ENV = 'OS_TEST_TIMEOUT'
+DEFAULT_TIMEOUT = 120
+# After the gentle timeout, this much longer before the hard one.
+HARD_TIMEOUT_GRACE = 60
+
+
+def test_timeout() -> int:
+    """The time limit of one test, from ``OS_TEST_TIMEOUT``."""
+    value = os.environ.get(TIMEOUT_ENV, '')
+    try:
+        return max(0, int(value))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+class BaseTestCase(testtools.TestCase):
+    """Every test of the service runs for a bounded time.
+
+    As in OpenStack projects, ``OS_TEST_TIMEOUT`` seconds (120 by
+    default) after it started, a test is interrupted with
+    ``fixtures.TimeoutException`` in the main thread; the limit covers
+    its cleanups too. Should that not end it (a C call that never
+    returns, a cleanup stuck in turn), a hard limit a minute later dumps
+    the stack of every thread and ends the test process: a run never
+    hangs.
+    """
+
+    def setUp(self):
+        super().setUp()
+        timeout = test_timeout()
+        if timeout:
+            # First, so that it is cancelled after every other cleanup.
+            faulthandler.dump_traceback_later(
+                timeout + HARD_TIMEOUT_GRACE, exit=True)
+            self.addCleanup(faulthandler.cancel_dump_traceback_later)
+            self.useFixture(fixtures.Timeout(timeout, gentle=True))
+
+
+class TestCase(BaseTestCase):
     """Fresh configuration and a migrated SQLite file per test."""
 
     def setUp(self):

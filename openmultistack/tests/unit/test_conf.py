@@ -16,10 +16,10 @@
 import importlib.metadata
 
 from oslo_policy import policy as oslo_policy
-import testtools
 
 from openmultistack.api import policy
 from openmultistack import conf
+from openmultistack.tests.unit import base
 
 
 def _entry_point(group, name):
@@ -29,7 +29,7 @@ def _entry_point(group, name):
     raise AssertionError('no entry point %s in %s' % (name, group))
 
 
-class TestOpts(testtools.TestCase):
+class TestOpts(base.BaseTestCase):
 
     def test_list_opts_covers_every_registered_group(self):
         list_opts = _entry_point('oslo.config.opts', 'openmultistack')
@@ -52,7 +52,7 @@ class TestOpts(testtools.TestCase):
                           ('database', 'connection')}, secret)
 
 
-class TestPolicyRules(testtools.TestCase):
+class TestPolicyRules(base.BaseTestCase):
 
     def test_entry_point(self):
         rules = _entry_point('oslo.policy.policies', 'openmultistack')()

@@ -22,7 +22,8 @@ import time
 
 import fixtures
 import requests
-import testtools
+
+from openmultistack.tests.unit import base
 
 LISTENING = re.compile(r'(\S+) listening on (http://\S+)')
 # Generous upper bounds for a slow machine; the tests wait for events,
@@ -61,7 +62,7 @@ class ServiceProcess(fixtures.Fixture):
     def _kill(self):
         if self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
+            self.process.wait(timeout=START_TIMEOUT)
 
     def output(self):
         with open(self.log_path) as log:
@@ -100,7 +101,7 @@ status_poll_interval = 0.05
 """
 
 
-class TestAllInOne(testtools.TestCase):
+class TestAllInOne(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
@@ -176,7 +177,7 @@ class TestAllInOne(testtools.TestCase):
         self.assertIn('faultstring', response.json()['error_message'])
 
 
-class TestStartupErrors(testtools.TestCase):
+class TestStartupErrors(base.BaseTestCase):
 
     def run_script(self, script, config, args=()):
         service = self.useFixture(ServiceProcess(script, config, args))
@@ -212,7 +213,7 @@ port = 0
 """
 
 
-class TestSeparateServers(testtools.TestCase):
+class TestSeparateServers(base.BaseTestCase):
 
     def sync(self, config):
         manage = self.useFixture(ServiceProcess(

@@ -14,13 +14,14 @@
 """Serving and start-up helpers, in process."""
 
 import signal
+import threading
 
 import fixtures
 import requests
-import testtools
 
 from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.tests.unit import base
 
 
 def hello(environ, start_response):
@@ -43,7 +44,7 @@ class RecordingService:
         self.log.append('stop')
 
 
-class TestWSGIServer(testtools.TestCase):
+class TestWSGIServer(base.BaseTestCase):
 
     def test_serves_until_stopped(self):
         wsgi_server = server.WSGIServer('hello', hello, '127.0.0.1', 0, 2)
@@ -57,8 +58,26 @@ class TestWSGIServer(testtools.TestCase):
         self.assertRaises(requests.ConnectionError, requests.get,
                           wsgi_server.url, timeout=10)
 
+    def test_stop_is_bounded_when_the_server_thread_hangs(self):
+        logs = self.useFixture(fixtures.FakeLogger())
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.common.server.STOP_GRACE', 0.1))
+        release = threading.Event()
+        self.addCleanup(release.set)
+        wsgi_server = server.WSGIServer('stuck', hello, '127.0.0.1', 0, 1)
+        # A serving loop that ignores stop(): the thread cannot be joined.
+        wsgi_server._server.serve = lambda: release.wait(60)
+        wsgi_server._server.shutdown_timeout = 0
+        wsgi_server.start()
+        stopper = threading.Thread(target=wsgi_server.stop)
+        stopper.start()
+        stopper.join(30)
+        self.assertFalse(stopper.is_alive())
+        self.assertIn('stuck did not stop in time', logs.output)
+        self.assertFalse(wsgi_server.is_alive())
 
-class TestRun(testtools.TestCase):
+
+class TestRun(base.BaseTestCase):
 
     def test_signal_stops_everything_in_reverse_order(self):
         log = []
@@ -81,7 +100,7 @@ class TestRun(testtools.TestCase):
         self.assertEqual(['start', 'start', 'stop'], log)
 
 
-class TestMain(testtools.TestCase):
+class TestMain(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()

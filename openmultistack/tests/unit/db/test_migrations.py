@@ -25,12 +25,12 @@ from alembic import autogenerate
 from alembic import migration as alembic_migration
 import fixtures
 import sqlalchemy as sa
-import testtools
 
 from openmultistack.db import api as db_api
 from openmultistack.db import migration
 from openmultistack.db import models
 from openmultistack.db import types
+from openmultistack.tests.unit import base
 
 TABLES = {'accounts', 'queues', 'instances', 'events', 'alembic_version'}
 
@@ -134,7 +134,7 @@ class MigrationChecks:
             self.assertEqual(0, session.query(models.Instance).count())
 
 
-class TestSQLite(MigrationChecks, testtools.TestCase):
+class TestSQLite(MigrationChecks, base.BaseTestCase):
 
     def make_engine(self):
         path = self.useFixture(fixtures.TempDir()).path
@@ -148,7 +148,7 @@ class TestSQLite(MigrationChecks, testtools.TestCase):
                 'PRAGMA foreign_keys').scalar())
 
 
-class TestPostgreSQL(MigrationChecks, testtools.TestCase):
+class TestPostgreSQL(MigrationChecks, base.BaseTestCase):
 
     def make_engine(self):
         url = os.environ.get('OMS_TEST_POSTGRESQL_URL')
@@ -166,7 +166,7 @@ class TestPostgreSQL(MigrationChecks, testtools.TestCase):
                 'DROP TABLE IF EXISTS alembic_version')
 
 
-class TestUTCDateTime(testtools.TestCase):
+class TestUTCDateTime(base.BaseTestCase):
 
     def test_naive_values_refused(self):
         column = types.UTCDateTime()
