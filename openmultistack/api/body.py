@@ -13,6 +13,7 @@
 """Reading and validating request bodies, answered like DRF."""
 
 import json
+import re
 import typing
 
 import flask
@@ -60,6 +61,24 @@ def parse_json_object() -> dict:
     return body
 
 
+_SURROGATES = re.compile('[\ud800-\udfff]')
+
+
+def _storable(value: str) -> typing.Optional[str]:
+    """Why ``value`` cannot be stored, as Django REST framework says it.
+
+    JSON may escape what no database takes: NUL (refused by PostgreSQL)
+    and lone UTF-16 surrogates (no UTF-8 encoding at all).
+    """
+    if '\x00' in value:
+        return 'Null characters are not allowed.'
+    surrogate = _SURROGATES.search(value)
+    if surrogate:
+        return 'Surrogate characters are not allowed: U+%X.' % ord(
+            surrogate.group())
+    return None
+
+
 class Field:
     """A string field of a request body."""
 
@@ -83,6 +102,9 @@ class Field:
             return None, 'This field may not be null.'
         if not isinstance(value, str):
             return None, 'Not a valid string.'
+        message = _storable(value)
+        if message:
+            return None, message
         value = value.strip()
         if not value:
             return None, 'This field may not be blank.'

@@ -75,6 +75,10 @@ def _end_request(response: flask.Response) -> flask.Response:
         response.status_code = 301
     if response.status_code in (301, 308):
         response.set_data(b'')
+    if response.status_code in (204, 301, 308) or (
+            flask.request.method == 'OPTIONS' and
+            not response.is_streamed and not response.get_data()):
+        # No body, so no type: in particular not Flask's default HTML.
         response.headers.pop('Content-Type', None)
     request = flask.request
     LOG.info('%s "%s %s" status: %d', request.remote_addr, request.method,

@@ -48,6 +48,24 @@ class TestBadInput(base.APITestCase):
                           'provider': ['Not a valid string.']}, data)
         self.assertNothingCreated()
 
+    def test_strings_no_database_stores(self):
+        # Escaped in the JSON text: NUL and a lone surrogate.
+        for name, message in (
+                ('a\\u0000b', 'Null characters are not allowed.'),
+                ('\\ud800x',
+                 'Surrogate characters are not allowed: U+D800.')):
+            self.assertJSON(self.request(
+                'POST', '/api/queues/', '{"name": "%s"}' % name), 400,
+                {'name': [message]})
+        self.assertNothingCreated()
+        account = self.assertJSON(self.request(
+            'POST', '/api/accounts/', {'provider': 'p', 'driver':
+                                       'simulated'}), 201)
+        self.assertJSON(self.request(
+            'PATCH', '/api/accounts/%d/' % account['id'],
+            '{"password": "\\udfff"}'), 400, {'password': [
+                'Surrogate characters are not allowed: U+DFFF.']})
+
     def test_too_long(self):
         data = self.assertJSON(self.request(
             'POST', '/api/queues/', {'name': 'n' * 256}), 400)
@@ -117,6 +135,17 @@ class TestBadInput(base.APITestCase):
         self.assertJSON(response, 405,
                         {'detail': 'Method "DELETE" not allowed.'})
         self.assertIn('POST', response.headers['Allow'])
+
+    def test_answers_without_body_have_no_type(self):
+        queue_id = self.add_queue()
+        response = self.request('DELETE', '/api/queues/%d/' % queue_id)
+        self.assertEqual((204, b''), (response.status_code, response.data))
+        self.assertNotIn('Content-Type', response.headers)
+        response = self.request('OPTIONS', '/api/queues/')
+        self.assertEqual((200, b''), (response.status_code, response.data))
+        self.assertEqual({'GET', 'HEAD', 'OPTIONS', 'POST'},
+                         set(response.headers['Allow'].split(', ')))
+        self.assertNotIn('Content-Type', response.headers)
 
     def test_unknown_path(self):
         self.assertJSON(self.request('GET', '/api/nothing/'), 404,
