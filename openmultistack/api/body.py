@@ -33,15 +33,34 @@ def _reject_constant(name):
     raise ValueError('invalid constant %s' % name)
 
 
+def _read_body() -> bytes:
+    """The whole request body, within the size limit."""
+    request = flask.request
+    limit = CONF.max_request_body_size
+    try:
+        # One byte more than allowed: a body without Content-Length
+        # (chunked) is cut off here rather than read whole.
+        data = request.stream.read(limit + 1)
+    except TimeoutError:
+        raise exceptions.APIError(
+            408, 'Timed out while reading the request body.')
+    except (OSError, ValueError):
+        # The server's stream: connection lost, broken chunked encoding.
+        raise exceptions.BadRequest('Malformed or incomplete request body.')
+    if len(data) > limit:
+        raise wz_exceptions.RequestEntityTooLarge()
+    expected = request.content_length
+    if expected is not None and len(data) < expected:
+        raise exceptions.BadRequest(
+            'Incomplete request body: %d of the %d bytes announced.'
+            % (len(data), expected))
+    return data
+
+
 def parse_json_object() -> dict:
     """The JSON object in the request body; ``{}`` when there is none."""
     request = flask.request
-    limit = CONF.max_request_body_size
-    # Read one byte more than allowed: a body without Content-Length
-    # (chunked) is cut off here rather than read whole.
-    data = request.stream.read(limit + 1)
-    if len(data) > limit:
-        raise wz_exceptions.RequestEntityTooLarge()
+    data = _read_body()
     if not data:
         return {}
     mimetype = request.mimetype or ''

@@ -61,6 +61,9 @@ def _begin_request():
     if accept and accept.best_match([JSON]) is None:
         raise exceptions.APIError(
             406, 'Could not satisfy the request Accept header.')
+    declared = environ.get('CONTENT_LENGTH')
+    if declared and not (declared.isascii() and declared.isdigit()):
+        raise exceptions.BadRequest('Invalid Content-Length header.')
     length = flask.request.content_length
     if length is not None and length > CONF.max_request_body_size:
         raise wz_exceptions.RequestEntityTooLarge()

@@ -23,6 +23,8 @@ from oslo_log import log as logging
 LOG = logging.getLogger(__name__)
 # Seconds a server thread may take to end after its requests did.
 STOP_GRACE = 5
+# Bytes of request line and headers; larger requests get cheroot's 413.
+MAX_HEADER_SIZE = 64 * 1024
 
 
 class Service(typing.Protocol):
@@ -41,6 +43,7 @@ class WSGIServer:
         self.name = name
         self._server = wsgi.Server((host, port), app, numthreads=threads,
                                    server_name=name)
+        self._server.max_request_header_size = MAX_HEADER_SIZE
         self._thread: typing.Optional[threading.Thread] = None
 
     @property

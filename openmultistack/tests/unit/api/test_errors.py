@@ -24,6 +24,17 @@ from openmultistack.db import models
 from openmultistack.tests.unit.api import base
 
 
+class FailingStream(io.BytesIO):
+    """A request body whose reading fails like a server's stream."""
+
+    def __init__(self, error: Exception):
+        super().__init__(b'{}')
+        self.error = error
+
+    def read(self, size=-1):
+        raise self.error
+
+
 class TestBadInput(base.APITestCase):
 
     def assertNothingCreated(self):
@@ -117,6 +128,35 @@ class TestBadInput(base.APITestCase):
                      'Transfer-Encoding': 'chunked'},
             environ_overrides={'wsgi.input_terminated': True})
         self.assertJSON(response, 413)
+        self.assertNothingCreated()
+
+    def post_stream(self, stream, length=None):
+        environ = {'wsgi.input_terminated': True}
+        if length is not None:
+            environ['CONTENT_LENGTH'] = length
+        return self.client.open(
+            '/api/queues/', method='POST', input_stream=stream,
+            headers={'Content-Type': 'application/json'},
+            environ_overrides=environ)
+
+    def test_invalid_content_length(self):
+        for length in ('-5', '1e3', 'x'):
+            self.assertJSON(self.post_stream(io.BytesIO(b'{}'), length),
+                            400, {'detail': 'Invalid Content-Length header.'})
+        self.assertNothingCreated()
+
+    def test_body_shorter_than_announced(self):
+        self.assertJSON(self.post_stream(io.BytesIO(b'{}'), '50'), 400, {
+            'detail': 'Incomplete request body: 2 of the 50 bytes '
+                      'announced.'})
+        self.assertNothingCreated()
+
+    def test_body_read_fails(self):
+        for error, status in ((TimeoutError('timed out'), 408),
+                              (ConnectionResetError(), 400),
+                              (ValueError('Bad chunked transfer size'),
+                               400)):
+            self.assertJSON(self.post_stream(FailingStream(error)), status)
         self.assertNothingCreated()
 
     def test_unacceptable_accept(self):

@@ -16,6 +16,7 @@
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -162,6 +163,19 @@ class TestAllInOne(base.BaseTestCase):
         self.assertEqual('chunked', response.headers['Transfer-Encoding'])
         self.assertEqual(5, len(response.json()))
 
+    def assertRaw(self, status, text, request):
+        """Send ``request``, end the sending side, check the answer."""
+        host, port = self.api.rsplit('/', 1)[1].rsplit(':', 1)
+        with socket.create_connection((host, int(port)),
+                                      timeout=10) as connection:
+            connection.sendall(request)
+            connection.shutdown(socket.SHUT_WR)
+            answer = b''
+            for chunk in iter(lambda: connection.recv(65536), b''):
+                answer += chunk
+        self.assertTrue(answer.startswith(b'HTTP/1.1 ' + status), answer)
+        self.assertIn(text, answer)
+
     def test_errors_over_http(self):
         response = requests.get(self.api + '/api/queues', timeout=10,
                                 allow_redirects=False)
@@ -171,6 +185,19 @@ class TestAllInOne(base.BaseTestCase):
                                           'application/json'}, timeout=10)
         self.assertEqual(400, response.status_code)
         self.assertIn('non_field_errors', response.json())
+        # Requests no HTTP library sends, at the socket.
+        self.assertRaw(b'400 ', b'Invalid Content-Length',
+                       b'POST /api/queues/ HTTP/1.1\r\nHost: x\r\n'
+                       b'Content-Length: -5\r\n\r\n')
+        self.assertRaw(b'400 ', b'Incomplete request body',
+                       b'POST /api/queues/ HTTP/1.1\r\nHost: x\r\n'
+                       b'Content-Type: application/json\r\n'
+                       b'Content-Length: 50\r\n\r\n{}')
+        self.assertRaw(b'413 ', b'',
+                       b'GET /api/ HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n'
+                       b'\r\n' % (b'a' * 100000))
+        self.assertEqual([], requests.get(self.api + '/api/queues/',
+                                          timeout=10).json())
         response = requests.get(self.metering + '/v2/rabbit/overview',
                                 timeout=10)
         self.assertEqual(503, response.status_code)
