@@ -41,7 +41,6 @@ FIELDS = {name: body.Field() for name in ('image', 'flavor', 'name',
                                           'provider')}
 IDEMPOTENCY_HEADER = 'Idempotency-Key'
 
-
 # The lower-case names of an earlier revision of the original service,
 # which clients still send.
 LEGACY_STATUSES = {'queueing': models.REQUEST, 'booting': models.BOOT,
