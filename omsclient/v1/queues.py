@@ -28,6 +28,15 @@ from omsclient.common import utils
 ACTIVE_STATUSES = ('RUN', 'running')
 #: Statuses that end a wait with :class:`ResourceFailed`.
 FAILED_STATUSES = ('FAILED', 'failed')
+#: The lower-case names of an earlier revision of the service, by the
+#: name the service uses now.
+LEGACY_STATUSES = {
+    'queueing': 'REQUEST',
+    'booting': 'BOOT',
+    'running': 'RUN',
+    'destroying': 'DESTROY',
+    'failed': 'FAILED',
+}
 
 
 class Queue(base.Resource):
@@ -50,6 +59,16 @@ def _after(entry_id: Any, marker: Any) -> bool:
         return entry_id > marker
     except TypeError:
         return True
+
+
+def canonical_status(status: Any) -> str:
+    """Return a status under its current name, in upper case.
+
+    ``running`` and ``RUN`` (and the other earlier names) are the same
+    status: filters compare the canonical names.
+    """
+    text = str(status)
+    return LEGACY_STATUSES.get(text.lower(), text.upper())
 
 
 def _statuses(status: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -102,7 +121,8 @@ class QueueManager(base.Manager[Queue]):
         them: the answer is right with both servers.
 
         :param status: one status or several; entries with another status
-            are skipped (compared without regard to case).
+            are skipped (compared without regard to case, an earlier
+            name such as ``running`` matching its current one, ``RUN``).
         :param limit: the most entries to yield. Against a server that
             honours pagination, pages are asked for one after the other
             (marker = last id) until ``limit`` entries were yielded.
@@ -116,7 +136,7 @@ class QueueManager(base.Manager[Queue]):
 
     def _iter(self, statuses: tuple[str, ...], limit: int | None,
               marker: Any) -> Iterator[Queue]:
-        wanted = {s.upper() for s in statuses}
+        wanted = {canonical_status(s) for s in statuses}
         remaining = limit
         while remaining is None or remaining > 0:
             params: dict[str, Any] = {}
@@ -136,7 +156,7 @@ class QueueManager(base.Manager[Queue]):
                         continue    # the server ignored the marker
                     fresh += 1
                     last_id = entry_id
-                    if wanted and str(item.get('status')).upper() \
+                    if wanted and canonical_status(item.get('status')) \
                             not in wanted:
                         continue
                     yield self._resource(item)

@@ -29,6 +29,9 @@ class FakeQueueServer:
     :param max_limit: the most entries the server sends in one page.
     """
 
+    OLD_NAMES = {'queueing': 'REQUEST', 'booting': 'BOOT', 'running': 'RUN',
+                 'destroying': 'DESTROY', 'failed': 'FAILED'}
+
     def __init__(self, entries, honours, max_limit=None):
         self.entries = entries
         self.honours = honours
@@ -43,7 +46,10 @@ class FakeQueueServer:
             return self.entries
         found = self.entries
         if 'status' in query:
-            found = [e for e in found if e['status'] in query['status']]
+            # Like the reference service: any case, earlier names too.
+            wanted = {self.OLD_NAMES.get(s.lower(), s.upper())
+                      for s in query['status']}
+            found = [e for e in found if e['status'] in wanted]
         if 'marker' in query:
             found = [e for e in found if e['id'] > int(query['marker'][0])]
         limit = int(query['limit'][0]) if 'limit' in query else None
@@ -106,6 +112,12 @@ class ListTestMixin:
     def test_limit_beyond_the_end(self):
         self.assertEqual([8, 10], self.ids(status='RUN', marker=6,
                                            limit=50))
+
+    def test_earlier_status_name(self):
+        # 'running' is the earlier name of RUN: the client must not drop
+        # the RUN entries that the server sends for it.
+        self.assertEqual([2, 4, 6, 8, 10], self.ids(status='running'))
+        self.assertEqual([3], self.ids(status=['failed']))
 
     def test_is_a_generator(self):
         listing = self.queues.list()
