@@ -19,11 +19,11 @@ import fixtures
 from keystoneauth1 import fixture as ksa_fixture
 import requests
 from requests_mock.contrib import fixture as rm_fixture
-import testtools
 
 from openmultistack import providers
 from openmultistack.providers import base
 from openmultistack.providers import nova
+from openmultistack.tests.unit import base as test_base
 from openmultistack.tests.unit.providers import test_simulated
 
 KEYSTONE = 'http://keystone.test/v3'
@@ -50,7 +50,7 @@ def server_body(status='ACTIVE', **extra):
     return {'server': body}
 
 
-class NovaTestCase(testtools.TestCase):
+class NovaTestCase(test_base.BaseTestCase):
     """A Keystone with a catalog, and a Nova answering microversions."""
 
     def setUp(self):

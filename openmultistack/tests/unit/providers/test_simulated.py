@@ -13,13 +13,13 @@
 """The simulated provider, key generation and driver loading."""
 
 from cryptography.hazmat.primitives import serialization
-import testtools
 
 from openmultistack import providers
 from openmultistack.providers import base
 from openmultistack.providers import keys
 from openmultistack.providers import nova
 from openmultistack.providers import simulated
+from openmultistack.tests.unit import base as test_base
 
 
 class Account:
@@ -40,7 +40,7 @@ class Account:
         self.__dict__.update(fields)
 
 
-class TestKeys(testtools.TestCase):
+class TestKeys(test_base.BaseTestCase):
 
     def test_key_pair_matches(self):
         private_key, public_key = keys.generate_keypair()
@@ -57,7 +57,7 @@ class TestKeys(testtools.TestCase):
                             keys.generate_keypair()[0])
 
 
-class TestLoading(testtools.TestCase):
+class TestLoading(test_base.BaseTestCase):
 
     def test_driver_by_name(self):
         provider = providers.get_provider(Account(), timeout=7)
@@ -83,7 +83,7 @@ class TestLoading(testtools.TestCase):
         self.assertNotIn('Secret-Pass-1', repr(credentials))
 
 
-class TestSimulatedProvider(testtools.TestCase):
+class TestSimulatedProvider(test_base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
