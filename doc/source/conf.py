@@ -47,10 +47,7 @@ copyright = 'omsclient developers'
 
 master_doc = 'index'
 source_suffix = {'.rst': 'restructuredtext'}
-# contributor/design.rst does not build cleanly yet (a title overline, a
-# definition list and a table row too wide for its column); it joins the
-# contributor toctree once fixed.
-exclude_patterns = ['_build', 'contributor/design.rst']
+exclude_patterns = ['_build']
 
 # Show the command that produced a transcript, not a prompt guess.
 pygments_style = 'native'
@@ -79,3 +76,38 @@ autoprogram_cliff_ignored = [
 html_theme = 'openstackdocs'
 html_static_path = []
 html_last_updated_fmt = '%Y-%m-%d %H:%M'
+
+# -- The design notes --------------------------------------------------------
+
+# contributor/design.rst (the shared contracts) is maintained with the
+# code. It joins the contributor guide as soon as it parses without a
+# warning; until then it is left out, so that one malformed table there
+# does not fail the whole build.
+_DESIGN = os.path.join(os.path.dirname(__file__), 'contributor', 'design.rst')
+
+
+def _parses_cleanly(path: str) -> bool:
+    import io
+
+    from docutils import core
+    stream = io.StringIO()
+    with open(path, encoding='utf-8') as source:
+        core.publish_doctree(source.read(), settings_overrides={
+            'report_level': 2, 'halt_level': 5, 'warning_stream': stream})
+    return not stream.getvalue()
+
+
+_WITH_DESIGN = os.path.exists(_DESIGN) and _parses_cleanly(_DESIGN)
+if not _WITH_DESIGN:
+    exclude_patterns.append('contributor/design.rst')
+
+
+def _add_design_to_toctree(app, docname, source):
+    if docname == 'contributor/index':
+        source[0] = source[0].replace('\n   testing\n',
+                                      '\n   design\n   testing\n', 1)
+
+
+def setup(app):
+    if _WITH_DESIGN:
+        app.connect('source-read', _add_design_to_toctree)
