@@ -20,6 +20,9 @@
   stackctl.py stop NAME...     stop some services
   stackctl.py restart NAME...  start services again as they were started
 
+Exit status: 0 on success, 1 on failure, 3 when ``start`` finds a stack
+already running from the same directory (left alone).
+
 Run it with the Python of the environment the reference service is
 installed in (the tox env). OMS_STACK_DIR moves the state (default .stack).
 """
@@ -36,6 +39,9 @@ from omsstack import coordinates  # noqa: E402
 from omsstack import layout as layout_mod  # noqa: E402
 from omsstack import process  # noqa: E402
 from omsstack import stack  # noqa: E402
+
+
+ALREADY_RUNNING = 3
 
 
 def _signal(value: str) -> int:
@@ -87,6 +93,9 @@ def main(argv=None) -> int:
                 raise process.StackError('%s is not running' % args.name)
         elif args.command == 'restart':
             process.restart(layout, *args.names)
+    except process.AlreadyRunning as exc:
+        print('stackctl: %s' % exc, file=sys.stderr)
+        return ALREADY_RUNNING
     except process.StackError as exc:
         print('stackctl: %s' % exc, file=sys.stderr)
         return 1

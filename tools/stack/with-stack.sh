@@ -40,6 +40,9 @@ if [ $# -eq 0 ]; then
 fi
 
 child=
+# Set while the stack is this script's own: a stack that was already
+# running (someone else's) is never stopped from here.
+owns_stack=0
 cleanup() {
     local status=$?
     trap - EXIT INT TERM
@@ -47,7 +50,9 @@ cleanup() {
         kill -TERM "$child" 2>/dev/null
         wait "$child" 2>/dev/null
     fi
-    if [ "${OMS_STACK_KEEP:-0}" = 1 ]; then
+    if [ "$owns_stack" != 1 ]; then
+        :
+    elif [ "${OMS_STACK_KEEP:-0}" = 1 ]; then
         echo "stack: left running (OMS_STACK_KEEP=1); stop it with" \
              "${STACKCTL[*]} stop" >&2
     else
@@ -80,15 +85,25 @@ if ! "$PYTHON" -c 'import gnocchiclient' 2>/dev/null; then
     }
 fi
 
-"${STACKCTL[@]}" start || {
-    echo "stack: the stack did not start; logs in .stack/logs" >&2
-    exit 1
-}
+# Children run in the background so that a signal to this script reaches
+# the trap at once, not when they end; stdin is passed on explicitly.
+exec 3<&0
+
+owns_stack=1
+"${STACKCTL[@]}" start <&3 &
+child=$!
+wait "$child"
+case $? in
+    0) ;;
+    3) owns_stack=0
+       echo "stack: not starting a second stack; the running one is left" \
+            "alone" >&2
+       exit 1 ;;
+    *) echo "stack: the stack did not start; logs in .stack/logs" >&2
+       exit 1 ;;
+esac
 eval "$("${STACKCTL[@]}" env)"
 
-# In the background so that a signal to this script reaches the trap at
-# once; stdin is passed on explicitly.
-exec 3<&0
 "$@" <&3 &
 child=$!
 wait "$child"

@@ -166,6 +166,19 @@ class TestCase(testtools.TestCase):
         """Bring services back after the test, whatever happens to it."""
         self.addCleanup(self.stackctl, 'restart', *services)
 
+    def require_providers(self) -> None:
+        for name, provider in self.stack['nova'].items():
+            self.require_http(provider['endpoint'],
+                              'Nova provider %s' % name)
+
+    def delete_at_cleanup(self, queue_id: int, cloud: str | None,
+                          options: str = '') -> None:
+        """Delete a queue entry after the test, if it still exists."""
+        self.addCleanup(self.openstack,
+                        'multistack queue delete --wait --timeout 300 %s'
+                        % queue_id, cloud=cloud, options=options,
+                        fail_ok=True)
+
     def require_http(self, url: str, what: str) -> None:
         """Fail (never skip) when a service of the stack does not answer."""
         try:

@@ -22,9 +22,7 @@ class WorkerCrashTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        for provider in self.stack['nova']:
-            self.require_http(self.stack['nova'][provider]['endpoint'],
-                              'Nova provider %s' % provider)
+        self.require_providers()
         self.worker = self.stack['oms']['services']['worker']
         self.novas = {name: compute.client(self.stack, name)
                       for name in self.stack['nova']}
@@ -36,9 +34,7 @@ class WorkerCrashTest(base.TestCase):
     def test_sigkill_mid_boot(self):
         oms = self.python_client('member')
         entry = oms.queues.create()
-        self.addCleanup(self.openstack,
-                        'multistack queue delete --wait %s' % entry.id,
-                        cloud='oms-member', fail_ok=True)
+        self.delete_at_cleanup(entry.id, 'oms-member')
 
         # Mid-boot: Nova has the server but the service has not recorded
         # it yet (or has just recorded it, still building).

@@ -25,14 +25,7 @@ class FailoverTest(base.TestCase):
     def setUp(self):
         super().setUp()
         self.providers = sorted(self.stack['nova'])
-        for provider in self.providers:
-            self.require_http(self.stack['nova'][provider]['endpoint'],
-                              'Nova provider %s' % provider)
-
-    def _delete_at_cleanup(self, queue_id):
-        self.addCleanup(self.openstack,
-                        'multistack queue delete --wait %s' % queue_id,
-                        cloud=self.cloud, fail_ok=True)
+        self.require_providers()
 
     def _newest_ids(self, after: int) -> list[int]:
         rows = self.openstack_json('multistack queue list', cloud=self.cloud)
@@ -48,7 +41,7 @@ class FailoverTest(base.TestCase):
 
         entry = self.openstack_json(
             'multistack queue create --wait --timeout 300', cloud=self.cloud)
-        self._delete_at_cleanup(entry['ID'])
+        self.delete_at_cleanup(entry['ID'], self.cloud)
         self.assertEqual('RUN', entry['Status'])
         self.assertEqual(second, entry['Provider'])
         nova = compute.client(self.stack, second)
@@ -70,7 +63,7 @@ class FailoverTest(base.TestCase):
 
         new = self._newest_ids(before)
         self.assertEqual(1, len(new), new)
-        self._delete_at_cleanup(new[0])
+        self.delete_at_cleanup(new[0], self.cloud)
         entry = self.openstack_json('multistack queue show %s' % new[0],
                                     cloud=self.cloud)
         self.assertEqual('FAILED', entry['Status'])

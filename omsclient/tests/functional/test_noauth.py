@@ -28,9 +28,7 @@ class NoAuthTest(base.TestCase):
         entry = self.openstack_json(
             'multistack queue create --wait --timeout 120', cloud=None,
             options=self.options)
-        self.addCleanup(self.openstack,
-                        'multistack queue delete %s' % entry['ID'],
-                        cloud=None, options=self.options, fail_ok=True)
+        self.delete_at_cleanup(entry['ID'], None, self.options)
         self.assertEqual('RUN', entry['Status'])
         # The all-in-one service boots on its simulated providers.
         self.assertTrue(entry['Provider'].startswith('simulated-'), entry)

@@ -27,9 +27,7 @@ class PostgreSQLTest(base.TestCase):
 
         entry = self.openstack_json('multistack queue create',
                                     cloud='oms-member')
-        self.addCleanup(self.openstack,
-                        'multistack queue delete --wait %s' % entry['ID'],
-                        cloud='oms-member', fail_ok=True)
+        self.delete_at_cleanup(entry['ID'], 'oms-member')
         with engine.connect() as connection:
             row = connection.execute(
                 sqlalchemy.text('SELECT project_id FROM queues '

@@ -32,16 +32,12 @@ class QueueLifecycleTest(base.TestCase):
         super().setUp()
         self.require_http(self.stack['oms']['api'] + '/api/',
                           'the multistack API')
-        for provider in self.stack['nova']:
-            self.require_http(self.stack['nova'][provider]['endpoint'],
-                              'Nova provider %s' % provider)
+        self.require_providers()
 
     def _create(self):
         entry = self.openstack_json(
             'multistack queue create --wait --timeout 300', cloud=self.cloud)
-        self.addCleanup(self.openstack,
-                        'multistack queue delete --wait %s' % entry['ID'],
-                        cloud=self.cloud, fail_ok=True)
+        self.delete_at_cleanup(entry['ID'], self.cloud)
         return entry
 
     def test_lifecycle(self):

@@ -24,9 +24,7 @@ class RBACTest(base.TestCase):
 
     def _create(self, cloud):
         entry = self.openstack_json('multistack queue create', cloud=cloud)
-        self.addCleanup(self.openstack,
-                        'multistack queue delete --wait %s' % entry['ID'],
-                        cloud='oms-admin', fail_ok=True)
+        self.delete_at_cleanup(entry['ID'], 'oms-admin')
         return entry['ID']
 
     def _listed(self, cloud):

@@ -58,9 +58,7 @@ class SecretsTest(base.TestCase):
         entry = self.openstack_json(
             'multistack queue create --wait --timeout 120', cloud=None,
             options=options)
-        self.addCleanup(self.openstack,
-                        'multistack queue delete %s' % entry['ID'],
-                        cloud=None, options=options, fail_ok=True)
+        self.delete_at_cleanup(entry['ID'], None, options)
         path = os.path.join(self.useFixture(fixtures.TempDir()).path, 'key')
         outputs = []
         for command in ('multistack queue show %s -f json' % entry['ID'],

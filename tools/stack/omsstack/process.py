@@ -36,6 +36,10 @@ class StackError(Exception):
     """A service of the stack could not be installed, started or reached."""
 
 
+class AlreadyRunning(StackError):
+    """Another stack runs from the same directory: it is not ours to stop."""
+
+
 @dataclasses.dataclass
 class Spec:
     name: str

@@ -83,7 +83,7 @@ def _register_accounts(passwords: dict[str, str], nova_mode: str) -> None:
 def start(layout: layout_mod.Layout) -> dict:
     if any(process.pid_of(layout, name)
            for name in process.known_services(layout)):
-        raise process.StackError(
+        raise process.AlreadyRunning(
             'a stack is already running from %s: stop it first '
             '(tools/stack/stackctl.py stop)' % layout.root)
     if layout.run.exists():
