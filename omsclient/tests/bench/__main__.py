@@ -28,6 +28,18 @@ from omsclient.tests.bench import common
 PARTS = ('startup', 'streaming', 'service', 'worker')
 
 
+def positive(text: str) -> int:
+    """An argparse type: a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError('%r is not a positive integer'
+                                         % text)
+    return value
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog='python -m omsclient.tests.bench', description=__doc__.split(
@@ -38,7 +50,7 @@ def parse_args(argv):
     parser.add_argument('--output', default='bench-results',
                         help='directory for the results (default: '
                         '%(default)s)')
-    parser.add_argument('--runs', type=int, default=10,
+    parser.add_argument('--runs', type=positive, default=10,
                         help='repetitions of each start-up measurement '
                         '(default: %(default)s)')
     parser.add_argument('--sizes', default='10000,100000,1000000',
@@ -48,13 +60,13 @@ def parse_args(argv):
                         help='a python whose environment holds '
                         'python-octaviaclient (see '
                         'tools/bench/make-reference-venv.sh)')
-    parser.add_argument('--duration', type=int, default=10,
+    parser.add_argument('--duration', type=positive, default=10,
                         help='seconds of each wrk run (default: '
                         '%(default)s)')
-    parser.add_argument('--connections', type=int, default=8,
+    parser.add_argument('--connections', type=positive, default=8,
                         help='concurrency of the service part (default: '
                         '%(default)s)')
-    parser.add_argument('--entries', type=int, default=200,
+    parser.add_argument('--entries', type=positive, default=200,
                         help='queue entries of the worker part (default: '
                         '%(default)s)')
     parser.add_argument('--nova-python', metavar='PYTHON',
@@ -62,7 +74,7 @@ def parse_args(argv):
                         'Nova APIs served by tools/stack/nova_provider.py '
                         'with this Python (.stack/venvs/nova/bin/python, '
                         'built by tools/stack/install-nova.sh)')
-    parser.add_argument('--nova-entries', type=int, default=20,
+    parser.add_argument('--nova-entries', type=positive, default=20,
                         help='queue entries of the worker part on Nova '
                         '(default: %(default)s)')
     args = parser.parse_args(argv)
@@ -70,9 +82,6 @@ def parse_args(argv):
     if unknown:
         parser.error('unknown part(s) %s; choose from %s' % (
             ', '.join(unknown), ', '.join(PARTS)))
-    if min(args.runs, args.duration, args.entries, args.nova_entries) < 1:
-        parser.error('--runs, --duration, --entries and --nova-entries '
-                     'must be positive')
     try:
         args.sizes = [int(s) for s in args.sizes.split(',') if s]
     except ValueError:

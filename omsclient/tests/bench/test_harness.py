@@ -184,6 +184,12 @@ class TestArguments(testtools.TestCase):
     def test_unknown_part(self):
         self.assertIn('unknown part(s) nope', self._error(['nope']))
 
+    def test_counts_must_be_positive(self):
+        self.assertIn("argument --runs: '0' is not a positive integer",
+                      self._error(['--runs', '0']))
+        self.assertIn("argument --entries: 'x' is not a positive integer",
+                      self._error(['--entries', 'x']))
+
     def test_bad_sizes(self):
         self.assertIn('--sizes must be comma-separated integers',
                       self._error(['--sizes', '10,x']))
