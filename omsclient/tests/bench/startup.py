@@ -19,6 +19,12 @@ the import of each plugin module is measured with ``python -X importtime``
 on top of what the openstack command has already imported, with
 gnocchiclient's plugin (and python-octaviaclient's, when a scratch venv
 holds it) as reference points.
+
+The variants are run in turns (one run of each, ten times over) rather
+than one after the other as hyperfine does, and the CPU time of each run
+is reported beside its wall time: on a machine shared with other work,
+that keeps the load from favouring one variant, and CPU time hardly moves
+with the load at all.
 """
 
 import importlib.metadata
