@@ -20,7 +20,9 @@ HOST = '127.0.0.1'
 
 # Ports of the stack: away from the demo's 8765/8777 and from the default
 # ports of every service involved (5000, 5432, 5672, 15672, 4369, 8774).
-PORTS = {
+# OMS_STACK_PORT_OFFSET shifts them all, so that a second stack (with its
+# own OMS_STACK_DIR) can run beside the first.
+_BASE_PORTS = {
     'keystone': 15000,
     'postgres': 15200,
     'rabbitmq': 15100,
@@ -34,6 +36,8 @@ PORTS = {
     'oms-noauth-api': 15411,
     'oms-noauth-metering': 15412,
 }
+PORTS = {name: port + int(os.environ.get('OMS_STACK_PORT_OFFSET') or 0)
+         for name, port in _BASE_PORTS.items()}
 
 
 def url(service: str, path: str = '') -> str:
