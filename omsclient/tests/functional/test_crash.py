@@ -36,13 +36,16 @@ class WorkerCrashTest(base.TestCase):
         entry = oms.queues.create()
         self.delete_at_cleanup(entry.id, 'oms-member')
 
-        # Mid-boot: Nova has the server but the service has not recorded
-        # it yet (or has just recorded it, still building).
+        # Mid-boot: Nova has the server, the service has not seen it
+        # ACTIVE yet (the stack's worker looks every two seconds).
         base.wait_for(lambda: any(self._servers(entry.id).values()),
                       120, 'a server tagged with entry %s' % entry.id,
                       interval=0.05)
         self.stackctl('kill', self.worker, '--signal', 'KILL')
+        killed_at = oms.queues.get(entry.id).status
         self.stackctl('restart', self.worker)
+        self.assertIn(killed_at, ('RECIVE', 'BOOT'),
+                      'the worker ended the boot before it was killed')
 
         # No entry stuck: it reaches an end state once its lease expires.
         def ended():

@@ -32,7 +32,9 @@ from omsstack import layout as layout_mod
 from omsstack import process
 from omsstack import rabbitmq
 
-KEYSTONE_SERVICES = ('oms-api', 'oms-metering', 'oms-worker')
+# Seconds between the worker's looks at a building server (service behind
+# Keystone).
+BOOT_WINDOW = 2.0
 NOAUTH_SERVICE = 'oms-noauth'
 
 
@@ -45,7 +47,8 @@ def _script(name: str) -> str:
     return str(path)
 
 
-def _common_conf(api_port: int, metering_port: int) -> str:
+def _common_conf(api_port: int, metering_port: int,
+                 status_poll_interval: float) -> str:
     return textwrap.dedent('''\
         [api]
         host = {host}
@@ -63,7 +66,7 @@ def _common_conf(api_port: int, metering_port: int) -> str:
 
         [worker]
         poll_interval = 0.5
-        status_poll_interval = 0.5
+        status_poll_interval = {status_poll_interval}
         lease_duration = 10
         boot_timeout = 60
         provider_timeout = 10
@@ -73,14 +76,17 @@ def _common_conf(api_port: int, metering_port: int) -> str:
                     metering_port=metering_port,
                     rabbit=rabbitmq.management_url('/api/'),
                     rabbit_user=rabbitmq.USER,
-                    rabbit_password=rabbitmq.PASSWORD)
+                    rabbit_password=rabbitmq.PASSWORD,
+                    status_poll_interval=status_poll_interval)
 
 
 def _write_conf(layout: layout_mod.Layout, name: str, head: str,
-                api_port: int, metering_port: int) -> str:
+                api_port: int, metering_port: int,
+                status_poll_interval: float = 0.5) -> str:
     conf = layout.state(name) / 'openmultistack.conf'
     conf.touch(mode=0o600)
-    conf.write_text(head + _common_conf(api_port, metering_port))
+    conf.write_text(head + _common_conf(api_port, metering_port,
+                                        status_poll_interval))
     return str(conf)
 
 
@@ -111,8 +117,11 @@ def write_keystone_conf(layout: layout_mod.Layout, database_url: str,
                     user=keystone.SERVICE_USER, password=service_password,
                     project=keystone.SERVICE_PROJECT,
                     region=keystone.REGION)
+    # Servers stay a couple of seconds between BOOT and RUN, so that a
+    # test can kill the worker while Nova builds a server.
     return _write_conf(layout, 'oms', head, layout_mod.PORTS['oms-api'],
-                       layout_mod.PORTS['oms-metering'])
+                       layout_mod.PORTS['oms-metering'],
+                       status_poll_interval=BOOT_WINDOW)
 
 
 def write_noauth_conf(layout: layout_mod.Layout) -> str:
