@@ -186,14 +186,15 @@ def get_client(version: str, **kwargs: Any) -> Client:
     :param kwargs: ``session``, ``service_type``, ``interface``,
         ``region_name``, ``endpoint_override``, ``aodh_endpoint``,
         ``panko_endpoint``, ``user_agent``, ``auth``; or, without a session,
-        python-ceilometerclient's older arguments: ``os_endpoint``
-        (``ceilometer_url``), ``os_token`` (``os_auth_token``, ``token``),
+        python-ceilometerclient's older arguments: ``endpoint``
+        (``os_endpoint``, ``ceilometer_url``), ``os_token`` (``os_auth_token``, ``token``),
         ``os_username``, ``os_password``, ``os_tenant_name``
         (``os_project_name``), ``os_auth_url``, ``os_region_name``, ...
         Building the client sends no request.
     """
     cls = client_class(version)
-    endpoint = (kwargs.pop('os_endpoint', None)
+    endpoint = (kwargs.pop('endpoint', None)
+                or kwargs.pop('os_endpoint', None)
                 or kwargs.pop('ceilometer_url', None))
     kwargs.setdefault('region_name', kwargs.pop('os_region_name', None))
     kwargs.setdefault('service_type', kwargs.pop('os_service_type', None))

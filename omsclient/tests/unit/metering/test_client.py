@@ -240,6 +240,14 @@ class TestEndpoints(base.TestCase):
         cclient.rabbit.get('overview')
         self.assertNotIn('X-Auth-Token', self.requests.last_request.headers)
 
+    def test_bare_endpoint(self):
+        # The same call as omsclient.client.Client('1', endpoint=...).
+        cclient = client.get_client('2', endpoint=base.METERING)
+        self.mock_item('users')
+        self.assertEqual(['ceilometer', 'guest', 'nova'],
+                         [u.name for u in cclient.rabbit.list('users')])
+        self.assertNotIn('X-Auth-Token', self.requests.last_request.headers)
+
     def test_legacy_token_with_auth_url_is_rescoped_by_keystone(self):
         self.mock_keystone()
         self.requests.get(base.AUTH_URL,
