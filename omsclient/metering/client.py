@@ -187,9 +187,10 @@ def get_client(version: str, **kwargs: Any) -> Client:
         ``region_name``, ``endpoint_override``, ``aodh_endpoint``,
         ``panko_endpoint``, ``user_agent``, ``auth``; or, without a session,
         python-ceilometerclient's older arguments: ``endpoint``
-        (``os_endpoint``, ``ceilometer_url``), ``os_token`` (``os_auth_token``, ``token``),
-        ``os_username``, ``os_password``, ``os_tenant_name``
-        (``os_project_name``), ``os_auth_url``, ``os_region_name``, ...
+        (``os_endpoint``, ``ceilometer_url``), ``os_token``
+        (``os_auth_token``, ``token``), ``os_username``, ``os_password``,
+        ``os_tenant_name`` (``os_project_name``), ``os_auth_url``,
+        ``os_region_name``, ...
         Building the client sends no request.
     """
     cls = client_class(version)
