@@ -18,11 +18,14 @@ that the stack knows its pid (SIGINT is PostgreSQL's fast shutdown).
 """
 
 import glob
+import hashlib
 import os
 import pathlib
 import pwd
+import shutil
 import signal
 import subprocess
+import tempfile
 
 from omsstack import layout as layout_mod
 from omsstack import process
@@ -41,25 +44,36 @@ def bindir() -> pathlib.Path:
     return pathlib.Path(found[-1]).parent
 
 
+def _searchable(path: pathlib.Path) -> bool:
+    """Whether another user (postgres) can reach ``path``."""
+    return all(os.stat(part).st_mode & 0o001
+               for part in (path, *path.parents))
+
+
 def _state(layout):
-    state = layout.state('postgres')
+    """The cluster's directory, owned by the postgres user.
+
+    Under the stack's run directory when the postgres user can reach it
+    (it must traverse every parent); else a directory of this stack in
+    the system's temporary directory.
+    """
+    if _searchable(layout.run):
+        state = layout.state('postgres')
+    else:
+        digest = hashlib.sha256(str(layout.root).encode()).hexdigest()[:12]
+        state = pathlib.Path(tempfile.gettempdir()) / (
+            'omsstack-postgres-%s' % digest)
     owner = pwd.getpwnam(USER)
     for path in (state, state / 'socket'):
         path.mkdir(exist_ok=True)
         os.chown(path, owner.pw_uid, owner.pw_gid)
-    # The server needs to reach its directory through the repository.
-    path = layout.run
-    while path != path.parent:
-        if not os.stat(path).st_mode & 0o001:
-            raise process.StackError(
-                '%s is not searchable by the postgres user: PostgreSQL '
-                'cannot reach its data directory' % path)
-        path = path.parent
     return state
 
 
 def prepare(layout: layout_mod.Layout) -> None:
     state = _state(layout)
+    # A cluster left by an earlier stack goes; a new one is made.
+    shutil.rmtree(state / 'data', ignore_errors=True)
     result = subprocess.run(
         [str(bindir() / 'initdb'), '--pgdata', str(state / 'data'),
          '--username', USER, '--auth', 'trust', '--encoding', 'UTF8',
