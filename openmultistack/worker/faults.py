@@ -16,9 +16,10 @@ Crash-recovery tests must kill a worker at an exact step of a boot or a
 deletion, which timing alone cannot hit. With ``[worker] test_pause_at``
 naming some of :data:`POINTS`, a job that reaches one of them writes a
 marker file ``<[worker] test_pause_dir>/<point>-<queue id>.json`` and
-waits there: its lease is still renewed, as a live worker's would be,
-until the process is killed. On a graceful shutdown the held job is handed
-back like any other once ``[worker] graceful_shutdown_timeout`` has passed.
+waits there, its lease still renewed as a live worker's would be, until
+the process is killed (or for ``[worker] test_pause_seconds``, then goes
+on). On a graceful shutdown the held job is handed back like any other
+once ``[worker] graceful_shutdown_timeout`` has passed.
 
 Off by default; never set it in production.
 """
@@ -78,5 +79,8 @@ def pause(ctx: typing.Any, point: str, queue_id: int, **details) -> None:
                       content)
     LOG.warning('queue %d: TEST HOOK: worker %s holds at %s',
                 queue_id, ctx.worker_id, point)
+    if options.test_pause_seconds is not None:
+        ctx.sleep(options.test_pause_seconds)
+        return
     while True:
         ctx.sleep(_HOLD_SECONDS)

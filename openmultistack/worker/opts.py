@@ -69,6 +69,10 @@ opts = [
                      'lease still renewed) so that a crash-recovery test '
                      'can kill the worker there. Points: %s.'
                      % ', '.join(faults.POINTS)),
+    cfg.FloatOpt('test_pause_seconds', min=0, advanced=True,
+                 help='TEST HOOK: seconds a job held by test_pause_at waits '
+                      'before it goes on. Default: until the worker is '
+                      'killed or shuts down.'),
     cfg.StrOpt('test_pause_dir', advanced=True,
                help='TEST HOOK: directory where a job held by '
                     'test_pause_at writes <point>-<queue id>.json.'),

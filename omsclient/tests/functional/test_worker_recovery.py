@@ -173,11 +173,14 @@ class SigtermTest(RecoveryTestCase):
     ENTRIES = 3
 
     def test_boots_in_progress_finish(self):
-        worker = self.oms.start_worker('first')
+        # Held in BUILD for a few seconds each, well within the grace
+        # period: SIGTERM arrives while all of them are booting.
+        worker = self.oms.start_worker(
+            'first', test_pause_at=['building'], test_pause_seconds=5,
+            test_pause_dir=self.oms.markers, graceful_shutdown_timeout=60)
         queue_ids = [self.oms.create_entry() for _ in range(self.ENTRIES)]
-        base.wait_for(
-            lambda: all(self.row(q).status == 'BOOT' for q in queue_ids),
-            180, 'the entries to be booting', interval=0.05)
+        for queue_id in queue_ids:
+            self.oms.wait_marker('building', queue_id)
 
         worker.kill(signal.SIGTERM)
         self.assertEqual(0, worker.wait(120))

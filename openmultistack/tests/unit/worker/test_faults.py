@@ -84,6 +84,15 @@ class TestPauseHook(base.WorkerTestCase):
                                                          % queue_id))
             self.session_delete(queue_id)
 
+    def test_a_timed_hold_goes_on(self):
+        queue_id = self.add_queue()
+        self.start_worker(test_pause_at=[faults.BUILDING],
+                          test_pause_dir=self.markers,
+                          test_pause_seconds=0.2)
+        entry = self.wait_for_status(queue_id, models.RUN)
+        marker = self.marker(faults.BUILDING, queue_id)
+        self.assertEqual(entry.instance.instance_id, marker['server_id'])
+
     def session_delete(self, queue_id):
         with self.session() as session:
             session.delete(session.get(models.Queue, queue_id))
