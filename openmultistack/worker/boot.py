@@ -289,11 +289,30 @@ class BootJob(job.Job):
         except claims.LeaseLost:
             pass
 
+    def _held_by_another(self) -> bool:
+        """Whether another worker holds the entry now."""
+        try:
+            with self.ctx.session() as session:
+                holder = session.scalar(
+                    sa.select(models.Queue.claimed_by)
+                    .where(models.Queue.id == self.queue_id))
+        except Exception:
+            LOG.exception('queue %d: could not read who holds the entry',
+                          self.queue_id)
+            return False
+        return holder is not None and holder != self.ctx.worker_id
+
     def _undo(self, provider: base.Provider, account: models.Account,
               server_id, key_name=None, search: bool = False) -> None:
         """Delete what this entry got on a provider that failed it."""
         key_name = key_name or self.key_name
-        if search:
+        if self._held_by_another():
+            # This worker's lease expired and another took the entry
+            # over: the key pair, and servers tagged with the entry, may
+            # be that worker's now. Only the server this one booted goes.
+            failures = (cleanup.delete_server(provider, server_id)
+                        if server_id else [])
+        elif search:
             _, failures = cleanup.delete_tagged(provider, self.queue_id,
                                                 key_name)
         else:

@@ -30,15 +30,19 @@ def short(reason: typing.Any) -> str:
     return text if len(text) <= MAX_REASON else text[:MAX_REASON - 3] + '...'
 
 
+def delete_server(provider: base.Provider, server_id: str) -> list[str]:
+    """Delete a server; return what failed, why."""
+    try:
+        provider.delete_server(server_id)
+    except base.ProviderError as exc:
+        return ['server %s: %s' % (server_id, short(exc))]
+    return []
+
+
 def delete_resources(provider: base.Provider, key_name: str,
                      server_id: typing.Optional[str] = None) -> list[str]:
     """Delete a server (if any) and a key pair; return what failed, why."""
-    failures = []
-    if server_id:
-        try:
-            provider.delete_server(server_id)
-        except base.ProviderError as exc:
-            failures.append('server %s: %s' % (server_id, short(exc)))
+    failures = delete_server(provider, server_id) if server_id else []
     try:
         provider.delete_keypair(key_name)
     except base.ProviderError as exc:

@@ -141,3 +141,33 @@ class TestSweepIsFenced(base.WorkerTestCase):
         self.assertEqual({theirs.id, entry.instance.instance_id}, ids)
         self.assertNotIn(orphan.id, ids)
         self.assertTrue(provider.has_keypair('other-%d' % queue_id))
+
+
+class TestLeaseLostMidBoot(base.WorkerTestCase):
+
+    def test_new_holders_key_pair_is_kept(self):
+        # The worker stalls after asking for a server; meanwhile its lease
+        # is taken over. It deletes its own server, and not the key pair,
+        # which has the name the new holder uses too.
+        account_id = self.add_sim_account('sim-a')
+        provider = self.provider(account_id)
+        markers = self.useFixture(fixtures.TempDir()).path
+        queue_id = self.add_queue()
+        self.start_worker(test_pause_at=[faults.BOOT_REQUESTED],
+                          test_pause_dir=markers, test_pause_seconds=1)
+        path = faults.marker_path(markers, faults.BOOT_REQUESTED, queue_id)
+        self.wait_for(lambda: os.path.exists(path), 'the held boot')
+        with open(path) as marker:
+            stalled_server = json.load(marker)['server_id']
+        with self.session() as session:
+            session.get(models.Queue, queue_id).claimed_by = 'new-holder'
+
+        self.wait_for(lambda: not provider.find_servers_by_metadata(
+            METADATA_KEY, str(queue_id)), 'the stalled server to go')
+
+        self.assertRaises(provider_base.NotFound, provider.get,
+                          stalled_server)
+        self.assertTrue(provider.has_keypair('oms-%d' % queue_id))
+        entry = self.queue(queue_id)
+        self.assertEqual((models.RECIVE, 'new-holder'),
+                         (entry.status, entry.claimed_by))
