@@ -84,9 +84,18 @@ def get_sessionmaker() -> orm.sessionmaker:
 
 
 @contextlib.contextmanager
-def session_scope() -> typing.Iterator[orm.Session]:
-    """A session that commits at the end of the block, or rolls back."""
-    session = get_sessionmaker()()
+def session_scope(sessionmaker: typing.Optional[orm.sessionmaker] = None,
+                  ) -> typing.Iterator[orm.Session]:
+    """A session that commits at the end of the block, or rolls back.
+
+    :param sessionmaker: where the session comes from; the service's
+        own database by default. Rows outlive the transaction
+        (``expire_on_commit=False``) in either case.
+    """
+    if sessionmaker is None:
+        session = get_sessionmaker()()
+    else:
+        session = sessionmaker(expire_on_commit=False)
     try:
         yield session
         session.commit()

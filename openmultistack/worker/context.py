@@ -12,13 +12,13 @@
 
 """What the jobs of one worker share."""
 
-import contextlib
 import dataclasses
 import threading
 import typing
 
 from sqlalchemy import orm
 
+from openmultistack.db import api as db_api
 from openmultistack import events
 from openmultistack import providers
 from openmultistack.providers import base
@@ -41,20 +41,11 @@ class Context:
     abort: threading.Event = dataclasses.field(
         default_factory=threading.Event)
 
-    @contextlib.contextmanager
-    def session(self) -> typing.Iterator[orm.Session]:
+    def session(self) -> typing.ContextManager[orm.Session]:
         """A short transaction; committed at the end of the block."""
         # Rows outlive the transaction: jobs read them between provider
         # calls, with no session open.
-        session = self.sessionmaker(expire_on_commit=False)
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        return db_api.session_scope(self.sessionmaker)
 
     def record(self, desc: str, queue_id: typing.Optional[int] = None,
                level: str = events.INFO) -> None:
