@@ -94,12 +94,17 @@ class CreateQueue(QueueCommand, command.ShowOne):
                                self.fields)
 
 
+def _show_hint(queue_id):
+    return 'openstack multistack queue show %s' % queue_id
+
+
 def _wait(queues, entry, timeout, stderr):
     queue_id = utils.to_dict(entry)['id']
     reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id)
     reporter(entry)
-    with utils.command_errors('Unable to wait for queue entry %s'
-                              % queue_id):
+    with reporter.interruptible(_show_hint(queue_id)), \
+            utils.command_errors('Unable to wait for queue entry %s'
+                                 % queue_id):
         return queues.wait(queue_id, statuses=SUCCESS_STATUSES,
                            timeout=timeout, interval=POLL_INTERVAL,
                            callback=reporter)
@@ -153,7 +158,8 @@ class DeleteQueue(QueueCommand, base.ResourceDeleter):
 
 def _wait_for_delete(queues, queue_id, timeout, stderr):
     reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id)
-    with utils.command_errors():
+    with reporter.interruptible(_show_hint(queue_id)), \
+            utils.command_errors():
         queues.wait_for_delete(queue_id, timeout=timeout,
                                interval=POLL_INTERVAL, callback=reporter)
     reporter.report('deleted')

@@ -152,6 +152,25 @@ class StatusReporter:
         self._stream.write('%s: %s (%ds)\n' % (self._label, status, elapsed))
         self._stream.flush()
 
+    @contextlib.contextmanager
+    def interruptible(self, hint: str) -> Iterator[None]:
+        """Say in one line what an interrupted wait leaves behind.
+
+        Ctrl-C (``KeyboardInterrupt``) stops the wait, not the service:
+        one line names the last status seen and ``hint`` (how to follow
+        the resource), then the interrupt goes on to end the command as
+        usual (exit status 130, no traceback).
+        """
+        try:
+            yield
+        except KeyboardInterrupt:
+            seen = ('' if self._status is None
+                    else ' (last seen %s)' % self._status)
+            self._stream.write('%s: stopped waiting%s; the service goes on '
+                               'with it: %s\n' % (self._label, seen, hint))
+            self._stream.flush()
+            raise
+
 
 def delete_each(ids: Iterable[str], delete: Callable[[str], Any],
                 singular: str, plural: str) -> None:

@@ -122,6 +122,21 @@ class TestCreateQueue(fakes.TestCommand):
         self.assertEqual(7, sum(self.clock.sleeps))
         self.assertEqual('', self.app.stdout.getvalue())
 
+    def test_wait_interrupted_says_so_in_one_line(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', [{'json': entry(5, 'BOOT')},
+                                          {'exc': KeyboardInterrupt}])
+        self.assertRaises(KeyboardInterrupt, self.run_command,
+                          queue.CreateQueue, ['--wait'])
+        self.assertEqual(
+            'Queue entry 5: REQUEST (0s)\n'
+            'Queue entry 5: BOOT (0s)\n'
+            'Queue entry 5: stopped waiting (last seen BOOT); the service '
+            'goes on with it: openstack multistack queue show 5\n',
+            self.app.stderr.getvalue())
+        self.assertEqual('', self.app.stdout.getvalue())
+
     def test_no_wait_sends_no_get(self):
         self.requests.post(QUEUES, status_code=201,
                            json=entry(5, 'REQUEST'))
@@ -371,6 +386,16 @@ class TestDeleteQueue(fakes.TestCommand):
         self.assertEqual('Queue entry 1: DESTROY (0s)\n'
                          'Queue entry 1: deleted (4s)\n',
                          self.app.stderr.getvalue())
+
+    def test_wait_interrupted_before_first_answer(self):
+        self.requests.delete(QUEUES + '1/', status_code=204)
+        self.requests.get(QUEUES + '1/', exc=KeyboardInterrupt)
+        self.assertRaises(KeyboardInterrupt, self.run_command,
+                          queue.DeleteQueue, ['1', '--wait'])
+        self.assertEqual(
+            'Queue entry 1: stopped waiting; the service goes on with it: '
+            'openstack multistack queue show 1\n',
+            self.app.stderr.getvalue())
 
     def test_wait_timeout_counts_as_failure(self):
         self.requests.delete(QUEUES + '1/', status_code=204)
