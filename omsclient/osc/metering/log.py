@@ -33,7 +33,9 @@ class ListLog(command.Lister):
             '--page',
             metavar='<page>',
             type=utils.positive_int,
-            default=1,
+            # None, not 1: argparse lets an option given with its default
+            # value pass a mutually exclusive group (--page 1 --all).
+            default=None,
             help='Page to list, 1 being the newest (default: 1)',
         )
         pages.add_argument(
@@ -59,11 +61,11 @@ class ListLog(command.Lister):
             def fetch():
                 return manager.list_all()
         else:
-            what = 'Unable to list page %d of the system log' % (
-                parsed_args.page)
+            page = parsed_args.page or 1
+            what = 'Unable to list page %d of the system log' % page
 
             def fetch():
-                return manager.list(logs.page_query(parsed_args.page))
+                return manager.list(logs.page_query(page))
 
         def limited():
             return itertools.islice(fetch(), parsed_args.limit)

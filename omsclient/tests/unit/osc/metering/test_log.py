@@ -72,6 +72,8 @@ class TestListLog(fakes.TestCommand):
     def test_page_and_all_exclude_each_other(self):
         self.assertIn('not allowed with',
                       self.assert_parse_error(['--page', '2', '--all']))
+        self.assertIn('not allowed with',
+                      self.assert_parse_error(['--page', '1', '--all']))
 
     def test_page_and_limit_are_positive(self):
         for argv in (['--page', '0'], ['--limit', '-1'], ['--page', 'x']):
