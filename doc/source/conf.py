@@ -51,6 +51,9 @@ exclude_patterns = ['_build']
 
 # Show the command that produced a transcript, not a prompt guess.
 pygments_style = 'native'
+# Quotes and ellipses only: the default also turns the "--" of command
+# options in help texts and tables into dashes ("–wait").
+smartquotes_action = 'qe'
 add_module_names = False
 
 # autodoc: document what the code says, in source order.
