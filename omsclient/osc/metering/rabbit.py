@@ -37,7 +37,7 @@ OVERVIEW_COLUMNS = {
     'exchange_types': rabbit_columns.NamesColumn,
     'listeners': rabbit_columns.ListenersColumn,
     'message_stats': fmt.CountersColumn,
-    'object_totals': fmt.DictColumn,
+    'object_totals': fmt.CountersColumn,
     'queue_totals': fmt.CountersColumn,
 }
 

@@ -40,7 +40,8 @@ class TestShowRabbit(fakes.TestCommand):
         self.assertIn('| amqp 127.0.0.1:5672', out)
         self.assertIn('| clustering [::]:25672', out)
         self.assertIn('| direct, fanout, headers, topic', out)
-        self.assertIn("connections='2'", out)
+        self.assertIn('| connections: 2 ', out)
+        self.assertIn('| queues: 3 ', out)
         self.assertIn('| rabbit@controller', out)
         self.assertNotIn('_details', out)
 
