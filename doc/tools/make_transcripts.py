@@ -213,6 +213,8 @@ def record(rec: Recorder, api: str, metering: str) -> None:
     rec.run('metric-rabbit-show', 'openstack', 'metric', 'rabbit', 'show')
     rec.run('metric-rabbit-list-users', 'openstack', 'metric', 'rabbit',
             'list', 'users')
+    rec.run('metric-rabbit-list-queues', 'openstack', 'metric', 'rabbit',
+            'list', 'queues')
     rec.run('metric-rabbit-list-exchanges', 'openstack', 'metric', 'rabbit',
             'list', 'exchanges')
     rec.run('metric-rabbit-list-nodes', 'openstack', 'metric', 'rabbit',
