@@ -260,7 +260,18 @@ def parse_args(argv=None):
     return args
 
 
+# nova's test base class (oslotest) reads these: OS_TEST_TIMEOUT arms a
+# SIGALRM that would end this long-running server after that many
+# seconds, and the capture variables would swallow its output. A test
+# runner (tox sets them) must not pass them on to a server.
+_TEST_RUNNER_VARIABLES = ('OS_TEST_TIMEOUT', 'OS_STDOUT_CAPTURE',
+                          'OS_STDERR_CAPTURE', 'OS_LOG_CAPTURE',
+                          'OS_DEBUG')
+
+
 def serve(args) -> int:
+    for name in _TEST_RUNNER_VARIABLES:
+        os.environ.pop(name, None)
     level = logging.DEBUG if args.debug else logging.INFO
     # nova's TestCase installs its own in-memory log capture.
     nova_fixtures.StandardLogging = lambda: StderrLogging(level)
