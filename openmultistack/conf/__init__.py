@@ -39,4 +39,10 @@ def database_url() -> str:
         return CONF.database.connection
     state_dir = os.path.abspath(CONF.state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
-    return 'sqlite:///%s' % os.path.join(state_dir, 'openmultistack.sqlite')
+    path = os.path.join(state_dir, 'openmultistack.sqlite')
+    # Account passwords and private keys live in this file: readable by
+    # its owner only, also in a state directory made by someone else
+    # (SQLite gives its -wal and -shm files the same mode).
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
+    return 'sqlite:///%s' % path

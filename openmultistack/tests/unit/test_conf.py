@@ -14,6 +14,8 @@
 """Options and policy rules as the generators see them."""
 
 import importlib.metadata
+import os
+import stat
 
 from oslo_policy import policy as oslo_policy
 
@@ -50,6 +52,26 @@ class TestOpts(base.BaseTestCase):
                   if opt.secret}
         self.assertEqual({('rabbit_management', 'password'),
                           ('database', 'connection')}, secret)
+
+
+class TestDatabaseUrl(base.TestCase):
+
+    def test_sqlite_file_is_for_its_owner_only(self):
+        # A state directory created by someone else, open to everybody.
+        state_dir = os.path.join(self.state_dir, 'made-by-a-script')
+        os.mkdir(state_dir, 0o755)
+        self.config.config(state_dir=state_dir)
+        path = os.path.join(state_dir, 'openmultistack.sqlite')
+        self.assertEqual('sqlite:///%s' % path, conf.database_url())
+        self.assertEqual(0o600, stat.S_IMODE(os.stat(path).st_mode))
+
+    def test_existing_sqlite_file_is_made_private(self):
+        path = os.path.join(self.state_dir, 'openmultistack.sqlite')
+        with open(path, 'wb'):
+            pass
+        os.chmod(path, 0o644)
+        conf.database_url()
+        self.assertEqual(0o600, stat.S_IMODE(os.stat(path).st_mode))
 
 
 class TestPolicyRules(base.BaseTestCase):
