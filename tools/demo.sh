@@ -69,7 +69,7 @@ if ! "$venv/bin/openmultistack-all" --version >/dev/null 2>&1 ||
     "$venv/bin/pip" install -q -e "$root[cli,server]"
 fi
 
-mkdir -p "$state"
+mkdir -p -m 700 "$state"
 if running; then
     if [ "$(cat "$state/demo.conf" 2>/dev/null)" != "$(demo_conf)" ]; then
         echo "openmultistack-all (pid $(cat "$pidfile")) already runs from" \
