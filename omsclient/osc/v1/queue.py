@@ -12,7 +12,6 @@
 
 """``openstack multistack queue ...``: ask for instances and follow them."""
 
-from osc_lib.cli import pagination
 from osc_lib.command import command
 
 from omsclient.common import formatters
@@ -123,10 +122,25 @@ class ListQueue(QueueCommand, base.ResourceLister):
             metavar='<status>',
             action='append',
             help='Only entries in this status, as the service spells it '
-                 '(e.g. REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY); '
-                 'repeat the option for several statuses',
+                 '(e.g. REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY; the '
+                 'earlier names queueing, booting, running, destroying, '
+                 'failed match their current ones); repeat the option '
+                 'for several statuses',
         )
-        pagination.add_marker_pagination_option_to_parser(parser)
+        parser.add_argument(
+            '--limit',
+            metavar='<num-entries>',
+            type=utils.positive_int,
+            help='List at most this many entries. Pages are fetched one '
+                 'after the other until the limit is reached, so a '
+                 'server-side page size never cuts the list short',
+        )
+        parser.add_argument(
+            '--marker',
+            metavar='<queue-id>',
+            help='List only the entries after this id (the last id of the '
+                 'previous page); the entry need not exist any more',
+        )
         return parser
 
     def fetch(self, manager, parsed_args):

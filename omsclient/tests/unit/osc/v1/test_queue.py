@@ -284,6 +284,7 @@ class TestListQueue(fakes.TestCommand):
     def test_bad_limit(self):
         self.assert_parse_error(queue.ListQueue, ['--limit', '-1'])
         self.assert_parse_error(queue.ListQueue, ['--limit', 'all'])
+        self.assert_parse_error(queue.ListQueue, ['--limit', '0'])
 
     def test_empty(self):
         self.requests.get(QUEUES, json=[])
