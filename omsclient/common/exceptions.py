@@ -112,6 +112,12 @@ class NotSupported(ClientException):
     message = 'This OpenMultiStack server does not support the operation'
 
 
+class NoUniqueMatch(ClientException):
+    """A name given instead of an ID matches several resources."""
+
+    message = 'More than one resource matches the name: give its ID'
+
+
 class WaitTimeout(ClientException):
     """A resource did not reach the wanted state in time."""
 

@@ -78,6 +78,30 @@ class AccountManager(base.Manager[Account]):
         return self._call(True, functools.partial(
             self._get, self._path(account_id)))
 
+    def find(self, name_or_id: Any) -> Account:
+        """Return the account with this ID or this provider name.
+
+        A whole number is an ID; anything else is looked up among the
+        accounts by ``provider``.
+
+        :raises NotFound: no account has that ID or provider name.
+        :raises NoUniqueMatch: several accounts have that provider name.
+        """
+        text = str(name_or_id).strip()
+        if text.isdigit():
+            return self.get(int(text))
+        found = [account for account in self.list()
+                 if account.get('provider') == text]
+        if not found:
+            raise exceptions.NotFound(
+                'No account with ID or provider name %r' % text)
+        if len(found) > 1:
+            raise exceptions.NoUniqueMatch(
+                '%d accounts have the provider name %r (IDs %s): give '
+                'an ID' % (len(found), text,
+                           ', '.join(str(a.id) for a in found)))
+        return found[0]
+
     def update(self, account_id: Any, **fields: Any) -> Account:
         """Change some fields of an account (``PATCH``)."""
         return self._call(True, functools.partial(

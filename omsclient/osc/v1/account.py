@@ -125,6 +125,15 @@ class AccountCommand(base.ResourceCommand):
     plural = 'accounts'
     fields = constants.ACCOUNT_FIELDS
     secret_args = ('password',)
+    reference = 'ID or provider name'
+
+    def lookup(self, manager, reference):
+        return manager.find(reference)
+
+    def account_id(self, manager, reference):
+        """The ID an argument names; a provider name costs one list."""
+        text = str(reference).strip()
+        return int(text) if text.isdigit() else manager.find(text).id
 
 
 class CreateAccount(AccountCommand, command.ShowOne):
@@ -164,7 +173,7 @@ class SetAccount(AccountCommand, command.Command):
         parser.add_argument(
             'id',
             metavar='<account>',
-            help='ID of the account to change',
+            help='ID or provider name of the account to change',
         )
         _add_attribute_options(parser, creating=False)
         return parser
@@ -175,10 +184,15 @@ class SetAccount(AccountCommand, command.Command):
             raise osc_exc.CommandError(
                 'Nothing to change: give at least one option '
                 '(see "openstack help multistack account set")')
+        manager = self.get_manager()
         with utils.command_errors('Unable to change account %s'
                                   % parsed_args.id):
-            self.get_manager().update(parsed_args.id, **fields)
+            manager.update(self.account_id(manager, parsed_args.id),
+                           **fields)
 
 
 class DeleteAccount(AccountCommand, base.ResourceDeleter):
     """Delete provider accounts."""
+
+    def delete(self, manager, resource_id, parsed_args):
+        manager.delete(self.account_id(manager, resource_id))

@@ -30,6 +30,7 @@ class ResourceCommand:
     :attr fields: the fields table of the resource (``constants``).
     :attr secret_args: options whose values are secrets: masked in the
         debug log of the command's arguments.
+    :attr reference: what names one resource on the command line.
     """
 
     manager: str
@@ -37,9 +38,14 @@ class ResourceCommand:
     plural: str
     fields: utils.Fields
     secret_args: tuple[str, ...] = ()
+    reference = 'ID'
 
     def get_manager(self) -> Any:
         return getattr(self.app.client_manager.multistack, self.manager)
+
+    def lookup(self, manager: Any, reference: str) -> Any:
+        """Return the resource a command-line argument names."""
+        return manager.get(reference)
 
     def run(self, parsed_args: argparse.Namespace) -> int:
         if not self.secret_args:
@@ -94,14 +100,14 @@ class ResourceShower(ResourceCommand, command.ShowOne):
         parser.add_argument(
             'id',
             metavar='<%s>' % self.singular.split()[0],
-            help='ID of the %s to show' % self.singular,
+            help='%s of the %s to show' % (self.reference, self.singular),
         )
         return parser
 
     def take_action(self, parsed_args):
         with utils.command_errors('Unable to show %s %s'
                                   % (self.singular, parsed_args.id)):
-            resource = self.get_manager().get(parsed_args.id)
+            resource = self.lookup(self.get_manager(), parsed_args.id)
         return utils.show_data(resource, self.show_columns, self.fields)
 
 
@@ -114,8 +120,8 @@ class ResourceDeleter(ResourceCommand, command.Command):
             'ids',
             metavar='<%s>' % self.singular.split()[0],
             nargs='+',
-            help='ID of the %s to delete (repeat for several)'
-                 % self.singular,
+            help='%s of the %s to delete (repeat for several)'
+                 % (self.reference, self.singular),
         )
         return parser
 

@@ -163,6 +163,28 @@ class TestShowAccount(fakes.TestCommand):
         output = self.run_command(account.ShowAccount, ['1'])
         self.assertRegex(output, r'\| Registered +\| 2016-08-01 00:00:00 UTC')
 
+    def test_by_provider_name(self):
+        self.requests.get(ACCOUNTS, json=[ACCOUNT])
+        output = self.run_command(account.ShowAccount, [ACCOUNT['provider']])
+        self.assertRegex(output, r'\| ID +\| %s ' % ACCOUNT['id'])
+        self.assertEqual(['GET'], [r.method for r in
+                                   self.requests.request_history])
+
+    def test_provider_name_not_unique(self):
+        self.requests.get(ACCOUNTS, json=[ACCOUNT, dict(ACCOUNT, id=9)])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  account.ShowAccount, [ACCOUNT['provider']])
+        self.assertIn('2 accounts have the provider name %r (IDs %s, 9): '
+                      'give an ID' % (ACCOUNT['provider'], ACCOUNT['id']),
+                      str(error))
+
+    def test_unknown_provider_name(self):
+        self.requests.get(ACCOUNTS, json=[ACCOUNT])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  account.ShowAccount, ['nowhere'])
+        self.assertIn("No account with ID or provider name 'nowhere'",
+                      str(error))
+
     def test_not_found_on_a_server_with_accounts(self):
         self.requests.get(ACCOUNTS + '7/', status_code=404,
                           json=oms_fixtures.NOT_FOUND)
@@ -203,6 +225,14 @@ class TestSetAccount(fakes.TestCommand):
                          self.calls('PATCH')[0].json())
         self.assertNotIn(PASSWORD, self.log.output)
 
+    def test_set_by_provider_name(self):
+        self.requests.get(ACCOUNTS, json=[ACCOUNT])
+        self.requests.patch(ACCOUNTS + '%s/' % ACCOUNT['id'], json=ACCOUNT)
+        self.run_command(account.SetAccount, [ACCOUNT['provider'],
+                                              '--region', 'tyo2'])
+        self.assertEqual({'region_name': 'tyo2'},
+                         self.calls('PATCH')[0].json())
+
     def test_account_required(self):
         self.assert_parse_error(account.SetAccount, ['--status',
                                                      'available'])
@@ -224,3 +254,10 @@ class TestDeleteAccount(fakes.TestCommand):
         self.assertIn('Failed to delete account 2: You do not have '
                       'permission to perform this action. (HTTP 403)',
                       self.log.output)
+
+    def test_delete_by_provider_name(self):
+        self.requests.get(ACCOUNTS, json=[ACCOUNT])
+        self.requests.delete(ACCOUNTS + '%s/' % ACCOUNT['id'],
+                             status_code=204)
+        self.run_command(account.DeleteAccount, [ACCOUNT['provider']])
+        self.assertEqual(1, len(self.calls('DELETE')))
