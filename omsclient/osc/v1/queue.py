@@ -13,7 +13,9 @@
 """``openstack multistack queue ...``: ask for instances and follow them."""
 
 from osc_lib.command import command
+from osc_lib import exceptions as osc_exc
 
+from omsclient.common import exceptions
 from omsclient.common import formatters
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
@@ -76,7 +78,8 @@ class CreateQueue(QueueCommand, command.ShowOne):
             help='Boot only on this provider (default: the first provider '
                  'that works)',
         )
-        _add_wait_options(parser, 'is running or has failed')
+        _add_wait_options(parser, 'is running or has failed (a failed '
+                          'entry is shown, then the command exits 1)')
         return parser
 
     def take_action(self, parsed_args):
@@ -87,10 +90,27 @@ class CreateQueue(QueueCommand, command.ShowOne):
         with utils.command_errors('Unable to create a queue entry'):
             entry = queues.create(**request)
         if parsed_args.wait:
-            entry = _wait(queues, entry, parsed_args.timeout,
-                          self.app.stderr)
+            try:
+                entry = _wait(queues, entry, parsed_args.timeout,
+                              self.app.stderr)
+            except osc_exc.CommandError as error:
+                failed = error.__cause__
+                if not (isinstance(failed, exceptions.ResourceFailed)
+                        and failed.details):
+                    raise
+                # Show the FAILED entry (its fault, the providers it
+                # tried), then fail the command: see run().
+                self._failure = error
+                entry = failed.details
         return utils.show_data(entry, constants.QUEUE_SHOW_COLUMNS,
                                self.fields)
+
+    def run(self, parsed_args):
+        self._failure = None
+        status = super().run(parsed_args)
+        if self._failure is not None:
+            raise self._failure
+        return status
 
 
 def _show_hint(queue_id):

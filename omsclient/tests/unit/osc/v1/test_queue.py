@@ -92,7 +92,10 @@ class TestCreateQueue(fakes.TestCommand):
         self.assertIn('conoha: quota exceeded; sakura: 503', str(error))
         self.assertIn('Queue entry 5: FAILED (2s)',
                       self.app.stderr.getvalue())
-        self.assertEqual('', self.app.stdout.getvalue())
+        # The final entry is shown before the command fails.
+        shown = self.app.stdout.getvalue()
+        self.assertRegex(shown, r'\| Status +\| FAILED ')
+        self.assertIn('conoha: quota exceeded', shown)
 
     def test_wait_failed_old_lower_case_status(self):
         self.requests.post(QUEUES, status_code=201,
