@@ -84,8 +84,10 @@ class AccountManager(base.Manager[Account]):
         A whole number is an ID; anything else is looked up among the
         accounts by ``provider``.
 
-        :raises NotFound: no account has that ID or provider name.
-        :raises NoUniqueMatch: several accounts have that provider name.
+        :raises omsclient.common.exceptions.NotFound: no account has that
+            ID or provider name.
+        :raises omsclient.common.exceptions.NoUniqueMatch: several
+            accounts have that provider name.
         """
         text = str(name_or_id).strip()
         if text.isdigit():
