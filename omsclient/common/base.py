@@ -108,6 +108,17 @@ class Resource:
         return strip_secrets(self._info)
 
 
+def as_id(value: Any) -> Any:
+    """Return an id given as text of digits as an ``int``; else ``value``.
+
+    Command-line arguments and markers arrive as text; ids are compared
+    and sent as numbers.
+    """
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
 def quote_id(value: Any) -> str:
     """Quote an id for use as one path segment."""
     return urllib.parse.quote(str(value), safe='')

@@ -89,9 +89,10 @@ class AccountManager(base.Manager[Account]):
         :raises omsclient.common.exceptions.NoUniqueMatch: several
             accounts have that provider name.
         """
-        text = str(name_or_id).strip()
-        if text.isdigit():
-            return self.get(int(text))
+        reference = base.as_id(name_or_id)
+        if isinstance(reference, int):
+            return self.get(reference)
+        text = str(reference).strip()
         found = [account for account in self.list()
                  if account.get('provider') == text]
         if not found:
@@ -103,6 +104,17 @@ class AccountManager(base.Manager[Account]):
                 'an ID' % (len(found), text,
                            ', '.join(str(a.id) for a in found)))
         return found[0]
+
+    def find_id(self, name_or_id: Any) -> Any:
+        """Return the ID that ``name_or_id`` names.
+
+        A whole number is the ID as it is, with no request; a provider
+        name is looked up with :meth:`find` (one list).
+        """
+        reference = base.as_id(name_or_id)
+        if isinstance(reference, int):
+            return reference
+        return self.find(reference).id
 
     def update(self, account_id: Any, **fields: Any) -> Account:
         """Change some fields of an account (``PATCH``)."""

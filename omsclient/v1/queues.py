@@ -47,12 +47,6 @@ class Queue(base.Resource):
     """
 
 
-def _as_id(value: Any) -> Any:
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return value
-
-
 def _after(entry_id: Any, marker: Any) -> bool:
     """Whether ``entry_id`` comes after ``marker`` in id order."""
     try:
@@ -132,7 +126,7 @@ class QueueManager(base.Manager[Queue]):
             raise ValueError('limit must not be negative')
         return self._iter(_statuses(status),
                           None if limit is None else int(limit),
-                          _as_id(marker))
+                          base.as_id(marker))
 
     def _iter(self, statuses: tuple[str, ...], limit: int | None,
               marker: Any) -> Iterator[Queue]:

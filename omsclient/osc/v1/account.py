@@ -130,11 +130,6 @@ class AccountCommand(base.ResourceCommand):
     def lookup(self, manager, reference):
         return manager.find(reference)
 
-    def account_id(self, manager, reference):
-        """The ID an argument names; a provider name costs one list."""
-        text = str(reference).strip()
-        return int(text) if text.isdigit() else manager.find(text).id
-
 
 class CreateAccount(AccountCommand, command.ShowOne):
     """Register a provider account."""
@@ -187,7 +182,7 @@ class SetAccount(AccountCommand, command.Command):
         manager = self.get_manager()
         with utils.command_errors('Unable to change account %s'
                                   % parsed_args.id):
-            manager.update(self.account_id(manager, parsed_args.id),
+            manager.update(manager.find_id(parsed_args.id),
                            **fields)
 
 
@@ -195,4 +190,4 @@ class DeleteAccount(AccountCommand, base.ResourceDeleter):
     """Delete provider accounts."""
 
     def delete(self, manager, resource_id, parsed_args):
-        manager.delete(self.account_id(manager, resource_id))
+        manager.delete(manager.find_id(resource_id))
