@@ -63,10 +63,10 @@ esac
 
 if ! "$venv/bin/openmultistack-all" --version >/dev/null 2>&1 ||
         ! "$venv/bin/openstack" --version >/dev/null 2>&1; then
-    echo "==> installing python-omsclient[cli,server] into $venv"
+    echo "==> installing python-omsclient[cli] and openmultistack into $venv"
     "${PYTHON:-python3}" -m venv "$venv"
     "$venv/bin/pip" install -q -U pip
-    "$venv/bin/pip" install -q -e "$root[cli,server]"
+    "$venv/bin/pip" install -q -e "$root[cli]" -e "$root/server"
 fi
 
 mkdir -p -m 700 "$state"

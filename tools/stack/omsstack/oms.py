@@ -43,7 +43,7 @@ def _script(name: str) -> str:
     if not path.exists():
         raise process.StackError(
             '%s is missing: install the repository with its server extra '
-            "(pip install -e '.[cli,server,postgresql]')" % path)
+            "(pip install -e '.[cli]' -e './server[postgresql]')" % path)
     return str(path)
 
 
