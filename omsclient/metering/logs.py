@@ -56,13 +56,15 @@ class LogManager(base.Manager):
 
     resource_class = Log
 
-    def list(self, q: Query | None = None) -> Iterator[Log]:
-        """Return a generator of the entries of one page, newest first.
+    def list(self, q: Query | None = None) -> base.ResourceList[Log]:
+        """Return the entries of one page, newest first, read on demand.
 
         ``list(q=[{'field': 'page', 'value': 2}])`` reads the second page;
-        without a page condition the server answers the first one. The
-        request is sent by this call; the entries are read as the caller
-        iterates.
+        without a page condition the server answers the first one; a page
+        past the end is empty. The request is sent by this call. The answer
+        prints, indexes and counts as a list; a ``for`` loop reads the
+        entries one by one without keeping them. See
+        :class:`omsclient.metering.base.ResourceList`.
         """
         return self._list(options.build_url(PATH, list(q or ())))
 

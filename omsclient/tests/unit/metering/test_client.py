@@ -10,7 +10,6 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-import types
 import urllib.parse
 
 from ceilometerclient import client as ceilo_client
@@ -73,9 +72,7 @@ class TestCeilometerUsage(base.TestCase):
 
     def test_rabbit_list_users(self):
         self.mock_item('users')
-        users = self.cclient.rabbit.list('users')
-        self.assertIsInstance(users, types.GeneratorType)
-        users = list(users)
+        users = list(self.cclient.rabbit.list('users'))
         self.assertEqual(['ceilometer', 'guest', 'nova'],
                          [user.name for user in users])
         self.assertIsInstance(users[0], rabbit.Rabbitmq)
@@ -141,7 +138,7 @@ class TestCeilometerUsage(base.TestCase):
         body = unit_fixtures.GeneratedList(
             2000, make=lambda i: dict(fixtures.QUEUES[0], name='q%d' % i))
         self.requests.get(base.RABBIT + 'queues', body=body)
-        queues = self.cclient.rabbit.list('queues')
+        queues = iter(self.cclient.rabbit.list('queues'))
         self.assertEqual('q0', next(queues).name)
         self.assertLess(body.consumed, body.size // 4)
         self.assertEqual(1999, sum(1 for _queue in queues))
