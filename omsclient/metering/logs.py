@@ -68,6 +68,32 @@ class LogManager(base.Manager):
         """
         return self._list(options.build_url(PATH, list(q or ())))
 
+    def _has_page(self, page: int, q: Query | None) -> bool:
+        return bool(self.list(page_query(page, q)))
+
+    def count_pages(self, q: Query | None = None,
+                    empty: int | None = None) -> int:
+        """Return how many pages the log has (0 when it is empty).
+
+        The API tells no total: this is a binary search for the last page
+        that has entries, reading about log2(``empty``) pages.
+
+        :param empty: a page known to be past the end; without it, one is
+            found by doubling the page number.
+        """
+        found = 0
+        if empty is None:
+            empty = 1
+            while self._has_page(empty, q):
+                found, empty = empty, empty * 2
+        while empty - found > 1:
+            middle = (found + empty) // 2
+            if self._has_page(middle, q):
+                found = middle
+            else:
+                empty = middle
+        return found
+
     def list_all(self, q: Query | None = None,
                  start: int = 1) -> Iterator[Log]:
         """Yield the entries of every page from ``start`` on, newest first.
