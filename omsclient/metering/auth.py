@@ -21,36 +21,78 @@ fetched on the first request.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ceilometerclient import client as ceilo_client
+from keystoneauth1 import plugin
 from keystoneauth1 import session as ksa_session
+from oslo_utils import strutils
 
 DEFAULT_DOMAIN = 'Default'
 
+#: The names python-ceilometerclient accepts for each authentication
+#: argument, preferred first: the deprecated ``os_*`` spellings, the names
+#: of its ``AuthPlugin`` options and the dashboard's ``ca_file``.
+ALIASES: Mapping[str, tuple[str, ...]] = {
+    'username': ('username', 'os_username'),
+    'password': ('password', 'os_password'),
+    'user_id': ('user_id', 'os_user_id'),
+    'user_domain_id': ('user_domain_id', 'os_user_domain_id'),
+    'user_domain_name': ('user_domain_name', 'os_user_domain_name'),
+    'project_id': ('project_id', 'os_project_id', 'tenant_id',
+                   'os_tenant_id'),
+    'project_name': ('project_name', 'os_project_name', 'tenant_name',
+                     'os_tenant_name'),
+    'project_domain_id': ('project_domain_id', 'os_project_domain_id'),
+    'project_domain_name': ('project_domain_name',
+                            'os_project_domain_name'),
+    'auth_url': ('auth_url', 'os_auth_url'),
+    'token': ('token', 'os_token', 'auth_token', 'os_auth_token'),
+    'insecure': ('insecure', 'os_insecure'),
+    'cacert': ('cacert', 'os_cacert', 'ca_file'),
+    'cert': ('cert', 'cert_file', 'os_cert'),
+    'key': ('key', 'key_file', 'os_key'),
+}
+
 #: Arguments that only describe how to authenticate; they are not passed
 #: on to the HTTP clients.
-LEGACY_ARGS = frozenset(ceilo_client.LEGACY_OPTS) | frozenset([
-    'ceilometer_url', 'endpoint_type', 'cert_file', 'key_file', 'timings',
-    'aodh_endpoint', 'panko_endpoint', 'auth_token'])
+LEGACY_ARGS = frozenset(
+    name for names in ALIASES.values() for name in names) | frozenset([
+        'auth_plugin', 'auth_system', 'verify', 'timeout', 'ceilometer_url',
+        'endpoint_type', 'timings'])
 
 
-def drop_legacy_args(kwargs: dict[str, Any]) -> dict[str, Any]:
+def drop_legacy_args(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """Return ``kwargs`` without the authentication arguments."""
     return {name: value for name, value in kwargs.items()
             if name not in LEGACY_ARGS and not name.startswith('os_')}
 
 
-def _auth_plugin(args: dict[str, Any]) -> Any:
+def normalise(kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the authentication arguments under their preferred names.
+
+    ``{'os_username': 'u', 'os_tenant_name': 'p'}`` becomes ``{'username':
+    'u', 'project_name': 'p'}``; unset arguments are left out.
+    """
+    found = {}
+    for name, aliases in ALIASES.items():
+        value = next((kwargs[alias] for alias in aliases
+                      if kwargs.get(alias)), None)
+        if value is not None:
+            found[name] = value
+    return found
+
+
+def _auth_plugin(args: Mapping[str, Any]) -> plugin.BaseAuthPlugin | None:
     token = args.get('token')
     if callable(token):
         token = token()
     auth_url = args.get('auth_url')
     # As python-ceilometerclient did, names without a domain are looked
     # up in the Default domain of Keystone v3.
-    project = dict(
-        project_id=args.get('project_id') or args.get('tenant_id'),
-        project_name=args.get('project_name') or args.get('tenant_name'),
+    project: dict[str, Any] = dict(
+        project_id=args.get('project_id'),
+        project_name=args.get('project_name'),
         project_domain_id=args.get('project_domain_id'),
         project_domain_name=args.get('project_domain_name'),
         default_domain_name=DEFAULT_DOMAIN)
@@ -70,20 +112,31 @@ def _auth_plugin(args: dict[str, Any]) -> Any:
     return None
 
 
+def _timeout(value: Any) -> float | None:
+    # python-ceilometerclient: whole seconds, and 0 or less for none.
+    if value is None or int(value) <= 0:
+        return None
+    return int(value)
+
+
 def legacy_session(**kwargs: Any) -> ksa_session.Session:
     """Build a session from python-ceilometerclient's keyword arguments.
 
-    Understands ``os_username``/``username``, ``os_password``,
-    ``os_tenant_name``/``os_project_name``, ``os_auth_url``, the domain
-    arguments, ``os_token``/``token`` (a string or a callable),
-    ``os_insecure``, ``os_cacert``, ``os_cert``, ``os_key`` and
-    ``timeout``. With neither credentials nor a token the session sends
-    anonymous requests.
+    Understands the names of :data:`ALIASES` (``os_username``,
+    ``os_password``, ``os_tenant_name``/``os_project_name``,
+    ``os_auth_url``, the domain arguments, ``os_token``/``token`` as a
+    string or a callable, ``os_insecure``, ``os_cacert``, ``os_cert``,
+    ``os_key``...), ``verify`` and ``timeout``. With neither credentials
+    nor a token the session sends anonymous requests.
     """
-    args = ceilo_client._adjust_kwargs(kwargs)
-    # python-ceilometerclient documents these but never maps them.
-    for name in ('project_name', 'project_id', 'user_id'):
-        args[name] = args.get(name) or kwargs.get('os_' + name)
-    return ksa_session.Session(auth=_auth_plugin(args),
-                               verify=args['verify'], cert=args['cert'],
-                               timeout=args['timeout'])
+    args = normalise(kwargs)
+    verify = kwargs.get('verify')
+    if verify is None:
+        insecure = strutils.bool_from_string(args.get('insecure'))
+        verify = False if insecure else args.get('cacert', True)
+    cert = args.get('cert')
+    if cert and args.get('key'):
+        cert = (cert, args['key'])
+    return ksa_session.Session(auth=_auth_plugin(args), verify=verify,
+                               cert=cert,
+                               timeout=_timeout(kwargs.get('timeout')))

@@ -14,18 +14,87 @@
 
 They are python-ceilometerclient's own ``Manager`` and ``Resource``, so that
 code written for ceilometerclient's managers keeps working, with one
-difference: lists are generators that read the answer incrementally
-through omsclient's HTTP layer instead of loading it whole.
+difference: a list is a :class:`ResourceList`, which reads the answer
+incrementally through omsclient's HTTP layer when it is only iterated.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Sequence
 from typing import Any
+from typing import overload
+from typing import TypeVar
 
 from ceilometerclient.common import base
 
 from omsclient.metering import http
+
+T = TypeVar('T')
+
+
+class ResourceList(Sequence[T]):
+    """The records of a list answer, read on demand.
+
+    What python-ceilometerclient's managers answered was a list: the seed's
+    ``print(cclient.rabbit.list('users'))`` shows ``[<Rabbitmq record --
+    {...}>, ...]``, and ``len()``, indexing, slicing and truthiness work.
+    Those answers were read whole, though; this sequence behaves as that
+    list while a plain ``for`` loop still reads a long answer in constant
+    memory:
+
+    * the request is sent, and its HTTP errors raised, when the sequence is
+      made (by ``list()``);
+    * the first iteration reads the records from that answer one by one and
+      keeps none of them;
+    * ``len()``, indexing, slicing, truthiness, ``in`` and ``repr()`` read
+      the whole answer once and keep it; every later iteration walks the
+      kept records without a request;
+    * once the answer has been iterated without being kept, it is gone: a
+      new iteration, or ``len()`` and the others, send the request again.
+
+    :param open_records: sends the request and returns an iterator over the
+        records of its answer; called once here, and again only as
+        described above.
+    """
+
+    def __init__(self, open_records: Callable[[], Iterator[T]]) -> None:
+        self._open_records = open_records
+        self._pending: Iterator[T] | None = open_records()
+        self._kept: list[T] | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        # A generator, so that the answer is taken on the first next(),
+        # not by iter(): list(self) calls iter() and then len(), which
+        # must find the answer still unread.
+        if self._kept is not None:
+            yield from self._kept
+            return
+        records, self._pending = self._pending, None
+        yield from records if records is not None else self._open_records()
+
+    def _records(self) -> list[T]:
+        if self._kept is None:
+            self._kept = list(iter(self))
+        return self._kept
+
+    def __len__(self) -> int:
+        return len(self._records())
+
+    @overload
+    def __getitem__(self, index: int) -> T:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]:
+        ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self._records()[index]
+
+    def __repr__(self) -> str:
+        return repr(self._records())
 
 
 class Resource(base.Resource):
@@ -57,20 +126,24 @@ class Manager(base.Manager):
 
     def _list(self, url: str, response_key: str | None = None,
               obj_class: type | None = None, body: Any = None,
-              expect_single: bool = False) -> Iterator[Resource]:
-        """Send the list request now; return a generator of resources.
+              expect_single: bool = False) -> ResourceList[Any]:
+        """Send the list request now; return its records, read on demand.
 
-        The request is sent, and its HTTP errors raised, by this call; the
-        entries are then parsed one by one as the caller iterates.
-        ``expect_single`` marks an answer that is one object instead of a
-        list: the generator yields that one resource.
+        See :class:`ResourceList`. ``expect_single`` marks an answer that
+        is one object instead of a list: the sequence holds that one
+        resource.
         """
         cls = obj_class or self.resource_class
         if expect_single:
-            return iter([cls(self, self.api.get_json(url), loaded=True)])
+            return ResourceList(
+                lambda: iter([cls(self, self.api.get_json(url),
+                                  loaded=True)]))
         prefix = '%s.item' % response_key if response_key else 'item'
-        items = self.api.open_json_list(url, prefix=prefix)
-        return (cls(self, info, loaded=True) for info in items if info)
+
+        def open_records() -> Iterator[Any]:
+            items = self.api.open_json_list(url, prefix=prefix)
+            return (cls(self, info, loaded=True) for info in items if info)
+        return ResourceList(open_records)
 
     def _get(self, url: str) -> Resource:
         return self.resource_class(self, self.api.get_json(url),

@@ -10,16 +10,17 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The metering client: python-ceilometerclient's v2 client, extended.
+"""The metering client: ceilometerclient's, plus ``rabbit`` and ``logs``.
 
-Code written for python-ceilometerclient keeps working::
+Code written for python-ceilometerclient and the original extension keeps
+working once its import names this module::
 
-    from omsclient.metering import client
-    cclient = client.get_client('2', session=sess)
-    cclient.rabbit.list('users')       # generator of <Rabbitmq ...>
+    from omsclient.metering import client  # was: ceilometerclient
+    cclient = client.get_client(2, **kwargs)
+    print(cclient.rabbit.list('users'))      # [<Rabbitmq record -- {...}>]
     cclient.rabbit.get('overview')
     cclient.logs.list(q=[{'field': 'page', 'value': 2}])
-    cclient.meters.list()              # ceilometerclient's own managers
+    cclient.meters.list()                    # ceilometerclient's own
 
 and a client built by python-ceilometerclient itself gains the two
 managers with one call::
@@ -27,29 +28,21 @@ managers with one call::
     cclient = ceilometerclient.client.get_client('2', session=sess)
     client.extend(cclient)
 
-Unlike ``ceilometerclient.v2.client.Client``, building a :class:`Client`
-sends no request: python-ceilometerclient probes the aodh and panko
-endpoints while it builds its client; here ``alarms`` and ``events`` use
-``aodh_endpoint`` / ``panko_endpoint`` when they are given and the metering
-endpoint otherwise.
+python-ceilometerclient is used through its public interface only: every
+attribute of a :class:`Client` other than ``rabbit`` and ``logs``
+(``meters``, ``samples``, ``alarms``, ``http_client``...) is that of a v2
+client built by ``ceilometerclient.client.Client`` on first use, with the
+same session and endpoint. Building a :class:`Client` sends no request;
+python-ceilometerclient's own client, once built, looks for aodh and panko
+as it always does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ceilometerclient.v2 import alarms
-from ceilometerclient.v2 import capabilities
-from ceilometerclient.v2 import client as ceilo_v2
-from ceilometerclient.v2 import event_types
-from ceilometerclient.v2 import events
-from ceilometerclient.v2 import meters
-from ceilometerclient.v2 import query
-from ceilometerclient.v2 import resources
-from ceilometerclient.v2 import samples
-from ceilometerclient.v2 import statistics
-from ceilometerclient.v2 import trait_descriptions
-from ceilometerclient.v2 import traits
+from ceilometerclient import client as ceilo_client
 from keystoneauth1 import session as ksa_session
 
 from omsclient.common import exceptions
@@ -62,14 +55,8 @@ SUPPORTED_VERSIONS = ('2',)
 DEFAULT_INTERFACE = 'public'
 
 
-def _add_managers(cclient: Any, api: http.SessionClient) -> None:
-    cclient.metering_client = api
-    cclient.rabbit = rabbit.RabbitManager(api)
-    cclient.logs = logs.LogManager(api)
-
-
-class Client(ceilo_v2.Client):
-    """python-ceilometerclient's v2 client plus ``rabbit`` and ``logs``.
+class Client:
+    """The metering client: ``rabbit``, ``logs`` and ceilometer's managers.
 
     :param session: a keystoneauth1 session; without one, a session is
         built from python-ceilometerclient's older arguments (``token``,
@@ -96,77 +83,89 @@ class Client(ceilo_v2.Client):
                  aodh_endpoint: str | None = None,
                  panko_endpoint: str | None = None,
                  **kwargs: Any) -> None:
-        # ceilometerclient.v2.client.Client.__init__ is not called: it
-        # sends requests to find aodh and panko.
         endpoint = kwargs.pop('endpoint_override', None) or endpoint
         interface = (interface or kwargs.pop('endpoint_type', None)
                      or DEFAULT_INTERFACE)
         if session is None:
             session = auth.legacy_session(**kwargs)
-        kwargs = auth.drop_legacy_args(kwargs)
-        user_agent = kwargs.pop('user_agent', None)
-        self.session = session
-        self.auth_plugin = None
-        options = dict(kwargs, service_type=service_type or http.SERVICE_TYPE,
+        options = dict(auth.drop_legacy_args(kwargs),
+                       service_type=service_type or http.SERVICE_TYPE,
                        interface=interface, region_name=region_name)
-        self.http_client = http.CeilometerSessionClient(
-            session, endpoint=endpoint,
-            user_agent=user_agent or 'python-ceilometerclient', **options)
-        self.alarm_client = self._redirect(session, options, 'alarming',
-                                           aodh_endpoint)
-        self.event_client = self._redirect(session, options, 'event',
-                                           panko_endpoint)
-        self.meters = meters.MeterManager(self.http_client)
-        self.samples = samples.OldSampleManager(self.http_client)
-        self.new_samples = samples.SampleManager(self.http_client)
-        self.statistics = statistics.StatisticsManager(self.http_client)
-        self.resources = resources.ResourceManager(self.http_client)
-        self.alarms = alarms.AlarmManager(self.alarm_client)
-        self.events = events.EventManager(self.event_client)
-        self.event_types = event_types.EventTypeManager(self.event_client)
-        self.traits = traits.TraitManager(self.event_client)
-        self.trait_descriptions = (
-            trait_descriptions.TraitDescriptionManager(self.event_client))
-        self.query_samples = query.QuerySamplesManager(self.http_client)
-        self.query_alarms = query.QueryAlarmsManager(self.alarm_client)
-        self.query_alarm_history = query.QueryAlarmHistoryManager(
-            self.alarm_client)
-        self.capabilities = capabilities.CapabilitiesManager(
-            self.http_client)
-        if user_agent:
-            options['user_agent'] = user_agent
-        _add_managers(self, http.SessionClient(session, endpoint=endpoint,
-                                               **options))
+        self.session = session
+        self.metering_client = http.SessionClient(session, endpoint=endpoint,
+                                                  **options)
+        self.rabbit = rabbit.RabbitManager(self.metering_client)
+        self.logs = logs.LogManager(self.metering_client)
+        redirects = dict(aodh_endpoint=aodh_endpoint,
+                         panko_endpoint=panko_endpoint)
+        self._ceilometer_options = dict(
+            options, **{name: url for name, url in redirects.items() if url})
+        self._ceilometer: Any = None
 
-    def _redirect(self, session: ksa_session.Session,
-                  options: dict[str, Any], service_type: str,
-                  endpoint: str | None) -> Any:
-        if not endpoint:
-            return self.http_client
-        return http.CeilometerSessionClient(
-            session, endpoint=endpoint,
-            **dict(options, service_type=service_type))
+    @property
+    def ceilometer(self) -> Any:
+        """python-ceilometerclient's own v2 client, built on first use.
+
+        From this client's session, endpoint and catalog options, by
+        ``ceilometerclient.client.Client``.
+        """
+        if self._ceilometer is None:
+            self._ceilometer = ceilo_client.Client(
+                '2', session=self.session,
+                endpoint_override=self.metering_client.base_url,
+                **self._ceilometer_options)
+        return self._ceilometer
+
+    def __getattr__(self, name: str) -> Any:
+        # Called for the attributes not found on this object only.
+        if name.startswith('_'):
+            raise AttributeError(name)
+        return getattr(self.ceilometer, name)
 
 
-def extend(cclient: ceilo_v2.Client) -> ceilo_v2.Client:
+def _metering_client_of(cclient: Any) -> http.SessionClient:
+    """Return an HTTP client to the metering API of a ceilometer client."""
+    api = getattr(cclient, 'http_client', None)
+    session = getattr(api, 'session', None)
+    if isinstance(session, ksa_session.Session):
+        return http.SessionClient(session, **http.adapter_options(api))
+    # Built without a session, python-ceilometerclient keeps its arguments
+    # in the options of its auth plugin.
+    opts = getattr(getattr(cclient, 'auth_plugin', None), 'opts', None)
+    if not isinstance(opts, Mapping):
+        raise TypeError(
+            'extend() needs a v2 client built by python-ceilometerclient: '
+            'this %s has neither a keystoneauth session (http_client.'
+            'session) nor python-ceilometerclient\'s authentication options '
+            '(auth_plugin.opts)' % type(cclient).__name__)
+    return http.SessionClient(
+        auth.legacy_session(**opts), endpoint=opts.get('endpoint'),
+        service_type=opts.get('service_type') or http.SERVICE_TYPE,
+        interface=opts.get('endpoint_type') or DEFAULT_INTERFACE,
+        region_name=opts.get('region_name'))
+
+
+def extend(cclient: Any) -> Any:
     """Attach the ``rabbit`` and ``logs`` managers to a ceilometer client.
 
-    ``cclient`` is a client built by python-ceilometerclient (for example
-    ``ceilometerclient.client.get_client('2', session=sess)``); the
-    managers use its session, catalog options and endpoint, through
-    omsclient's HTTP layer. Sends no request.
+    ``cclient`` is a v2 client built by python-ceilometerclient. Built from
+    a keystoneauth session (``ceilometerclient.client.get_client('2',
+    session=sess)``), the managers use its session, catalog options and
+    endpoint. Built from the older arguments (the dashboard's
+    ``Client('2', endpoint, token=lambda: ...)``, or ``os_username``,
+    ``os_password``, ``os_auth_url``...), they use a session built from the
+    same arguments, see :func:`omsclient.metering.auth.legacy_session`.
+    Either way they talk through omsclient's HTTP layer. Sends no request.
 
     :returns: ``cclient`` itself.
-    :raises TypeError: ``cclient`` was built without a keystoneauth
-        session (python-ceilometerclient's deprecated ``os_*`` arguments).
+    :raises TypeError: ``cclient`` has neither a keystoneauth session nor
+        python-ceilometerclient's authentication options.
     """
-    api = getattr(cclient, 'http_client', None)
-    if not isinstance(getattr(api, 'session', None), ksa_session.Session):
-        raise TypeError('extend() needs a ceilometer client built with a '
-                        'keystoneauth session (session=...), not with the '
-                        'deprecated os_* arguments')
-    _add_managers(cclient, http.SessionClient(api.session,
-                                              **http.adapter_options(api)))
+    if isinstance(cclient, Client):
+        return cclient
+    metering = _metering_client_of(cclient)
+    cclient.rabbit = rabbit.RabbitManager(metering)
+    cclient.logs = logs.LogManager(metering)
     return cclient
 
 

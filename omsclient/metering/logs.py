@@ -56,15 +56,43 @@ class LogManager(base.Manager):
 
     resource_class = Log
 
-    def list(self, q: Query | None = None) -> Iterator[Log]:
-        """Return a generator of the entries of one page, newest first.
+    def list(self, q: Query | None = None) -> base.ResourceList[Log]:
+        """Return the entries of one page, newest first, read on demand.
 
         ``list(q=[{'field': 'page', 'value': 2}])`` reads the second page;
-        without a page condition the server answers the first one. The
-        request is sent by this call; the entries are read as the caller
-        iterates.
+        without a page condition the server answers the first one; a page
+        past the end is empty. The request is sent by this call. The answer
+        prints, indexes and counts as a list; a ``for`` loop reads the
+        entries one by one without keeping them. See
+        :class:`omsclient.metering.base.ResourceList`.
         """
         return self._list(options.build_url(PATH, list(q or ())))
+
+    def _has_page(self, page: int, q: Query | None) -> bool:
+        return bool(self.list(page_query(page, q)))
+
+    def count_pages(self, q: Query | None = None,
+                    empty: int | None = None) -> int:
+        """Return how many pages the log has (0 when it is empty).
+
+        The API tells no total: this is a binary search for the last page
+        that has entries, reading about log2(``empty``) pages.
+
+        :param empty: a page known to be past the end; without it, one is
+            found by doubling the page number.
+        """
+        found = 0
+        if empty is None:
+            empty = 1
+            while self._has_page(empty, q):
+                found, empty = empty, empty * 2
+        while empty - found > 1:
+            middle = (found + empty) // 2
+            if self._has_page(middle, q):
+                found = middle
+            else:
+                empty = middle
+        return found
 
     def list_all(self, q: Query | None = None,
                  start: int = 1) -> Iterator[Log]:

@@ -18,7 +18,6 @@ through: ``overview`` is one object, the other items are lists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import urllib.parse
 
 from omsclient.metering import base
@@ -62,12 +61,15 @@ class RabbitManager(base.Manager):
     def _path(item: str) -> str:
         return 'v2/rabbit/%s' % urllib.parse.quote(item, safe='')
 
-    def list(self, q: str = 'overview') -> Iterator[Rabbitmq]:
-        """Return a generator of the records of one item.
+    def list(self, q: str = 'overview') -> base.ResourceList[Rabbitmq]:
+        """Return the records of one item, as a list read on demand.
 
         ``list('users')``, ``list('queues')``, ...; ``list('overview')``
-        yields the one overview record. The request is sent by this call;
-        the records are read from the answer as the caller iterates.
+        holds the one overview record. The request is sent by this call.
+        The answer prints, indexes and counts as a list
+        (``print(cclient.rabbit.list('users'))``); a ``for`` loop reads
+        the records from the answer one by one without keeping them. See
+        :class:`omsclient.metering.base.ResourceList`.
 
         :param q: the item (the name follows python-ceilometerclient's
             extension that this API comes from).

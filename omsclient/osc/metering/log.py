@@ -23,6 +23,15 @@ from omsclient.osc.v1 import utils
 COLUMNS = (('id', None), ('time', None), ('desc', None))
 
 
+def _past_the_end(manager, page):
+    """Say how many pages there are, since page ``page`` is empty."""
+    pages = manager.count_pages(empty=page)
+    if not pages:
+        return 'Page %d is past the end: the system log is empty\n' % page
+    return ('Page %d is past the end: the system log has only %d page%s\n'
+            % (page, pages, '' if pages == 1 else 's'))
+
+
 class ListLog(command.Lister):
     """List the system log, newest entries first."""
 
@@ -65,7 +74,10 @@ class ListLog(command.Lister):
             what = 'Unable to list page %d of the system log' % page
 
             def fetch():
-                return manager.list(logs.page_query(page))
+                entries = manager.list(logs.page_query(page))
+                if page > 1 and not entries:
+                    self.app.stderr.write(_past_the_end(manager, page))
+                return entries
 
         def limited():
             return itertools.islice(fetch(), parsed_args.limit)

@@ -90,6 +90,9 @@ _api_rules = [
 _metering_rules = [
     _rule('metering:rabbit:get', ADMIN,
           'Read RabbitMQ management data.', '/v2/rabbit/{item}', ['GET']),
+    _rule('metering:rabbit:password_hash', ADMIN,
+          'See the password hashes of the RabbitMQ users (without it '
+          'they are left out of the answer).', '/v2/rabbit/users', ['GET']),
     _rule('metering:logs:get', ADMIN,
           'Read the system event log.', '/v2/logs', ['GET']),
 ]

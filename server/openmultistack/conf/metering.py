@@ -28,6 +28,14 @@ opts = [
                help='Request threads of the metering API server.'),
     cfg.IntOpt('log_page_size', default=20, min=1, max=1000,
                help='Events per page of GET /v2/logs.'),
+    cfg.BoolOpt('expose_password_hash_without_auth', default=False,
+                help='Under auth_strategy = noauth, hand the password_hash '
+                     'of the RabbitMQ users to every caller of GET '
+                     '/v2/rabbit/users. Off by default, since anyone who '
+                     'reaches the port could then read the hashes. Under '
+                     'auth_strategy = keystone the policy rule '
+                     'metering:rabbit:password_hash decides instead '
+                     '(default: administrators).'),
 ]
 
 rabbit_opts = [

@@ -24,8 +24,11 @@ from openmultistack.common import auth
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack.common import responses
+from openmultistack import conf
 from openmultistack.metering import logs
 from openmultistack.metering import rabbit
+
+CONF = conf.CONF
 
 
 def render_error(error: exceptions.APIError) -> dict:
@@ -35,9 +38,53 @@ def render_error(error: exceptions.APIError) -> dict:
         'debuginfo': None}}
 
 
+#: Ceilometer's root and ``/v2`` documents name the v2 API by the date of
+#: its release.
+V2_UPDATED = '2013-02-13T00:00:00Z'
+V2_MEDIA_TYPE = 'application/vnd.openstack.telemetry-v2+json'
+
+
+def _v2_version() -> dict:
+    """The v2 API, described as Ceilometer describes it.
+
+    Ceilometer also names an XML media type; this API answers JSON only.
+    """
+    return {
+        'id': 'v2',
+        'links': [
+            {'href': flask.request.url_root + 'v2', 'rel': 'self'},
+            {'href': 'https://docs.openstack.org/', 'rel': 'describedby',
+             'type': 'text/html'}],
+        'media-types': [{'base': flaskapp.JSON, 'type': V2_MEDIA_TYPE}],
+        'status': 'stable',
+        'updated': V2_UPDATED,
+    }
+
+
+def get_versions():
+    """``GET /``: python-ceilometerclient looks for aodh and panko here."""
+    return responses.json_response({'versions': {'values': [_v2_version()]}})
+
+
+def get_v2():
+    return responses.json_response({'version': _v2_version()})
+
+
+def _show_password_hash() -> bool:
+    """Whether this caller sees the RabbitMQ users' password hashes.
+
+    Without Keystone every caller is an anonymous administrator: the
+    operator decides, by ``[metering] expose_password_hash_without_auth``.
+    """
+    if CONF.auth_strategy == conf.default.NOAUTH:
+        return CONF.metering.expose_password_hash_without_auth
+    return policy.allowed(flaskapp.current_context(),
+                          'metering:rabbit:password_hash')
+
+
 def get_rabbit(item):
     policy.authorize(flaskapp.current_context(), 'metering:rabbit:get')
-    return rabbit.get_item(item)
+    return rabbit.get_item(item, show_secrets=_show_password_hash())
 
 
 def get_logs():
@@ -47,6 +94,8 @@ def get_logs():
 
 def create_flask_app() -> flask.Flask:
     app = flaskapp.create_app(__name__, render_error)
+    app.add_url_rule('/', 'versions', get_versions, methods=['GET'])
+    app.add_url_rule('/v2', 'v2', get_v2, methods=['GET'])
     app.add_url_rule('/v2/rabbit/<item>', 'rabbit', get_rabbit,
                      methods=['GET'])
     app.add_url_rule('/v2/logs', 'logs', get_logs, methods=['GET'])

@@ -21,6 +21,7 @@ import requests
 
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import responses
 from openmultistack import conf
 
 CONF = conf.CONF
@@ -31,6 +32,8 @@ LIST_ITEMS = ('users', 'queues', 'exchanges', 'connections', 'channels',
               'nodes', 'vhosts', 'bindings', 'consumers', 'permissions')
 ITEMS = OBJECT_ITEMS + LIST_ITEMS
 CHUNK_SIZE = 64 * 1024
+#: The fields of an item's records that only some callers may see.
+SECRET_FIELDS = {'users': frozenset(['password_hash'])}
 
 
 def _url(item: str) -> str:
@@ -72,6 +75,17 @@ def _first_chunk(chunks: typing.Iterator[bytes]) -> bytes:
     return b''
 
 
+def _broken_off() -> exceptions.BadGateway:
+    return exceptions.BadGateway(
+        'The RabbitMQ management API broke off its answer.')
+
+
+def _not_json(item: str) -> exceptions.BadGateway:
+    return exceptions.BadGateway(
+        'The RabbitMQ management API answered something other than JSON '
+        'for %s.' % item)
+
+
 def _relay(response: requests.Response, item: str) -> flask.Response:
     """Pass the body on as it arrives, after checking how it starts."""
     chunks = response.iter_content(CHUNK_SIZE)
@@ -79,14 +93,11 @@ def _relay(response: requests.Response, item: str) -> flask.Response:
         first = _first_chunk(chunks)
     except requests.RequestException:
         response.close()
-        raise exceptions.BadGateway(
-            'The RabbitMQ management API broke off its answer.')
+        raise _broken_off()
     expected = b'{' if item in OBJECT_ITEMS else b'['
     if not first.lstrip().startswith(expected):
         response.close()
-        raise exceptions.BadGateway(
-            'The RabbitMQ management API answered something other than '
-            'JSON for %s.' % item)
+        raise _not_json(item)
 
     def body():
         try:
@@ -101,8 +112,37 @@ def _relay(response: requests.Response, item: str) -> flask.Response:
     return flask.Response(body(), mimetype=flaskapp.JSON)
 
 
-def get_item(item: str) -> flask.Response:
+def _without(response: requests.Response, item: str,
+             hidden: typing.AbstractSet[str]) -> flask.Response:
+    """Answer a list item's records without the fields ``hidden``.
+
+    The answer is read whole: only ``users`` has such fields, and a broker
+    has few users.
+    """
+    try:
+        records = response.json()
+    except ValueError:
+        raise _not_json(item)
+    except requests.RequestException:
+        raise _broken_off()
+    finally:
+        response.close()
+    if not isinstance(records, list):
+        raise _not_json(item)
+    return responses.json_response([
+        {key: value for key, value in record.items() if key not in hidden}
+        if isinstance(record, dict) else record for record in records])
+
+
+def get_item(item: str, show_secrets: bool = False) -> flask.Response:
+    """Answer the management API's ``item``.
+
+    :param show_secrets: keep the :data:`SECRET_FIELDS` of the records.
+    """
     if item not in ITEMS:
         raise exceptions.NotFound(
             'Unknown item "%s"; valid items: %s.' % (item, ', '.join(ITEMS)))
+    hidden = frozenset() if show_secrets else SECRET_FIELDS.get(item)
+    if hidden:
+        return _without(_get(item), item, hidden)
     return _relay(_get(item), item)

@@ -13,7 +13,7 @@
 
 """Read RabbitMQ monitoring and the event log through the metering API.
 
-The metering client is python-ceilometerclient's v2 client with two more
+The metering client offers python-ceilometerclient's calls with two more
 managers, ``rabbit`` and ``logs``: ``python metering.py [ENDPOINT]``
 against ``openmultistack-all``'s metering API (no authentication).
 """

@@ -10,7 +10,6 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-import types
 import urllib.parse
 
 from ceilometerclient import client as ceilo_client
@@ -33,7 +32,7 @@ class TestConstruction(base.TestCase):
 
     def test_session_client_sends_nothing(self):
         cclient = client.get_client('2', session=self.keystone_session())
-        self.assertIsInstance(cclient, ceilo_v2.Client)
+        self.assertIsInstance(cclient, client.Client)
         self.assertIsInstance(cclient.rabbit, rabbit.RabbitManager)
         self.assertEqual([], self.requests.request_history)
 
@@ -44,17 +43,42 @@ class TestConstruction(base.TestCase):
         self.assertIsNotNone(cclient.logs)
         self.assertEqual([], self.requests.request_history)
 
-    def test_alarms_and_events_use_metering_without_probe(self):
-        cclient = client.get_client('2', session=self.keystone_session())
-        self.assertIs(cclient.http_client, cclient.alarm_client)
-        self.assertIs(cclient.http_client, cclient.event_client)
+    def test_legacy_transport_arguments(self):
+        cclient = client.get_client('2', os_endpoint=base.METERING,
+                                    os_insecure='True', os_cert='c.pem',
+                                    os_key='k.pem', timeout='30')
+        self.assertFalse(cclient.session.verify)
+        self.assertEqual(('c.pem', 'k.pem'), cclient.session.cert)
+        self.assertEqual(30, cclient.session.timeout)
+        cclient = client.Client(base.METERING, ca_file='ca.pem', timeout=0)
+        self.assertEqual('ca.pem', cclient.session.verify)
+        self.assertIsNone(cclient.session.timeout)
+
+    def test_ceilometer_client_is_built_on_first_use(self):
+        cclient = self.metering_client()
         self.assertEqual([], self.requests.request_history)
+        # python-ceilometerclient looks for aodh and panko at the
+        # metering endpoint given to it.
+        probes = self.requests.get(base.METERING + '/', json={})
+        self.assertIsInstance(cclient.ceilometer, ceilo_v2.Client)
+        self.assertEqual(2, probes.call_count)
+        self.assertIs(cclient.ceilometer.meters, cclient.meters)
+        self.assertEqual(base.METERING, cclient.http_client.endpoint_override)
+        self.assertEqual('metering', cclient.http_client.service_type)
+        self.assertEqual(2, probes.call_count)
 
     def test_explicit_aodh_endpoint(self):
         cclient = self.metering_client(aodh_endpoint='http://aodh.test')
+        aodh = self.requests.get('http://aodh.test/', json={})
+        self.requests.get(base.METERING + '/', json={})
         self.assertEqual('http://aodh.test',
                          cclient.alarm_client.endpoint_override)
         self.assertEqual('alarming', cclient.alarm_client.service_type)
+        self.assertEqual(1, aodh.call_count)
+
+    def test_private_names_are_not_looked_up(self):
+        cclient = self.metering_client()
+        self.assertRaises(AttributeError, getattr, cclient, '_nothing')
         self.assertEqual([], self.requests.request_history)
 
     def test_unsupported_version(self):
@@ -73,9 +97,7 @@ class TestCeilometerUsage(base.TestCase):
 
     def test_rabbit_list_users(self):
         self.mock_item('users')
-        users = self.cclient.rabbit.list('users')
-        self.assertIsInstance(users, types.GeneratorType)
-        users = list(users)
+        users = list(self.cclient.rabbit.list('users'))
         self.assertEqual(['ceilometer', 'guest', 'nova'],
                          [user.name for user in users])
         self.assertIsInstance(users[0], rabbit.Rabbitmq)
@@ -119,6 +141,7 @@ class TestCeilometerUsage(base.TestCase):
         self.assertEqual(['2'], query['q.value'])
 
     def test_stock_managers_still_work(self):
+        self.requests.get(base.METERING + '/', json={})
         self.requests.get(base.METERING + '/v2/meters',
                           json=[{'name': 'cpu', 'type': 'cumulative'}])
         meters = self.cclient.meters.list()
@@ -141,7 +164,7 @@ class TestCeilometerUsage(base.TestCase):
         body = unit_fixtures.GeneratedList(
             2000, make=lambda i: dict(fixtures.QUEUES[0], name='q%d' % i))
         self.requests.get(base.RABBIT + 'queues', body=body)
-        queues = self.cclient.rabbit.list('queues')
+        queues = iter(self.cclient.rabbit.list('queues'))
         self.assertEqual('q0', next(queues).name)
         self.assertLess(body.consumed, body.size // 4)
         self.assertEqual(1999, sum(1 for _queue in queues))
@@ -341,8 +364,52 @@ class TestExtend(base.TestCase):
         self.assertEqual('internal', api.interface)
         self.assertEqual('metering', api.service_type)
 
-    def test_extend_refuses_a_client_without_session(self):
+    def test_extend_a_client_built_from_legacy_arguments(self):
+        cclient = client.extend(ceilo_client.get_client(
+            '2', os_endpoint=base.METERING, os_token='legacy-token'))
+        self.assertEqual([], self.requests.request_history)
+        self.mock_item('users')
+        self.assertEqual(3, len(cclient.rabbit.list('users')))
+        self.assertEqual('legacy-token',
+                         self.requests.last_request.headers['X-Auth-Token'])
+
+    def test_extend_the_dashboard_client(self):
+        # The seed's dashboard builds its client from an endpoint and a
+        # token callable.
+        cclient = client.extend(ceilo_client.Client(
+            '2', base.METERING, token=lambda: 'dashboard-token'))
+        self.requests.get(base.LOGS, json=fixtures.log_entries(2))
+        self.assertEqual([2, 1], [entry.id for entry in cclient.logs.list()])
+        self.assertEqual('dashboard-token',
+                         self.requests.last_request.headers['X-Auth-Token'])
+
+    def test_extend_a_client_with_keystone_credentials(self):
+        self.mock_keystone()
+        self.requests.get(base.AUTH_URL,
+                          json=ksa_fixture.V3Discovery(base.AUTH_URL))
+        self.mock_item('overview', base=base.CATALOG[('RegionOne',
+                                                      'public')])
         cclient = ceilo_client.get_client(
-            '2', os_endpoint=base.METERING, os_token='legacy-token')
-        error = self.assertRaises(TypeError, client.extend, cclient)
-        self.assertIn('session', str(error))
+            '2', os_username='admin', os_password='secret',
+            os_tenant_name='admin', os_auth_url=base.AUTH_URL,
+            os_region_name='RegionOne')
+        # python-ceilometerclient has looked for aodh and panko.
+        sent = len(self.requests.request_history)
+        client.extend(cclient)
+        self.assertEqual(sent, len(self.requests.request_history))
+        self.assertEqual('rabbit@controller',
+                         cclient.rabbit.get('overview').node)
+        self.assertEqual(base.TOKEN_ID,
+                         self.requests.last_request.headers['X-Auth-Token'])
+
+    def test_extend_says_what_is_missing(self):
+        error = self.assertRaises(TypeError, client.extend, object())
+        self.assertIn('neither a keystoneauth session', str(error))
+        self.assertNotIn('os_', str(error))
+
+    def test_extend_leaves_a_metering_client_as_it_is(self):
+        cclient = self.metering_client()
+        managers = cclient.rabbit, cclient.logs
+        self.assertIs(cclient, client.extend(cclient))
+        self.assertEqual(managers, (cclient.rabbit, cclient.logs))
+        self.assertEqual([], self.requests.request_history)

@@ -109,3 +109,27 @@ class TestListAll(base.TestCase):
         self.assertEqual(['two', 'one'], [entry.desc for entry in
                                           self.cclient.logs.list_all()])
         self.assertEqual([1, 2], log.asked)
+
+
+class TestCountPages(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.cclient = self.metering_client()
+
+    def count(self, entries, **kwargs):
+        log = PagedLog(fixtures.log_pages(entries, 10))
+        self.requests.get(base.LOGS, json=log)
+        return self.cclient.logs.count_pages(**kwargs), log.asked
+
+    def test_binary_search_below_an_empty_page(self):
+        self.assertEqual((3, [16, 8, 4, 2, 3]), self.count(25, empty=32))
+
+    def test_doubling_without_an_empty_page(self):
+        self.assertEqual((7, [1, 2, 4, 8, 6, 7]), self.count(70))
+
+    def test_full_last_page(self):
+        self.assertEqual((3, [1, 2, 4, 3]), self.count(30))
+
+    def test_empty_log(self):
+        self.assertEqual((0, [1]), self.count(0))

@@ -43,6 +43,29 @@ class TestListLog(fakes.TestCommand):
 
     def test_page_past_the_end(self):
         self.assertEqual([], self.ids(['--page', '9']))
+        self.assertEqual('Page 9 is past the end: the system log has only '
+                         '3 pages\n', self.app.stderr.getvalue())
+        # A binary search between the last page and page 9.
+        self.assertEqual([9, 4, 2, 3], self.log.asked)
+
+    def test_page_past_the_end_of_an_empty_log(self):
+        self.requests.get(base.LOGS, json=[])
+        self.assertEqual([], self.ids(['--page', '2']))
+        self.assertEqual('Page 2 is past the end: the system log is empty\n',
+                         self.app.stderr.getvalue())
+
+    def test_page_past_the_end_of_one_page(self):
+        self.requests.get(base.LOGS,
+                          json=test_logs.PagedLog(fixtures.log_pages(5, 10)))
+        self.assertEqual([], self.ids(['--page', '2']))
+        self.assertEqual('Page 2 is past the end: the system log has only '
+                         '1 page\n', self.app.stderr.getvalue())
+
+    def test_pages_within_the_log_say_nothing_more(self):
+        self.ids(['--page', '3'])
+        self.requests.get(base.LOGS, json=[])
+        self.ids(['--page', '1'])
+        self.assertEqual('', self.app.stderr.getvalue())
 
     def test_all_walks_every_page(self):
         self.assertEqual(list(range(25, 0, -1)), self.ids(['--all']))

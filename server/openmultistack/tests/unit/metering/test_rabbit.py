@@ -16,9 +16,11 @@
 import base64
 import json
 
+from oslo_policy import policy as oslo_policy
 import requests
 import requests_mock
 
+from openmultistack.api import policy
 from openmultistack.metering import app
 from openmultistack.metering import rabbit
 from openmultistack.tests.unit import base
@@ -60,8 +62,7 @@ class TestRabbit(base.AppTestCase):
         self.assertEqual(10.0, sent.timeout)
 
     def test_lists_pass_through(self):
-        for item, answer in (('users', rabbit_answers.USERS),
-                             ('queues', rabbit_answers.QUEUES),
+        for item, answer in (('queues', rabbit_answers.QUEUES),
                              ('nodes', rabbit_answers.NODES),
                              ('bindings', [])):
             self.rabbit.get(RABBIT + item, json=answer)
@@ -132,3 +133,67 @@ class TestRabbit(base.AppTestCase):
         self.assertFault(self.request(
             'GET', '/v2/rabbit/users', headers={'Accept': 'text/plain'}),
             406, 'Accept')
+
+    def test_users_without_password_hash(self):
+        self.rabbit.get(RABBIT + 'users', json=rabbit_answers.USERS)
+        data = self.assertJSON(self.request('GET', '/v2/rabbit/users'), 200)
+        self.assertEqual([{'name': 'guest',
+                           'hashing_algorithm':
+                               'rabbit_password_hashing_sha256',
+                           'tags': ['administrator'], 'limits': {}}], data)
+
+    def test_operator_exposes_password_hash_without_auth(self):
+        self.config.config(expose_password_hash_without_auth=True,
+                           group='metering')
+        self.rabbit.get(RABBIT + 'users', json=rabbit_answers.USERS)
+        self.assertJSON(self.request('GET', '/v2/rabbit/users'), 200,
+                        rabbit_answers.USERS)
+
+    def test_users_that_are_not_a_list(self):
+        for answer in ({'text': '<html>proxy error</html>'},
+                       {'json': {'error': 'x'}}):
+            self.rabbit.get(RABBIT + 'users', **answer)
+            self.assertFault(self.request('GET', '/v2/rabbit/users'), 502,
+                             'other than JSON')
+
+
+def identity(roles):
+    return {'X-Identity-Status': 'Confirmed', 'X-Project-Id': 'project-a',
+            'X-User-Id': 'user-1', 'X-Roles': roles}
+
+
+class TestRabbitKeystone(base.AppTestCase):
+    """Under Keystone, the policy decides who sees the password hashes."""
+
+    def make_app(self):
+        self.config.config(auth_strategy='keystone')
+        self.config.config(url=RABBIT, group='rabbit_management')
+        # Members may read RabbitMQ figures here, as an operator may allow.
+        enforcer = policy.get_enforcer()
+        enforcer.load_rules()
+        enforcer.set_rules(oslo_policy.Rules.from_dict(
+            {'metering:rabbit:get': 'role:admin or role:member'}),
+            overwrite=False, use_conf=False)
+        return app.create_flask_app()
+
+    def setUp(self):
+        super().setUp()
+        self.rabbit = requests_mock.Mocker()
+        self.rabbit.start()
+        self.addCleanup(self.rabbit.stop)
+        self.rabbit.get(RABBIT + 'users', json=rabbit_answers.USERS)
+
+    def users(self, roles):
+        return self.assertJSON(self.request(
+            'GET', '/v2/rabbit/users', headers=identity(roles)), 200)
+
+    def test_admin_sees_password_hash(self):
+        self.assertEqual(rabbit_answers.USERS, self.users('admin'))
+
+    def test_member_does_not(self):
+        # Whatever the option for services without Keystone says.
+        self.config.config(expose_password_hash_without_auth=True,
+                           group='metering')
+        users = self.users('member')
+        self.assertEqual(['guest'], [user['name'] for user in users])
+        self.assertNotIn('password_hash', users[0])
