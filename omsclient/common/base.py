@@ -23,24 +23,12 @@ from typing import TypeVar
 import urllib.parse
 
 from omsclient.common import exceptions
+from omsclient.common import secret_fields
 
 if TYPE_CHECKING:
     from omsclient.common import http
 
 R = TypeVar('R', bound='Resource')
-
-#: Keys whose values are secrets: never shown by ``repr`` or ``to_dict``.
-SECRET_FIELDS = frozenset(['key_raw', 'password'])
-
-
-def strip_secrets(value: Any, secrets: frozenset[str] = SECRET_FIELDS) -> Any:
-    """Return a deep copy of a JSON value without its secret keys."""
-    if isinstance(value, dict):
-        return {k: strip_secrets(v, secrets) for k, v in value.items()
-                if k not in secrets}
-    if isinstance(value, list):
-        return [strip_secrets(v, secrets) for v in value]
-    return value
 
 
 class Resource:
@@ -74,7 +62,7 @@ class Resource:
 
     def __getitem__(self, name: str) -> Any:
         """``resource['status']``: the field, nested secrets left out."""
-        return strip_secrets(self._info[name])
+        return secret_fields.scrub(self._info[name])
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._info))
@@ -105,7 +93,7 @@ class Resource:
         """
         if include_secrets:
             return copy.deepcopy(self._info)
-        return strip_secrets(self._info)
+        return secret_fields.scrub(self._info)
 
 
 def as_id(value: Any) -> Any:

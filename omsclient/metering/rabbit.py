@@ -31,9 +31,6 @@ LIST_ITEMS = ('bindings', 'channels', 'connections', 'consumers',
               'vhosts')
 ITEMS = OBJECT_ITEMS + LIST_ITEMS
 
-#: Fields that are never shown by ``repr()`` nor by default in commands.
-SECRET_FIELDS = frozenset(['password_hash'])
-
 
 def check_item(item: str, valid: tuple[str, ...] = ITEMS) -> str:
     """Return ``item`` if it is one of ``valid``.
@@ -49,7 +46,6 @@ def check_item(item: str, valid: tuple[str, ...] = ITEMS) -> str:
 class Rabbitmq(base.Resource):
     """A RabbitMQ management record; ``repr`` hides the password hash."""
 
-    SECRET_FIELDS = SECRET_FIELDS
     REPR_NAME = 'Rabbitmq'
 
 

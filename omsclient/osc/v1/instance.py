@@ -17,13 +17,12 @@ to read one, into a file only its owner can read (or, when asked for
 explicitly, onto stdout).
 """
 
-from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
+from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import keyfile
-from omsclient.osc.v1 import utils
 
 
 class InstanceCommand(base.ResourceCommand):
@@ -46,7 +45,7 @@ class ShowInstance(InstanceCommand, base.ResourceShower):
     show_columns = constants.INSTANCE_SHOW_COLUMNS
 
 
-class SaveInstanceKey(InstanceCommand, command.Command):
+class SaveInstanceKey(InstanceCommand, common.Command):
     """Save the private key of an instance's key pair.
 
     The key is written to a new file readable by its owner only (mode
@@ -87,8 +86,8 @@ class SaveInstanceKey(InstanceCommand, command.Command):
         if parsed_args.file and not parsed_args.force:
             # Fail before asking the service for the secret.
             keyfile.check_absent(parsed_args.file)
-        with utils.command_errors('Unable to get the private key of '
-                                  'instance %s' % parsed_args.instance):
+        with common.command_errors('Unable to get the private key of '
+                                   'instance %s' % parsed_args.instance):
             key = self.get_manager().get_private_key(parsed_args.instance)
         # Read by name: the secret is left out of the key's to_dict().
         key_raw = key.get('key_raw') if key is not None else None
