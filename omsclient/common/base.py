@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import copy
+import re
 from typing import Any
 from typing import Generic
 from typing import TYPE_CHECKING
@@ -96,14 +97,39 @@ class Resource:
         return secret_fields.scrub(self._info)
 
 
+#: Characters no id of the API has: they would change the path or the
+#: query, or hide what was sent.
+_NOT_IN_IDS = re.compile(r'[\s/\\?#%\x00-\x1f\x7f-\x9f]')
+
+
+def check_id(value: Any, what: str = 'ID') -> Any:
+    """Return an id that is safe as one path segment, as :func:`as_id` does.
+
+    :raises omsclient.common.exceptions.InvalidId: ``value`` is empty,
+        ``.`` or ``..``, holds white space, a control character or one of
+        ``/ \\ ? # %``, or is not a text or a whole number; before any
+        request.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str) or value in ('', '.', '..') \
+            or _NOT_IN_IDS.search(value):
+        raise exceptions.InvalidId(
+            'Invalid %s %r: an ID is a number or a name without white '
+            'space, control characters or any of / \\ ? # %%'
+            % (what, value))
+    return as_id(value)
+
+
 def as_id(value: Any) -> Any:
     """Return an id given as text of digits as an ``int``; else ``value``.
 
     Command-line arguments and markers arrive as text; ids are compared
     and sent as numbers.
     """
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    text = value.strip() if isinstance(value, str) else None
+    if text and text.isascii() and text.isdigit():
+        return int(text)
     return value
 
 
@@ -156,7 +182,9 @@ class Manager(Generic[R]):
         self.root = root or ApiRoot(api)
 
     def _path(self, *parts: Any) -> str:
-        return self.collection + ''.join(quote_id(p) + '/' for p in parts)
+        """The path of a resource; its parts are checked with check_id."""
+        return self.collection + ''.join(quote_id(check_id(p)) + '/'
+                                         for p in parts)
 
     def _resource(self, info: dict[str, Any]) -> R:
         return self.resource_class(self, info)

@@ -88,8 +88,10 @@ class AccountManager(base.Manager[Account]):
             ID or provider name.
         :raises omsclient.common.exceptions.NoUniqueMatch: several
             accounts have that provider name.
+        :raises omsclient.common.exceptions.InvalidId: ``name_or_id`` can
+            be neither (see :func:`omsclient.common.base.check_id`).
         """
-        reference = base.as_id(name_or_id)
+        reference = base.check_id(name_or_id, 'account ID or provider name')
         if isinstance(reference, int):
             return self.get(reference)
         text = str(reference).strip()
@@ -111,7 +113,7 @@ class AccountManager(base.Manager[Account]):
         A whole number is the ID as it is, with no request; a provider
         name is looked up with :meth:`find` (one list).
         """
-        reference = base.as_id(name_or_id)
+        reference = base.check_id(name_or_id, 'account ID or provider name')
         if isinstance(reference, int):
             return reference
         return self.find(reference).id

@@ -147,16 +147,19 @@ class ListQueue(QueueCommand, base.ResourceLister):
         parser.add_argument(
             '--limit',
             metavar='<num-entries>',
-            type=common.positive_int,
-            help='List at most this many entries. Pages are fetched one '
-                 'after the other until the limit is reached, so a '
-                 'server-side page size never cuts the list short',
+            type=common.bounded_int(1, common.MAX_ID),
+            help='List at most this many entries (1 to %d). Pages are '
+                 'fetched one after the other until the limit is reached, '
+                 'so a server-side page size never cuts the list short'
+                 % common.MAX_ID,
         )
         parser.add_argument(
             '--marker',
             metavar='<queue-id>',
+            type=common.bounded_int(0, common.MAX_ID),
             help='List only the entries after this id (the last id of the '
-                 'previous page); the entry need not exist any more',
+                 'previous page, 0 to %d); the entry need not exist any '
+                 'more' % common.MAX_ID,
         )
         return parser
 

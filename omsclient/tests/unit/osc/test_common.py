@@ -180,3 +180,28 @@ class TestSecretArguments(fakes.TestCommand):
         self.assertNotIn('S3CRET', logger.output)
         # The request itself carries the password.
         self.assertEqual('S3CRET', self.calls('POST')[0].json()['password'])
+
+
+class TestErrorBodies(fakes.TestCommand):
+
+    BODIES = ({'error': {'message': {'a': [1, 2]}}}, {'detail': 5},
+              {'error': {'message': None, 'title': ['x', 'y']}},
+              {'error_message': {'faultstring': {'x': 1}}},
+              {'message': 7.5}, {'error': 12}, ['a', {'b': 'c'}], 5)
+
+    def test_show_and_delete_give_one_line(self):
+        for body in self.BODIES:
+            self.requests.get(QUEUES + '1/', status_code=400, json=body)
+            self.requests.delete(QUEUES + '1/', status_code=400, json=body)
+            error = self.assertRaises(osc_exc.CommandError,
+                                      self.run_command, queue.ShowQueue,
+                                      ['1'])
+            message = str(error)
+            self.assertTrue(message.startswith(
+                'Unable to show queue entry 1: '), message)
+            self.assertTrue(message.endswith(' (HTTP 400)'), message)
+            self.assertEqual(1, len(message.splitlines()))
+            self.assertRaises(osc_exc.CommandError, self.run_command,
+                              queue.DeleteQueue, ['1'])
+        self.assertNotIn('Logging error', self.log.output)
+        self.assertNotIn('Traceback', self.log.output)
