@@ -49,7 +49,8 @@ class SaveInstanceKey(InstanceCommand, common.Command):
     """Save the private key of an instance's key pair.
 
     The key is written to a new file readable by its owner only (mode
-    0600); an existing file is replaced only with --force.
+    0600); an existing regular file is replaced only with --force, and
+    nothing else (a directory, a device, a FIFO, a socket) ever is.
     """
 
     def get_parser(self, prog_name):
@@ -75,17 +76,17 @@ class SaveInstanceKey(InstanceCommand, common.Command):
         parser.add_argument(
             '--force',
             action='store_true',
-            help='With --file, replace an existing file (the new file '
-                 'still has mode 0600)',
+            help='With --file, replace an existing regular file (the new '
+                 'file still has mode 0600)',
         )
         return parser
 
     def take_action(self, parsed_args):
         if parsed_args.force and not parsed_args.file:
             raise osc_exc.CommandError('--force only applies to --file')
-        if parsed_args.file and not parsed_args.force:
+        if parsed_args.file:
             # Fail before asking the service for the secret.
-            keyfile.check_absent(parsed_args.file)
+            keyfile.check_target(parsed_args.file, parsed_args.force)
         with common.command_errors('Unable to get the private key of '
                                    'instance %s' % parsed_args.instance):
             key = self.get_manager().get_private_key(parsed_args.instance)
