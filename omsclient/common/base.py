@@ -25,6 +25,7 @@ import urllib.parse
 
 from omsclient.common import exceptions
 from omsclient.common import secret_fields
+from omsclient.common import shapes
 
 if TYPE_CHECKING:
     from omsclient.common import http
@@ -44,6 +45,8 @@ class Resource:
 
     #: Fields that are dropped on arrival and never kept (write-only).
     write_only_fields: frozenset[str] = frozenset()
+    #: What the API promises about the fields; checked on arrival.
+    shape = shapes.Shape({})
 
     def __init__(self, manager: Manager | None, info: dict[str, Any]):
         self.manager = manager
@@ -186,35 +189,46 @@ class Manager(Generic[R]):
         return self.collection + ''.join(quote_id(check_id(p)) + '/'
                                          for p in parts)
 
-    def _resource(self, info: dict[str, Any]) -> R:
-        return self.resource_class(self, info)
+    def _check(self, answer: Any, method: str, path: str,
+               index: int | None = None,
+               shape: shapes.Shape | None = None) -> dict[str, Any]:
+        """Return ``answer`` if it has the shape the API promises.
+
+        :param index: the number of the entry in a list answer (from 1).
+        :param shape: the shape to check; the resource class's by default.
+        :raises omsclient.common.exceptions.InvalidResponse: it has not.
+        """
+        shape = shape or self.resource_class.shape
+        problem = shape.problem(
+            answer, '' if index is None else 'entry %d: ' % index)
+        if problem is None:
+            return answer
+        url = self.api.url_for(path)
+        raise exceptions.InvalidResponse(
+            'the answer of %s %s is not what the API promises: %s'
+            % (method, url, problem), url=url, method=method)
+
+    def _resource(self, info: Any, method: str = 'GET',
+                  path: str | None = None, index: int | None = None) -> R:
+        """A resource of the answer ``info``, checked (see :meth:`_check`)."""
+        return self.resource_class(
+            self, self._check(info, method, path or self.collection, index))
 
     def _list(self, path: str | None = None,
               params: dict[str, Any] | None = None) -> Iterator[R]:
-        for item in self.api.iter_json_list(path or self.collection,
-                                            params):
-            yield self._resource(item)
+        path = path or self.collection
+        items = self.api.iter_json_list(path, params)
+        for index, item in enumerate(items, 1):
+            yield self._resource(item, 'GET', path, index)
 
     def _get(self, path: str) -> R:
-        return self._resource(self._expect_object(self.api.get_json(path),
-                                                  'GET', path))
+        return self._resource(self.api.get_json(path), 'GET', path)
 
     def _send(self, method: str, path: str,
               body: dict[str, Any] | None = None,
               **kwargs: Any) -> R:
         answer = self.api.send_json(method, path, body, **kwargs)
-        return self._resource(self._expect_object(answer, method, path))
+        return self._resource(answer, method, path)
 
     def _delete(self, path: str) -> None:
         self.api.send_json('DELETE', path)
-
-    def _expect_object(self, answer: Any, method: str,
-                       path: str) -> dict[str, Any]:
-        if not isinstance(answer, dict):
-            url = self.api.url_for(path)
-            raise exceptions.InvalidResponse(
-                '%s %s returned %s instead of a JSON object' % (
-                    method, url, 'nothing' if answer is None
-                    else type(answer).__name__),
-                url=url, method=method)
-        return answer

@@ -26,11 +26,12 @@ in :mod:`omsclient.osc.common`: secrets are dropped from the data first
 
 from collections.abc import Iterable
 from collections.abc import Mapping
-import datetime
 import re
 from typing import Any
 
 from cliff import columns
+
+from omsclient.common import utils
 
 _UTC_FORMAT = '%Y-%m-%d %H:%M:%S'
 
@@ -168,38 +169,12 @@ def format_datetime(value: str | None) -> str:
     """
     if not value:
         return ''
-    parsed = parse_datetime(value)
+    parsed = utils.parse_datetime(value)
     if parsed is None:
         return str(value)
     if parsed.tzinfo is None:
         return parsed.strftime(_UTC_FORMAT)
     return parsed.strftime(_UTC_FORMAT) + ' UTC'
-
-
-def parse_datetime(value: Any) -> datetime.datetime | None:
-    """Parse an ISO 8601 timestamp into UTC, or naive if it has no zone.
-
-    ``None`` when ``value`` is not a timestamp, or is one that has no UTC
-    equivalent (``9999-12-31T23:59:59-23:59``). Unlike oslo.utils'
-    ``timeutils.parse_isotime``, a timestamp without a zone stays without
-    one instead of being taken for UTC, nothing is raised, and the parsing
-    is the standard library's (one C call per value, for long lists).
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if ':' not in text:
-        # A date alone (or no timestamp at all) is shown as it is.
-        return None
-    if text[-1:] in ('Z', 'z'):
-        text = text[:-1] + '+00:00'
-    try:
-        parsed = datetime.datetime.fromisoformat(text)
-        if parsed.tzinfo is None:
-            return parsed
-        return parsed.astimezone(datetime.timezone.utc)
-    except (ValueError, OverflowError):
-        return None
 
 
 def auto_column(value: Any) -> Any:
@@ -367,8 +342,8 @@ class DateTimeColumn(columns.FormattableColumn):
         # --sort-column orders by the instant, whatever the zone it was
         # written in; values that are not timestamps compare as text.
         if isinstance(other, DateTimeColumn):
-            mine = parse_datetime(self._value)
-            theirs = parse_datetime(other._value)
+            mine = utils.parse_datetime(self._value)
+            theirs = utils.parse_datetime(other._value)
             if (mine is not None and theirs is not None
                     and (mine.tzinfo is None) == (theirs.tzinfo is None)):
                 return mine < theirs

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from omsclient.common import base
 from omsclient.common import exceptions
+from omsclient.common import shapes
 
 T = TypeVar('T')
 
@@ -36,6 +37,10 @@ class Account(base.Resource):
     """A provider account; ``password`` is never kept on the object."""
 
     write_only_fields = frozenset(['password'])
+    shape = shapes.Shape({
+        'id': shapes.NUMBER, 'provider': shapes.TEXT,
+        'status': shapes.TEXT | shapes.NULL,
+        'regist_date': shapes.DATE | shapes.NULL}, required=('id',))
 
 
 class AccountManager(base.Manager[Account]):
@@ -70,8 +75,8 @@ class AccountManager(base.Manager[Account]):
             items = self.api.open_json_list(self.collection)
         except exceptions.NotFound as exc:
             raise self._not_supported(exc, False) from exc
-        for item in items:
-            yield self._resource(item)
+        for index, item in enumerate(items, 1):
+            yield self._resource(item, index=index)
 
     def get(self, account_id: Any) -> Account:
         """Return one account."""

@@ -16,6 +16,7 @@ from cliff import columns
 import testtools
 
 from omsclient.common import formatters
+from omsclient.common import utils
 
 KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n'
 INSTANCE = {
@@ -162,7 +163,7 @@ class TestDateTime(testtools.TestCase):
         self.assertEqual('9999-12-31T23:59:59-23:59',
                          formatters.format_datetime(
                              '9999-12-31T23:59:59-23:59'))
-        self.assertIsNone(formatters.parse_datetime(
+        self.assertIsNone(utils.parse_datetime(
             '9999-12-31T23:59:59-23:59'))
 
     def test_not_a_timestamp(self):
@@ -170,7 +171,7 @@ class TestDateTime(testtools.TestCase):
                          formatters.format_datetime('12:00 tomorrow'))
         self.assertEqual('yesterday', formatters.format_datetime('yesterday'))
         self.assertEqual('', formatters.format_datetime(None))
-        self.assertIsNone(formatters.parse_datetime(12))
+        self.assertIsNone(utils.parse_datetime(12))
 
     def test_sorted_by_instant(self):
         values = ['2016-08-09T02:29:35Z', '2016-08-09T11:29:34+09:00',
