@@ -186,6 +186,27 @@ class TestListRabbit(fakes.TestCommand):
                       self.run_command(rabbit.ListRabbit, ['exchanges']))
         rows = self.run_json(rabbit.ListRabbit, ['exchanges'])
         self.assertEqual('', rows[0]['name'])
+        value = self.run_command(rabbit.ListRabbit,
+                                 ['exchanges', '-f', 'value', '-c', 'name',
+                                  '-c', 'type'])
+        self.assertEqual("'' direct", value.splitlines()[0])
+
+    def test_arguments_show_numbers_unquoted(self):
+        self.mock_item('queues', [{
+            'name': 'q', 'arguments': {'x-max-length': 10000,
+                                       'x-queue-type': 'classic'}}])
+        out = self.run_command(rabbit.ListRabbit,
+                               ['queues', '-c', 'name', '-c', 'arguments'])
+        self.assertIn("| x-max-length=10000, x-queue-type='classic' |", out)
+
+    def test_absent_and_null_values_are_blank(self):
+        self.mock_item('queues', [{'name': 'q', 'policy': None,
+                                   'message_stats': {'ack': 1}}])
+        out = self.run_command(rabbit.ListRabbit, ['queues', '--long'])
+        self.assertNotIn('None', out)
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '--long'])
+        self.assertIsNone(rows[0]['policy'])
+        self.assertIsNone(rows[0]['message_stats.ack_details.rate'])
 
     def test_every_item_lists(self):
         self.assertEqual(sorted(metering_rabbit.LIST_ITEMS),
