@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import copy
+import re
 from typing import Any
 from typing import Generic
 from typing import TYPE_CHECKING
@@ -23,24 +24,13 @@ from typing import TypeVar
 import urllib.parse
 
 from omsclient.common import exceptions
+from omsclient.common import secret_fields
+from omsclient.common import shapes
 
 if TYPE_CHECKING:
     from omsclient.common import http
 
 R = TypeVar('R', bound='Resource')
-
-#: Keys whose values are secrets: never shown by ``repr`` or ``to_dict``.
-SECRET_FIELDS = frozenset(['key_raw', 'password'])
-
-
-def strip_secrets(value: Any, secrets: frozenset[str] = SECRET_FIELDS) -> Any:
-    """Return a deep copy of a JSON value without its secret keys."""
-    if isinstance(value, dict):
-        return {k: strip_secrets(v, secrets) for k, v in value.items()
-                if k not in secrets}
-    if isinstance(value, list):
-        return [strip_secrets(v, secrets) for v in value]
-    return value
 
 
 class Resource:
@@ -55,6 +45,8 @@ class Resource:
 
     #: Fields that are dropped on arrival and never kept (write-only).
     write_only_fields: frozenset[str] = frozenset()
+    #: What the API promises about the fields; checked on arrival.
+    shape = shapes.Shape({})
 
     def __init__(self, manager: Manager | None, info: dict[str, Any]):
         self.manager = manager
@@ -74,7 +66,7 @@ class Resource:
 
     def __getitem__(self, name: str) -> Any:
         """``resource['status']``: the field, nested secrets left out."""
-        return strip_secrets(self._info[name])
+        return secret_fields.scrub(self._info[name])
 
     def __dir__(self) -> list[str]:
         return sorted(set(super().__dir__()) | set(self._info))
@@ -105,7 +97,31 @@ class Resource:
         """
         if include_secrets:
             return copy.deepcopy(self._info)
-        return strip_secrets(self._info)
+        return secret_fields.scrub(self._info)
+
+
+#: Characters no id of the API has: they would change the path or the
+#: query, or hide what was sent.
+_NOT_IN_IDS = re.compile(r'[\s/\\?#%\x00-\x1f\x7f-\x9f]')
+
+
+def check_id(value: Any, what: str = 'ID') -> Any:
+    """Return an id that is safe as one path segment, as :func:`as_id` does.
+
+    :raises omsclient.common.exceptions.InvalidId: ``value`` is empty,
+        ``.`` or ``..``, holds white space, a control character or one of
+        ``/ \\ ? # %``, or is not a text or a whole number; before any
+        request.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, str) or value in ('', '.', '..') \
+            or _NOT_IN_IDS.search(value):
+        raise exceptions.InvalidId(
+            'Invalid %s %r: an ID is a number or a name without white '
+            'space, control characters or any of / \\ ? # %%'
+            % (what, value))
+    return as_id(value)
 
 
 def as_id(value: Any) -> Any:
@@ -114,8 +130,9 @@ def as_id(value: Any) -> Any:
     Command-line arguments and markers arrive as text; ids are compared
     and sent as numbers.
     """
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    text = value.strip() if isinstance(value, str) else None
+    if text and text.isascii() and text.isdigit():
+        return int(text)
     return value
 
 
@@ -168,37 +185,50 @@ class Manager(Generic[R]):
         self.root = root or ApiRoot(api)
 
     def _path(self, *parts: Any) -> str:
-        return self.collection + ''.join(quote_id(p) + '/' for p in parts)
+        """The path of a resource; its parts are checked with check_id."""
+        return self.collection + ''.join(quote_id(check_id(p)) + '/'
+                                         for p in parts)
 
-    def _resource(self, info: dict[str, Any]) -> R:
-        return self.resource_class(self, info)
+    def _check(self, answer: Any, method: str, path: str,
+               index: int | None = None,
+               shape: shapes.Shape | None = None) -> dict[str, Any]:
+        """Return ``answer`` if it has the shape the API promises.
+
+        :param index: the number of the entry in a list answer (from 1).
+        :param shape: the shape to check; the resource class's by default.
+        :raises omsclient.common.exceptions.InvalidResponse: it has not.
+        """
+        shape = shape or self.resource_class.shape
+        problem = shape.problem(
+            answer, '' if index is None else 'entry %d: ' % index)
+        if problem is None:
+            return answer
+        url = self.api.url_for(path)
+        raise exceptions.InvalidResponse(
+            'the answer of %s %s is not what the API promises: %s'
+            % (method, url, problem), url=url, method=method)
+
+    def _resource(self, info: Any, method: str = 'GET',
+                  path: str | None = None, index: int | None = None) -> R:
+        """A resource of the answer ``info``, checked (see :meth:`_check`)."""
+        return self.resource_class(
+            self, self._check(info, method, path or self.collection, index))
 
     def _list(self, path: str | None = None,
               params: dict[str, Any] | None = None) -> Iterator[R]:
-        for item in self.api.iter_json_list(path or self.collection,
-                                            params):
-            yield self._resource(item)
+        path = path or self.collection
+        items = self.api.iter_json_list(path, params)
+        for index, item in enumerate(items, 1):
+            yield self._resource(item, 'GET', path, index)
 
     def _get(self, path: str) -> R:
-        return self._resource(self._expect_object(self.api.get_json(path),
-                                                  'GET', path))
+        return self._resource(self.api.get_json(path), 'GET', path)
 
     def _send(self, method: str, path: str,
               body: dict[str, Any] | None = None,
               **kwargs: Any) -> R:
         answer = self.api.send_json(method, path, body, **kwargs)
-        return self._resource(self._expect_object(answer, method, path))
+        return self._resource(answer, method, path)
 
     def _delete(self, path: str) -> None:
         self.api.send_json('DELETE', path)
-
-    def _expect_object(self, answer: Any, method: str,
-                       path: str) -> dict[str, Any]:
-        if not isinstance(answer, dict):
-            url = self.api.url_for(path)
-            raise exceptions.InvalidResponse(
-                '%s %s returned %s instead of a JSON object' % (
-                    method, url, 'nothing' if answer is None
-                    else type(answer).__name__),
-                url=url, method=method)
-        return answer

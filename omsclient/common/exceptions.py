@@ -48,6 +48,9 @@ class ClientException(Exception):
                  url: str | None = None,
                  method: str | None = None,
                  details: Any = None) -> None:
+        if message is not None and not isinstance(message, str):
+            # A server's message may be any JSON value: always text here.
+            message = _join(message)
         self.message = message or self.message
         if http_status is not None:
             self.http_status = http_status
@@ -319,3 +322,13 @@ def describe_body(method: str, url: str, text: str | None,
     if 'html' in (content_type or '').lower() or stripped[:1] == '<':
         return '%s returned HTML instead of JSON' % where
     return '%s returned a body that is not valid JSON' % where
+
+
+class InvalidId(ClientException, ValueError):
+    """A text given as an id cannot name one resource of a path.
+
+    Raised before any request: ``..`` would name the API root, ``a/b``
+    another resource. A ``ValueError`` too, as it is the caller's.
+    """
+
+    message = 'Invalid ID'

@@ -14,40 +14,68 @@
 
 Every class here is a :class:`cliff.columns.FormattableColumn`: the
 ``table`` formatter shows :meth:`human_readable`, the ``json``, ``yaml``,
-``value`` and ``csv`` formatters use :meth:`machine_readable`. Both forms
-drop secrets (private keys, passwords) wherever they are nested.
+``value`` and ``csv`` formatters use :meth:`machine_readable`. A class is
+kept here only where osc-lib's :mod:`osc_lib.cli.format_columns` would
+show something else; its docstring says what.
+
+What every command's output gets, whatever its columns, is applied once
+in :mod:`omsclient.osc.common`: secrets are dropped from the data first
+(:mod:`omsclient.common.secret_fields`), control characters are escaped
+(:func:`escape_text`) and a null value is a blank cell in a table.
 """
 
 from collections.abc import Iterable
 from collections.abc import Mapping
-import datetime
+import re
 from typing import Any
-from typing import List
 
 from cliff import columns
 
-#: Keys whose values are secrets and never displayed by a column.
-SECRET_KEYS = frozenset(('key_raw', 'password'))
-
-#: Queue statuses in which nothing will change any more by itself.
-SUCCESS_STATUSES = frozenset(('RUN', 'running'))
-FAILURE_STATUSES = frozenset(('FAILED', 'failed'))
+from omsclient.common import utils
 
 _UTC_FORMAT = '%Y-%m-%d %H:%M:%S'
 
+#: Characters a terminal may act on instead of showing: the C0 and C1
+#: controls, DEL, the line and paragraph separators and the Unicode
+#: bidirectional controls (which reorder what is shown around them).
+_CONTROLS = ('\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029'
+             '\u202a-\u202e\u2066-\u2069')
+_UNSAFE = re.compile('[%s]' % _CONTROLS)
+_UNSAFE_BUT_NEWLINE = re.compile('[%s]' % _CONTROLS.replace(
+    '\x00-\x1f', '\x00-\x09\x0b-\x1f'))
 
-def strip_secrets(value: Any, secret_keys: Iterable[str] = SECRET_KEYS):
-    """Return a deep copy of ``value`` without the keys of secrets.
 
-    Dictionaries at any depth, including inside lists, lose the keys named
-    in ``secret_keys``; everything else is copied as it is.
+def _escape_char(match: 're.Match[str]') -> str:
+    code = ord(match.group())
+    return '\\x%02x' % code if code < 0x100 else '\\u%04x' % code
+
+
+def escape_text(text: str, keep_newlines: bool = False) -> str:
+    """Return ``text`` with its control characters escaped visibly.
+
+    ``ESC`` becomes ``\\x1b``, a right-to-left override ``\\u202e``: a
+    server cannot clear the screen, move the cursor or fake what is shown
+    through the values it sends. Text without such characters is returned
+    as it is, at the cost of one regular expression search.
+
+    :param keep_newlines: leave ``\\n`` alone (the lines of a table cell).
     """
-    secret_keys = frozenset(secret_keys)
+    pattern = _UNSAFE_BUT_NEWLINE if keep_newlines else _UNSAFE
+    return pattern.sub(_escape_char, text)
+
+
+def escape_value(value: Any) -> Any:
+    """Return a JSON value with :func:`escape_text` applied to every text.
+
+    Keys of dictionaries are escaped too; numbers, booleans and null are
+    returned as they are.
+    """
+    if isinstance(value, str):
+        return escape_text(value)
     if isinstance(value, Mapping):
-        return {k: strip_secrets(v, secret_keys)
-                for k, v in value.items() if k not in secret_keys}
+        return {escape_value(k): escape_value(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [strip_secrets(v, secret_keys) for v in value]
+        return [escape_value(v) for v in value]
     return value
 
 
@@ -80,7 +108,17 @@ def flatten(data: Mapping, prefix: str = '') -> dict[str, Any]:
     return flat
 
 
-def _scalar_text(value: Any) -> str:
+def _quote(text: str) -> str:
+    return "'%s'" % text.replace('\\', '\\\\').replace("'", "\\'")
+
+
+def _scalar_text(value: Any, quote: bool = False) -> str:
+    """One value as text; with ``quote``, texts are quoted.
+
+    Quoting tells ``10000`` from ``'10000'`` and ``true`` from ``'true'``
+    in ``key=value`` lists; null is nothing at all (``key=``), as in
+    osc-lib's ``format_dict``.
+    """
     if value is None:
         return ''
     if isinstance(value, bool):
@@ -88,28 +126,35 @@ def _scalar_text(value: Any) -> str:
     if isinstance(value, Mapping):
         return '{%s}' % format_dict(value)
     if isinstance(value, (list, tuple)):
-        return '[%s]' % format_list(value)
+        return '[%s]' % ', '.join(_scalar_text(v, quote=True)
+                                  for v in value)
+    if isinstance(value, str) and quote:
+        return _quote(value)
     return str(value)
 
 
 def format_dict(data: Mapping | None) -> str:
-    """Return ``key='value', ...`` for a dictionary, nested keys dotted."""
+    """Return ``key=value, ...`` for a dictionary, nested keys dotted.
+
+    Texts are quoted, numbers, booleans and null are not:
+    ``x-max-length=10000, x-queue-type='classic'``.
+    """
     if not data:
         return ''
     flat = flatten(data)
-    return ', '.join("%s='%s'" % (key, _scalar_text(flat[key]))
+    return ', '.join('%s=%s' % (key, _scalar_text(flat[key], quote=True))
                      for key in sorted(flat))
 
 
 def format_list(data: Iterable | None) -> str:
-    """Return the items of a list separated by commas."""
+    """Return the items of a list, in their order, separated by commas."""
     if not data:
         return ''
     return ', '.join(_scalar_text(item) for item in data)
 
 
 def format_list_of_dicts(data: Iterable[Mapping] | None) -> str:
-    """Return one ``key='value', ...`` line per dictionary."""
+    """Return one ``key=value, ...`` line per dictionary."""
     if not data:
         return ''
     return '\n'.join(format_dict(item) for item in data)
@@ -124,29 +169,12 @@ def format_datetime(value: str | None) -> str:
     """
     if not value:
         return ''
-    parsed = parse_datetime(value)
+    parsed = utils.parse_datetime(value)
     if parsed is None:
         return str(value)
     if parsed.tzinfo is None:
         return parsed.strftime(_UTC_FORMAT)
-    utc = parsed.astimezone(datetime.timezone.utc)
-    return utc.strftime(_UTC_FORMAT) + ' UTC'
-
-
-def parse_datetime(value: str) -> datetime.datetime | None:
-    """Parse an ISO 8601 timestamp; ``None`` when it is not one."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if ':' not in text:
-        # A date alone (or no timestamp at all) is shown as it is.
-        return None
-    if text[-1:] in ('Z', 'z'):
-        text = text[:-1] + '+00:00'
-    try:
-        return datetime.datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    return parsed.strftime(_UTC_FORMAT) + ' UTC'
 
 
 def auto_column(value: Any) -> Any:
@@ -164,33 +192,46 @@ def auto_column(value: Any) -> Any:
 
 
 class DictColumn(columns.FormattableColumn):
-    """A dictionary: ``a.b='1', c='2'`` in a table, the dict otherwise."""
+    """A dictionary: ``a.b=1, c='x'`` in a table, the dict otherwise.
+
+    Unlike osc-lib's ``DictColumn``, which quotes every value, texts are
+    quoted and numbers, booleans and null are not, so ``10000`` and
+    ``'10000'`` look different; lists inside are shown, not their repr.
+    """
 
     def human_readable(self) -> str:
-        return format_dict(strip_secrets(self._value or {}))
+        return format_dict(self._value)
 
     def machine_readable(self) -> dict:
-        return strip_secrets(dict(self._value or {}))
+        return dict(self._value or {})
 
 
 class ListColumn(columns.FormattableColumn):
-    """A list of plain values: ``a, b`` in a table, the list otherwise."""
+    """A list of plain values: ``a, b`` in a table, the list otherwise.
+
+    Unlike osc-lib's ``ListColumn``, the items keep the order the service
+    gave them and need not be texts (osc-lib sorts and joins them, which
+    fails on numbers).
+    """
 
     def human_readable(self) -> str:
-        return format_list(strip_secrets(list(self._value or [])))
+        return format_list(self._value)
 
     def machine_readable(self) -> list:
-        return strip_secrets(list(self._value or []))
+        return list(self._value or [])
 
 
 class ListDictColumn(columns.FormattableColumn):
-    """A list of dictionaries: one line per dictionary in a table."""
+    """A list of dictionaries: one line per dictionary in a table.
+
+    The lines are those of :class:`DictColumn`, for the same reason.
+    """
 
     def human_readable(self) -> str:
-        return format_list_of_dicts(strip_secrets(list(self._value or [])))
+        return format_list_of_dicts(self._value)
 
     def machine_readable(self) -> list:
-        return strip_secrets(list(self._value or []))
+        return list(self._value or [])
 
 
 class RateColumn(columns.FormattableColumn):
@@ -230,7 +271,7 @@ def format_duration(milliseconds: Any) -> str:
         seconds = int(float(milliseconds) // 1000)
     except (TypeError, ValueError):
         return str(milliseconds)
-    parts: List[str] = []
+    parts: list[str] = []
     for unit, size in (('d', 86400), ('h', 3600), ('m', 60)):
         amount, seconds = divmod(seconds, size)
         if amount or parts:
@@ -262,7 +303,13 @@ def format_counters(stats: Mapping | None) -> str:
 
 
 class SizeColumn(columns.FormattableColumn):
-    """A size in bytes: ``130.9 MiB`` in a table, the number otherwise."""
+    """A size in bytes: ``130.9 MiB`` in a table, the number otherwise.
+
+    Unlike osc-lib's ``SizeColumn`` (``130.9M``, powers of 1000), the
+    units are those the RabbitMQ management UI shows for memory and disk
+    (powers of 1024), and a value that is not a number is shown as sent
+    instead of failing the command.
+    """
 
     def human_readable(self) -> str:
         return format_size(self._value)
@@ -295,27 +342,12 @@ class DateTimeColumn(columns.FormattableColumn):
         # --sort-column orders by the instant, whatever the zone it was
         # written in; values that are not timestamps compare as text.
         if isinstance(other, DateTimeColumn):
-            mine = parse_datetime(self._value)
-            theirs = parse_datetime(other._value)
+            mine = utils.parse_datetime(self._value)
+            theirs = utils.parse_datetime(other._value)
             if (mine is not None and theirs is not None
                     and (mine.tzinfo is None) == (theirs.tzinfo is None)):
                 return mine < theirs
         return super().__lt__(other)
-
-
-class StatusColumn(columns.FormattableColumn):
-    """A queue status, shown exactly as the service sent it."""
-
-    @property
-    def succeeded(self) -> bool:
-        return self._value in SUCCESS_STATUSES
-
-    @property
-    def failed(self) -> bool:
-        return self._value in FAILURE_STATUSES
-
-    def human_readable(self) -> str:
-        return '' if self._value is None else str(self._value)
 
 
 def summarize_account(account: Mapping | None) -> str:
@@ -343,31 +375,19 @@ def summarize_instance(instance: Mapping | None) -> str:
     return text.strip()
 
 
-class _NestedResourceColumn(columns.FormattableColumn):
-    """A resource nested in another one.
-
-    A one-line summary in a table, the resource without its secrets in
-    every other format.
-    """
-
-    def machine_readable(self) -> dict | None:
-        if self._value is None:
-            return None
-        return strip_secrets(dict(self._value))
-
-
-class AccountColumn(_NestedResourceColumn):
-    """A provider account nested in an instance."""
+class AccountColumn(columns.FormattableColumn):
+    """A provider account nested in an instance: a summary in a table."""
 
     def human_readable(self) -> str:
         return summarize_account(self._value)
 
 
-class InstanceColumn(_NestedResourceColumn):
-    """An instance nested in a queue entry.
+class InstanceColumn(columns.FormattableColumn):
+    """An instance nested in a queue entry: a summary in a table.
 
     The original service sends the instance's private key (``key_raw``)
-    inside every queue entry; it is removed from every form.
+    inside every queue entry; like every secret, it is dropped from the
+    entry before any column sees it.
     """
 
     def human_readable(self) -> str:

@@ -51,6 +51,7 @@ from oslo_utils import strutils
 import requests
 
 from omsclient.common import exceptions
+from omsclient.common import secret_fields
 from omsclient.common import streaming
 from omsclient.common import utils
 
@@ -65,8 +66,6 @@ REQUEST_ID_HEADERS = ('x-openstack-request-id', 'x-request-id',
                       'x-compute-request-id')
 SENSITIVE_HEADERS = frozenset(['x-auth-token', 'x-subject-token',
                                'x-service-token', 'authorization'])
-#: Secrets oslo.utils does not know about.
-SECRET_KEYS = frozenset(['key_raw', 'password_hash'])
 ERROR_BODY_LIMIT = 64 * 1024
 JSON_CONTENT_TYPE = 'application/json'
 _ERRNO_REASON = re.compile(r'\[Errno -?\d+\] ([^\'"()]+)')
@@ -107,15 +106,16 @@ def normalise_base_url(endpoint: str, api_prefix: str = '/api') -> str:
 def mask_secrets(value: Any) -> Any:
     """Return a copy of a JSON value with its secrets replaced by ``***``.
 
-    oslo.utils masks passwords, tokens and the like; the private keys of
-    key pairs (``key_raw``) are masked here as well.
+    The fields are those of :mod:`omsclient.common.secret_fields`, the
+    rule every output of omsclient follows; oslo.utils masks, in addition,
+    ``password=...`` and the like inside text values.
     """
     if isinstance(value, list):
         return [mask_secrets(v) for v in value]
     if not isinstance(value, dict):
         return value
     return strutils.mask_dict_password({
-        k: '***' if k.lower() in SECRET_KEYS and v is not None
+        k: '***' if secret_fields.is_secret(k) and v is not None
         else mask_secrets(v) for k, v in value.items()})
 
 

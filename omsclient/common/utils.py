@@ -13,8 +13,10 @@
 """Small helpers shared by the library and the commands."""
 
 from collections.abc import Callable
+import datetime
 import functools
 import time
+from typing import Any
 from typing import TypeVar
 
 T = TypeVar('T')
@@ -54,3 +56,29 @@ def poll(check: Callable[[], T | None], timeout: float | None,
         if timeout is not None:
             delay = min(interval, timeout - elapsed)
         time.sleep(max(delay, 0))
+
+
+def parse_datetime(value: Any) -> datetime.datetime | None:
+    """Parse an ISO 8601 timestamp into UTC, or naive if it has no zone.
+
+    ``None`` when ``value`` is not a timestamp, or is one that has no UTC
+    equivalent (``9999-12-31T23:59:59-23:59``). Unlike oslo.utils'
+    ``timeutils.parse_isotime``, a timestamp without a zone stays without
+    one instead of being taken for UTC, nothing is raised, and the parsing
+    is the standard library's (one C call per value, for long lists).
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if ':' not in text:
+        # A date alone (or no timestamp at all) is shown as it is.
+        return None
+    if text[-1:] in ('Z', 'z'):
+        text = text[:-1] + '+00:00'
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            return parsed
+        return parsed.astimezone(datetime.timezone.utc)
+    except (ValueError, OverflowError):
+        return None

@@ -29,6 +29,7 @@ from typing import TypeVar
 
 from ceilometerclient.common import base
 
+from omsclient.common import secret_fields
 from omsclient.metering import http
 
 T = TypeVar('T')
@@ -100,17 +101,15 @@ class ResourceList(Sequence[T]):
 class Resource(base.Resource):
     """A record of the metering extension.
 
-    :attr:`SECRET_FIELDS` are kept in the record (``to_dict()``, attribute
-    access) but never shown by ``repr()``.
+    Secret fields (:mod:`omsclient.common.secret_fields`) are kept in the
+    record (``to_dict()``, attribute access) but never shown by ``repr()``.
     """
 
-    SECRET_FIELDS: frozenset[str] = frozenset()
     REPR_NAME = 'Resource'
 
     def public_info(self) -> dict[str, Any]:
-        """Return the record without its :attr:`SECRET_FIELDS`."""
-        return {key: value for key, value in self._info.items()
-                if key not in self.SECRET_FIELDS}
+        """Return the record without its secret fields, at any depth."""
+        return secret_fields.scrub(self._info)
 
     def __repr__(self) -> str:
         return '<%s record -- %s>' % (self.REPR_NAME, self.public_info())

@@ -18,8 +18,12 @@ through: ``overview`` is one object, the other items are lists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 import urllib.parse
 
+from omsclient.common import exceptions
+from omsclient.common import shapes
 from omsclient.metering import base
 
 #: Items answered with one object.
@@ -29,9 +33,6 @@ LIST_ITEMS = ('bindings', 'channels', 'connections', 'consumers',
               'exchanges', 'nodes', 'permissions', 'queues', 'users',
               'vhosts')
 ITEMS = OBJECT_ITEMS + LIST_ITEMS
-
-#: Fields that are never shown by ``repr()`` nor by default in commands.
-SECRET_FIELDS = frozenset(['password_hash'])
 
 
 def check_item(item: str, valid: tuple[str, ...] = ITEMS) -> str:
@@ -45,10 +46,28 @@ def check_item(item: str, valid: tuple[str, ...] = ITEMS) -> str:
     return item
 
 
+# Null is accepted everywhere (no statistics yet), and an empty list for
+# an object (how older brokers encode an empty one).
+_OBJECT = shapes.Kind(
+    lambda value: value is None or value == [] or isinstance(value, dict),
+    'an object')
+_LIST = shapes.Kind(lambda value: value is None or isinstance(value, list),
+                    'a list')
+
+#: What the management API promises about the fields that are read of
+#: its records (any item): nested statistics are objects, lists are lists.
+RECORD = shapes.Shape({
+    'arguments': _OBJECT, 'churn_rates': _OBJECT, 'cluster_state': _OBJECT,
+    'contexts': _LIST, 'exchange_types': _LIST, 'limits': _OBJECT,
+    'listeners': _LIST, 'message_stats': _OBJECT, 'object_totals': _OBJECT,
+    'partitions': _LIST, 'queue_totals': _OBJECT,
+    'tags': shapes.TEXT | _LIST,
+})
+
+
 class Rabbitmq(base.Resource):
     """A RabbitMQ management record; ``repr`` hides the password hash."""
 
-    SECRET_FIELDS = SECRET_FIELDS
     REPR_NAME = 'Rabbitmq'
 
 
@@ -60,6 +79,34 @@ class RabbitManager(base.Manager):
     @staticmethod
     def _path(item: str) -> str:
         return 'v2/rabbit/%s' % urllib.parse.quote(item, safe='')
+
+    def _checked(self, url: str, where: str) -> Callable[..., Rabbitmq]:
+        """Make the records of the answer of ``url``, checked (``RECORD``).
+
+        :raises omsclient.common.exceptions.InvalidResponse: a record is
+            not what the management API promises.
+        """
+        def record(manager: Any, info: Any, loaded: bool = False
+                   ) -> Rabbitmq:
+            problem = RECORD.problem(info, where)
+            if problem:
+                full_url = self.api.url_for(url)
+                raise exceptions.InvalidResponse(
+                    'the answer of GET %s is not what the API promises: %s'
+                    % (full_url, problem), url=full_url, method='GET')
+            return Rabbitmq(manager, info, loaded=loaded)
+        return record
+
+    def _list(self, url: str, *args: Any, expect_single: bool = False,
+              **kwargs: Any) -> Any:
+        kwargs.setdefault('obj_class', self._checked(
+            url, '' if expect_single else 'an entry: '))
+        return super()._list(url, *args, expect_single=expect_single,
+                             **kwargs)
+
+    def _get(self, url: str) -> Rabbitmq:
+        return self._checked(url, '')(self, self.api.get_json(url),
+                                      loaded=True)
 
     def list(self, q: str = 'overview') -> base.ResourceList[Rabbitmq]:
         """Return the records of one item, as a list read on demand.

@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from omsclient.common import base
 from omsclient.common import exceptions
+from omsclient.common import shapes
 
 T = TypeVar('T')
 
@@ -36,6 +37,10 @@ class Account(base.Resource):
     """A provider account; ``password`` is never kept on the object."""
 
     write_only_fields = frozenset(['password'])
+    shape = shapes.Shape({
+        'id': shapes.NUMBER, 'provider': shapes.TEXT,
+        'status': shapes.TEXT | shapes.NULL,
+        'regist_date': shapes.DATE | shapes.NULL}, required=('id',))
 
 
 class AccountManager(base.Manager[Account]):
@@ -70,8 +75,8 @@ class AccountManager(base.Manager[Account]):
             items = self.api.open_json_list(self.collection)
         except exceptions.NotFound as exc:
             raise self._not_supported(exc, False) from exc
-        for item in items:
-            yield self._resource(item)
+        for index, item in enumerate(items, 1):
+            yield self._resource(item, index=index)
 
     def get(self, account_id: Any) -> Account:
         """Return one account."""
@@ -88,8 +93,10 @@ class AccountManager(base.Manager[Account]):
             ID or provider name.
         :raises omsclient.common.exceptions.NoUniqueMatch: several
             accounts have that provider name.
+        :raises omsclient.common.exceptions.InvalidId: ``name_or_id`` can
+            be neither (see :func:`omsclient.common.base.check_id`).
         """
-        reference = base.as_id(name_or_id)
+        reference = base.check_id(name_or_id, 'account ID or provider name')
         if isinstance(reference, int):
             return self.get(reference)
         text = str(reference).strip()
@@ -111,7 +118,7 @@ class AccountManager(base.Manager[Account]):
         A whole number is the ID as it is, with no request; a provider
         name is looked up with :meth:`find` (one list).
         """
-        reference = base.as_id(name_or_id)
+        reference = base.check_id(name_or_id, 'account ID or provider name')
         if isinstance(reference, int):
             return reference
         return self.find(reference).id

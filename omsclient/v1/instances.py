@@ -25,6 +25,22 @@ from typing import Any
 
 from omsclient.common import base
 from omsclient.common import exceptions
+from omsclient.common import shapes
+
+_TEXT = shapes.TEXT | shapes.NULL
+
+#: An account as an instance holds it.
+ACCOUNT_SUMMARY = shapes.Shape({
+    'provider': _TEXT, 'region_name': _TEXT, 'tenant_name': _TEXT})
+
+#: An instance, alone or nested in a queue entry.
+INSTANCE = shapes.Shape({
+    'id': shapes.NUMBER, 'name': _TEXT, 'instance_id': _TEXT,
+    'ip_addr': _TEXT, 'key_name': _TEXT, 'account': ACCOUNT_SUMMARY,
+    'queue_id': shapes.NUMBER | shapes.NULL}, required=('id',))
+
+#: What the instances are read from with the original service.
+_QUEUE_ENTRY = shapes.Shape({'id': shapes.NUMBER, 'instance': INSTANCE})
 
 
 class Instance(base.Resource):
@@ -35,12 +51,16 @@ class Instance(base.Resource):
     ``repr``.
     """
 
+    shape = INSTANCE
+
 
 class PrivateKey(base.Resource):
     """The key pair of an instance: ``key_name`` and ``key_raw``.
 
     ``key_raw`` is read only by naming it (``private_key.key_raw``).
     """
+
+    shape = shapes.Shape({'key_name': _TEXT, 'key_raw': _TEXT})
 
 
 class InstanceManager(base.Manager[Instance]):
@@ -57,8 +77,8 @@ class InstanceManager(base.Manager[Instance]):
             yield from self._from_queues()
             return
         with contextlib.closing(items):
-            for item in items:
-                yield self._resource(item)
+            for index, item in enumerate(items, 1):
+                yield self._resource(item, index=index)
 
     def get(self, instance_id: Any) -> Instance:
         """Return one instance.
@@ -91,16 +111,18 @@ class InstanceManager(base.Manager[Instance]):
                     'Instance %s has no private key' % instance_id)
             answer = {'key_name': info.get('key_name'),
                       'key_raw': info['key_raw']}
-        return PrivateKey(self, self._expect_object(answer, 'GET', path))
+        return PrivateKey(self, self._check(answer, 'GET', path,
+                                            shape=PrivateKey.shape))
 
     def _from_queues(self) -> Iterator[Instance]:
         queues = self.api.iter_json_list('queues/')
         with contextlib.closing(queues):
-            for entry in queues:
+            for index, entry in enumerate(queues, 1):
+                self._check(entry, 'GET', 'queues/', index, _QUEUE_ENTRY)
                 instance = entry.get('instance')
-                if isinstance(instance, dict):
-                    yield self._resource(dict(instance,
-                                              queue_id=entry.get('id')))
+                if instance is not None:
+                    yield self.resource_class(
+                        self, dict(instance, queue_id=entry.get('id')))
 
     def _find_in_queues(self, instance_id: Any) -> Instance:
         wanted = str(instance_id)

@@ -22,7 +22,9 @@ from typing import Any
 
 from omsclient.common import base
 from omsclient.common import exceptions
+from omsclient.common import shapes
 from omsclient.common import utils
+from omsclient.v1 import instances
 
 #: Statuses that end a wait for a new instance successfully.
 ACTIVE_STATUSES = ('RUN', 'running')
@@ -45,6 +47,13 @@ class Queue(base.Resource):
     ``instance`` is ``None`` until an instance exists; read through the
     attribute or :meth:`to_dict` it never holds ``key_raw``.
     """
+
+    shape = shapes.Shape({
+        'id': shapes.NUMBER, 'status': shapes.TEXT,
+        'regist_datetime': shapes.DATE,
+        'updated_datetime': shapes.DATE | shapes.NULL,
+        'fault': shapes.TEXT | shapes.NULL,
+        'instance': instances.INSTANCE}, required=('id',))
 
 
 def _after(entry_id: Any, marker: Any) -> bool:
@@ -145,7 +154,8 @@ class QueueManager(base.Manager[Queue]):
             with contextlib.closing(page):
                 for item in page:
                     received += 1
-                    entry_id = item.get('id')
+                    self._check(item, 'GET', self.collection, received)
+                    entry_id = item['id']
                     if marker is not None and not _after(entry_id, marker):
                         continue    # the server ignored the marker
                     fresh += 1
@@ -153,7 +163,7 @@ class QueueManager(base.Manager[Queue]):
                     if wanted and canonical_status(item.get('status')) \
                             not in wanted:
                         continue
-                    yield self._resource(item)
+                    yield self.resource_class(self, item)
                     if remaining is not None:
                         remaining -= 1
                         if remaining == 0:

@@ -23,7 +23,7 @@ from osc_lib import exceptions as osc_exc
 
 from omsclient.common import exceptions
 from omsclient.common import formatters
-from omsclient.osc.v1 import utils
+from omsclient.osc import common as osc_common
 
 #: A column of a listing: the field path (also the column's name) and the
 #: FormattableColumn class for its value (``None``: shown as it is).
@@ -60,7 +60,7 @@ def metering_errors(what: str, unavailable: str | None = None
     :param unavailable: what a ``503 Service Unavailable`` means for this
         command.
     """
-    with utils.command_errors(what):
+    with osc_common.command_errors(what):
         try:
             yield
         except exceptions.EndpointNotFound as exc:
@@ -91,43 +91,78 @@ def cell(data: Mapping, path: str, column: Any = None) -> Any:
     return column(value)
 
 
+def field_paths(data: Mapping) -> list[str]:
+    """Return every field of a record, nested ones also dotted.
+
+    ``{'a': {'b': 1}}`` has the fields ``a`` and ``a.b``.
+    """
+    paths = []
+    for key, value in data.items():
+        paths.append(str(key))
+        if isinstance(value, Mapping):
+            paths.extend('%s.%s' % (key, path) for path in field_paths(value))
+    return paths
+
+
 def select_columns(parsed_args: Any, default: Iterable[Column],
-                   long: Iterable[Column] = ()) -> list[Column]:
+                   long: Iterable[Column] = (),
+                   record: Mapping | None = None) -> list[Column]:
     """Return the columns of a listing.
 
-    ``default``, plus ``long`` with ``--long``, plus every field explicitly
-    asked for with ``-c`` (any field of the record: ``-c password_hash``,
-    ``-c message_stats.publish_details.rate``).
+    ``default``, plus ``long`` with ``--long``, plus every column of
+    ``long`` or field of ``record`` (the first one of the listing)
+    explicitly asked for with ``-c``, a nested one with dots (``-c
+    message_stats.publish_details.rate``).
+
+    :raises osc_lib.exceptions.CommandError: ``-c`` names something else;
+        the message lists what it may name.
     """
-    selected = list(default)
-    if getattr(parsed_args, 'long', False):
-        selected.extend(long)
+    default, long = list(default), list(long)
+    selected = default + (long if getattr(parsed_args, 'long', False)
+                          else [])
+    known = [name for name, _column in default + long]
+    known += [path for path in field_paths(record or {})
+              if path not in known]
+    requested = getattr(parsed_args, 'columns', None) or ()
+    osc_common.check_columns(requested, known)
     names = {name for name, _column in selected}
-    for name in getattr(parsed_args, 'columns', None) or ():
+    columns = dict(long)
+    for name in requested:
         if name not in names:
-            selected.append((name, None))
+            selected.append((name, columns.get(name)))
             names.add(name)
     return selected
 
 
-def listing(fetch: Callable[[], Iterable], columns: list[Column],
-            what: str, unavailable: str | None = None
+def listing(parsed_args: Any, fetch: Callable[[], Iterable],
+            default: Iterable[Column], long: Iterable[Column], what: str,
+            unavailable: str | None = None
             ) -> tuple[tuple[str, ...], Iterator[tuple]]:
     """Return the ``(names, rows)`` of a ``Lister``.
 
     The rows are a generator; the first record is read at once so that an
-    error fails the command before anything is printed, the others while
-    cliff prints.
+    error fails the command before anything is printed, and so that ``-c``
+    can be checked against its fields (see :func:`select_columns`); the
+    others are read while cliff prints. Secrets never reach a column.
 
     :param fetch: returns the records (a manager's ``list``); called here.
     """
-    def row(record: Any) -> tuple:
-        data = record.to_dict()
+    with metering_errors(what, unavailable):
+        records = iter(fetch())
+        first = next(records, None)
+    if first is None:
+        columns = select_columns(parsed_args, default, long)
+        return tuple(name for name, _column in columns), iter(())
+    first_data = osc_common.record_data(first)
+    columns = select_columns(parsed_args, default, long, first_data)
+
+    def row(data: Mapping) -> tuple:
         return tuple(cell(data, name, column) for name, column in columns)
 
-    def records() -> Iterator:
+    def rows() -> Iterator[tuple]:
+        yield row(first_data)
         with metering_errors(what, unavailable):
-            yield from fetch()
+            for record in records:
+                yield row(osc_common.record_data(record))
 
-    names = tuple(name for name, _column in columns)
-    return names, utils.iter_rows(records(), row, what)
+    return tuple(name for name, _column in columns), rows()

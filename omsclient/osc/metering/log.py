@@ -14,11 +14,9 @@
 
 import itertools
 
-from osc_lib.command import command
-
 from omsclient.metering import logs
+from omsclient.osc import common as osc_common
 from omsclient.osc.metering import common
-from omsclient.osc.v1 import utils
 
 COLUMNS = (('id', None), ('time', None), ('desc', None))
 
@@ -32,7 +30,7 @@ def _past_the_end(manager, page):
             % (page, pages, '' if pages == 1 else 's'))
 
 
-class ListLog(command.Lister):
+class ListLog(osc_common.Lister):
     """List the system log, newest entries first."""
 
     def get_parser(self, prog_name):
@@ -41,7 +39,7 @@ class ListLog(command.Lister):
         pages.add_argument(
             '--page',
             metavar='<page>',
-            type=utils.positive_int,
+            type=osc_common.positive_int,
             # None, not 1: argparse lets an option given with its default
             # value pass a mutually exclusive group (--page 1 --all).
             default=None,
@@ -57,7 +55,7 @@ class ListLog(command.Lister):
         parser.add_argument(
             '--limit',
             metavar='<num-entries>',
-            type=utils.positive_int,
+            type=osc_common.positive_int,
             help='List at most this many entries',
         )
         return parser
@@ -82,5 +80,4 @@ class ListLog(command.Lister):
         def limited():
             return itertools.islice(fetch(), parsed_args.limit)
 
-        selected = common.select_columns(parsed_args, COLUMNS)
-        return common.listing(limited, selected, what)
+        return common.listing(parsed_args, limited, COLUMNS, (), what)

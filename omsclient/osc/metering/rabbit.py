@@ -14,19 +14,20 @@
 
 Column names are the RabbitMQ management API's own field names (dotted for
 nested ones), so ``-c`` and ``-f json`` use the names of the management
-API's documentation. ``-c`` also accepts any other field of the records.
+API's documentation. ``-c`` also accepts any other field of the records
+that the first record has; secrets such as ``password_hash`` are never
+shown.
 """
 
 import itertools
 
-from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
 from omsclient.common import formatters as fmt
 from omsclient.metering import rabbit
+from omsclient.osc import common as osc_common
 from omsclient.osc.metering import columns as rabbit_columns
 from omsclient.osc.metering import common
-from omsclient.osc.v1 import utils
 
 UNAVAILABLE = ('RabbitMQ or its management API is not reachable from the '
                'metering service')
@@ -70,7 +71,6 @@ LIST_COLUMNS = {
     ),
     'users': (
         (('name', None), ('tags', rabbit_columns.TagsColumn)),
-        # password_hash: only with an explicit -c password_hash.
         (('hashing_algorithm', None), ('limits', fmt.DictColumn)),
     ),
     'exchanges': (
@@ -132,27 +132,27 @@ LIST_COLUMNS = {
 }
 
 
-class ShowRabbit(command.ShowOne):
+class ShowRabbit(osc_common.ShowOne):
     """Show the RabbitMQ overview: versions, totals, rates, listeners."""
 
     def take_action(self, parsed_args):
         client = self.app.client_manager.oms_metering
         what = 'Unable to show the RabbitMQ overview'
         with common.metering_errors(what, UNAVAILABLE):
-            overview = client.rabbit.get('overview').to_dict()
+            overview = osc_common.record_data(client.rabbit.get('overview'))
         names = tuple(sorted(overview))
         return names, tuple(common.cell(overview, name,
                                         OVERVIEW_COLUMNS.get(name))
                             for name in names)
 
 
-class ListRabbit(command.Lister):
+class ListRabbit(osc_common.Lister):
     """List RabbitMQ users, queues, exchanges, connections, ...
 
     The columns are named after the RabbitMQ management API's fields; -c
-    also selects any other field of the records, a nested one with dots
-    (-c message_stats.publish_details.rate). Password hashes are shown only
-    when selected by name (-c password_hash).
+    also selects any other field that the first record has, a nested one
+    with dots (-c message_stats.publish_details.rate). Secrets such as
+    password hashes are never shown.
     """
 
     def get_parser(self, prog_name):
@@ -166,13 +166,12 @@ class ListRabbit(command.Lister):
             '--long',
             action='store_true',
             default=False,
-            help='List more fields (a password hash only ever with an '
-                 'explicit -c password_hash)',
+            help='List more fields',
         )
         parser.add_argument(
             '--limit',
             metavar='<num-records>',
-            type=utils.positive_int,
+            type=osc_common.positive_int,
             help='List at most this many records (the rest of the answer '
                  'is not read)',
         )
@@ -189,9 +188,9 @@ class ListRabbit(command.Lister):
         except ValueError as exc:
             raise osc_exc.CommandError(str(exc))
         default, long = LIST_COLUMNS[item]
-        selected = common.select_columns(parsed_args, default, long)
         client = self.app.client_manager.oms_metering
         return common.listing(
+            parsed_args,
             lambda: itertools.islice(client.rabbit.list(item),
                                      parsed_args.limit),
-            selected, 'Unable to list RabbitMQ %s' % item, UNAVAILABLE)
+            default, long, 'Unable to list RabbitMQ %s' % item, UNAVAILABLE)

@@ -18,10 +18,10 @@ shown: the service does not return them and the commands drop them from
 every output format in any case.
 """
 
-from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 from osc_lib import utils as osc_utils
 
+from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
@@ -124,14 +124,13 @@ class AccountCommand(base.ResourceCommand):
     singular = 'account'
     plural = 'accounts'
     fields = constants.ACCOUNT_FIELDS
-    secret_args = ('password',)
     reference = 'ID or provider name'
 
     def lookup(self, manager, reference):
         return manager.find(reference)
 
 
-class CreateAccount(AccountCommand, command.ShowOne):
+class CreateAccount(AccountCommand, common.ShowOne):
     """Register a provider account."""
 
     def get_parser(self, prog_name):
@@ -141,7 +140,7 @@ class CreateAccount(AccountCommand, command.ShowOne):
 
     def take_action(self, parsed_args):
         fields = _attributes(parsed_args, self.app.stdin)
-        with utils.command_errors('Unable to create the account'):
+        with common.command_errors('Unable to create the account'):
             account = self.get_manager().create(**fields)
         return utils.show_data(account, constants.ACCOUNT_SHOW_COLUMNS,
                                self.fields)
@@ -160,7 +159,7 @@ class ShowAccount(AccountCommand, base.ResourceShower):
     show_columns = constants.ACCOUNT_SHOW_COLUMNS
 
 
-class SetAccount(AccountCommand, command.Command):
+class SetAccount(AccountCommand, common.Command):
     """Change attributes of a provider account."""
 
     def get_parser(self, prog_name):
@@ -180,8 +179,8 @@ class SetAccount(AccountCommand, command.Command):
                 'Nothing to change: give at least one option '
                 '(see "openstack help multistack account set")')
         manager = self.get_manager()
-        with utils.command_errors('Unable to change account %s'
-                                  % parsed_args.id):
+        with common.command_errors('Unable to change account %s'
+                                   % parsed_args.id):
             manager.update(manager.find_id(parsed_args.id),
                            **fields)
 

@@ -12,12 +12,10 @@
 
 """Base classes of the list and show commands of one resource."""
 
-import argparse
 import functools
 from typing import Any
 
-from osc_lib.command import command
-
+from omsclient.osc import common
 from omsclient.osc.v1 import utils
 
 
@@ -28,8 +26,6 @@ class ResourceCommand:
     :attr singular: the resource in messages (``queue entry``).
     :attr plural: several of them (``queue entries``).
     :attr fields: the fields table of the resource (``constants``).
-    :attr secret_args: options whose values are secrets: masked in the
-        debug log of the command's arguments.
     :attr reference: what names one resource on the command line.
     """
 
@@ -37,7 +33,6 @@ class ResourceCommand:
     singular: str
     plural: str
     fields: utils.Fields
-    secret_args: tuple[str, ...] = ()
     reference = 'ID'
 
     def get_manager(self) -> Any:
@@ -47,20 +42,8 @@ class ResourceCommand:
         """Return the resource a command-line argument names."""
         return manager.get(reference)
 
-    def run(self, parsed_args: argparse.Namespace) -> int:
-        if not self.secret_args:
-            return super().run(parsed_args)
-        # osc-lib's Command.run logs the arguments as they are at debug
-        # level (--debug): log a masked copy instead and skip its run().
-        shown = argparse.Namespace(**vars(parsed_args))
-        for name in self.secret_args:
-            if getattr(shown, name, None) is not None:
-                setattr(shown, name, '***')
-        self.log.debug('run(%s)', shown)
-        return super(command.Command, self).run(parsed_args)
 
-
-class ResourceLister(ResourceCommand, command.Lister):
+class ResourceLister(ResourceCommand, common.Lister):
     """List the resources, streaming the rows as they arrive."""
 
     list_columns: tuple[str, ...]
@@ -85,12 +68,12 @@ class ResourceLister(ResourceCommand, command.Lister):
         row = functools.partial(utils.item_row, columns=columns,
                                 fields=self.fields)
         what = 'Unable to list %s' % self.plural
-        with utils.command_errors(what):
+        with common.command_errors(what):
             items = self.fetch(self.get_manager(), parsed_args)
-        return columns, utils.iter_rows(items, row, what)
+        return columns, common.iter_rows(items, row, what)
 
 
-class ResourceShower(ResourceCommand, command.ShowOne):
+class ResourceShower(ResourceCommand, common.ShowOne):
     """Show one resource, found by its ID."""
 
     show_columns: tuple[str, ...]
@@ -105,13 +88,13 @@ class ResourceShower(ResourceCommand, command.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        with utils.command_errors('Unable to show %s %s'
-                                  % (self.singular, parsed_args.id)):
+        with common.command_errors('Unable to show %s %s'
+                                   % (self.singular, parsed_args.id)):
             resource = self.lookup(self.get_manager(), parsed_args.id)
         return utils.show_data(resource, self.show_columns, self.fields)
 
 
-class ResourceDeleter(ResourceCommand, command.Command):
+class ResourceDeleter(ResourceCommand, common.Command):
     """Delete resources by ID, going on past failures."""
 
     def get_parser(self, prog_name):

@@ -26,7 +26,7 @@ DEFAULT_WAIT_TIMEOUT = 600
 
 QUEUE_FIELDS = {
     'ID': (('id',), None),
-    'Status': (('status',), formatters.StatusColumn),
+    'Status': (('status',), None),
     'Provider': (('instance.account.provider', 'provider'), None),
     'IP Address': (('instance.ip_addr',), None),
     'Registered': (('regist_datetime',), formatters.DateTimeColumn),

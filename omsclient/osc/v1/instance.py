@@ -17,13 +17,12 @@ to read one, into a file only its owner can read (or, when asked for
 explicitly, onto stdout).
 """
 
-from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
+from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import keyfile
-from omsclient.osc.v1 import utils
 
 
 class InstanceCommand(base.ResourceCommand):
@@ -46,11 +45,12 @@ class ShowInstance(InstanceCommand, base.ResourceShower):
     show_columns = constants.INSTANCE_SHOW_COLUMNS
 
 
-class SaveInstanceKey(InstanceCommand, command.Command):
+class SaveInstanceKey(InstanceCommand, common.Command):
     """Save the private key of an instance's key pair.
 
     The key is written to a new file readable by its owner only (mode
-    0600); an existing file is replaced only with --force.
+    0600); an existing regular file is replaced only with --force, and
+    nothing else (a directory, a device, a FIFO, a socket) ever is.
     """
 
     def get_parser(self, prog_name):
@@ -76,19 +76,19 @@ class SaveInstanceKey(InstanceCommand, command.Command):
         parser.add_argument(
             '--force',
             action='store_true',
-            help='With --file, replace an existing file (the new file '
-                 'still has mode 0600)',
+            help='With --file, replace an existing regular file (the new '
+                 'file still has mode 0600)',
         )
         return parser
 
     def take_action(self, parsed_args):
         if parsed_args.force and not parsed_args.file:
             raise osc_exc.CommandError('--force only applies to --file')
-        if parsed_args.file and not parsed_args.force:
+        if parsed_args.file:
             # Fail before asking the service for the secret.
-            keyfile.check_absent(parsed_args.file)
-        with utils.command_errors('Unable to get the private key of '
-                                  'instance %s' % parsed_args.instance):
+            keyfile.check_target(parsed_args.file, parsed_args.force)
+        with common.command_errors('Unable to get the private key of '
+                                   'instance %s' % parsed_args.instance):
             key = self.get_manager().get_private_key(parsed_args.instance)
         # Read by name: the secret is left out of the key's to_dict().
         key_raw = key.get('key_raw') if key is not None else None

@@ -13,49 +13,95 @@
 """Writing secrets to files that only their owner can read."""
 
 import os
+import stat
+import tempfile
 
 from osc_lib import exceptions as osc_exc
 
+from omsclient.common import formatters
+
 PRIVATE_MODE = 0o600
 
+_KINDS = ((stat.S_ISCHR, 'a character device'),
+          (stat.S_ISBLK, 'a block device'),
+          (stat.S_ISFIFO, 'a FIFO'),
+          (stat.S_ISSOCK, 'a socket'))
 
-def check_absent(path: str) -> None:
-    """Refuse a path that already exists (a file, link or anything)."""
-    if os.path.lexists(path):
-        raise osc_exc.CommandError(
-            'File %s already exists; use --force to replace it' % path)
+
+def _error(message: str, path: str, *args: object) -> osc_exc.CommandError:
+    """An error naming the user's path, escaped for the terminal."""
+    return osc_exc.CommandError(message % ((formatters.escape_text(path),)
+                                           + args))
+
+
+def _kind(mode: int) -> str:
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return 'not a regular file'
+
+
+def check_target(path: str, replace: bool = False) -> None:
+    """Refuse a path that cannot take the key, before the key is read.
+
+    A new path is fine; an existing regular file (or a symbolic link to
+    one) only with ``replace``. A directory, a device, a FIFO, a socket
+    or a link to one of them is refused whatever ``replace`` says.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise _error('%s is a symbolic link to nothing; refusing to '
+                         'write through it', path)
+        return
+    except OSError as exc:
+        raise _error('Unable to write %s: %s', path, exc.strerror)
+    if stat.S_ISDIR(mode):
+        raise _error('%s is a directory', path)
+    if not stat.S_ISREG(mode):
+        raise _error('%s is %s; refusing to replace it', path, _kind(mode))
+    if not replace:
+        raise _error('File %s already exists; use --force to replace it',
+                     path)
 
 
 def write_private(path: str, text: str, replace: bool = False) -> None:
     """Write ``text`` to a new file at ``path`` with mode 0600.
 
-    Without ``replace`` the file is created with ``O_EXCL``: an existing
-    file (or a symbolic link planted there) is never written through. With
-    ``replace`` the text goes to a new private file beside it, which then
-    takes the place of the old one, so the result has mode 0600 whatever
-    the old file's mode was. If writing fails, nothing is left behind.
+    The text goes to a new private file beside ``path`` first, which then
+    takes its place whole: a partly written key is never left at
+    ``path``, and if anything fails the new file is removed. Without
+    ``replace`` the file is linked into place, which fails if anything
+    appeared at ``path`` meanwhile (a file, a symbolic link); with
+    ``replace`` it takes the place of the old file, which is checked
+    again (:func:`check_target`) just before. Errors name ``path``, never
+    the new file.
     """
-    target = path
-    if replace:
-        directory, name = os.path.split(os.path.abspath(path))
-        path = os.path.join(directory, '.%s.%d.tmp' % (name, os.getpid()))
+    directory = os.path.dirname(os.path.abspath(path))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL,
-                     PRIVATE_MODE)
-    except FileExistsError:
-        raise osc_exc.CommandError(
-            'File %s already exists; use --force to replace it' % path)
+        fd, temporary = tempfile.mkstemp(
+            dir=directory, prefix='.%s.' % os.path.basename(path),
+            suffix='.tmp')
     except OSError as exc:
-        raise osc_exc.CommandError('Unable to create %s: %s'
-                                   % (path, exc.strerror))
+        raise _error('Unable to create %s: %s', path, exc.strerror)
     try:
         with os.fdopen(fd, 'w') as stream:
-            # The mode given to open() is reduced by the umask; make sure.
+            # The mode given at creation is reduced by the umask.
             os.fchmod(stream.fileno(), PRIVATE_MODE)
             stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
         if replace:
-            os.replace(path, target)
+            check_target(path, replace=True)
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
+    except FileExistsError:
+        raise _error('File %s already exists; use --force to replace it',
+                     path)
     except OSError as exc:
-        os.unlink(path)
-        raise osc_exc.CommandError('Unable to write %s: %s'
-                                   % (target, exc.strerror))
+        raise _error('Unable to write %s: %s', path, exc.strerror)
+    finally:
+        if os.path.lexists(temporary):
+            os.unlink(temporary)

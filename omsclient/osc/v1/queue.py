@@ -12,16 +12,14 @@
 
 """``openstack multistack queue ...``: ask for instances and follow them."""
 
-from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
 from omsclient.common import exceptions
-from omsclient.common import formatters
+from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
 
-SUCCESS_STATUSES = tuple(sorted(formatters.SUCCESS_STATUSES))
 #: Seconds between two polls of --wait.
 POLL_INTERVAL = 2
 
@@ -36,7 +34,7 @@ def _add_wait_options(parser, what):
     parser.add_argument(
         '--timeout',
         metavar='<seconds>',
-        type=utils.positive_int,
+        type=common.positive_int,
         default=constants.DEFAULT_WAIT_TIMEOUT,
         help='With --wait, give up after this many seconds (default: '
              '%d)' % constants.DEFAULT_WAIT_TIMEOUT,
@@ -50,7 +48,7 @@ class QueueCommand(base.ResourceCommand):
     fields = constants.QUEUE_FIELDS
 
 
-class CreateQueue(QueueCommand, command.ShowOne):
+class CreateQueue(QueueCommand, common.ShowOne):
     """Ask for a new instance, booted on the first provider that works."""
 
     def get_parser(self, prog_name):
@@ -87,7 +85,7 @@ class CreateQueue(QueueCommand, command.ShowOne):
         request = {key: getattr(parsed_args, key)
                    for key in ('image', 'flavor', 'name', 'provider')
                    if getattr(parsed_args, key) is not None}
-        with utils.command_errors('Unable to create a queue entry'):
+        with common.command_errors('Unable to create a queue entry'):
             entry = queues.create(**request)
         if parsed_args.wait:
             try:
@@ -118,14 +116,13 @@ def _show_hint(queue_id):
 
 
 def _wait(queues, entry, timeout, stderr):
-    queue_id = utils.to_dict(entry)['id']
+    queue_id = common.record_data(entry)['id']
     reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id)
     reporter(entry)
     with reporter.interruptible(_show_hint(queue_id)), \
-            utils.command_errors('Unable to wait for queue entry %s'
-                                 % queue_id):
-        return queues.wait(queue_id, statuses=SUCCESS_STATUSES,
-                           timeout=timeout, interval=POLL_INTERVAL,
+            common.command_errors('Unable to wait for queue entry %s'
+                                  % queue_id):
+        return queues.wait(queue_id, timeout=timeout, interval=POLL_INTERVAL,
                            callback=reporter)
 
 
@@ -150,16 +147,19 @@ class ListQueue(QueueCommand, base.ResourceLister):
         parser.add_argument(
             '--limit',
             metavar='<num-entries>',
-            type=utils.positive_int,
-            help='List at most this many entries. Pages are fetched one '
-                 'after the other until the limit is reached, so a '
-                 'server-side page size never cuts the list short',
+            type=common.bounded_int(1, common.MAX_ID),
+            help='List at most this many entries (1 to %d). Pages are '
+                 'fetched one after the other until the limit is reached, '
+                 'so a server-side page size never cuts the list short'
+                 % common.MAX_ID,
         )
         parser.add_argument(
             '--marker',
             metavar='<queue-id>',
+            type=common.bounded_int(0, common.MAX_ID),
             help='List only the entries after this id (the last id of the '
-                 'previous page); the entry need not exist any more',
+                 'previous page, 0 to %d); the entry need not exist any '
+                 'more' % common.MAX_ID,
         )
         return parser
 
@@ -193,7 +193,7 @@ class DeleteQueue(QueueCommand, base.ResourceDeleter):
 def _wait_for_delete(queues, queue_id, timeout, stderr):
     reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id)
     with reporter.interruptible(_show_hint(queue_id)), \
-            utils.command_errors():
+            common.command_errors():
         queues.wait_for_delete(queue_id, timeout=timeout,
                                interval=POLL_INTERVAL, callback=reporter)
     reporter.report('deleted')

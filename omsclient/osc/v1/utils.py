@@ -10,15 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Shared pieces of the multistack commands: rows, errors, waiting."""
+"""Shared pieces of the multistack commands: rows, waiting, deleting."""
 
-import argparse
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
 import contextlib
-import itertools
 import logging
 import time
 from typing import Any
@@ -27,17 +25,11 @@ from osc_lib import exceptions as osc_exc
 
 from omsclient.common import exceptions
 from omsclient.common import formatters
+from omsclient.osc import common
 
 LOG = logging.getLogger(__name__)
 
 Fields = Mapping[str, tuple[tuple[str, ...], Any]]
-
-
-def to_dict(resource: Any) -> dict:
-    """Return the fields of a resource (or a dict) without its secrets."""
-    if hasattr(resource, 'to_dict'):
-        resource = resource.to_dict()
-    return formatters.strip_secrets(dict(resource or {}))
 
 
 def _value(data: Mapping, label: str, fields: Fields) -> Any:
@@ -51,7 +43,7 @@ def _value(data: Mapping, label: str, fields: Fields) -> Any:
 
 def item_row(resource: Any, columns: Iterable[str], fields: Fields) -> tuple:
     """Return the values of ``columns`` for one resource of a list."""
-    data = to_dict(resource)
+    data = common.record_data(resource)
     return tuple(_value(data, label, fields) for label in columns)
 
 
@@ -62,7 +54,7 @@ def show_data(resource: Any, columns: Iterable[str],
     Fields that this client does not know yet (sent by a newer service)
     are shown as well, under their own names, after the known ones.
     """
-    data = to_dict(resource)
+    data = common.record_data(resource)
     columns = tuple(columns)
     values = tuple(_value(data, label, fields) for label in columns)
     known = {path.split('.')[0]
@@ -72,66 +64,13 @@ def show_data(resource: Any, columns: Iterable[str],
             values + tuple(formatters.auto_column(data[key]) for key in extra))
 
 
-def positive_int(text: str) -> int:
-    """An ``argparse`` type: a whole number above zero."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value <= 0:
-        raise argparse.ArgumentTypeError('%r is not a positive integer'
-                                         % text)
-    return value
-
-
-@contextlib.contextmanager
-def command_errors(what: str | None = None) -> Iterator[None]:
-    """Turn errors of the library into one-line ``CommandError``.
-
-    :param what: what was being done, e.g. ``"Unable to show queue entry
-        5"``; the library's message follows it.
-    """
-    try:
-        yield
-    except (exceptions.WaitTimeout, exceptions.ResourceFailed) as exc:
-        # Their messages already name the resource and its state.
-        raise osc_exc.CommandError(str(exc)) from exc
-    except exceptions.ClientException as exc:
-        message = '%s: %s' % (what, exc) if what else str(exc)
-        raise osc_exc.CommandError(message) from exc
-
-
-def iter_rows(items: Iterable, row: Callable[[Any], tuple],
-              what: str) -> Iterator[tuple]:
-    """Return the rows of a listing as a generator.
-
-    The first item is read at once, so that an unreachable server or an
-    error answer fails the command before anything is printed; the rest
-    is read while cliff prints, so ``-f value`` and ``-f csv`` show rows as
-    the service sends them.
-    """
-    with command_errors(what):
-        iterator = iter(items)
-        try:
-            first = next(iterator)
-        except StopIteration:
-            return iter(())
-    return _rows(itertools.chain((first,), iterator), row, what)
-
-
-def _rows(items: Iterator, row: Callable[[Any], tuple],
-          what: str) -> Iterator[tuple]:
-    with command_errors(what):
-        for item in items:
-            yield row(item)
-
-
 class StatusReporter:
     """Print each status change of a waited-for resource on a stream.
 
     Used as the ``callback`` of ``queues.wait``: every poll passes the
     entry; a line ``<label>: <status> (<n>s)`` is written when the status
-    differs from the previous one.
+    differs from the previous one. The status is the server's text: its
+    control characters are escaped, so that it cannot rewrite the line.
     """
 
     def __init__(self, stream, label: str) -> None:
@@ -141,7 +80,7 @@ class StatusReporter:
         self._status = None
 
     def __call__(self, resource: Any) -> None:
-        self.report(to_dict(resource).get('status'))
+        self.report(common.record_data(resource).get('status'))
 
     def report(self, status: str | None) -> None:
         """Write a line for ``status`` if it is a new one."""
@@ -149,7 +88,8 @@ class StatusReporter:
             return
         self._status = status
         elapsed = time.monotonic() - self._start
-        self._stream.write('%s: %s (%ds)\n' % (self._label, status, elapsed))
+        self._stream.write('%s: %s (%ds)\n' % (
+            self._label, formatters.escape_text(str(status)), elapsed))
         self._stream.flush()
 
     @contextlib.contextmanager
@@ -164,8 +104,8 @@ class StatusReporter:
         try:
             yield
         except KeyboardInterrupt:
-            seen = ('' if self._status is None
-                    else ' (last seen %s)' % self._status)
+            seen = ('' if self._status is None else ' (last seen %s)'
+                    % formatters.escape_text(str(self._status)))
             self._stream.write('%s: stopped waiting%s; the service goes on '
                                'with it: %s\n' % (self._label, seen, hint))
             self._stream.flush()
@@ -186,8 +126,9 @@ def delete_each(ids: Iterable[str], delete: Callable[[str], Any],
             delete(resource_id)
         except (exceptions.ClientException, osc_exc.CommandError) as exc:
             failed += 1
-            LOG.error('Failed to delete %s %s: %s', singular, resource_id,
-                      exc)
+            LOG.error('Failed to delete %s %s: %s', singular,
+                      formatters.escape_text(str(resource_id)),
+                      formatters.escape_text(str(exc)))
     if failed:
         raise osc_exc.CommandError('%d of %d %s failed to delete'
                                    % (failed, len(ids), plural))

@@ -82,10 +82,6 @@ class TestResource(testtools.TestCase):
 
 class TestHelpers(testtools.TestCase):
 
-    def test_strip_secrets(self):
-        self.assertEqual([{'a': {'b': 1}}], base.strip_secrets(
-            [{'a': {'b': 1, 'password': 'x'}, 'key_raw': 'y'}]))
-
     def test_quote_id(self):
         self.assertEqual('a%2Fb%3F', base.quote_id('a/b?'))
         self.assertEqual('12', base.quote_id(12))

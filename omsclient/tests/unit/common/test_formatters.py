@@ -11,12 +11,12 @@
 # under the License.
 
 import copy
-import json
 
 from cliff import columns
 import testtools
 
 from omsclient.common import formatters
+from omsclient.common import utils
 
 KEY = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n'
 INSTANCE = {
@@ -40,21 +40,20 @@ OVERVIEW = {
 
 class TestHelpers(testtools.TestCase):
 
-    def test_strip_secrets_nested_and_in_lists(self):
-        value = {'a': [{'password': 'p', 'b': 1}],
-                 'instance': copy.deepcopy(INSTANCE)}
-        stripped = formatters.strip_secrets(value)
-        self.assertEqual({'a': [{'b': 1}],
-                          'instance': {k: v for k, v in INSTANCE.items()
-                                       if k != 'key_raw'}},
-                         stripped)
-        # The input is left untouched.
-        self.assertEqual(KEY, value['instance']['key_raw'])
-        self.assertEqual('p', value['a'][0]['password'])
+    def test_escape_text(self):
+        self.assertEqual('a\\x1b[2Jb\\x0d\\x0ac\\x07\\x9b\\u202ed',
+                         formatters.escape_text(
+                             'a\x1b[2Jb\r\nc\x07\x9b\u202ed'))
+        self.assertEqual('x\ny\\x09z', formatters.escape_text(
+            'x\ny\tz', keep_newlines=True))
+        self.assertEqual('caf\u00e9 \u65e5\u672c', formatters.escape_text(
+            'caf\u00e9 \u65e5\u672c'))
 
-    def test_strip_secrets_custom_keys(self):
-        self.assertEqual({'name': 'guest'}, formatters.strip_secrets(
-            {'name': 'guest', 'password_hash': 'h'}, ('password_hash',)))
+    def test_escape_value(self):
+        self.assertEqual(
+            {'k\\x1b': ['\\x07', 1, None, {'a': 'b\\x0a'}]},
+            formatters.escape_value(
+                {'k\x1b': ['\x07', 1, None, {'a': 'b\n'}]}))
 
     def test_get_path(self):
         self.assertEqual(0.2, formatters.get_path(
@@ -71,23 +70,33 @@ class TestHelpers(testtools.TestCase):
 
     def test_format_dict_nested_sorted(self):
         self.assertEqual(
-            "messages='3', messages_details.rate='0.2', messages_ready='1'",
+            "messages=3, messages_details.rate=0.2, messages_ready=1",
             formatters.format_dict(OVERVIEW['queue_totals']))
 
     def test_format_dict_none_bool_and_list_values(self):
-        self.assertEqual("a='', b='true', c='[x, y]'",
+        self.assertEqual("a=, b=true, c=['x', 'y'], d='true', e=''",
                          formatters.format_dict(
-                             {'c': ['x', 'y'], 'b': True, 'a': None}))
+                             {'c': ['x', 'y'], 'b': True, 'a': None,
+                              'd': 'true', 'e': ''}))
+
+    def test_format_dict_numbers_unquoted_texts_quoted(self):
+        self.assertEqual(
+            "x-max-length=10000, x-name='it\\'s \\\\', "
+            "x-queue-type='classic', x-text='10000'",
+            formatters.format_dict({'x-queue-type': 'classic',
+                                    'x-max-length': 10000,
+                                    'x-text': '10000',
+                                    'x-name': "it's \\"}))
         self.assertEqual('', formatters.format_dict(None))
 
     def test_format_list_nested(self):
-        self.assertEqual("a, {x='1'}, [b, c]",
+        self.assertEqual("a, {x=1}, ['b', 'c']",
                          formatters.format_list(['a', {'x': 1}, ['b', 'c']]))
         self.assertEqual('', formatters.format_list(None))
         self.assertEqual('', formatters.format_list_of_dicts([]))
 
     def test_format_list_of_dicts(self):
-        self.assertEqual("port='5672', protocol='amqp'\nport='15672'",
+        self.assertEqual("port=5672, protocol='amqp'\nport=15672",
                          formatters.format_list_of_dicts(
                              [{'protocol': 'amqp', 'port': 5672},
                               {'port': 15672}]))
@@ -150,12 +159,19 @@ class TestDateTime(testtools.TestCase):
         self.assertEqual('2016-08-09',
                          formatters.format_datetime('2016-08-09'))
 
+    def test_out_of_range_is_shown_as_sent(self):
+        self.assertEqual('9999-12-31T23:59:59-23:59',
+                         formatters.format_datetime(
+                             '9999-12-31T23:59:59-23:59'))
+        self.assertIsNone(utils.parse_datetime(
+            '9999-12-31T23:59:59-23:59'))
+
     def test_not_a_timestamp(self):
         self.assertEqual('12:00 tomorrow',
                          formatters.format_datetime('12:00 tomorrow'))
         self.assertEqual('yesterday', formatters.format_datetime('yesterday'))
         self.assertEqual('', formatters.format_datetime(None))
-        self.assertIsNone(formatters.parse_datetime(12))
+        self.assertIsNone(utils.parse_datetime(12))
 
     def test_sorted_by_instant(self):
         values = ['2016-08-09T02:29:35Z', '2016-08-09T11:29:34+09:00',
@@ -184,7 +200,7 @@ class TestColumns(testtools.TestCase):
     def test_all_are_formattable(self):
         for cls in (formatters.DictColumn, formatters.ListColumn,
                     formatters.ListDictColumn, formatters.RateColumn,
-                    formatters.DateTimeColumn, formatters.StatusColumn,
+                    formatters.DateTimeColumn,
                     formatters.AccountColumn, formatters.InstanceColumn):
             self.assertTrue(issubclass(cls, columns.FormattableColumn), cls)
 
@@ -193,12 +209,7 @@ class TestColumns(testtools.TestCase):
         self.assertEqual(
             '133-130-111-194 (133.130.111.194) on conoha/tyo1 '
             '(gnct26543406)', column.human_readable())
-        machine = column.machine_readable()
-        self.assertNotIn('key_raw', machine)
-        self.assertEqual(INSTANCE['account'], machine['account'])
-        self.assertEqual(INSTANCE['instance_id'], machine['instance_id'])
-        self.assertNotIn('PRIVATE KEY', json.dumps(machine))
-        self.assertNotIn('PRIVATE KEY', repr(column))
+        self.assertEqual(INSTANCE, column.machine_readable())
 
     def test_instance_column_null(self):
         column = formatters.InstanceColumn(None)
@@ -209,15 +220,14 @@ class TestColumns(testtools.TestCase):
         column = formatters.InstanceColumn({'instance_id': 'abc'})
         self.assertEqual('abc', column.human_readable())
 
-    def test_account_column_drops_password(self):
+    def test_account_column(self):
         column = formatters.AccountColumn({'provider': 'conoha',
-                                           'password': 'secret'})
-        self.assertEqual('conoha', column.human_readable())
-        self.assertEqual({'provider': 'conoha'}, column.machine_readable())
+                                           'region_name': 'tyo1'})
+        self.assertEqual('conoha/tyo1', column.human_readable())
 
     def test_dict_column(self):
         column = formatters.DictColumn(OVERVIEW['queue_totals'])
-        self.assertIn("messages_details.rate='0.2'", column.human_readable())
+        self.assertIn("messages_details.rate=0.2", column.human_readable())
         self.assertEqual(OVERVIEW['queue_totals'], column.machine_readable())
         self.assertEqual({}, formatters.DictColumn(None).machine_readable())
 
@@ -227,7 +237,7 @@ class TestColumns(testtools.TestCase):
         self.assertEqual([], formatters.ListColumn(None).machine_readable())
         listeners = [{'protocol': 'amqp', 'port': 5672}]
         column = formatters.ListDictColumn(listeners)
-        self.assertEqual("port='5672', protocol='amqp'",
+        self.assertEqual("port=5672, protocol='amqp'",
                          column.human_readable())
         self.assertEqual(listeners, column.machine_readable())
 
@@ -237,15 +247,3 @@ class TestColumns(testtools.TestCase):
         self.assertEqual('', formatters.RateColumn(None).human_readable())
         self.assertEqual('n/a', formatters.RateColumn('n/a').human_readable())
         self.assertEqual(0.2, formatters.RateColumn(0.2).machine_readable())
-
-    def test_status_column(self):
-        for status in ('RUN', 'running'):
-            column = formatters.StatusColumn(status)
-            self.assertTrue(column.succeeded)
-            self.assertFalse(column.failed)
-            self.assertEqual(status, column.human_readable())
-        for status in ('FAILED', 'failed'):
-            self.assertTrue(formatters.StatusColumn(status).failed)
-        column = formatters.StatusColumn('RECIVE')
-        self.assertFalse(column.succeeded or column.failed)
-        self.assertEqual('RECIVE', column.machine_readable())

@@ -369,7 +369,8 @@ class TestErrorAnswers(oms_fixtures.TestCase):
         self.requests.get(QUEUES + '1/', json=[ENTRY])
         exc = self.assertRaises(exceptions.InvalidResponse,
                                 self.make_client().queues.get, 1)
-        self.assertIn('returned list instead of a JSON object', str(exc))
+        self.assertIn('is not what the API promises: the answer is a list, '
+                      'not an object', str(exc))
 
 
 class TestRedirects(oms_fixtures.TestCase):

@@ -218,10 +218,18 @@ class TestQueueCalls(oms_fixtures.TestCase):
         self.assertEqual(oms_fixtures.PRIVATE_KEY, entry.to_dict(
             include_secrets=True)['instance']['key_raw'])
 
+    def test_ids_that_change_the_path_are_refused(self):
+        for bad in ('a/b', '..', '.', '', '1?limit=1', '1#x', ' 1', None):
+            exc = self.assertRaises(exceptions.InvalidId, self.queues.get,
+                                    bad)
+            self.assertIsInstance(exc, ValueError)
+            self.assertRaises(exceptions.InvalidId, self.queues.delete, bad)
+        self.assertEqual([], self.requests.request_history)
+
     def test_get_quotes_the_id(self):
-        self.requests.get(QUEUES + 'a%2Fb/', status_code=404,
+        self.requests.get(QUEUES + 'a%40b/', status_code=404,
                           json=oms_fixtures.NOT_FOUND)
-        self.assertRaises(exceptions.NotFound, self.queues.get, 'a/b')
+        self.assertRaises(exceptions.NotFound, self.queues.get, 'a@b')
 
     def test_get_not_found(self):
         self.requests.get(QUEUES + '7/', status_code=404,

@@ -114,13 +114,55 @@ class TestListRabbit(fakes.TestCommand):
             for user in fixtures.USERS:
                 self.assertNotIn(user['password_hash'], out)
 
-    def test_users_hash_with_explicit_column(self):
+    def test_users_hash_never_shown_even_asked_for(self):
         self.mock_item('users')
+        error = self.assertRaises(
+            osc_exc.CommandError, self.run_json, rabbit.ListRabbit,
+            ['users', '-c', 'name', '-c', 'password_hash'])
+        self.assertEqual('Unknown column password_hash; the columns are: '
+                         'name, tags, hashing_algorithm, limits',
+                         str(error))
+
+    def test_unknown_column_lists_the_known_ones(self):
+        self.mock_item('queues')
+        error = self.assertRaises(
+            osc_exc.CommandError, self.run_command, rabbit.ListRabbit,
+            ['queues', '-c', 'name', '-c', 'nosuchfield'])
+        message = str(error)
+        self.assertTrue(message.startswith(
+            'Unknown column nosuchfield; the columns are: name, vhost, '),
+            message)
+        # The long columns and the fields of the first record.
+        self.assertIn(' consumer_utilisation, ', message)
+        self.assertIn(' message_stats.publish_details.rate', message)
+        self.assertEqual(1, len(message.splitlines()))
+
+    def test_long_column_without_long(self):
+        self.mock_item('queues')
         rows = self.run_json(rabbit.ListRabbit,
-                             ['users', '-c', 'name', '-c', 'password_hash'])
-        self.assertEqual([{'name': user['name'],
-                           'password_hash': user['password_hash']}
-                          for user in fixtures.USERS], rows)
+                             ['queues', '-c', 'name', '-c', 'memory'])
+        self.assertEqual({'name': 'compute.vm', 'memory': 1115904}, rows[0])
+        out = self.run_command(rabbit.ListRabbit,
+                               ['queues', '-c', 'name', '-c', 'memory'])
+        self.assertIn('1.1 MiB', out)
+
+    def test_secrets_nested_anywhere_are_hidden(self):
+        users = [{'name': 'guest', 'tags': [], 'password': 'PW1',
+                  'limits': {'key_raw': 'KEY2', 'max': 1},
+                  'extra': [{'token': 'TOK3'}]}]
+        self.mock_item('users', users)
+        for argv in (['users', '--long'],
+                     ['users', '-c', 'name', '-c', 'extra'],
+                     ['users', '--long', '-f', 'json'],
+                     ['users', '--long', '-f', 'value']):
+            out = self.run_command(rabbit.ListRabbit, argv)
+            self.assertIn('guest', out)
+            for secret in ('PW1', 'KEY2', 'TOK3'):
+                self.assertNotIn(secret, out)
+        record = next(iter(self.client.rabbit.list('users')))
+        for secret in ('PW1', 'KEY2', 'TOK3'):
+            self.assertNotIn(secret, repr(record))
+        self.assertEqual('PW1', record.password)
 
     def test_tags_of_old_and_new_brokers(self):
         self.mock_item('users')
@@ -144,6 +186,27 @@ class TestListRabbit(fakes.TestCommand):
                       self.run_command(rabbit.ListRabbit, ['exchanges']))
         rows = self.run_json(rabbit.ListRabbit, ['exchanges'])
         self.assertEqual('', rows[0]['name'])
+        value = self.run_command(rabbit.ListRabbit,
+                                 ['exchanges', '-f', 'value', '-c', 'name',
+                                  '-c', 'type'])
+        self.assertEqual("'' direct", value.splitlines()[0])
+
+    def test_arguments_show_numbers_unquoted(self):
+        self.mock_item('queues', [{
+            'name': 'q', 'arguments': {'x-max-length': 10000,
+                                       'x-queue-type': 'classic'}}])
+        out = self.run_command(rabbit.ListRabbit,
+                               ['queues', '-c', 'name', '-c', 'arguments'])
+        self.assertIn("| x-max-length=10000, x-queue-type='classic' |", out)
+
+    def test_absent_and_null_values_are_blank(self):
+        self.mock_item('queues', [{'name': 'q', 'policy': None,
+                                   'message_stats': {'ack': 1}}])
+        out = self.run_command(rabbit.ListRabbit, ['queues', '--long'])
+        self.assertNotIn('None', out)
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '--long'])
+        self.assertIsNone(rows[0]['policy'])
+        self.assertIsNone(rows[0]['message_stats.ack_details.rate'])
 
     def test_every_item_lists(self):
         self.assertEqual(sorted(metering_rabbit.LIST_ITEMS),

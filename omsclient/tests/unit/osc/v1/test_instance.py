@@ -10,7 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
+import errno
 import os
+import socket
 import stat
 
 import fixtures
@@ -219,3 +221,55 @@ class TestSaveInstanceKey(fakes.TestCommand):
                                   '--file', path)
         self.assertIn('Unable to create %s' % path, str(error))
         self.assertEqual([], os.listdir(self.dir))
+
+    def assert_refused(self, path, message, *options):
+        error = self.assertRaises(osc_exc.CommandError, self.save,
+                                  '--file', path, *options)
+        self.assertEqual(message, str(error))
+        # Refused before the secret was asked for.
+        self.assertEqual([], self.requests.request_history)
+
+    def test_directory_is_refused_at_once(self):
+        for options in ((), ('--force',)):
+            self.assert_refused(self.dir, '%s is a directory' % self.dir,
+                                *options)
+
+    def test_special_files_are_never_replaced(self):
+        fifo = os.path.join(self.dir, 'fifo')
+        os.mkfifo(fifo)
+        sock_path = os.path.join(self.dir, 'sock')
+        sock = socket.socket(socket.AF_UNIX)
+        self.addCleanup(sock.close)
+        sock.bind(sock_path)
+        link = os.path.join(self.dir, 'null-link')
+        os.symlink(os.devnull, link)
+        for path, kind in ((os.devnull, 'a character device'),
+                           (fifo, 'a FIFO'), (sock_path, 'a socket'),
+                           (link, 'a character device')):
+            for options in ((), ('--force',)):
+                self.assert_refused(
+                    path, '%s is %s; refusing to replace it' % (path, kind),
+                    *options)
+        self.assertTrue(stat.S_ISCHR(os.stat(os.devnull).st_mode))
+        self.assertEqual(sorted(['fifo', 'sock', 'null-link']),
+                         sorted(os.listdir(self.dir)))
+
+    def test_dangling_symlink_is_refused(self):
+        os.symlink(os.path.join(self.dir, 'nowhere'), self.path)
+        self.assert_refused(
+            self.path, '%s is a symbolic link to nothing; refusing to write '
+            'through it' % self.path, '--force')
+        self.assertFalse(os.path.exists(os.path.join(self.dir, 'nowhere')))
+
+    def test_errors_name_the_given_path(self):
+        self.answer_key()
+        self.useFixture(fixtures.MockPatch(
+            'os.replace', side_effect=OSError(errno.EACCES,
+                                              'Permission denied')))
+        with open(self.path, 'w') as old:
+            old.write('old')
+        error = self.assertRaises(osc_exc.CommandError, self.save,
+                                  '--file', self.path, '--force')
+        self.assertEqual('Unable to write %s: Permission denied' % self.path,
+                         str(error))
+        self.assertEqual(['id_rsa'], os.listdir(self.dir))

@@ -35,7 +35,7 @@ class TestWritePrivate(testtools.TestCase):
         self.assertEqual(0o600, stat.S_IMODE(os.stat(self.path).st_mode))
 
     def test_file_appearing_after_the_check_is_not_overwritten(self):
-        keyfile.check_absent(self.path)
+        keyfile.check_target(self.path)
         with open(self.path, 'w') as f:
             f.write('theirs')
         error = self.assertRaises(osc_exc.CommandError,
@@ -46,8 +46,8 @@ class TestWritePrivate(testtools.TestCase):
 
     def test_failed_write_leaves_nothing(self):
         self.useFixture(fixtures.MockPatch(
-            'os.fchmod', side_effect=OSError(errno.ENOSPC,
-                                             'No space left on device')))
+            'os.fsync', side_effect=OSError(errno.ENOSPC,
+                                            'No space left on device')))
         for replace in (False, True):
             error = self.assertRaises(osc_exc.CommandError,
                                       keyfile.write_private, self.path,
@@ -67,3 +67,13 @@ class TestWritePrivate(testtools.TestCase):
         self.assertEqual(['key'], os.listdir(self.dir))
         with open(self.path) as f:
             self.assertEqual('old', f.read())
+
+    def test_file_replaced_by_a_fifo_meanwhile_is_kept(self):
+        keyfile.check_target(self.path)
+        os.mkfifo(self.path)
+        error = self.assertRaises(osc_exc.CommandError,
+                                  keyfile.write_private, self.path, 'new',
+                                  replace=True)
+        self.assertEqual('%s is a FIFO; refusing to replace it' % self.path,
+                         str(error))
+        self.assertEqual(['key'], os.listdir(self.dir))

@@ -17,7 +17,6 @@ import io
 from osc_lib import exceptions as osc_exc
 import requests
 
-from omsclient.common import formatters
 from omsclient.osc.v1 import queue
 from omsclient.tests.unit import fixtures as oms_fixtures
 from omsclient.tests.unit.osc.v1 import fakes
@@ -196,9 +195,7 @@ class TestListQueue(fakes.TestCommand):
         rows = list(rows)
         self.assertEqual(2, len(rows))
         self.assertEqual((1, 'RUN', 'conoha', '133.130.111.194'),
-                         tuple(str(v) if isinstance(
-                             v, formatters.StatusColumn) else v
-                             for v in rows[0][:4]))
+                         rows[0][:4])
         self.assertEqual('2016-08-09 02:29:34 UTC',
                          rows[0][4].human_readable())
         self.assertEqual('2016-08-09 02:29:34 UTC',

@@ -1,0 +1,264 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What every command of this plugin shares, ``multistack`` and ``metric``.
+
+Every command derives from :class:`Command`, :class:`Lister` or
+:class:`ShowOne` here, so that what it prints is made safe in one place:
+
+* control characters sent by a server are escaped in every format meant
+  for a terminal (``table``, ``value``, ``shell``, ``csv``), in column
+  names and in error messages; ``json`` and ``yaml`` keep the values
+  exact, as their own escapes already keep a terminal safe;
+* a null value is a blank cell in a table;
+* an empty text is ``''`` in ``-f value``, so that no line starts with a
+  separator and every column can be told apart;
+* ``-c`` naming a column that the command does not have is an error that
+  lists the columns it has;
+* secret arguments (``--password``) are masked in the debug log of the
+  arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+import contextlib
+import itertools
+from typing import Any
+
+from cliff import columns
+from osc_lib.command import command
+from osc_lib import exceptions as osc_exc
+
+from omsclient.common import exceptions
+from omsclient.common import formatters
+from omsclient.common import secret_fields
+
+#: The largest id, limit and marker the API takes (a 32-bit integer).
+MAX_ID = 2 ** 31 - 1
+
+#: Formatters whose own escaping keeps values exact and a terminal safe.
+EXACT_FORMATS = frozenset(['json', 'yaml'])
+
+
+def bounded_int(minimum: int, maximum: int | None = None
+                ) -> Callable[[str], int]:
+    """An ``argparse`` type: a whole number from ``minimum`` to ``maximum``.
+
+    Values the API would refuse are refused here, before any request.
+    """
+    if maximum is None and minimum == 1:
+        expected = 'a positive integer'
+    elif maximum is None:
+        expected = 'a whole number of %d or more' % minimum
+    else:
+        expected = 'a whole number from %d to %d' % (minimum, maximum)
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < minimum or (maximum is not None
+                                                and value > maximum):
+            raise argparse.ArgumentTypeError('%r is not %s'
+                                             % (text, expected))
+        return value
+    return parse
+
+
+#: An ``argparse`` type: a whole number above zero (a count, a page).
+positive_int = bounded_int(1)
+
+
+def record_data(record: Any) -> dict:
+    """Return the fields of a resource (or a dict) without its secrets."""
+    if hasattr(record, 'to_dict'):
+        record = record.to_dict()
+    return secret_fields.scrub(dict(record or {}))
+
+
+@contextlib.contextmanager
+def command_errors(what: str | None = None) -> Iterator[None]:
+    """Turn errors of the library into one-line ``CommandError``.
+
+    :param what: what was being done, e.g. ``"Unable to show queue entry
+        5"``; the library's message follows it.
+    """
+    try:
+        yield
+    except (exceptions.WaitTimeout, exceptions.ResourceFailed) as exc:
+        # Their messages already name the resource and its state.
+        raise osc_exc.CommandError(str(exc)) from exc
+    except exceptions.ClientException as exc:
+        message = '%s: %s' % (what, exc) if what else str(exc)
+        raise osc_exc.CommandError(message) from exc
+
+
+def iter_rows(items: Iterable, row: Callable[[Any], tuple],
+              what: str) -> Iterator[tuple]:
+    """Return the rows of a listing as a generator.
+
+    The first item is read at once, so that an unreachable server or an
+    error answer fails the command before anything is printed; the rest
+    is read while cliff prints, so ``-f value`` and ``-f csv`` show rows as
+    the service sends them.
+    """
+    with command_errors(what):
+        iterator = iter(items)
+        try:
+            first = next(iterator)
+        except StopIteration:
+            return iter(())
+    return _rows(itertools.chain((first,), iterator), row, what)
+
+
+def _rows(items: Iterator, row: Callable[[Any], tuple],
+          what: str) -> Iterator[tuple]:
+    with command_errors(what):
+        for item in items:
+            yield row(item)
+
+
+def normalize_column(name: str) -> str:
+    """A column name as ``-c`` matches it (``-c ip_address``: IP Address).
+
+    The same rule as cliff's own matching of ``-c``.
+    """
+    return name.lower().strip().replace(' ', '_')
+
+
+def check_columns(requested: Iterable[str] | None,
+                  known: Sequence[str]) -> None:
+    """Refuse ``-c`` names that are not columns of the command.
+
+    cliff leaves out an unknown column silently as long as one known
+    column is asked for; a typo would then go unnoticed.
+    """
+    names = {normalize_column(name) for name in known}
+    unknown = [name for name in requested or ()
+               if normalize_column(name) not in names]
+    if unknown:
+        raise osc_exc.CommandError(
+            'Unknown column%s %s; the columns are: %s' % (
+                's' if len(unknown) > 1 else '',
+                ', '.join(formatters.escape_text(name) for name in unknown),
+                ', '.join(formatters.escape_text(name) for name in known)))
+
+
+class _EscapedColumn(columns.FormattableColumn):
+    """A column whose texts are escaped for a terminal."""
+
+    def human_readable(self) -> str:
+        # The lines of a multi-line cell are the column's own.
+        return formatters.escape_text(self._value.human_readable(),
+                                      keep_newlines=True)
+
+    def machine_readable(self) -> Any:
+        return formatters.escape_value(self._value.machine_readable())
+
+
+class _SafeFormatter:
+    """A cliff formatter that receives the values made safe to print.
+
+    :param formatter: the formatter chosen with ``-f``.
+    :param name: its name (``table``, ``value``, ...).
+    """
+
+    def __init__(self, formatter: Any, name: str) -> None:
+        self.formatter = formatter
+        self.name = name
+
+    def _cell(self, value: Any) -> Any:
+        if isinstance(value, columns.FormattableColumn):
+            if self.name == 'table':
+                return _EscapedColumn(value)
+            # What every other formatter of cliff prints of a column.
+            value = value.machine_readable()
+        if value is None:
+            return '' if self.name == 'table' else value
+        if isinstance(value, str):
+            if value == '' and self.name == 'value':
+                return "''"
+            return formatters.escape_text(value,
+                                          keep_newlines=self.name == 'table')
+        return formatters.escape_value(value)
+
+    def _row(self, row: Iterable[Any]) -> tuple:
+        return tuple(self._cell(value) for value in row)
+
+    def _names(self, names: Iterable[str]) -> list[str]:
+        return [formatters.escape_text(name) for name in names]
+
+    def emit_list(self, column_names: Sequence[str], data: Iterable,
+                  stdout: Any, parsed_args: argparse.Namespace) -> None:
+        self.formatter.emit_list(self._names(column_names),
+                                 (self._row(row) for row in data),
+                                 stdout, parsed_args)
+
+    def emit_one(self, column_names: Sequence[str], data: Sequence,
+                 stdout: Any, parsed_args: argparse.Namespace) -> None:
+        self.formatter.emit_one(self._names(column_names), self._row(data),
+                                stdout, parsed_args)
+
+
+class MaskedArgs(argparse.Namespace):
+    """Parsed arguments whose ``repr`` masks the secret ones.
+
+    osc-lib's ``Command.run`` logs the arguments with ``--debug``; an
+    argument named as a secret field is (``--password``) shows as ``***``.
+    """
+
+    def __repr__(self) -> str:
+        return repr(argparse.Namespace(**{
+            name: '***' if secret_fields.is_secret(name)
+            and value is not None else value
+            for name, value in vars(self).items()}))
+
+
+class Command(command.Command):
+    """A command whose arguments and errors are safe to print."""
+
+    def run(self, parsed_args: argparse.Namespace) -> int:
+        try:
+            return super().run(MaskedArgs(**vars(parsed_args)))
+        except osc_exc.CommandError as exc:
+            text = str(exc)
+            safe = formatters.escape_text(text)
+            if safe == text:
+                raise
+            raise osc_exc.CommandError(safe) from exc
+
+
+class _SafeOutput(Command):
+    """Output through :class:`_SafeFormatter`, with ``-c`` checked."""
+
+    def produce_output(self, parsed_args: argparse.Namespace,
+                       column_names: Sequence[str], data: Any) -> Any:
+        check_columns(parsed_args.columns, column_names)
+        if (parsed_args.formatter not in EXACT_FORMATS
+                and not isinstance(self.formatter, _SafeFormatter)):
+            self.formatter = _SafeFormatter(self.formatter,
+                                            parsed_args.formatter)
+        return super().produce_output(parsed_args, column_names, data)
+
+
+class Lister(_SafeOutput, command.Lister):
+    """A listing whose output is safe to print (see the module)."""
+
+
+class ShowOne(_SafeOutput, command.ShowOne):
+    """One resource shown safely (see the module)."""

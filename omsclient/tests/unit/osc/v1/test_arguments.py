@@ -1,0 +1,85 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Arguments the API would refuse are refused before any request."""
+
+from osc_lib import exceptions as osc_exc
+
+from omsclient.osc.v1 import account
+from omsclient.osc.v1 import instance
+from omsclient.osc.v1 import queue
+from omsclient.tests.unit.osc.v1 import fakes
+
+BAD_IDS = ('', '.', '..', 'a/b', '../accounts', '1?x=1', '1#x', ' 1',
+           'a b', '1\t', 'a\\b', '%2e%2e', '\x1b[2J')
+
+
+class TestIds(fakes.TestCommand):
+
+    def assert_refused(self, command_class, argv):
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  command_class, argv)
+        self.assertEqual([], self.requests.request_history)
+        message = str(error)
+        self.assertEqual(1, len(message.splitlines()), message)
+        self.assertNotIn('\x1b', message)
+        return message
+
+    def test_queue_show(self):
+        for bad in BAD_IDS:
+            message = self.assert_refused(queue.ShowQueue, [bad])
+            self.assertIn('Invalid ID', message)
+        self.assertEqual(
+            "Unable to show queue entry ..: Invalid ID '..': an ID is a "
+            "number or a name without white space, control characters or "
+            "any of / \\ ? # %",
+            self.assert_refused(queue.ShowQueue, ['..']))
+
+    def test_queue_delete(self):
+        for bad in BAD_IDS:
+            self.assert_refused(queue.DeleteQueue, [bad])
+            self.assertIn('Failed to delete queue entry', self.log.output)
+
+    def test_account_show_set_delete(self):
+        for bad in BAD_IDS:
+            self.assert_refused(account.ShowAccount, [bad])
+            self.assert_refused(account.SetAccount, [bad, '--region', 'r'])
+            self.assert_refused(account.DeleteAccount, [bad])
+
+    def test_instance_show_and_key(self):
+        for bad in BAD_IDS:
+            self.assert_refused(instance.ShowInstance, [bad])
+            self.assert_refused(instance.SaveInstanceKey, [bad, '--stdout'])
+
+    def test_good_ids_are_sent(self):
+        self.requests.get(fakes.INSTANCES + 'bec7c0ea-2262/',
+                          json=fakes.INSTANCE)
+        self.run_command(instance.ShowInstance, ['bec7c0ea-2262'])
+        self.requests.get(fakes.ACCOUNTS, json=[fakes.ACCOUNT])
+        self.run_command(account.ShowAccount, ['conoha'])
+
+
+class TestLimitAndMarker(fakes.TestCommand):
+
+    def test_beyond_the_range_of_the_api(self):
+        for argv in (['--limit', '2147483648'], ['--limit', '0'],
+                     ['--marker', '-1'], ['--marker', '2147483648'],
+                     ['--marker', 'abc'], ['--marker', '']):
+            stderr = self.assert_parse_error(queue.ListQueue, argv)
+            self.assertIn('is not a whole number from', stderr)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_bounds_are_accepted(self):
+        self.requests.get(fakes.QUEUES, json=[])
+        self.run_command(queue.ListQueue, ['--limit', '2147483647',
+                                           '--marker', '0'])
+        self.assertEqual(['2147483647'], self.calls('GET')[0].qs['limit'])
