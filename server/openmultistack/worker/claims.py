@@ -127,6 +127,20 @@ def renew(session: orm.Session, worker_id: str, queue_ids: typing.Iterable,
         .where(Queue.id.in_(queue_ids), Queue.claimed_by == worker_id)))
 
 
+def taken(session: orm.Session, worker_id: str,
+          queue_ids: typing.Iterable) -> set[int]:
+    """Those of ``queue_ids`` that another worker holds now.
+
+    An entry this worker released itself (it reached ``RUN``, say) is
+    held by nobody, and one that was deleted since is gone: neither was
+    taken away from it.
+    """
+    return set(session.scalars(
+        sa.select(Queue.id)
+        .where(Queue.id.in_(list(queue_ids)), Queue.claimed_by.isnot(None),
+               Queue.claimed_by != worker_id)))
+
+
 def update_held(session: orm.Session, queue_id: int, worker_id: str,
                 expected: typing.Sequence[str], **values) -> None:
     """Change an entry this worker holds in one of ``expected`` statuses.
