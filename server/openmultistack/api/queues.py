@@ -17,8 +17,8 @@ import json
 import typing
 
 import flask
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from openmultistack.api import body
 from openmultistack.api import listing
@@ -149,8 +149,9 @@ def _check_cap(session, project_id) -> None:
             'entries (limit %d).' % (active - 1, cap))
 
 
+@db_api.retry_on_failure
 def _create(context, data, key, request_hash):
-    """``(entry dict, created?)``."""
+    """``(entry dict, created?)``; again if the database went away."""
     capped = bool(CONF.max_active_queues_per_project)
     with db_api.session_scope() as session:
         if capped:
@@ -191,7 +192,7 @@ def create_queue():
     request_hash = _request_hash(data)
     try:
         entry, created = _create(context, data, key, request_hash)
-    except sa_exc.IntegrityError:
+    except db_exc.DBDuplicateEntry:
         if key is None:
             raise
         # A concurrent request (maybe in another process) created the

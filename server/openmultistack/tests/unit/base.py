@@ -76,17 +76,18 @@ POSTGRESQL_URL_ENV = 'OMS_TEST_POSTGRESQL_URL'
 
 
 class PostgreSQLSchema(fixtures.Fixture):
-    """A schema of its own in the database ``OMS_TEST_POSTGRESQL_URL`` names.
+    """A schema of its own in the PostgreSQL database at ``url``.
 
     :attr:`url` reaches the database with that schema first on the search
     path, from any process; the schema is dropped afterwards.
     """
 
+    def __init__(self, url: str):
+        super().__init__()
+        self.admin_url = url
+
     def _setUp(self):
-        url = os.environ.get(POSTGRESQL_URL_ENV)
-        if not url:
-            raise testtools.TestCase.skipException(
-                '%s is not set' % POSTGRESQL_URL_ENV)
+        url = self.admin_url
         schema = 'oms_test_%s' % uuid.uuid4().hex[:12]
         admin = sa.create_engine(url)
         self.addCleanup(admin.dispose)
@@ -126,8 +127,11 @@ class TestCase(BaseTestCase):
         db_api.dispose()
         self.addCleanup(db_api.dispose)
         if self.postgresql:
+            url = os.environ.get(POSTGRESQL_URL_ENV)
+            if not url:
+                self.skipTest('%s is not set' % POSTGRESQL_URL_ENV)
             self.config.config(group='database', connection=self.useFixture(
-                PostgreSQLSchema()).url)
+                PostgreSQLSchema(url)).url)
         policy.reset()
         self.addCleanup(policy.reset)
         migration.upgrade()

@@ -19,6 +19,7 @@ import multiprocessing
 import time
 
 import fixtures
+from oslo_db import exception as db_exc
 from werkzeug import test as wz_test
 
 from openmultistack.api import app
@@ -302,6 +303,23 @@ class TestQueues(base.APITestCase):
         self.request('DELETE', '/api/queues/%d/' % first['id'])
         second = self.assertJSON(self.request('POST', '/api/queues/'), 201)
         self.assertGreater(second['id'], first['id'])
+
+    def test_create_is_tried_again_after_a_lost_connection(self):
+        self.config.config(group='database', db_retry_interval=0)
+        check_provider = queues._check_provider
+        failures = []
+
+        def lost_once(*args):
+            if not failures:
+                failures.append(1)
+                raise db_exc.DBConnectionError('connection lost')
+            return check_provider(*args)
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.api.queues._check_provider', lost_once))
+
+        entry = self.assertJSON(self.request('POST', '/api/queues/'), 201)
+        self.assertEqual([1], failures)
+        self.assertEqual([entry['id']], self._ids())
 
     def test_cap_on_active_entries(self):
         self.config.config(max_active_queues_per_project=2)
