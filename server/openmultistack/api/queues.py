@@ -17,8 +17,8 @@ import json
 import typing
 
 import flask
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
 from openmultistack.api import body
 from openmultistack.api import listing
@@ -121,29 +121,47 @@ def _check_provider(session, provider) -> None:
             'No account of provider "%s" is registered.' % provider]})
 
 
-def _check_cap(session, project_id) -> None:
-    cap = CONF.max_active_queues_per_project
-    if not cap:
+def _lock_project(session, project_id) -> None:
+    """Let one request of the project at a time count its entries.
+
+    The cap must hold across API processes and hosts, so the database
+    decides: PostgreSQL by a lock on the project for the rest of the
+    transaction; SQLite by its single writer, once the new entry is
+    written (:func:`_check_cap` counts after that).
+    """
+    if session.get_bind().dialect.name != 'postgresql':
         return
+    digest = hashlib.sha256(('queues-cap:%s' % models.idempotency_scope(
+        project_id)).encode('utf-8')).digest()
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+        int.from_bytes(digest[:8], 'big', signed=True))))
+
+
+def _check_cap(session, project_id) -> None:
+    """Refuse the entry just written if the project is now over its cap."""
+    cap = CONF.max_active_queues_per_project
     active = session.scalar(sa.select(sa.func.count()).where(
         models.Queue.project_id == project_id,
         models.Queue.status.in_(models.ACTIVE_STATUSES)))
-    if active >= cap:
+    if active > cap:
         raise exceptions.Forbidden(
             'Quota exceeded: the project already has %d active queue '
-            'entries (limit %d).' % (active, cap))
+            'entries (limit %d).' % (active - 1, cap))
 
 
+@db_api.retry_on_failure
 def _create(context, data, key, request_hash):
-    """``(entry dict, created?)``."""
+    """``(entry dict, created?)``; again if the database went away."""
+    capped = bool(CONF.max_active_queues_per_project)
     with db_api.session_scope() as session:
+        if capped:
+            _lock_project(session, context.project_id)
         if key is not None:
             earlier = _replay(session, context.project_id, key,
                               request_hash)
             if earlier is not None:
                 return serializers.queue(earlier), False
         _check_provider(session, data.get('provider'))
-        _check_cap(session, context.project_id)
         entry = models.Queue(status=models.REQUEST,
                              project_id=context.project_id,
                              user_id=context.user_id,
@@ -154,6 +172,8 @@ def _create(context, data, key, request_hash):
                              **data)
         session.add(entry)
         session.flush()
+        if capped:
+            _check_cap(session, context.project_id)
         events.record(session, 'queue %d: %s (image %s, flavor %s, '
                       'provider %s)' % (entry.id, models.REQUEST,
                                         entry.image or 'default',
@@ -172,7 +192,7 @@ def create_queue():
     request_hash = _request_hash(data)
     try:
         entry, created = _create(context, data, key, request_hash)
-    except sa_exc.IntegrityError:
+    except db_exc.DBDuplicateEntry:
         if key is None:
             raise
         # A concurrent request (maybe in another process) created the

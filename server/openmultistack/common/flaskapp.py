@@ -22,6 +22,7 @@ import typing
 
 import flask
 from oslo_context import context as oslo_context
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from sqlalchemy import exc as sa_exc
 from werkzeug import exceptions as wz_exceptions
@@ -126,7 +127,8 @@ def create_app(import_name: str, render_error: ErrorRenderer) -> flask.Flask:
         request_id = flask.g.get('request_id')
         LOG.exception('Unexpected error in %s %s (request %s)',
                       flask.request.method, flask.request.path, request_id)
-        if isinstance(error, sa_exc.OperationalError):
+        if isinstance(error, (sa_exc.OperationalError,
+                              db_exc.DBConnectionError, db_exc.DBDeadlock)):
             # Database down, locked or out of connections: try later.
             return render(exceptions.ServiceUnavailable(
                 'The database is unavailable (request id %s).'

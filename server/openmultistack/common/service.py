@@ -18,6 +18,7 @@ import sys
 import typing
 
 from oslo_config import cfg
+from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from sqlalchemy import exc as sa_exc
 
@@ -100,6 +101,8 @@ def main(body: typing.Callable[[], None]) -> int:
         message = 'Cannot start: %s' % error
     except sa_exc.OperationalError as error:
         message = 'Cannot use the database: %s' % error.orig
+    except db_exc.DBConnectionError as error:
+        message = 'Cannot use the database: %s' % error.inner_exception
     finally:
         db_api.dispose()
     if message is not None:

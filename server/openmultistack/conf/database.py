@@ -10,24 +10,28 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Options of the ``[database]`` group."""
+"""The ``[database]`` group: oslo.db's options, with this service's defaults.
+
+The options are oslo.db's (``oslo-config-generator --namespace oslo.db``
+lists them). ``max_pool_size`` is raised to the threads of the process
+(see :func:`openmultistack.db.api.pool_size`), and by default a
+transaction is tried again a few times only, so that an API request
+answers within half a minute while the database is away.
+"""
 
 from oslo_config import cfg
+from oslo_db import options as db_options
 
-group = cfg.OptGroup('database', title='Database')
-
-opts = [
-    cfg.StrOpt('connection', secret=True,
-               help='SQLAlchemy URL of the database, e.g. '
-                    'postgresql+psycopg2://oms:secret@db/oms. By default '
-                    'a SQLite file in state_dir.'),
-]
+# How often a transaction is tried again after a lost connection or a
+# deadlock (1 + 2 + 4 + 8 + 10 seconds apart at most).
+DB_MAX_RETRIES = 5
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
-    conf.register_group(group)
-    conf.register_opts(opts, group=group)
+    db_options.set_defaults(conf)
+    conf.set_default('db_max_retries', DB_MAX_RETRIES, group='database')
 
 
 def list_opts():
-    return {group: opts}
+    # Listed by oslo.db's own namespace.
+    return {}

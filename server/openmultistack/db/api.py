@@ -12,19 +12,32 @@
 
 """Engine and session handling.
 
-One engine per process, built lazily from ``[database] connection``::
+One engine per process, built lazily from the ``[database]`` options,
+which are oslo.db's::
 
     from openmultistack.db import api as db_api
 
     with db_api.session_scope() as session:
         session.add(...)
     # committed here; rolled back if the block raised
+
+On PostgreSQL the engine is oslo.db's: a pool sized to the threads of
+the process, connections checked before use (and the pool renewed after
+the server restarted), and errors translated into oslo.db's exceptions
+(``DBConnectionError``, ``DBDeadlock``, ``DBDuplicateEntry``) so that
+:func:`retry_on_failure` can run a transaction again. On SQLite it is
+tuned for one file shared by the API and the worker (WAL, a busy
+timeout, foreign keys), with the same exception translation.
 """
 
 import contextlib
+import functools
 import threading
 import typing
 
+from oslo_db import api as oslo_db_api
+from oslo_db.sqlalchemy import engines
+from oslo_db.sqlalchemy import exc_filters
 from oslo_log import log as logging
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -38,6 +51,9 @@ LOG = logging.getLogger(__name__)
 _LOCK = threading.Lock()
 _ENGINE: typing.Optional[sa.engine.Engine] = None
 _SESSIONMAKER: typing.Optional[orm.sessionmaker] = None
+# Threads of a process that use the database besides the request threads
+# and the jobs: the worker's claiming thread, a spare.
+_OTHER_THREADS = 2
 
 
 def _sqlite_on_connect(dbapi_connection, connection_record):
@@ -50,26 +66,56 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.close()
 
 
-def create_engine(url: str) -> sa.engine.Engine:
-    """Build an engine with the settings this service relies on."""
-    parsed = sa.engine.make_url(url)
-    kwargs: dict = {'future': True}
-    if parsed.get_backend_name() == 'sqlite':
-        kwargs['connect_args'] = {'check_same_thread': False,
-                                  'timeout': 30}
-    else:
-        kwargs['pool_pre_ping'] = True
-    engine = sa.create_engine(parsed, **kwargs)
-    if parsed.get_backend_name() == 'sqlite':
-        event.listen(engine, 'connect', _sqlite_on_connect)
+def _create_sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    engine = sa.create_engine(
+        url, connect_args={'check_same_thread': False, 'timeout': 30})
+    event.listen(engine, 'connect', _sqlite_on_connect)
+    exc_filters.register_engine(engine)
     return engine
+
+
+def create_engine(url: str, **options) -> sa.engine.Engine:
+    """Build an engine with the settings this service relies on.
+
+    :param options: arguments of oslo.db's ``create_engine``
+        (``max_pool_size``, ``max_retries``, ...), for server databases.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == 'sqlite':
+        return _create_sqlite_engine(parsed)
+    return engines.create_engine(url, **options)
+
+
+def pool_size() -> int:
+    """One connection per thread, or ``[database] max_pool_size`` if more.
+
+    Every thread of the process that may use the database at once gets
+    its connection, so that none waits for another's: the request threads
+    of both APIs and the jobs of the worker (a process runs some of them;
+    the pool opens connections only when they are needed). Fewer
+    connections are had with fewer threads.
+    """
+    threads = (CONF.api.threads + CONF.metering.threads +
+               CONF.worker.max_concurrent_boots + _OTHER_THREADS)
+    return max(CONF.database.max_pool_size or 0, threads)
+
+
+def _engine_options() -> dict:
+    options = CONF.database
+    return {'max_pool_size': pool_size(),
+            'max_overflow': options.max_overflow,
+            'pool_timeout': options.pool_timeout,
+            'connection_recycle_time': options.connection_recycle_time,
+            'connection_parameters': options.connection_parameters,
+            'max_retries': options.max_retries,
+            'retry_interval': options.retry_interval}
 
 
 def get_engine() -> sa.engine.Engine:
     global _ENGINE
     with _LOCK:
         if _ENGINE is None:
-            _ENGINE = create_engine(conf.database_url())
+            _ENGINE = create_engine(conf.database_url(), **_engine_options())
         return _ENGINE
 
 
@@ -81,6 +127,26 @@ def get_sessionmaker() -> orm.sessionmaker:
             _SESSIONMAKER = orm.sessionmaker(bind=engine,
                                              expire_on_commit=False)
         return _SESSIONMAKER
+
+
+def retry_on_failure(function: typing.Callable) -> typing.Callable:
+    """Run a transaction again after a lost connection or a deadlock.
+
+    ``function`` must open its own session(s) and be safe to run again
+    from the start; the ``db_*retr*`` options of ``[database]`` say how
+    often and how long.
+    """
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        options = CONF.database
+        retrying = oslo_db_api.wrap_db_retry(
+            max_retries=options.db_max_retries,
+            retry_interval=options.db_retry_interval,
+            inc_retry_interval=options.db_inc_retry_interval,
+            max_retry_interval=options.db_max_retry_interval,
+            retry_on_disconnect=True, retry_on_deadlock=True)
+        return retrying(function)(*args, **kwargs)
+    return wrapper
 
 
 @contextlib.contextmanager

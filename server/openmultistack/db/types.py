@@ -15,6 +15,8 @@
 import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext import compiler
+from sqlalchemy.sql import functions
 from sqlalchemy import types
 
 
@@ -44,3 +46,37 @@ class UTCDateTime(types.TypeDecorator):
 
 def utcnow() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
+
+
+class db_utcnow(functions.FunctionElement):
+    """The database's clock in UTC, plus ``offset``, as a SQL expression.
+
+    Whatever decides who holds an entry compares times written by
+    different hosts: they must all come from one clock, the database's,
+    or a host whose clock runs ahead takes over live leases. The value
+    is in the format :class:`UTCDateTime` stores, so that it compares
+    with the stored values on SQLite too (where timestamps are text).
+    """
+
+    type = UTCDateTime()
+    inherit_cache = True
+    name = 'db_utcnow'
+
+    def __init__(self, offset: datetime.timedelta = datetime.timedelta()):
+        super().__init__(sa.literal(offset.total_seconds(), sa.Float))
+
+
+@compiler.compiles(db_utcnow, 'postgresql')
+def _db_utcnow_postgresql(element, sql_compiler, **kw):
+    # UTCDateTime is a "timestamp without time zone" holding UTC.
+    offset = sql_compiler.process(element.clauses, **kw)
+    return "(now() AT TIME ZONE 'UTC' + make_interval(secs => %s))" % offset
+
+
+@compiler.compiles(db_utcnow, 'sqlite')
+def _db_utcnow_sqlite(element, sql_compiler, **kw):
+    # The text SQLAlchemy writes for a DATETIME: microseconds, 6 digits
+    # (SQLite's clock has milliseconds).
+    offset = sql_compiler.process(element.clauses, **kw)
+    return ("strftime('%%Y-%%m-%%d %%H:%%M:%%f000', 'now', "
+            "(%s) || ' seconds')" % offset)

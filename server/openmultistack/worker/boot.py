@@ -55,6 +55,8 @@ class BootJob(job.Job):
             self._pass_on_destroy()
         except worker_context.Aborted:
             self._hand_back()
+        except job.DATABASE_UNAVAILABLE as exc:
+            self.leave_to_lease(exc)
         except Exception:
             LOG.exception('queue %d: unexpected error while booting',
                           self.queue_id)

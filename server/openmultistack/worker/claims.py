@@ -18,7 +18,10 @@ candidates are first selected ``FOR UPDATE SKIP LOCKED`` so that workers
 do not queue up behind each other's locks (SQLite has one writer at a
 time and no such clause; the conditional update alone is exact there).
 The holder renews its leases while it works; the entries of a worker that
-died become claimable again once their lease has expired.
+died become claimable again once their lease has expired. Leases are
+stamped and compared with the database's clock
+(:class:`~openmultistack.db.types.db_utcnow`), the one clock every host
+shares: a worker whose own clock runs ahead cannot take live leases.
 
 Every change a worker makes to an entry it holds goes through
 :func:`update_held`, which checks that the claim is still its own: a
@@ -63,10 +66,10 @@ class Claim:
         return self.status in BOOTING
 
 
-def _unclaimed(now: datetime.datetime):
+def _unclaimed():
     return sa.or_(Queue.claimed_by.is_(None),
                   Queue.lease_expires.is_(None),
-                  Queue.lease_expires < now)
+                  Queue.lease_expires < types.db_utcnow())
 
 
 def claim(session: orm.Session, worker_id: str,
@@ -76,22 +79,22 @@ def claim(session: orm.Session, worker_id: str,
     A new entry (``REQUEST``) becomes ``RECIVE``; the others keep their
     status. The caller commits.
     """
-    now = types.utcnow()
     candidates = session.execute(
         sa.select(Queue.id, Queue.status, Queue.claimed_by)
-        .where(Queue.status.in_(CLAIMABLE), _unclaimed(now))
+        .where(Queue.status.in_(CLAIMABLE), _unclaimed())
         .order_by(Queue.id)
         .limit(limit)
         .with_for_update(skip_locked=True)).all()
     claims = []
     for queue_id, status, holder in candidates:
-        values = {'claimed_by': worker_id, 'lease_expires': now + lease}
+        values = {'claimed_by': worker_id,
+                  'lease_expires': types.db_utcnow(lease)}
         if status == models.REQUEST:
             values['status'] = models.RECIVE
         result = session.execute(
             sa.update(Queue)
             .where(Queue.id == queue_id, Queue.status == status,
-                   _unclaimed(now))
+                   _unclaimed())
             .values(**values)
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:
@@ -117,11 +120,25 @@ def renew(session: orm.Session, worker_id: str, queue_ids: typing.Iterable,
     session.execute(
         sa.update(Queue)
         .where(Queue.id.in_(queue_ids), Queue.claimed_by == worker_id)
-        .values(lease_expires=types.utcnow() + lease)
+        .values(lease_expires=types.db_utcnow(lease))
         .execution_options(synchronize_session=False))
     return set(session.scalars(
         sa.select(Queue.id)
         .where(Queue.id.in_(queue_ids), Queue.claimed_by == worker_id)))
+
+
+def taken(session: orm.Session, worker_id: str,
+          queue_ids: typing.Iterable) -> set[int]:
+    """Those of ``queue_ids`` that another worker holds now.
+
+    An entry this worker released itself (it reached ``RUN``, say) is
+    held by nobody, and one that was deleted since is gone: neither was
+    taken away from it.
+    """
+    return set(session.scalars(
+        sa.select(Queue.id)
+        .where(Queue.id.in_(list(queue_ids)), Queue.claimed_by.isnot(None),
+               Queue.claimed_by != worker_id)))
 
 
 def update_held(session: orm.Session, queue_id: int, worker_id: str,
@@ -131,7 +148,7 @@ def update_held(session: orm.Session, queue_id: int, worker_id: str,
     :raises LeaseLost: the entry is gone, held by someone else, or its
         status changed (e.g. to ``DESTROY``) behind the worker's back.
     """
-    values.setdefault('updated_datetime', types.utcnow())
+    values.setdefault('updated_datetime', types.db_utcnow())
     result = session.execute(
         sa.update(Queue)
         .where(Queue.id == queue_id, Queue.claimed_by == worker_id,
@@ -154,4 +171,4 @@ def postpone(session: orm.Session, queue_id: int, worker_id: str,
              delay: datetime.timedelta) -> None:
     """Keep the claim without renewing it: retried once ``delay`` passed."""
     update_held(session, queue_id, worker_id, expected,
-                lease_expires=types.utcnow() + delay)
+                lease_expires=types.db_utcnow(delay))

@@ -49,6 +49,8 @@ class DestroyJob(job.Job):
             LOG.info('queue %d: no longer held by this worker', self.queue_id)
         except worker_context.Aborted:
             self._release()
+        except job.DATABASE_UNAVAILABLE as exc:
+            self.leave_to_lease(exc)
         except Exception:
             LOG.exception('queue %d: unexpected error while destroying',
                           self.queue_id)

@@ -12,11 +12,20 @@
 
 """The part common to the jobs a worker runs for a claimed entry."""
 
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
 import sqlalchemy as sa
 
 from openmultistack.db import models
 from openmultistack.worker import claims
 from openmultistack.worker import context as worker_context
+
+
+LOG = logging.getLogger(__name__)
+#: The database went away or deadlocked: a job that meets one of these
+#: leaves its entry as it is, to be taken up again (and reconciled with
+#: the provider) once its lease has expired, by this worker or another.
+DATABASE_UNAVAILABLE = (db_exc.DBConnectionError, db_exc.DBDeadlock)
 
 
 class Job:
@@ -47,6 +56,12 @@ class Job:
                     models.Account.status == models.ACCOUNT_AVAILABLE)
             accounts = list(session.scalars(query))
         return entry, accounts
+
+    def leave_to_lease(self, error: Exception) -> None:
+        """Stop working on the entry while the database is unavailable."""
+        LOG.warning('queue %d: database unavailable (%s); the entry is '
+                    'taken up again when its lease expires',
+                    self.queue_id, type(error).__name__)
 
     def run(self) -> None:
         raise NotImplementedError

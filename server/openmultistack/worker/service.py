@@ -179,7 +179,10 @@ class WorkerService:
             with self.ctx.session() as session:
                 still = claims.renew(session, self.worker_id, held,
                                      self.lease)
-            for queue_id in held - still:
+                # The others were mostly released by their job, which has
+                # not ended yet: only those another worker took are lost.
+                lost = claims.taken(session, self.worker_id, held - still)
+            for queue_id in sorted(lost):
                 LOG.warning('queue %d: claim lost by worker %s',
                             queue_id, self.worker_id)
         self._next_renewal = (time.monotonic() +

@@ -16,9 +16,11 @@
 import faulthandler
 import json
 import os
+import uuid
 
 import fixtures
 from oslo_config import fixture as config_fixture
+import sqlalchemy as sa
 import testtools
 from werkzeug import test as wz_test
 
@@ -70,8 +72,47 @@ class BaseTestCase(testtools.TestCase):
             self.useFixture(fixtures.Timeout(timeout, gentle=True))
 
 
+POSTGRESQL_URL_ENV = 'OMS_TEST_POSTGRESQL_URL'
+
+
+class PostgreSQLSchema(fixtures.Fixture):
+    """A schema of its own in the PostgreSQL database at ``url``.
+
+    :attr:`url` reaches the database with that schema first on the search
+    path, from any process; the schema is dropped afterwards.
+    """
+
+    def __init__(self, url: str):
+        super().__init__()
+        self.admin_url = url
+
+    def _setUp(self):
+        url = self.admin_url
+        schema = 'oms_test_%s' % uuid.uuid4().hex[:12]
+        admin = sa.create_engine(url)
+        self.addCleanup(admin.dispose)
+        with admin.begin() as connection:
+            connection.execute(sa.text('CREATE SCHEMA %s' % schema))
+        self.addCleanup(self._drop, admin, schema)
+        self.url = sa.engine.make_url(url).update_query_dict(
+            {'options': '-c search_path=%s' % schema}).render_as_string(
+                hide_password=False)
+
+    @staticmethod
+    def _drop(admin, schema):
+        with admin.begin() as connection:
+            connection.execute(sa.text('DROP SCHEMA %s CASCADE' % schema))
+
+
 class TestCase(BaseTestCase):
-    """Fresh configuration and a migrated SQLite file per test."""
+    """Fresh configuration and a migrated database per test.
+
+    A SQLite file, or with :attr:`postgresql` a schema of its own in the
+    PostgreSQL database ``OMS_TEST_POSTGRESQL_URL`` names (the test skips
+    without it).
+    """
+
+    postgresql = False
 
     def setUp(self):
         super().setUp()
@@ -85,6 +126,12 @@ class TestCase(BaseTestCase):
         self.config.config(state_dir=self.state_dir)
         db_api.dispose()
         self.addCleanup(db_api.dispose)
+        if self.postgresql:
+            url = os.environ.get(POSTGRESQL_URL_ENV)
+            if not url:
+                self.skipTest('%s is not set' % POSTGRESQL_URL_ENV)
+            self.config.config(group='database', connection=self.useFixture(
+                PostgreSQLSchema(url)).url)
         policy.reset()
         self.addCleanup(policy.reset)
         migration.upgrade()

@@ -21,6 +21,7 @@ from oslo_policy import policy as oslo_policy
 
 from openmultistack.api import policy
 from openmultistack import conf
+from openmultistack.db import api as db_api
 from openmultistack.tests.unit import base
 
 
@@ -37,7 +38,7 @@ class TestOpts(base.BaseTestCase):
         list_opts = _entry_point('oslo.config.opts', 'openmultistack')
         groups = {getattr(group, 'name', group): {opt.dest for opt in opts}
                   for group, opts in list_opts()}
-        self.assertEqual({'DEFAULT', 'api', 'database', 'metering',
+        self.assertEqual({'DEFAULT', 'api', 'metering',
                           'rabbit_management', 'worker'}, set(groups))
         for name, dests in groups.items():
             section = conf.CONF if name == 'DEFAULT' else conf.CONF[name]
@@ -50,8 +51,31 @@ class TestOpts(base.BaseTestCase):
         secret = {(getattr(group, 'name', group), opt.dest)
                   for group, opts in list_opts() for opt in opts
                   if opt.secret}
-        self.assertEqual({('rabbit_management', 'password'),
-                          ('database', 'connection')}, secret)
+        self.assertEqual({('rabbit_management', 'password')}, secret)
+
+    def test_database_group_is_oslo_db(self):
+        list_opts = _entry_point('oslo.config.opts', 'oslo.db')
+        [(group, opts)] = list_opts()
+        self.assertEqual('database', group)
+        for opt in opts:
+            # Registered on CONF, with a usable default.
+            getattr(conf.CONF.database, opt.dest)
+        self.assertTrue({opt.dest: opt for opt in opts}['connection'].secret)
+
+
+class TestPoolSize(base.TestCase):
+
+    def test_one_connection_per_thread_by_default(self):
+        self.config.config(group='api', threads=10)
+        self.config.config(group='metering', threads=3)
+        self.config.config(group='worker', max_concurrent_boots=7)
+        self.assertEqual(10 + 3 + 7 + 2, db_api.pool_size())
+
+    def test_max_pool_size_raises_it(self):
+        self.config.config(group='database', max_pool_size=4)
+        self.assertEqual(16 + 8 + 4 + 2, db_api.pool_size())
+        self.config.config(group='database', max_pool_size=40)
+        self.assertEqual(40, db_api.pool_size())
 
 
 class TestDatabaseUrl(base.TestCase):

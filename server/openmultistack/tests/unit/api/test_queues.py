@@ -13,16 +13,20 @@
 
 """/api/queues/ over HTTP."""
 
+from concurrent import futures
 import datetime
 import multiprocessing
+import time
 
 import fixtures
+from oslo_db import exception as db_exc
 from werkzeug import test as wz_test
 
 from openmultistack.api import app
 from openmultistack.api import queues
 from openmultistack.db import api as db_api
 from openmultistack.db import models
+from openmultistack import events
 from openmultistack.tests.unit.api import base
 
 
@@ -300,6 +304,23 @@ class TestQueues(base.APITestCase):
         second = self.assertJSON(self.request('POST', '/api/queues/'), 201)
         self.assertGreater(second['id'], first['id'])
 
+    def test_create_is_tried_again_after_a_lost_connection(self):
+        self.config.config(group='database', db_retry_interval=0)
+        check_provider = queues._check_provider
+        failures = []
+
+        def lost_once(*args):
+            if not failures:
+                failures.append(1)
+                raise db_exc.DBConnectionError('connection lost')
+            return check_provider(*args)
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.api.queues._check_provider', lost_once))
+
+        entry = self.assertJSON(self.request('POST', '/api/queues/'), 201)
+        self.assertEqual([1], failures)
+        self.assertEqual([entry['id']], self._ids())
+
     def test_cap_on_active_entries(self):
         self.config.config(max_active_queues_per_project=2)
         self.add_queue(status=models.FAILED)
@@ -394,3 +415,62 @@ class TestIdempotencyRace(base.APITestCase):
         self.assertEqual([answers[1][1]['id']], [row.id for row in rows])
         self.assertEqual(('race-1', ''), (rows[0].idempotency_key,
                                           rows[0].idempotency_scope))
+
+
+def _post_many_in_child(count, barrier, results):
+    """Body of a forked API process: POST ``count`` times at once."""
+    application = app.create_app()
+
+    def post():
+        client = wz_test.Client(application)
+        barrier.wait()
+        return client.post('/api/queues/').status_code
+    with futures.ThreadPoolExecutor(count) as pool:
+        for status in pool.map(lambda _: post(), range(count)):
+            results.put(status)
+    db_api.dispose()
+
+
+class TestCapRace(base.APITestCase):
+    """Two API processes get more POSTs at once than the cap allows."""
+
+    CAP = 3
+    PROCESSES = 2
+    POSTS = 4
+
+    def test_cap_holds_across_processes(self):
+        self.config.config(max_active_queues_per_project=self.CAP)
+        record = events.record
+
+        def record_slowly(*args, **kwargs):
+            # Keeps each transaction open a while after the entry is
+            # counted and written: the others must wait, or be refused.
+            time.sleep(0.1)
+            return record(*args, **kwargs)
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.events.record', record_slowly))
+        context = multiprocessing.get_context('fork')
+        barrier = context.Barrier(self.PROCESSES * self.POSTS, timeout=60)
+        results = context.Queue()
+        # The children open their own connections.
+        db_api.dispose()
+        children = [context.Process(target=_post_many_in_child,
+                                    args=(self.POSTS, barrier, results))
+                    for _ in range(self.PROCESSES)]
+        for child in children:
+            child.start()
+            self.addCleanup(child.kill)
+        statuses = sorted(results.get(timeout=60)
+                          for _ in range(self.PROCESSES * self.POSTS))
+        for child in children:
+            child.join(timeout=60)
+            self.assertEqual(0, child.exitcode)
+
+        refused = self.PROCESSES * self.POSTS - self.CAP
+        self.assertEqual([201] * self.CAP + [403] * refused, statuses)
+        with self.session() as session:
+            self.assertEqual(self.CAP, session.query(models.Queue).count())
+
+
+class TestCapRacePostgreSQL(TestCapRace):
+    postgresql = True

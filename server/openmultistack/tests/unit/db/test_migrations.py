@@ -24,6 +24,7 @@ import os
 from alembic import autogenerate
 from alembic import migration as alembic_migration
 import fixtures
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
@@ -91,7 +92,7 @@ class MigrationChecks:
                           (None, None, 'h')], [tuple(row) for row in rows])
         self.assertEqual([ids[1]], instances)
         with self.engine.connect() as connection:
-            self.assertRaises(sa.exc.IntegrityError, connection.execute,
+            self.assertRaises(db_exc.DBDuplicateEntry, connection.execute,
                               sa.insert(queues).values(dict(
                                   queue, idempotency_key='k',
                                   idempotency_scope='')))
@@ -126,7 +127,7 @@ class MigrationChecks:
             self.assertEqual(when, loaded.regist_datetime)
             self.assertEqual(account.id, loaded.instance.account_id)
             session.add(models.Queue(project_id='p1', idempotency_key='k'))
-            self.assertRaises(sa.exc.IntegrityError, session.flush)
+            self.assertRaises(db_exc.DBDuplicateEntry, session.flush)
             session.rollback()
         with maker.begin() as session:
             session.delete(session.get(models.Queue, queue.id))

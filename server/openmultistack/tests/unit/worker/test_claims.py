@@ -13,17 +13,16 @@
 """Claims and leases on queue entries.
 
 The exclusivity tests also run on PostgreSQL (``FOR UPDATE SKIP LOCKED``)
-when ``OMS_TEST_POSTGRESQL_URL`` names a database; they work in a schema
-of their own there, and drop it afterwards.
+when ``OMS_TEST_POSTGRESQL_URL`` names a database, as does the choice
+of the clock that decides who holds an entry.
 """
 
 from concurrent import futures
 import datetime
 import multiprocessing
-import os
 import threading
-import uuid
 
+import fixtures
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -36,17 +35,9 @@ from openmultistack.worker import claims
 LEASE = datetime.timedelta(seconds=60)
 
 
-def make_engine(url: str, schema=None) -> sa.engine.Engine:
-    if schema is None:
-        return db_api.create_engine(url)
-    return sa.create_engine(
-        url, connect_args={'options': '-c search_path=%s' % schema})
-
-
-def claim_until_empty(url: str, worker_id: str, start=None,
-                      schema=None) -> list:
+def claim_until_empty(url: str, worker_id: str, start=None) -> list:
     """Claim entries, a few at a time, until none is left."""
-    engine = make_engine(url, schema)
+    engine = db_api.create_engine(url)
     try:
         if start is not None:
             start.wait()
@@ -69,7 +60,8 @@ class TestClaims(base.TestCase):
 
     def test_new_entry_is_received(self):
         queue_id = self.add_queue()
-        before = types.utcnow()
+        # The database's clock, in milliseconds on SQLite.
+        before = types.utcnow() - datetime.timedelta(milliseconds=1)
 
         [claim] = self.claim()
 
@@ -81,6 +73,22 @@ class TestClaims(base.TestCase):
         self.assertGreaterEqual(entry.lease_expires, before + LEASE)
         self.assertEqual(['queue %d: RECIVE by worker w1' % queue_id],
                          self.event_descs())
+
+    def test_clock_ahead_cannot_take_a_live_lease(self):
+        queue_id = self.add_queue()
+        self.claim('w1')
+        # The host of w2 is an hour ahead: the lease of w1 has expired by
+        # its clock, not by the database's.
+        ahead = types.utcnow() + datetime.timedelta(hours=1)
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.db.types.utcnow', lambda: ahead))
+
+        self.assertEqual([], self.claim('w2'))
+        with self.session() as session:
+            self.assertEqual(set(), claims.renew(session, 'w2', [queue_id],
+                                                 LEASE))
+        self.assertEqual('w1',
+                         self.get_row(models.Queue, queue_id).claimed_by)
 
     def test_held_entries_and_finished_ones_are_not_claimed(self):
         self.add_queue(status=models.RUN)
@@ -165,11 +173,11 @@ class TestClaimExclusivity(base.TestCase):
     """Competing workers never claim the same entry twice."""
 
     ENTRIES = 60
-    schema = None
 
     def setUp(self):
         super().setUp()
-        self.url = str(db_api.get_engine().url)
+        self.url = db_api.get_engine().url.render_as_string(
+            hide_password=False)
         self.engine = db_api.get_engine()
 
     def add_entries(self):
@@ -195,7 +203,7 @@ class TestClaimExclusivity(base.TestCase):
         start = threading.Event()
         with futures.ThreadPoolExecutor(6) as pool:
             results = [pool.submit(claim_until_empty, self.url, 'w%d' % i,
-                                   start, self.schema) for i in range(6)]
+                                   start) for i in range(6)]
             start.set()
             self.assertPartition(ids, [r.result() for r in results])
 
@@ -204,30 +212,13 @@ class TestClaimExclusivity(base.TestCase):
         context = multiprocessing.get_context('spawn')
         with futures.ProcessPoolExecutor(4, mp_context=context) as pool:
             results = [pool.submit(claim_until_empty, self.url, 'w%d' % i,
-                                   None, self.schema) for i in range(4)]
+                                   None) for i in range(4)]
             self.assertPartition(ids, [r.result() for r in results])
 
 
+class TestClaimsPostgreSQL(TestClaims):
+    postgresql = True
+
+
 class TestClaimExclusivityPostgreSQL(TestClaimExclusivity):
-
-    def setUp(self):
-        super().setUp()
-        url = os.environ.get('OMS_TEST_POSTGRESQL_URL')
-        if not url:
-            self.skipTest('OMS_TEST_POSTGRESQL_URL is not set')
-        self.url = url
-        self.schema = 'oms_claims_%s' % uuid.uuid4().hex[:12]
-        admin = sa.create_engine(url)
-        with admin.begin() as connection:
-            connection.execute(sa.text('CREATE SCHEMA %s' % self.schema))
-        self.addCleanup(admin.dispose)
-        self.addCleanup(self._drop_schema, admin)
-        self.engine = make_engine(url, self.schema)
-        self.addCleanup(self.engine.dispose)
-        models.Base.metadata.create_all(self.engine)
-
-    def _drop_schema(self, admin):
-        self.engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(sa.text('DROP SCHEMA %s CASCADE'
-                                       % self.schema))
+    postgresql = True

@@ -20,12 +20,14 @@ import sys
 
 import fixtures
 from oslo_config import cfg
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
 from openmultistack.tests.unit.worker import base
+from openmultistack.worker import boot
 from openmultistack.worker import claims
 from openmultistack.worker import opts as worker_opts
 from openmultistack.worker import service
@@ -171,3 +173,28 @@ class TestShutdown(base.WorkerTestCase):
             expiries.append(entry.lease_expires)
             self.assertEqual(('worker-1', models.BOOT),
                              (entry.claimed_by, entry.status))
+
+    def test_database_lost_during_a_boot_leaves_it_to_the_lease(self):
+        account_id = self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        record_boot = boot.BootJob._record_boot
+        failures = []
+
+        def lost_once(job, *args):
+            if not failures:
+                failures.append(job.queue_id)
+                raise db_exc.DBConnectionError('connection lost')
+            return record_boot(job, *args)
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.worker.boot.BootJob._record_boot', lost_once))
+        self.start_worker(lease_duration=3)
+
+        self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual([queue_id], failures)
+        self.assertNotIn(models.FAILED,
+                         ' '.join(desc for _, desc in
+                                  self.events_of(queue_id)))
+        servers = self.provider(account_id).find_servers_by_metadata(
+            provider_base.QUEUE_ID_METADATA_KEY, str(queue_id))
+        self.assertEqual([self.queue(queue_id).instance.instance_id],
+                         [server.id for server in servers])
