@@ -330,19 +330,22 @@ def run(servers: typing.Sequence[WSGIServer],
         server.bind()
         LOG.info('%s listening on %s with %d processes', server.name,
                  server.url, server.workers)
-        groups.append(_Group(server.name, server.workers,
-                             lambda server=server: run_here([server])))
+        groups.append(_Group(server.name, server.workers, [server], []))
     if services:
-        groups.append(_Group('services', 1,
-                             lambda: run_here([], services)))
+        groups.append(_Group('services', 1, [], services))
     # Each process opens its own database connections.
     db_api.dispose()
     _Supervisor(groups).run()
 
 
 def run_here(servers: typing.Sequence[WSGIServer],
-             services: typing.Sequence[Service] = ()) -> None:
-    """Start everything, wait for SIGTERM or SIGINT, stop everything."""
+             services: typing.Sequence[Service] = (),
+             orphaned: typing.Callable[[], bool] = lambda: False) -> None:
+    """Start everything, wait for SIGTERM or SIGINT, stop everything.
+
+    :param orphaned: tells whether the process that started this one is
+        gone, which stops everything too.
+    """
     stopping = threading.Event()
 
     def handle_signal(signum, frame):
@@ -362,6 +365,9 @@ def run_here(servers: typing.Sequence[WSGIServer],
             if dead:
                 LOG.error('%s stopped unexpectedly', ', '.join(dead))
                 break
+            if orphaned():
+                LOG.error('The first process is gone, stopping')
+                break
     finally:
         for item in reversed(started):
             try:
@@ -374,11 +380,12 @@ def run_here(servers: typing.Sequence[WSGIServer],
 
 @dataclasses.dataclass
 class _Group:
-    """``count`` forked processes that each run ``target``."""
+    """``count`` forked processes that each run these."""
 
     name: str
     count: int
-    target: typing.Callable[[], None]
+    servers: typing.Sequence[WSGIServer]
+    services: typing.Sequence[Service]
 
 
 class _Supervisor:
@@ -402,6 +409,7 @@ class _Supervisor:
         self.stopping.set()
 
     def _spawn(self, group: _Group) -> None:
+        parent = os.getpid()
         pid = os.fork()
         if pid:
             self.children[pid] = (group, time.monotonic())
@@ -410,7 +418,10 @@ class _Supervisor:
         try:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, signal.SIG_DFL)
-            group.target()
+            # Killed without a chance to stop us, the first process
+            # leaves us to its parent: stop rather than serve for ever.
+            run_here(group.servers, group.services,
+                     lambda: os.getppid() != parent)
             code = 0
         except BaseException:
             LOG.exception('%s process %d failed', group.name, os.getpid())

@@ -13,6 +13,7 @@
 
 """The console scripts as real processes, talked to over HTTP."""
 
+import glob
 import os
 import re
 import signal
@@ -259,6 +260,57 @@ class TestSeparateServers(base.BaseTestCase):
         self.assertEqual(0, api.terminate(signal.SIGINT))
         self.assertIn('Received SIGINT', api.output())
         self.assertNotIn('Traceback', api.output())
+
+    def children(self, pid):
+        found = []
+        for stat in glob.glob('/proc/[0-9]*/stat'):
+            try:
+                with open(stat) as source:
+                    fields = source.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(stat.split('/')[2]))
+        return found
+
+    def wait_until_gone(self, pids):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            pids = [pid for pid in pids if os.path.exists('/proc/%d' % pid)
+                    and 'Z' not in open('/proc/%d/stat' % pid).read()
+                    .rsplit(')', 1)[1].split()[0]]
+            if not pids:
+                return
+            time.sleep(0.1)
+        self.fail('still running: %s' % pids)
+
+    def test_workers_share_the_port_and_stop_together(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state) + 'workers = 3\n'
+        api = self.useFixture(ServiceProcess('openmultistack-api', config))
+        url = api.wait_for_urls(1)['multistack-api']
+        self.assertIn('with 3 processes', api.output())
+        for _ in range(6):
+            self.assertEqual(201, requests.post(url + '/api/queues/',
+                                                timeout=10).status_code)
+        self.assertEqual(6, len(requests.get(url + '/api/queues/',
+                                             timeout=10).json()))
+        children = self.children(api.process.pid)
+        self.assertEqual(3, len(children))
+        self.assertEqual(0, api.terminate())
+        self.wait_until_gone(children)
+        self.assertIn('All processes stopped', api.output())
+        self.assertNotIn('Traceback', api.output())
+
+    def test_workers_stop_when_the_first_process_is_killed(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state) + 'workers = 2\n'
+        api = self.useFixture(ServiceProcess('openmultistack-api', config))
+        api.wait_for_urls(1)
+        children = self.children(api.process.pid)
+        self.assertEqual(2, len(children))
+        api.terminate(signal.SIGKILL)
+        self.wait_until_gone(children)
 
     def test_port_in_use(self):
         state = self.sync(API_CONFIG)
