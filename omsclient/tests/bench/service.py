@@ -11,17 +11,25 @@
 # under the License.
 
 
-"""Part 3: requests per second and latency of the reference API.
+"""Part 3: CPU per request, requests per second and latency of the API.
 
 ``openmultistack-api`` (SQLite in a fresh state directory, no worker, so
 entries stay ``REQUEST``) is filled with 1,000 entries, then driven by
 wrk at a fixed concurrency on 127.0.0.1, one run per request kind: ``GET``
-of one entry, lists of 100 and of 1,000 entries, and ``POST``. wrk and the
-service share the machine's CPUs: the figures compare request kinds with
-each other, they are not a capacity rating.
+of one entry, lists of 100 and of 1,000 entries, and ``POST``; first
+served by one process (``[api] workers = 1``), then ``GET`` of one entry
+again by one process per CPU (the default).
+
+The server's CPU time per request is read from the operating system
+(``/proc/<pid>/stat`` of the server's processes, user and system time)
+around each run: unlike requests per second it hardly depends on what
+else the machine does, and it is what the targets bound. wrk and the
+service share the machine's CPUs, so requests per second compare request
+kinds with each other; they are not a capacity rating.
 """
 
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -38,13 +46,49 @@ WRK_SCRIPT = (pathlib.Path(__file__).resolve().parents[3] / 'tools' /
               'bench' / 'wrk.lua')
 
 
+# Server CPU milliseconds per request the service is meant to stay under.
+TARGETS_MS = {'GET one entry': 0.4, 'GET list of 100': 1.0,
+              'GET list of 1000': 4.0, 'POST': 1.0}
+# Requests per second of every CPU over one process, GET of one entry.
+TARGET_SCALING = 1.7
+ONE = 'GET one entry'
+
+
 def _kinds(first_id: int) -> list[tuple[str, str, str]]:
     return [
-        ('GET one entry', 'GET', '/api/queues/%d/' % first_id),
+        (ONE, 'GET', '/api/queues/%d/' % first_id),
         ('GET list of 100', 'GET', '/api/queues/?limit=100'),
         ('GET list of 1000', 'GET', '/api/queues/?limit=1000'),
         ('POST', 'POST', '/api/queues/'),
     ]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of ``pid`` and its children so far."""
+    total = 0
+    for stat in pathlib.Path('/proc').glob('[0-9]*/stat'):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # The fields after the command name, which may hold spaces.
+        fields = text.rsplit(')', 1)[1].split()
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf('SC_CLK_TCK')
+
+
+def measure(base: str, pid: int, label: str, method: str, path: str,
+            options) -> dict[str, Any]:
+    """One wrk run, with the server's CPU time per request."""
+    before = _cpu_seconds(pid)
+    result = wrk(base + path, method, options.connections,
+                 options.duration)
+    cpu = _cpu_seconds(pid) - before
+    result.update(kind=label, method=method, path=path,
+                  server_cpu_ms_per_request=round(
+                      cpu * 1000 / max(result['requests'], 1), 3))
+    return result
 
 
 def wrk(url: str, method: str, connections: int,
@@ -76,30 +120,51 @@ def run(options) -> common.PartResult:
     missing = _missing()
     if missing:
         return common.PartResult.skipped(NAME, missing)
-    port = service_process.free_port()
-    base = 'http://%s:%d' % (common.LOOPBACK, port)
     logs = pathlib.Path(options.output) / 'logs' / NAME
     with service_process.state_dir(logs) as state:
-        config = state / 'openmultistack.conf'
-        service_process.write_config(config, {
-            'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth'},
-            'api': {'host': common.LOOPBACK, 'port': port},
-        })
-        service_process.db_sync(config, state / 'manage.log')
-        with service_process.running('openmultistack-api', config,
-                                     base + '/api/', state / 'api.log'):
-            first_id = _preload(base, PRELOAD)
-            rows = []
-            for label, method, path in _kinds(first_id):
-                result = wrk(base + path, method, options.connections,
-                             options.duration)
-                result.update(kind=label, method=method, path=path)
-                rows.append(result)
+        rows = _serve_and_measure(state, 1, options, None)
+        # GET of the same entry, served by every CPU.
+        rows += _serve_and_measure(state, 0, options, rows[0]['path'])
     data = {'rows': rows, 'connections': options.connections,
             'duration_s': options.duration, 'preloaded': PRELOAD,
-            'database': 'sqlite'}
+            'database': 'sqlite', 'cpus': common.machine()['cpus'],
+            'targets_ms': TARGETS_MS, 'target_scaling': TARGET_SCALING}
     return common.PartResult(name=NAME, ran=True, data=data,
                              summary=summarise(rows, options))
+
+
+def _serve_and_measure(state: pathlib.Path, workers: int, options,
+                       one_path: str | None) -> list[dict[str, Any]]:
+    """Serve with ``workers`` processes (0: the default) and measure.
+
+    Every kind on a new database, or only ``GET one_path`` on the
+    database of an earlier run.
+    """
+    port = service_process.free_port()
+    base = 'http://%s:%d' % (common.LOOPBACK, port)
+    config = state / ('openmultistack-%d.conf' % workers)
+    api = {'host': common.LOOPBACK, 'port': port}
+    if workers:
+        api['workers'] = workers
+    service_process.write_config(config, {
+        'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth'},
+        'api': api,
+    })
+    if one_path is None:
+        service_process.db_sync(config, state / 'manage.log')
+    with service_process.running('openmultistack-api', config,
+                                 base + '/api/',
+                                 state / ('api-%d.log' % workers)) as proc:
+        if one_path is None:
+            kinds = _kinds(_preload(base, PRELOAD))
+        else:
+            kinds = [(ONE, 'GET', one_path)]
+        rows = []
+        for label, method, path in kinds:
+            result = measure(base, proc.pid, label, method, path, options)
+            result['processes'] = workers or common.machine()['cpus']
+            rows.append(result)
+    return rows
 
 
 def _preload(base: str, count: int) -> int:
@@ -112,15 +177,35 @@ def _preload(base: str, count: int) -> int:
     return first.json()['id']
 
 
-def summarise(rows, options) -> list[str]:
-    base = rows[0]['requests_per_s'] if rows else 0
-    table = [[r['kind'], r['requests_per_s'],
-              round(r['latency_us']['p50'] / 1000, 2),
-              round(r['latency_us']['p99'] / 1000, 2),
-              r['errors']['status'] + r['errors']['timeout'],
-              common.ratio(r['requests_per_s'], base)] for r in rows]
-    return ['wrk, %d connections, %d s per kind, SQLite, %d entries '
-            'preloaded.' % (options.connections, options.duration,
-                            PRELOAD),
-            common.Table(['request', 'requests/s', 'p50 ms', 'p99 ms',
-                          'errors', 'vs GET one'], table)]
+def summarise(rows, options) -> list:
+    single = [r for r in rows if r['processes'] == 1]
+    base = single[0]['requests_per_s'] if single else 0
+    table = []
+    for r in single:
+        table.append([
+            r['kind'], r['server_cpu_ms_per_request'],
+            '<= %s' % TARGETS_MS[r['kind']], r['requests_per_s'],
+            round(r['latency_us']['p50'] / 1000, 2),
+            round(r['latency_us']['p99'] / 1000, 2),
+            r['errors']['status'] + r['errors']['timeout'],
+            common.ratio(r['requests_per_s'], base)])
+    blocks = [
+        'wrk, %d connections, %d s per kind, SQLite, %d entries '
+        'preloaded; server CPU from /proc of its processes.' % (
+            options.connections, options.duration, PRELOAD),
+        common.Table(['request (1 process)', 'server CPU ms/request',
+                      'target', 'requests/s', 'p50 ms', 'p99 ms',
+                      'errors', 'vs GET one'], table)]
+    every = [r for r in rows if r['processes'] != 1]
+    if single and every:
+        blocks.append(common.Table(
+            ['GET one entry', 'processes', 'requests/s',
+             'server CPU ms/request', 'vs 1 process', 'target'],
+            [['1 process', 1, base, single[0]['server_cpu_ms_per_request'],
+              1.0, ''],
+             ['every CPU', every[0]['processes'],
+              every[0]['requests_per_s'],
+              every[0]['server_cpu_ms_per_request'],
+              common.ratio(every[0]['requests_per_s'], base),
+              '>= %s' % TARGET_SCALING]]))
+    return blocks

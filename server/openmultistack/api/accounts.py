@@ -88,9 +88,9 @@ def _changed(data: dict) -> str:
 def list_accounts():
     policy.authorize(flaskapp.current_context(), 'multistack:account:list')
     limit, marker = listing.pagination()
-    query = sa.select(models.Account)
     return responses.stream_list(listing.iter_batches(
-        query, models.Account, serializers.account, limit, marker))
+        listing.statement(serializers.account_select), {},
+        serializers.account_row, limit, marker))
 
 
 @bp.post('/api/accounts/')
@@ -116,9 +116,9 @@ def create_account():
 @bp.get('/api/accounts/<id:account_id>/')
 def get_account(account_id):
     policy.authorize(flaskapp.current_context(), 'multistack:account:get')
-    with db_api.session_scope() as session:
-        account = _get(session, account_id)
-        return responses.json_response(serializers.account(account))
+    row = scope.read_one(serializers.account_select, account_id,
+                         on_queues=False)
+    return responses.json_response(serializers.account_row(row))
 
 
 @bp.route('/api/accounts/<id:account_id>/', methods=['PUT', 'PATCH'])

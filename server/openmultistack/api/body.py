@@ -12,6 +12,7 @@
 
 """Reading and validating request bodies, answered like DRF."""
 
+import itertools
 import json
 import re
 import typing
@@ -25,6 +26,15 @@ from openmultistack import conf
 CONF = conf.CONF
 
 _JSON_TYPES = ('application/json',)
+# Arrays and objects nested in a request body; the bodies of this API are
+# flat objects. Deeper bodies are refused before parsing, which would
+# otherwise recurse once per level.
+MAX_JSON_DEPTH = 32
+# A string, or the unclosed rest of the text: every match succeeds, so
+# the search stays linear in the size of the body.
+_JSON_STRINGS = re.compile(r'"(?:[^"\\]+|\\.)*"?', re.DOTALL)
+_NOT_BRACKETS = re.compile(r'[^\[\]{}]+')
+_NESTING = {'[': 1, '{': 1, ']': -1, '}': -1}
 _TYPE_NAMES = {list: 'list', str: 'str', int: 'int', float: 'float',
                bool: 'bool', type(None): 'NoneType'}
 
@@ -57,6 +67,22 @@ def _read_body() -> bytes:
     return data
 
 
+def _check_depth(text: str) -> None:
+    """Refuse JSON nested deeper than ``MAX_JSON_DEPTH``.
+
+    Brackets inside strings do not count; unbalanced ones are left to
+    the parser to report.
+    """
+    if text.count('[') + text.count('{') <= MAX_JSON_DEPTH:
+        return
+    brackets = _NOT_BRACKETS.sub('', _JSON_STRINGS.sub('', text))
+    if max(itertools.accumulate(map(_NESTING.__getitem__, brackets)),
+           default=0) > MAX_JSON_DEPTH:
+        raise exceptions.BadRequest(
+            'JSON parse error - arrays and objects nested deeper than %d '
+            'levels' % MAX_JSON_DEPTH)
+
+
 def parse_json_object() -> dict:
     """The JSON object in the request body; ``{}`` when there is none."""
     request = flask.request
@@ -69,8 +95,9 @@ def parse_json_object() -> dict:
             415, 'Unsupported media type "%s" in request.'
             % (request.content_type or ''))
     try:
-        body = json.loads(data.decode(request.mimetype_params.get(
-            'charset', 'utf-8')), parse_constant=_reject_constant)
+        text = data.decode(request.mimetype_params.get('charset', 'utf-8'))
+        _check_depth(text)
+        body = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, LookupError) as error:
         raise exceptions.BadRequest('JSON parse error - %s' % error)
     if not isinstance(body, dict):

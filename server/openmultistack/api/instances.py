@@ -31,9 +31,10 @@ bp = flask.Blueprint('instances', __name__)
 def list_instances():
     policy.authorize(flaskapp.current_context(), 'multistack:instance:list')
     limit, marker = listing.pagination()
+    kind, params = scope.visibility()
     return responses.stream_list(listing.iter_batches(
-        scope.instances(), models.Instance, serializers.instance, limit,
-        marker))
+        listing.statement(serializers.instance_select, kind), params,
+        serializers.instance_row, limit, marker))
 
 
 def _get(session, instance_id: int, rule: str) -> models.Instance:
@@ -46,9 +47,10 @@ def _get(session, instance_id: int, rule: str) -> models.Instance:
 
 @bp.get('/api/instances/<id:instance_id>/')
 def get_instance(instance_id):
-    with db_api.session_scope() as session:
-        instance = _get(session, instance_id, 'multistack:instance:get')
-        return responses.json_response(serializers.instance(instance))
+    row = scope.read_one(serializers.instance_select, instance_id)
+    policy.authorize(flaskapp.current_context(), 'multistack:instance:get',
+                     {'project_id': row[-1]})
+    return responses.json_response(serializers.instance_row(row))
 
 
 @bp.get('/api/instances/<id:instance_id>/private_key/')

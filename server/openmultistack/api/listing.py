@@ -12,11 +12,13 @@
 
 """Lists: filters, ``?limit=&marker=`` and batched reads for streaming."""
 
+import functools
 import typing
 
 import flask
 import sqlalchemy as sa
 
+from openmultistack.api import scope
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack import conf
@@ -53,15 +55,29 @@ def pagination() -> typing.Tuple[typing.Optional[int], typing.Optional[int]]:
     return limit, marker
 
 
-def iter_batches(query: sa.Select, model, render: typing.Callable,
+def keyset(query: sa.Select) -> sa.Select:
+    """``query`` a batch at a time, in the order of its first column.
+
+    That column is the id; a batch is ``size`` rows with an id over
+    ``last_id``.
+    """
+    id_column = query.selected_columns[0]
+    return query.where(id_column > sa.bindparam('last_id')).order_by(
+        id_column).limit(sa.bindparam('size'))
+
+
+def iter_batches(statement: sa.Select, params: dict,
+                 render: typing.Callable,
                  limit: typing.Optional[int] = None,
                  marker: typing.Optional[int] = None
                  ) -> typing.Iterator[list]:
-    """Rendered rows of ``query`` in id order, a batch at a time.
+    """Rendered rows of a :func:`keyset` statement, a batch at a time.
 
     Each batch is one short read (keyset pagination on the id), so a slow
     reader holds neither a connection nor a transaction open and the list
-    never sits whole in memory.
+    never sits whole in memory. ``statement`` selects plain rows (see
+    :mod:`openmultistack.api.serializers`), which ``render`` turns into
+    what the answer shows.
     """
     last_id = marker or 0
     remaining = limit
@@ -70,15 +86,21 @@ def iter_batches(query: sa.Select, model, render: typing.Callable,
         size = batch_size if remaining is None else min(batch_size,
                                                         remaining)
         with db_api.session_scope() as session:
-            rows = session.scalars(
-                query.where(model.id > last_id).order_by(model.id)
-                .limit(size)).all()
-            batch = [render(row) for row in rows]
+            # Core execution: plain rows, no ORM loading step.
+            rows = session.connection().execute(
+                statement, dict(params, last_id=last_id, size=size)).all()
         if not rows:
             return
-        yield batch
-        last_id = rows[-1].id
+        yield [render(row) for row in rows]
+        last_id = rows[-1][0]
         if remaining is not None:
             remaining -= len(rows)
         if len(rows) < size:
             return
+
+
+@functools.lru_cache(maxsize=None)
+def statement(select: typing.Callable[[], sa.Select],
+              kind: str = scope.ALL) -> sa.Select:
+    """The :func:`keyset` statement of ``select()`` for a visibility."""
+    return keyset(scope.restrict(select(), kind))

@@ -12,6 +12,7 @@
 
 """``/api/queues/``: ask for instances and follow them."""
 
+import functools
 import hashlib
 import json
 import typing
@@ -76,11 +77,21 @@ def list_queues():
     policy.authorize(context, 'multistack:queue:list')
     statuses = _statuses()
     limit, marker = listing.pagination()
-    query = scope.queues()
+    kind, params = scope.visibility()
     if statuses:
-        query = query.where(models.Queue.status.in_(statuses))
+        params['statuses'] = statuses
     return responses.stream_list(listing.iter_batches(
-        query, models.Queue, serializers.queue, limit, marker))
+        _list_statement(kind, bool(statuses)), params,
+        serializers.queue_row, limit, marker))
+
+
+@functools.lru_cache(maxsize=None)
+def _list_statement(kind: str, by_status: bool) -> sa.Select:
+    query = scope.restrict(serializers.queue_select(), kind)
+    if by_status:
+        query = query.where(models.Queue.status.in_(
+            sa.bindparam('statuses', expanding=True)))
+    return listing.keyset(query)
 
 
 def _idempotency_key():
@@ -207,12 +218,11 @@ def create_queue():
 @bp.get('/api/queues/<id:queue_id>/')
 def get_queue(queue_id):
     context = flaskapp.current_context()
-    with db_api.session_scope() as session:
-        entry = scope.get_one(session, scope.queues(), models.Queue,
-                              queue_id)
-        policy.authorize(context, 'multistack:queue:get',
-                         {'project_id': entry.project_id})
-        return responses.json_response(serializers.queue(entry))
+    row = scope.read_one(serializers.queue_select, queue_id)
+    entry = serializers.queue_row(row)
+    policy.authorize(context, 'multistack:queue:get',
+                     {'project_id': entry['project_id']})
+    return responses.json_response(entry)
 
 
 @bp.route('/api/queues/<id:queue_id>/', methods=['PUT', 'PATCH'])

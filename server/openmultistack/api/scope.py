@@ -12,6 +12,7 @@
 
 """Which rows the caller may see: its project's, or all for admins."""
 
+import functools
 import typing
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from sqlalchemy import orm
 from openmultistack.api import policy
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.db import api as db_api
 from openmultistack.db import models
 
 
@@ -39,6 +41,40 @@ def queues() -> sa.Select:
     return query
 
 
+# Reads build each statement once and vary only its parameters: building
+# and adapting a statement per request costs more than running it.
+ALL = 'all'
+PROJECT = 'project'
+NO_PROJECT = 'no project'
+
+
+def visibility() -> typing.Tuple[str, dict]:
+    """What the current request may read: a kind, and its parameters."""
+    everything, project_id = visible_project()
+    if everything:
+        return ALL, {}
+    if project_id is None:
+        return NO_PROJECT, {}
+    return PROJECT, {'project_id': project_id}
+
+
+def restrict(query: sa.Select, kind: str) -> sa.Select:
+    """``query``, on queue entries or joined to them, for ``kind``."""
+    if kind == PROJECT:
+        return query.where(
+            models.Queue.project_id == sa.bindparam('project_id'))
+    if kind == NO_PROJECT:
+        return query.where(models.Queue.project_id.is_(None))
+    return query
+
+
+@functools.lru_cache(maxsize=None)
+def _one(select: typing.Callable[[], sa.Select], kind: str) -> sa.Select:
+    query = select()
+    return restrict(query, kind).where(
+        query.selected_columns[0] == sa.bindparam('row_id'))
+
+
 def instances() -> sa.Select:
     query = sa.select(models.Instance)
     everything, project_id = visible_project()
@@ -51,6 +87,22 @@ def instances() -> sa.Select:
 def get_one(session: orm.Session, query: sa.Select, model, row_id: int):
     """The row, or 404 when it does not exist or is not visible."""
     row = session.scalar(query.where(model.id == row_id))
+    if row is None:
+        raise exceptions.NotFound()
+    return row
+
+
+def read_one(select: typing.Callable[[], sa.Select], row_id: int,
+             on_queues: bool = True) -> sa.Row:
+    """The plain row of ``select()`` with that id (its first column).
+
+    404 when there is none, or, ``on_queues``, when the caller may not see
+    the queue entry it belongs to.
+    """
+    kind, params = visibility() if on_queues else (ALL, {})
+    with db_api.session_scope() as session:
+        row = session.connection().execute(
+            _one(select, kind), dict(params, row_id=row_id)).first()
     if row is None:
         raise exceptions.NotFound()
     return row

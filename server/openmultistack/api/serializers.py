@@ -10,10 +10,19 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""How rows are rendered. No secret ever leaves through here."""
+"""How rows are rendered. No secret ever leaves through here.
+
+Two kinds of rows: ORM objects, for what a request has just written, and
+the plain rows of the ``*_select()`` queries, for what it reads. Reads
+are most of the traffic, lists of thousands of rows among them: their
+queries select the columns an answer shows and nothing more, and build
+no ORM object per row.
+"""
 
 import datetime
 import typing
+
+import sqlalchemy as sa
 
 from openmultistack.db import models
 
@@ -25,6 +34,19 @@ def isotime(value: typing.Optional[datetime.datetime]) -> typing.Optional[
         return None
     value = value.astimezone(datetime.timezone.utc)
     return value.strftime('%Y-%m-%dT%H:%M:%S.%fZ')
+
+
+def _stored_utc(column) -> sa.ColumnElement:
+    """``column`` as stored: a naive UTC time, without the conversion."""
+    return sa.type_coerce(column, sa.DateTime())
+
+
+def _utc_isotime(value: typing.Optional[datetime.datetime]
+                 ) -> typing.Optional[str]:
+    """:func:`isotime` of a naive UTC time, as selected by the queries."""
+    if value is None:
+        return None
+    return value.isoformat(timespec='microseconds') + 'Z'
 
 
 def account_brief(account: models.Account) -> dict:
@@ -78,3 +100,97 @@ def account(row: models.Account) -> dict:
 
 def private_key(row: models.Instance) -> dict:
     return {'key_name': row.key_name, 'key_raw': row.key_raw}
+
+
+_INSTANCE_COLUMNS = (
+    models.Instance.id, models.Instance.name, models.Instance.instance_id,
+    models.Instance.ip_addr, models.Instance.key_name,
+    models.Account.provider, models.Account.region_name,
+    models.Account.tenant_name, models.Instance.queue_id)
+
+
+def _instance_values(id_, name, instance_id, ip_addr, key_name, provider,
+                     region_name, tenant_name, queue_id) -> dict:
+    return {'id': id_,
+            'name': name,
+            'instance_id': instance_id,
+            'ip_addr': ip_addr,
+            'key_name': key_name,
+            'account': {'provider': provider,
+                        'region_name': region_name,
+                        'tenant_name': tenant_name},
+            'queue_id': queue_id}
+
+
+def instance_select() -> sa.Select:
+    """Instances, their account, and their queue's ``project_id`` last."""
+    return sa.select(*_INSTANCE_COLUMNS, models.Queue.project_id).join(
+        models.Account,
+        models.Account.id == models.Instance.account_id).join(
+            models.Queue, models.Queue.id == models.Instance.queue_id)
+
+
+def instance_row(row: sa.Row) -> dict:
+    """:func:`instance` of a row of :func:`instance_select`."""
+    return _instance_values(*row[:-1])
+
+
+def queue_select() -> sa.Select:
+    """Queue entries with their instance, if any, and its account."""
+    queue = models.Queue
+    return sa.select(
+        queue.id, queue.status, _stored_utc(queue.regist_datetime),
+        queue.project_id, queue.image, queue.flavor, queue.name,
+        queue.provider, queue.fault, _stored_utc(queue.updated_datetime),
+        *_INSTANCE_COLUMNS).select_from(queue).outerjoin(
+            models.Instance, models.Instance.queue_id == queue.id).outerjoin(
+                models.Account,
+                models.Account.id == models.Instance.account_id)
+
+
+def queue_row(row: sa.Row) -> dict:
+    """:func:`queue` of a row of :func:`queue_select`."""
+    (id_, status, regist_datetime, project_id, image, flavor, name,
+     provider, fault, updated_datetime) = row[:10]
+    return {'id': id_,
+            'status': status,
+            'regist_datetime': _utc_isotime(regist_datetime),
+            'instance': (None if row[10] is None
+                         else _instance_values(*row[10:])),
+            'project_id': project_id,
+            'image': image,
+            'flavor': flavor,
+            'name': name,
+            'provider': provider,
+            'fault': fault,
+            'updated_datetime': _utc_isotime(updated_datetime)}
+
+
+def account_select() -> sa.Select:
+    account = models.Account
+    return sa.select(
+        account.id, account.provider, account.driver, account.username,
+        account.auth_url, account.tenant_name, account.tenant_id,
+        account.region_name, account.version, account.user_domain_name,
+        account.project_domain_name, account.status,
+        _stored_utc(account.regist_date))
+
+
+def account_row(row: sa.Row) -> dict:
+    """:func:`account` of a row of :func:`account_select`."""
+    (id_, provider, driver, username, auth_url, tenant_name, tenant_id,
+     region_name, version, user_domain_name, project_domain_name, status,
+     regist_date) = row
+    return {'id': id_,
+            'provider': provider,
+            'driver': driver,
+            'username': username,
+            'auth_url': auth_url,
+            'tenant_name': tenant_name,
+            'tenant_id': tenant_id,
+            'region_name': region_name,
+            'version': version,
+            'user_domain_name': user_domain_name,
+            'project_domain_name': project_domain_name,
+            'status': status,
+            'regist_date': _utc_isotime(regist_date)}

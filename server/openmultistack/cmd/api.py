@@ -25,7 +25,8 @@ CONF = conf.CONF
 
 def make_server() -> server.WSGIServer:
     return server.WSGIServer('multistack-api', app.create_app(),
-                             CONF.api.host, CONF.api.port, CONF.api.threads)
+                             CONF.api.host, CONF.api.port, CONF.api.threads,
+                             CONF.api.workers or server.default_workers())
 
 
 def main() -> int:

@@ -26,7 +26,9 @@ CONF = conf.CONF
 def make_server() -> server.WSGIServer:
     return server.WSGIServer('metering-api', app.create_app(),
                              CONF.metering.host, CONF.metering.port,
-                             CONF.metering.threads)
+                             CONF.metering.threads,
+                             CONF.metering.workers or
+                             server.default_workers())
 
 
 def main() -> int:

@@ -10,24 +10,43 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""JSON answers, whole or streamed."""
+"""JSON answers, whole or streamed.
+
+Encoded with orjson, several times faster than the standard library on
+the answers of this API (see the benchmarks page), into the same bytes
+as ``json.dumps`` with compact separators: an answer holding characters
+beyond ASCII or DEL, which orjson writes as they are, is encoded again
+with ``\\u`` escapes as before.
+"""
 
 import itertools
 import json
 import typing
 
 import flask
+import orjson
 
 from openmultistack.common import flaskapp
 
 
+def dumps(value) -> bytes:
+    """``value`` as compact, ASCII-only JSON."""
+    try:
+        data = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        # Beyond orjson: integers over 64 bits, lone surrogates.
+        data = b''
+    # json.dumps escapes DEL too.
+    if data and data.isascii() and b'\x7f' not in data:
+        return data
+    return json.dumps(value, separators=(',', ':')).encode('ascii')
+
+
 def json_response(body, status: int = 200,
                   headers: typing.Optional[dict] = None) -> flask.Response:
-    response = flask.jsonify(body)
-    response.status_code = status
-    if headers:
-        response.headers.update(headers)
-    return response
+    """``body`` as Flask's ``jsonify`` answers it, newline included."""
+    return flask.Response(dumps(body) + b'\n', status, headers,
+                          mimetype=flaskapp.JSON)
 
 
 def _encode_list(batches: typing.Iterable[list]) -> typing.Iterator[bytes]:
@@ -35,9 +54,7 @@ def _encode_list(batches: typing.Iterable[list]) -> typing.Iterator[bytes]:
     separator = b''
     for batch in batches:
         if batch:
-            yield separator + ','.join(
-                json.dumps(item, separators=(',', ':'))
-                for item in batch).encode('utf-8')
+            yield separator + dumps(batch)[1:-1]
             separator = b','
     yield b']'
 

@@ -22,7 +22,12 @@ opts = [
     cfg.PortOpt('port', default=8765,
                 help='Port the multistack API listens on.'),
     cfg.IntOpt('threads', default=16, min=1,
-               help='Request threads of the API server.'),
+               help='Request threads of each process of the API server.'),
+    cfg.IntOpt('workers', min=1,
+               sample_default='the number of CPUs',
+               help='Processes that serve the multistack API, sharing its '
+                    'listening socket; by default one per CPU. With 1, '
+                    'the server runs in the process that started it.'),
     cfg.URIOpt('public_endpoint',
                help='Base URL used in the links the API returns (behind '
                     'a proxy); by default the URL of the request.'),

@@ -44,6 +44,25 @@ opts = [
                default=64 * 1024, min=1024,
                help='Largest request body accepted, in bytes; larger '
                     'requests get 413.'),
+    cfg.IntOpt('listen_backlog', default=1024, min=1,
+               help='Connections the kernel queues for each API server '
+                    'before one of its processes accepts them (capped by '
+                    'net.core.somaxconn).'),
+    cfg.FloatOpt('client_header_timeout', default=10.0, min=0.1,
+                 help='Seconds a client has to send the request line and '
+                      'headers of a request, counted from the connection '
+                      '(or from the first byte of a later request on a '
+                      'kept-alive connection); the connection is closed '
+                      'after that. Heads are read without holding a '
+                      'request thread.'),
+    cfg.FloatOpt('client_body_timeout', default=10.0, min=0.1,
+                 help='Seconds a client has to send the body of a request '
+                      'once its headers arrived; after that the request '
+                      'is answered with 408 and the connection closed.'),
+    cfg.IntOpt('max_connections_per_client', default=100, min=0,
+               help='Connections one client address may hold open to '
+                    'each API server process; more are answered with 503 '
+                    'and closed. 0 means no limit.'),
     cfg.IntOpt('max_active_queues_per_project',
                default=0, min=0,
                help='How many queue entries that are not FAILED one '

@@ -25,7 +25,13 @@ opts = [
     cfg.PortOpt('port', default=8777,
                 help='Port the metering API listens on.'),
     cfg.IntOpt('threads', default=8, min=1,
-               help='Request threads of the metering API server.'),
+               help='Request threads of each process of the metering API '
+                    'server.'),
+    cfg.IntOpt('workers', min=1,
+               sample_default='the number of CPUs',
+               help='Processes that serve the metering API, sharing its '
+                    'listening socket; by default one per CPU. With 1, '
+                    'the server runs in the process that started it.'),
     cfg.IntOpt('log_page_size', default=20, min=1, max=1000,
                help='Events per page of GET /v2/logs.'),
     cfg.BoolOpt('expose_password_hash_without_auth', default=False,

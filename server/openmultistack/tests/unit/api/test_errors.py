@@ -193,7 +193,7 @@ class TestBadInput(base.APITestCase):
 
     def test_unexpected_error_is_a_json_500(self):
         self.add_queue()
-        with mock.patch.object(serializers, 'queue',
+        with mock.patch.object(serializers, 'queue_row',
                                side_effect=RuntimeError('boom')):
             response = self.request('GET', '/api/queues/1/')
         data = self.assertJSON(response, 500)

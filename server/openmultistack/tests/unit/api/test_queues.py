@@ -15,6 +15,7 @@
 
 from concurrent import futures
 import datetime
+import json
 import multiprocessing
 import time
 
@@ -215,6 +216,18 @@ class TestQueues(base.APITestCase):
             'GET', '/api/queues/%d/' % queue_id), 200)
         self.assertEqual((queue_id, 'BOOT', 'cirros'),
                          (entry['id'], entry['status'], entry['image']))
+
+    def test_answers_escape_beyond_ascii_as_before(self):
+        created = self.request('POST', '/api/queues/',
+                               {'name': 'caf\u00e9 \u2603\x7f'})
+        entry = self.assertJSON(created, 201)
+        for path in ('/api/queues/', '/api/queues/%d/' % entry['id']):
+            body = self.request('GET', path).get_data()
+            answer = json.loads(body)
+            self.assertEqual(
+                json.dumps(answer, separators=(',', ':')).encode('ascii'),
+                body.rstrip(b'\n'))
+            self.assertIn(b'caf\\u00e9 \\u2603\\u007f', body)
 
     def test_get_with_instance_hides_key(self):
         account_id = self.add_account()

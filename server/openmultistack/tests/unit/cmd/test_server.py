@@ -13,6 +13,7 @@
 
 """The console scripts as real processes, talked to over HTTP."""
 
+import glob
 import os
 import re
 import signal
@@ -260,6 +261,57 @@ class TestSeparateServers(base.BaseTestCase):
         self.assertIn('Received SIGINT', api.output())
         self.assertNotIn('Traceback', api.output())
 
+    def children(self, pid):
+        found = []
+        for stat in glob.glob('/proc/[0-9]*/stat'):
+            try:
+                with open(stat) as source:
+                    fields = source.read().rsplit(')', 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(stat.split('/')[2]))
+        return found
+
+    def wait_until_gone(self, pids):
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            pids = [pid for pid in pids if os.path.exists('/proc/%d' % pid)
+                    and 'Z' not in open('/proc/%d/stat' % pid).read()
+                    .rsplit(')', 1)[1].split()[0]]
+            if not pids:
+                return
+            time.sleep(0.1)
+        self.fail('still running: %s' % pids)
+
+    def test_workers_share_the_port_and_stop_together(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state) + 'workers = 3\n'
+        api = self.useFixture(ServiceProcess('openmultistack-api', config))
+        url = api.wait_for_urls(1)['multistack-api']
+        self.assertIn('with 3 processes', api.output())
+        for _ in range(6):
+            self.assertEqual(201, requests.post(url + '/api/queues/',
+                                                timeout=10).status_code)
+        self.assertEqual(6, len(requests.get(url + '/api/queues/',
+                                             timeout=10).json()))
+        children = self.children(api.process.pid)
+        self.assertEqual(3, len(children))
+        self.assertEqual(0, api.terminate())
+        self.wait_until_gone(children)
+        self.assertIn('All processes stopped', api.output())
+        self.assertNotIn('Traceback', api.output())
+
+    def test_workers_stop_when_the_first_process_is_killed(self):
+        state = self.sync(API_CONFIG)
+        config = API_CONFIG.replace('%(dir)s', state) + 'workers = 2\n'
+        api = self.useFixture(ServiceProcess('openmultistack-api', config))
+        api.wait_for_urls(1)
+        children = self.children(api.process.pid)
+        self.assertEqual(2, len(children))
+        api.terminate(signal.SIGKILL)
+        self.wait_until_gone(children)
+
     def test_port_in_use(self):
         state = self.sync(API_CONFIG)
         config = API_CONFIG.replace('%(dir)s', state)
@@ -311,3 +363,93 @@ class TestSeparateServers(base.BaseTestCase):
         self.assertEqual('RUN', status, worker.output())
         self.assertEqual(0, worker.terminate())
         self.assertNotIn('Traceback', worker.output())
+
+
+HOSTILE_CONFIG = API_CONFIG + """workers = 1
+threads = 4
+[DEFAULT]
+client_header_timeout = 1
+client_body_timeout = 1
+max_connections_per_client = 80
+"""
+# Far above what the server takes to answer, far below "never".
+GUARD_TIMEOUT = 30
+
+
+class TestHostileClients(base.BaseTestCase):
+    """Clients that send slowly, too little or too much, on real sockets."""
+
+    def setUp(self):
+        super().setUp()
+        manage = self.useFixture(ServiceProcess(
+            'openmultistack-manage', HOSTILE_CONFIG, ['db', 'sync']))
+        self.assertEqual(0, manage.process.wait(timeout=START_TIMEOUT),
+                         manage.output())
+        self.api = self.useFixture(ServiceProcess(
+            'openmultistack-api',
+            HOSTILE_CONFIG.replace('%(dir)s', manage.dir)))
+        self.url = self.api.wait_for_urls(1)['multistack-api']
+        host, port = self.url.rsplit('/', 1)[1].rsplit(':', 1)
+        self.address = (host, int(port))
+
+    def connect(self):
+        connection = socket.create_connection(self.address,
+                                              timeout=GUARD_TIMEOUT)
+        self.addCleanup(connection.close)
+        return connection
+
+    def read_all(self, connection):
+        answer = b''
+        for chunk in iter(lambda: connection.recv(65536), b''):
+            answer += chunk
+        return answer
+
+    def test_half_headers_do_not_starve_others(self):
+        for _ in range(60):
+            self.connect().sendall(b'GET /api/ HTTP/1.1\r\nHost: x\r\n')
+        response = requests.get(self.url + '/api/', timeout=GUARD_TIMEOUT)
+        self.assertEqual(200, response.status_code)
+
+    def test_head_sent_too_slowly_is_cut_off(self):
+        connection = self.connect()
+        closed = False
+        # 100 bytes at 0.1 s each: far longer than the header timeout.
+        for byte in b'GET /api/ HTTP/1.1\r\nX-Slow: %s' % (b'x' * 80):
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.1)
+        connection.settimeout(GUARD_TIMEOUT)
+        closed = closed or self.read_all(connection) == b''
+        self.assertTrue(closed)
+        self.assertNotIn('Traceback', self.api.output())
+
+    def test_body_shorter_than_announced_gets_408(self):
+        connection = self.connect()
+        connection.sendall(b'POST /api/queues/ HTTP/1.1\r\nHost: x\r\n'
+                           b'Content-Type: application/json\r\n'
+                           b'Content-Length: 50\r\n\r\n{}')
+        answer = self.read_all(connection)
+        self.assertTrue(answer.startswith(b'HTTP/1.1 408 '), answer)
+        self.assertIn(b'Timed out while reading the request body', answer)
+        self.assertEqual([], requests.get(self.url + '/api/queues/',
+                                          timeout=GUARD_TIMEOUT).json())
+        self.assertNotIn('Traceback', self.api.output())
+
+    def test_connections_per_client_are_limited(self):
+        for _ in range(80):
+            self.connect()
+        answer = self.read_all(self.connect())
+        self.assertTrue(answer.startswith(b'HTTP/1.1 503 '), answer)
+        self.assertIn(b'Retry-After: 1', answer)
+
+    def test_deep_json_is_a_400(self):
+        response = requests.post(
+            self.url + '/api/queues/', data='[' * 30000 + ']' * 30000,
+            headers={'Content-Type': 'application/json'},
+            timeout=GUARD_TIMEOUT)
+        self.assertEqual(400, response.status_code)
+        self.assertIn('JSON parse error', response.json()['detail'])
+        self.assertNotIn('Traceback', self.api.output())
