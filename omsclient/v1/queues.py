@@ -162,7 +162,24 @@ class QueueManager(base.Manager[Queue]):
                 # The whole list came at once (no limit asked, or the
                 # server ignored it), or the last page was reached.
                 return
-            marker = last_id
+            marker = self._next_marker(marker, last_id)
+
+    def _next_marker(self, marker: Any, last_id: Any) -> Any:
+        """The marker of the next page: the last id, if it moves on.
+
+        Entries without an id, or ids that do not increase, would ask for
+        the same page for ever.
+        """
+        if last_id is None or (marker is not None
+                               and not _after(last_id, marker)):
+            url = self.api.url_for(self.collection)
+            raise exceptions.InvalidResponse(
+                'The answer of GET %s is not what the API promises: its '
+                'entries %s, so the next page cannot be asked for' % (
+                    url, 'carry no id' if last_id is None
+                    else 'have ids that do not increase'),
+                url=url, method='GET')
+        return last_id
 
     def wait(self, queue_id: Any, statuses: Iterable[str] = ACTIVE_STATUSES,
              timeout: float | None = 600, interval: float = 2,
