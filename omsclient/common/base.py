@@ -179,9 +179,9 @@ class Manager(Generic[R]):
                                             params):
             yield self._resource(item)
 
-    def _get(self, path: str) -> R:
-        return self._resource(self._expect_object(self.api.get_json(path),
-                                                  'GET', path))
+    def _get(self, path: str, **kwargs: Any) -> R:
+        answer = self.api.get_json(path, **kwargs)
+        return self._resource(self._expect_object(answer, 'GET', path))
 
     def _send(self, method: str, path: str,
               body: dict[str, Any] | None = None,
