@@ -46,6 +46,8 @@ def _connect_reason(error: Exception) -> str:
         return reason[:1].lower() + reason[1:]
     if 'refused' in text.lower():
         return 'connection refused'
+    if 'RemoteDisconnected' in text or 'Connection aborted' in text:
+        return 'the server closed the connection without an answer'
     return text
 
 
