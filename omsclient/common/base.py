@@ -221,8 +221,8 @@ class Manager(Generic[R]):
         for index, item in enumerate(items, 1):
             yield self._resource(item, 'GET', path, index)
 
-    def _get(self, path: str) -> R:
-        return self._resource(self.api.get_json(path), 'GET', path)
+    def _get(self, path: str, **kwargs: Any) -> R:
+        return self._resource(self.api.get_json(path, **kwargs), 'GET', path)
 
     def _send(self, method: str, path: str,
               body: dict[str, Any] | None = None,

@@ -24,7 +24,19 @@ without pulling in the HTTP machinery.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+
+_USERINFO = re.compile(r'(?<=://)[^/?#\s]*@')
+
+
+def mask_url(text: str) -> str:
+    """Replace the user information of every URL in ``text`` by ``***``.
+
+    ``http://admin:secret@host/`` becomes ``http://***@host/``: an
+    endpoint given with a password never shows it in a message or a log.
+    """
+    return _USERINFO.sub('***@', text)
 
 
 class ClientException(Exception):
@@ -51,11 +63,11 @@ class ClientException(Exception):
         if message is not None and not isinstance(message, str):
             # A server's message may be any JSON value: always text here.
             message = _join(message)
-        self.message = message or self.message
+        self.message = mask_url(message or self.message)
         if http_status is not None:
             self.http_status = http_status
         self.request_id = request_id
-        self.url = url
+        self.url = None if url is None else mask_url(url)
         self.method = method
         self.details = details
         super().__init__(self.message)

@@ -14,10 +14,10 @@
 
 :class:`SessionClient` is a keystoneauth1 ``Adapter``: it finds the
 service's endpoint in the catalog (or takes an explicit one), adds the
-token, the ``User-Agent`` and retries, and turns every failure into an
-:mod:`omsclient.common.exceptions` error. It serves any service type: the
-multistack API (base URL + ``/api``) and the metering API (base URL as is)
-both go through it.
+token, the ``User-Agent``, timeouts and retries, and turns every failure
+into an :mod:`omsclient.common.exceptions` error. It serves any service
+type: the multistack API (base URL + ``/api``) and the metering API (base
+URL as is) both go through it.
 
 Its generic calls, for managers of any service::
 
@@ -25,21 +25,19 @@ Its generic calls, for managers of any service::
     client.iter_json_list('queues/', {'limit': 5})  # streamed list entries
     client.send_json('POST', 'queues/', body)      # parsed answer or None
 
-keystoneauth's own request/response logging is turned off for every call
-(``log=False``): it would log request bodies with passwords, answers with
-private keys, and read a streamed body whole to log it. This module logs
-instead one line per request and per answer (status, URL, request id) and,
-for answers that are not streamed, the body with its secrets masked.
+keystoneauth sends each request once; what follows an answer (timeouts,
+retries, ``Retry-After``, redirects, never with credentials to another
+origin) is decided by :mod:`omsclient.common.http_policy`.
+Answers are read by :mod:`omsclient.common.streaming` within bounds of
+time, size and depth; errors are mapped by
+:mod:`omsclient.common.http_errors`; the debug log is written by
+:mod:`omsclient.common.http_log`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
 import contextlib
-import hashlib
-import json
-import logging
-import re
 from typing import Any
 import urllib.parse
 import uuid
@@ -47,45 +45,25 @@ import uuid
 from keystoneauth1 import adapter
 from keystoneauth1 import exceptions as ksa_exc
 from keystoneauth1 import session as ksa_session
-from oslo_utils import strutils
 import requests
 
 from omsclient.common import exceptions
-from omsclient.common import secret_fields
+from omsclient.common import http_errors
+from omsclient.common import http_log
+from omsclient.common import http_policy
 from omsclient.common import streaming
 from omsclient.common import utils
 
-LOG = logging.getLogger(__name__)
+LOG = http_log.LOG
+# Kept importable from here: other modules and users name them so.
+mask_secrets = http_log.mask_secrets
+request_id_of = http_log.request_id_of
+RETRY_LOG = http_log.RETRY_LOG
 
-IDEMPOTENT_METHODS = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
-RETRIABLE_STATUS_CODES = [502, 503, 504]
-DEFAULT_RETRIES = 3
-REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
-MAX_REDIRECTS = 5
-REQUEST_ID_HEADERS = ('x-openstack-request-id', 'x-request-id',
-                      'x-compute-request-id')
-SENSITIVE_HEADERS = frozenset(['x-auth-token', 'x-subject-token',
-                               'x-service-token', 'authorization'])
-ERROR_BODY_LIMIT = 64 * 1024
+DEFAULT_RETRIES = http_policy.DEFAULT_RETRIES
+DEFAULT_TIMEOUT = http_policy.DEFAULT_TIMEOUT
+MAX_REDIRECTS = http_policy.MAX_REDIRECTS
 JSON_CONTENT_TYPE = 'application/json'
-_ERRNO_REASON = re.compile(r'\[Errno -?\d+\] ([^\'"()]+)')
-_FAILED_URL = re.compile(r'(?:connection to|Request to|connecting to) '
-                         r'(\w+://[^\s:/]+(?::\d+)?\S*?):? ')
-
-
-class _RetryNotices(logging.LoggerAdapter):
-    """The logger handed to keystoneauth for its retry notices.
-
-    keystoneauth announces each retry as a warning; a retry that then
-    succeeds is no news for a command's user, and one that fails ends in
-    the error itself. They are logged at INFO (``openstack -v``) instead.
-    """
-
-    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
-        self.info(msg, *args, **kwargs)
-
-
-RETRY_LOG = _RetryNotices(logging.getLogger(__name__ + '.retry'), {})
 
 
 def normalise_base_url(endpoint: str, api_prefix: str = '/api') -> str:
@@ -101,64 +79,6 @@ def normalise_base_url(endpoint: str, api_prefix: str = '/api') -> str:
     if prefix and url.endswith(prefix):
         url = url[:-len(prefix)]
     return url + prefix
-
-
-def mask_secrets(value: Any) -> Any:
-    """Return a copy of a JSON value with its secrets replaced by ``***``.
-
-    The fields are those of :mod:`omsclient.common.secret_fields`, the
-    rule every output of omsclient follows; oslo.utils masks, in addition,
-    ``password=...`` and the like inside text values.
-    """
-    if isinstance(value, list):
-        return [mask_secrets(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    return strutils.mask_dict_password({
-        k: '***' if secret_fields.is_secret(k) and v is not None
-        else mask_secrets(v) for k, v in value.items()})
-
-
-def request_id_of(response: requests.Response) -> str | None:
-    """Return the request id an answer carries, if any."""
-    for header in REQUEST_ID_HEADERS:
-        value = response.headers.get(header)
-        if value:
-            return value
-    return None
-
-
-def _safe_header(name: str, value: str) -> str:
-    if name.lower() in SENSITIVE_HEADERS:
-        digest = hashlib.sha256(value.encode('utf-8')).hexdigest()
-        return '{SHA256}' + digest
-    return value
-
-
-def _connect_reason(error: Exception) -> str:
-    text = str(error)
-    match = _ERRNO_REASON.search(text)
-    if match:
-        reason = match.group(1).strip()
-        return reason[:1].lower() + reason[1:]
-    if 'refused' in text.lower():
-        return 'connection refused'
-    return text
-
-
-def _root_of(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return '%s://%s' % (parts.scheme, parts.netloc) if parts.netloc else url
-
-
-def _failed_url(error: Exception, url: str | None) -> str:
-    """The URL a keystoneauth connection error names, else ``url``.
-
-    The failure may come from the auth plugin talking to Keystone rather
-    than from the request to the service itself.
-    """
-    match = _FAILED_URL.search(str(error))
-    return match.group(1) if match else (url or '')
 
 
 def make_session(token: str | None = None, verify: bool | str = True,
@@ -189,10 +109,15 @@ class SessionClient(adapter.Adapter):
     :param trailing_slash: append ``/`` to every path that lacks one (the
         multistack API answers paths without it with a redirect or 500).
     :param retries: how many times an idempotent request (GET, HEAD, PUT,
-        DELETE, OPTIONS) is retried after a connection error or a 502, 503
-        or 504, with exponential back-off. POST and PATCH are never retried.
+        DELETE, OPTIONS) is retried after a refused connection or a 502,
+        503 or 504, with exponential back-off. POST and PATCH are never
+        retried, and a timeout never is.
     :param retry_delay: a fixed delay between retries in seconds, instead
-        of keystoneauth's exponential back-off.
+        of the exponential back-off (0.5 s, then doubled each time).
+    :param timeout: seconds, or ``(connect, read)`` seconds; by default the
+        session's timeout, else :data:`DEFAULT_TIMEOUT` (10 s to connect,
+        60 s to answer).
+    :param max_size: the largest answer (or list entry) read, in bytes.
     :param kwargs: the other ``Adapter`` arguments: ``interface``,
         ``region_name``, ``endpoint_override``, ``user_agent``, ...
     """
@@ -203,6 +128,8 @@ class SessionClient(adapter.Adapter):
                  trailing_slash: bool = True,
                  retries: int = DEFAULT_RETRIES,
                  retry_delay: float | None = None,
+                 timeout: http_policy.TimeoutValue = None,
+                 max_size: int = streaming.MAX_SIZE,
                  **kwargs: Any) -> None:
         kwargs.setdefault(
             'user_agent', 'python-omsclient/%s' % utils.version_string())
@@ -211,6 +138,10 @@ class SessionClient(adapter.Adapter):
         self.trailing_slash = trailing_slash
         self.retries = retries
         self.retry_delay = retry_delay
+        if timeout is None:
+            timeout = getattr(session, 'timeout', None)
+        self.timeout = http_policy.as_timeout(timeout)
+        self.max_size = max_size
         self._base_url: str | None = None
 
     # Endpoint
@@ -220,14 +151,23 @@ class SessionClient(adapter.Adapter):
         """The base URL of the API; found in the catalog on first use."""
         if self._base_url is None:
             endpoint = self._find_endpoint()
-            parts = urllib.parse.urlsplit(endpoint.strip())
-            if parts.scheme not in ('http', 'https') or not parts.netloc:
-                raise exceptions.EndpointNotFound(
-                    'Invalid endpoint %r for the %s service: expected a URL '
-                    'such as http://127.0.0.1:8765' % (endpoint,
-                                                       self.service_type))
-            self._base_url = normalise_base_url(endpoint, self.api_prefix)
+            self._base_url = normalise_base_url(
+                self._check_endpoint(endpoint), self.api_prefix)
         return self._base_url
+
+    def _check_endpoint(self, endpoint: str) -> str:
+        problem = 'expected a URL such as http://127.0.0.1:8765'
+        try:
+            parts = urllib.parse.urlsplit(endpoint.strip())
+            parts.port
+        except ValueError as exc:
+            parts, problem = None, str(exc)
+        if (parts is None or parts.scheme not in ('http', 'https')
+                or not parts.hostname):
+            raise exceptions.EndpointNotFound(
+                'Invalid endpoint %r for the %s service: %s' % (
+                    endpoint, self.service_type, problem))
+        return endpoint
 
     def _find_endpoint(self) -> str:
         hint = ("No '%(type)s' endpoint in the service catalog for region "
@@ -244,7 +184,7 @@ class SessionClient(adapter.Adapter):
         except (ksa_exc.EndpointNotFound, ksa_exc.EmptyCatalog):
             raise exceptions.EndpointNotFound(hint)
         except ksa_exc.ClientException as exc:
-            raise self._map_ksa_error(exc, 'GET', None)
+            raise http_errors.map_ksa_error(exc, 'GET', None, self.timeout)
         if not endpoint:
             raise exceptions.EndpointNotFound(hint)
         return endpoint
@@ -260,57 +200,53 @@ class SessionClient(adapter.Adapter):
             return '%s/%s%s%s' % (self.base_url, path, mark, query)
         return self.base_url + mark + query
 
+    def timeout_for(self, value: http_policy.TimeoutValue = None
+                    ) -> tuple[float, float]:
+        """The ``(connect, read)`` timeout of one call.
+
+        A call's own ``timeout`` (seconds) shortens the client's, never
+        lengthens it: a wait bounded in time passes what is left of it.
+        """
+        if value is None:
+            return self.timeout
+        connect, read = http_policy.as_timeout(value)
+        return min(connect, self.timeout[0]), min(read, self.timeout[1])
+
     # Requests
 
     def request(self, url: str, method: str,
                 **kwargs: Any) -> requests.Response:
-        """Send a request and return its successful answer.
+        """Send a request and return its successful answer, unread.
 
         ``url`` is a path of the API (``'queues/1/'``) or an absolute URL.
         The keyword arguments are those of keystoneauth1's
-        ``Session.request`` (``json``, ``params``, ``headers``, ``stream``,
-        ...). An answer of status 400 or above raises the matching
+        ``Session.request`` (``json``, ``params``, ``headers``, ...) and
+        ``timeout`` (seconds; see :meth:`timeout_for`). The answer is
+        always streamed: read it with :mod:`omsclient.common.streaming`.
+        An answer of status 400 or above raises the matching
         :class:`omsclient.common.exceptions.HttpError`.
 
-        Redirects are followed here, with the same method and body (a POST
-        stays a POST) and relative ``Location`` headers resolved.
+        Redirects are followed with the same method and body (a POST
+        stays a POST) and relative ``Location`` headers resolved; to
+        another origin, without credentials.
         """
         method = method.upper()
-        full_url = self.url_for(url)
         headers = requests.structures.CaseInsensitiveDict(
             kwargs.get('headers') or {})
-        kwargs['headers'] = headers
         headers.setdefault('Accept', JSON_CONTENT_TYPE)
         if method == 'POST':
             headers.setdefault('Idempotency-Key', str(uuid.uuid4()))
-        retries = self.retries if method in IDEMPOTENT_METHODS else 0
-        kwargs.setdefault('connect_retries', retries)
-        kwargs.setdefault('status_code_retries', retries)
-        kwargs.setdefault('retriable_status_codes', RETRIABLE_STATUS_CODES)
-        if self.retry_delay is not None:
-            kwargs.setdefault('connect_retry_delay', self.retry_delay)
-            kwargs.setdefault('status_code_retry_delay', self.retry_delay)
-        kwargs.update(raise_exc=False, log=False, redirect=False)
-        kwargs.setdefault('logger', RETRY_LOG)
-        for _hop in range(MAX_REDIRECTS + 1):
-            response = self._send(full_url, method, kwargs)
-            if response.status_code not in REDIRECT_STATUSES:
-                break
-            location = response.headers.get('Location')
-            response.close()
-            if not location:
-                raise self._invalid(response, method, '%s %s answered %s '
-                                    'without a Location' % (
-                                        method, full_url,
-                                        response.status_code))
-            full_url = urllib.parse.urljoin(response.url, location)
-            # The new location carries its own query string.
-            kwargs.pop('params', None)
-        else:
-            raise self._invalid(response, method, '%s %s: too many '
-                                'redirects' % (method, self.url_for(url)))
+        timeout = self.timeout_for(kwargs.pop('timeout', None))
+        kwargs.update(headers=headers, timeout=timeout, stream=True,
+                      raise_exc=False, log=False, redirect=False,
+                      connect_retries=0, status_code_retries=0,
+                      logger=RETRY_LOG)
+        retries = self.retries if method in http_policy.IDEMPOTENT else 0
+        response = http_policy.exchange(self._send, self.url_for(url),
+                                        method, kwargs, retries,
+                                        self.retry_delay)
         if response.status_code >= 400:
-            raise self._error_from(response, method)
+            raise http_errors.error_from(response, method, timeout[1])
         return response
 
     def _send(self, url: str, method: str,
@@ -318,11 +254,11 @@ class SessionClient(adapter.Adapter):
         try:
             response = super().request(url, method, **kwargs)
         except ksa_exc.ClientException as exc:
-            LOG.debug('%s %s failed: %s', method, url, exc)
-            raise self._map_ksa_error(exc, method, url)
-        if LOG.isEnabledFor(logging.DEBUG):
-            self._log_request(response.request, kwargs.get('json'))
-            self._log_response(method, response, bool(kwargs.get('stream')))
+            LOG.debug('%s %s failed: %s', method,
+                      exceptions.mask_url(url), exceptions.mask_url(str(exc)))
+            raise http_errors.map_ksa_error(exc, method, url,
+                                            kwargs.get('timeout'))
+        http_log.log_exchange(response, kwargs.get('json'))
         return response
 
     def get_json(self, path: str, params: dict[str, Any] | None = None,
@@ -330,10 +266,9 @@ class SessionClient(adapter.Adapter):
         """GET a path and return its parsed JSON answer.
 
         :raises omsclient.common.exceptions.InvalidResponse: the answer is
-            not JSON (HTML, empty, malformed).
+            not JSON (HTML, empty, malformed) or beyond a bound.
         """
-        response = self.request(path, 'GET', params=params, **kwargs)
-        return self._json_of(response, 'GET')
+        return self._answer('GET', path, params=params, **kwargs)
 
     def send_json(self, method: str, path: str, body: Any = None,
                   **kwargs: Any) -> Any:
@@ -344,10 +279,20 @@ class SessionClient(adapter.Adapter):
         """
         if body is not None:
             kwargs['json'] = body
+        return self._answer(method.upper(), path, allow_empty=True,
+                            **kwargs)
+
+    def _answer(self, method: str, path: str, allow_empty: bool = False,
+                **kwargs: Any) -> Any:
+        read = self.timeout_for(kwargs.get('timeout'))[1]
         response = self.request(path, method, **kwargs)
-        if response.status_code == 204 or not response.content:
+        if response.status_code == 204:
+            response.close()
             return None
-        return self._json_of(response, method)
+        value = streaming.load(response, method, request_id_of(response),
+                               read, self.max_size, allow_empty)
+        http_log.log_body(value)
+        return value
 
     def iter_json_list(self, path: str,
                        params: dict[str, Any] | None = None,
@@ -374,21 +319,12 @@ class SessionClient(adapter.Adapter):
         Unlike :meth:`iter_json_list`, HTTP errors are raised by this call
         itself, before any entry is read.
         """
-        response = self.request(path, 'GET', params=params, stream=True,
-                                **kwargs)
+        read = self.timeout_for(kwargs.get('timeout'))[1]
+        response = self.request(path, 'GET', params=params, **kwargs)
         return streaming.iter_items(response, method='GET', prefix=prefix,
-                                    request_id=request_id_of(response))
-
-    # Helpers
-
-    def _json_of(self, response: requests.Response, method: str) -> Any:
-        text = response.text
-        try:
-            return json.loads(text)
-        except ValueError:
-            raise self._invalid(response, method, exceptions.describe_body(
-                method, response.url, text,
-                response.headers.get('Content-Type')))
+                                    request_id=request_id_of(response),
+                                    read_timeout=read,
+                                    max_size=self.max_size)
 
     @staticmethod
     def _invalid(response: requests.Response, method: str,
@@ -397,79 +333,3 @@ class SessionClient(adapter.Adapter):
             message, http_status=response.status_code,
             request_id=request_id_of(response), url=response.url,
             method=method)
-
-    def _error_from(self, response: requests.Response,
-                    method: str) -> exceptions.HttpError:
-        raw = bytearray()
-        with contextlib.closing(response):
-            try:
-                for chunk in response.iter_content(chunk_size=8192):
-                    raw += chunk
-                    if len(raw) >= ERROR_BODY_LIMIT:
-                        break
-            except requests.exceptions.RequestException:
-                pass
-        text = bytes(raw[:ERROR_BODY_LIMIT]).decode(
-            response.encoding or 'utf-8', errors='replace')
-        try:
-            body = json.loads(text) if text.strip() else None
-        except ValueError:
-            body = None
-        return exceptions.from_response(
-            response.status_code, method, response.url, body=body,
-            text=text, content_type=response.headers.get('Content-Type'),
-            request_id=request_id_of(response))
-
-    def _map_ksa_error(self, exc: ksa_exc.ClientException, method: str,
-                       url: str | None) -> exceptions.ClientException:
-        failed = _failed_url(exc, url)
-        where: dict[str, Any] = dict(method=method, url=failed)
-        if isinstance(exc, ksa_exc.ConnectTimeout):
-            if failed != url:
-                return exceptions.Timeout('%s timed out' % failed, **where)
-            return exceptions.Timeout(
-                '%s %s timed out' % (method, url), **where)
-        if isinstance(exc, ksa_exc.ConnectFailure):
-            return exceptions.ConnectionRefused(
-                'Unable to connect to %s: %s' % (
-                    _root_of(failed), _connect_reason(exc)), **where)
-        if isinstance(exc, ksa_exc.SSLError):
-            return exceptions.CommunicationError(
-                'SSL error talking to %s: %s' % (_root_of(failed), exc),
-                **where)
-        if isinstance(exc, ksa_exc.ConnectionError):
-            return exceptions.CommunicationError(str(exc), **where)
-        if isinstance(exc, (ksa_exc.EndpointNotFound,
-                            ksa_exc.EmptyCatalog)):
-            return exceptions.EndpointNotFound(str(exc), **where)
-        if isinstance(exc, ksa_exc.HttpError):
-            # Raised by the auth plugin while it gets a token.
-            if exc.response is not None:
-                return self._error_from(exc.response, exc.method or method)
-            return exceptions.class_for_status(exc.http_status)(
-                exc.details or exc.message, http_status=exc.http_status,
-                request_id=exc.request_id, url=exc.url, method=exc.method)
-        return exceptions.ClientException(str(exc), **where)
-
-    def _log_request(self, request: requests.PreparedRequest,
-                     body: Any) -> None:
-        headers = ' '.join('-H "%s: %s"' % (k, _safe_header(k, str(v)))
-                           for k, v in sorted(request.headers.items()))
-        body_text = (' -d \'%s\'' % json.dumps(mask_secrets(body))
-                     if body is not None else '')
-        LOG.debug('REQ: %s %s %s%s', request.method, request.url, headers,
-                  body_text)
-
-    def _log_response(self, method: str, response: requests.Response,
-                      stream: bool) -> None:
-        LOG.debug('RESP: [%s] %s %s (request id %s)', response.status_code,
-                  method, response.url, request_id_of(response) or '-')
-        content_type = response.headers.get('Content-Type', '')
-        if (stream or response.status_code in REDIRECT_STATUSES
-                or not content_type.startswith(JSON_CONTENT_TYPE)):
-            return
-        try:
-            body = json.dumps(mask_secrets(response.json()))
-        except ValueError:
-            return
-        LOG.debug('RESP BODY: %s', body)

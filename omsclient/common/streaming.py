@@ -10,19 +10,38 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Incremental reading of JSON answers.
+"""Reading of JSON answers, bounded in time, size and depth.
 
-A list answer is parsed with ijson (its C backend when it is installed)
-while it arrives, chunk by chunk, and every entry is handed to the caller
-as soon as it is complete: neither the whole body nor the whole list is
-ever held in memory. The body is read through ``requests``'
-``iter_content``, so chunked transfer and gzip/deflate content encoding
-(``decode_content``) are handled below this module.
+Every successful answer is parsed here, a list entry by entry while it
+arrives (:func:`iter_items`) or a single document (:func:`load`), by the
+same parser: ijson's C backend (strict JSON: no ``NaN``, no ``Infinity``,
+no integer beyond 64 bits, UTF-8 only) and
+:class:`omsclient.common.jsonparse.EntryBuilder` (a bound on depth). So a
+list and a ``show`` of the same data accept and refuse the same answers.
+
+The bounds:
+
+* time: each entry of a list, and the whole of any other answer, must
+  arrive within the read timeout. The body is read with ``read1`` (what
+  has arrived, not a full buffer), so a server that drips its answer a
+  byte at a time is cut off too;
+* size: an entry of a list, or a whole single answer, larger than
+  ``max_size`` bytes is refused before it is parsed whole;
+* depth: :data:`omsclient.common.jsonparse.MAX_DEPTH` levels.
+
+An answer that declares a ``charset`` other than UTF-8 (``latin-1``) is
+decoded as declared, in both paths; an unknown charset is refused.
 """
 
 from __future__ import annotations
 
+import codecs
+from collections.abc import Callable
 from collections.abc import Generator
+from collections.abc import Iterator
+import email.message
+import http.client
+import time
 from typing import Any
 from typing import TYPE_CHECKING
 
@@ -31,117 +50,292 @@ import requests
 import urllib3
 
 from omsclient.common import exceptions
+from omsclient.common import jsonparse
 
 if TYPE_CHECKING:
-    from omsclient.common import http
+    from omsclient.common import http as oms_http
 
 CHUNK_SIZE = 64 * 1024
+#: The largest single answer, or list entry, read (bytes).
+MAX_SIZE = 16 * 1024 * 1024
 _WHITESPACE = b' \t\r\n'
+_UTF8 = frozenset(['utf-8', 'utf8'])
 
 
-def _first_byte(chunk: bytes, seen: bool) -> bytes | None:
-    if seen:
+class _Answer:
+    """The answer being read, to name it in errors."""
+
+    def __init__(self, response: requests.Response, method: str,
+                 request_id: str | None) -> None:
+        self.response = response
+        self.method = method
+        self.url = response.url
+        self.request_id = request_id
+        self.content_type = response.headers.get('Content-Type', '')
+        self.entries = 0
+
+    @property
+    def where(self) -> str:
+        return '%s %s' % (self.method, self.url)
+
+    def invalid(self, message: str) -> exceptions.InvalidResponse:
+        return exceptions.InvalidResponse(
+            message, http_status=self.response.status_code,
+            request_id=self.request_id, url=self.url, method=self.method)
+
+    def unexpected(self, reason: str) -> exceptions.InvalidResponse:
+        after = (' (after %d entries)' % self.entries
+                 if self.entries else '')
+        return self.invalid('The answer of %s is not what the API '
+                            'promises: %s%s' % (self.where, reason, after))
+
+    def describe(self, text: str) -> exceptions.InvalidResponse:
+        return self.invalid(exceptions.describe_body(
+            self.method, self.url, text, self.content_type))
+
+
+def _charset(content_type: str) -> str | None:
+    message = email.message.Message()
+    message['Content-Type'] = content_type
+    return message.get_content_charset()
+
+
+def _transcoder(answer: _Answer) -> Callable[[bytes], bytes] | None:
+    """Turn the declared charset into UTF-8 for the parser, if needed."""
+    charset = _charset(answer.content_type)
+    if charset is None or charset in _UTF8:
         return None
+    try:
+        decoder = codecs.getincrementaldecoder(charset)()
+    except LookupError:
+        raise answer.unexpected('it declares the unknown charset %r'
+                                % charset)
+    return lambda chunk: decoder.decode(chunk).encode('utf-8')
+
+
+def _chunks(answer: _Answer, chunk_size: int) -> Iterator[bytes]:
+    """The body as it arrives, decompressed, with its read errors mapped."""
+    raw = answer.response.raw
+    try:
+        while True:
+            chunk = raw.read1(chunk_size, decode_content=True)
+            if not chunk:
+                return
+            yield chunk
+    except urllib3.exceptions.ReadTimeoutError:
+        raise exceptions.Timeout(
+            'Reading the answer of %s timed out after %d entries'
+            % (answer.where, answer.entries), request_id=answer.request_id,
+            url=answer.url, method=answer.method)
+    except urllib3.exceptions.DecodeError as exc:
+        raise answer.invalid('The answer of %s broke off after %d entries: '
+                             '%s' % (answer.where, answer.entries,
+                                     _reason(exc)))
+    except urllib3.exceptions.ProtocolError as exc:
+        if isinstance(exc.__context__, http.client.IncompleteRead):
+            raise answer.invalid('The answer of %s broke off after %d '
+                                 'entries: the connection closed before '
+                                 'its end' % (answer.where, answer.entries))
+        raise _broken(answer, exc)
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        raise _broken(answer, exc)
+
+
+def _broken(answer: _Answer, exc: Exception
+            ) -> exceptions.CommunicationError:
+    return exceptions.CommunicationError(
+        'The connection broke while reading the answer of %s after %d '
+        'entries: %s' % (answer.where, answer.entries, _reason(exc)),
+        request_id=answer.request_id, url=answer.url, method=answer.method)
+
+
+def _first_byte(chunk: bytes) -> bytes:
     stripped = chunk.lstrip(_WHITESPACE)
     if stripped.startswith(b'\xef\xbb\xbf'):
         stripped = stripped[3:].lstrip(_WHITESPACE)
-    return stripped[:1] or None
+    return stripped[:1]
+
+
+def _check_start(answer: _Answer, first: bytes, path: tuple[str, ...]
+                 ) -> None:
+    if first == b'<':
+        raise answer.describe('<')
+    if path == ('item',) and first != b'[':
+        raise answer.invalid('%s returned %s instead of a JSON list'
+                             % (answer.where, _kind(first)))
+
+
+def _parse(answer: _Answer, path: tuple[str, ...], chunk_size: int,
+           read_timeout: float | None, max_size: int,
+           allow_empty: bool = False) -> Generator[Any, None, None]:
+    """Yield the values at ``path`` of the answer, within the bounds."""
+    if 'html' in answer.content_type.lower():
+        raise answer.describe('<')
+    transcode = _transcoder(answer)
+    events: list[Any] = ijson.sendable_list()
+    parser = ijson.basic_parse_coro(events, use_float=True)
+    builder = jsonparse.EntryBuilder(path)
+    first = b''
+    pending = 0
+    deadline = None if read_timeout is None else (
+        time.monotonic() + read_timeout)
+    for chunk in _chunks(answer, chunk_size):
+        if transcode is not None:
+            chunk = _decoded(answer, transcode, chunk)
+        if not first:
+            first = _first_byte(chunk)
+            if first:
+                _check_start(answer, first, path)
+        pending += len(chunk)
+        error = _send(parser, builder, events, chunk)
+        for item in builder.found:
+            answer.entries += 1
+            yield item
+        if builder.found:
+            pending = 0
+            if read_timeout is not None:
+                deadline = time.monotonic() + read_timeout
+            del builder.found[:]
+        if error is not None:
+            raise _parse_error(answer, error, path)
+        if pending > max_size:
+            raise answer.unexpected('%s is larger than %d bytes' % (
+                'an entry' if path else 'it', max_size))
+        if deadline is not None and time.monotonic() > deadline:
+            raise exceptions.Timeout(
+                'Reading the answer of %s took longer than %s s after %d '
+                'entries' % (answer.where, read_timeout, answer.entries),
+                request_id=answer.request_id, url=answer.url,
+                method=answer.method)
+    if not first:
+        if allow_empty:
+            return
+        raise answer.describe('')
+    error = _send(parser, builder, events, None)
+    yield from builder.found
+    if error is not None:
+        raise _parse_error(answer, error, path)
+
+
+def _decoded(answer: _Answer, transcode: Callable[[bytes], bytes],
+             chunk: bytes) -> bytes:
+    try:
+        return transcode(chunk)
+    except UnicodeDecodeError as exc:
+        raise answer.unexpected('text that is not valid %s' % exc.encoding)
+
+
+def _send(parser: Any, builder: jsonparse.EntryBuilder, events: list[Any],
+          chunk: bytes | None) -> Exception | None:
+    """Parse a chunk (``None``: the end); return the error met, if any.
+
+    The events before an error are still built: entries completed before
+    it are good ones.
+    """
+    error: Exception | None = None
+    try:
+        if chunk is None:
+            parser.close()
+        else:
+            parser.send(chunk)
+    except (ijson.JSONError, UnicodeDecodeError) as exc:
+        error = exc
+    try:
+        builder.feed(events)
+    except jsonparse.TooDeep as exc:
+        error = exc
+    del events[:]
+    return error
+
+
+def _parse_error(answer: _Answer, error: Exception,
+                 path: tuple[str, ...]) -> exceptions.InvalidResponse:
+    if isinstance(error, jsonparse.TooDeep):
+        return answer.unexpected(str(error))
+    if isinstance(error, UnicodeDecodeError):
+        return answer.unexpected('text that is not valid UTF-8')
+    reason = jsonparse.plain_reason(error)
+    if reason != _reason(error):
+        return answer.unexpected('it is not valid JSON: %s' % reason)
+    if not path:
+        return answer.describe('?')
+    return answer.invalid('The JSON list from %s is truncated or malformed '
+                          'after %d entries: %s' % (answer.where,
+                                                    answer.entries, reason))
 
 
 def iter_items(response: requests.Response, method: str = 'GET',
                prefix: str = 'item', chunk_size: int = CHUNK_SIZE,
-               request_id: str | None = None
-               ) -> Generator[Any, None, None]:
+               request_id: str | None = None,
+               read_timeout: float | None = None,
+               max_size: int = MAX_SIZE) -> Generator[Any, None, None]:
     """Yield the entries of a JSON answer one by one as they arrive.
 
     :param response: a successful answer requested with ``stream=True``;
         it is closed when the generator ends or is closed.
     :param method: the HTTP method of the request, for error messages.
-    :param prefix: the ijson prefix of the entries: ``'item'`` for the
-        entries of a top-level list, ``'results.item'`` for a list under
-        the ``results`` key of an object.
-    :param chunk_size: how many bytes to read from the socket at a time.
+    :param prefix: where the entries are: ``'item'`` for the entries of a
+        top-level list, ``'results.item'`` for a list under the
+        ``results`` key of an object.
+    :param chunk_size: the most bytes read from the socket at a time.
     :param request_id: the request id of the answer, for error messages.
+    :param read_timeout: seconds within which each entry must arrive.
+    :param max_size: the largest entry, in bytes.
     :raises omsclient.common.exceptions.InvalidResponse: the body is HTML,
-        empty, not the expected list, or ends before the JSON document
-        does (the message names the URL and how many entries were read).
+        empty, not the expected list, beyond a bound, or ends before the
+        JSON document does (the message names the URL and how many entries
+        were read).
     :raises omsclient.common.exceptions.CommunicationError: the connection
         broke or timed out while the body was being read.
     """
-    url = response.url
-    content_type = response.headers.get('Content-Type', '')
-
-    def invalid(message: str) -> exceptions.InvalidResponse:
-        return exceptions.InvalidResponse(
-            message, http_status=response.status_code,
-            request_id=request_id, url=url, method=method)
-
-    if 'html' in content_type.lower():
-        response.close()
-        raise invalid(exceptions.describe_body(method, url, '<',
-                                               content_type))
-
-    found: list[Any] = ijson.sendable_list()
-    parser = ijson.items_coro(found, prefix, use_float=True)
-    count = 0
-    seen_start = False
-    error: Exception | None = None
+    answer = _Answer(response, method, request_id)
     try:
-        for chunk in response.iter_content(chunk_size=chunk_size):
-            if not chunk:
-                continue
-            first = _first_byte(chunk, seen_start)
-            if first is not None:
-                seen_start = True
-                if first == b'<':
-                    raise invalid(exceptions.describe_body(
-                        method, url, '<', content_type))
-                if prefix == 'item' and first != b'[':
-                    raise invalid('%s %s returned %s instead of a JSON list'
-                                  % (method, url, _kind(first)))
-            try:
-                parser.send(chunk)
-            except ijson.JSONError as exc:
-                error = exc
-            # Entries completed before an error are still good ones.
-            for item in found:
-                count += 1
-                yield item
-            del found[:]
-            if error is not None:
-                break
-        else:
-            if not seen_start:
-                raise invalid(exceptions.describe_body(method, url, '',
-                                                       content_type))
-            try:
-                parser.close()
-            except ijson.JSONError as exc:
-                error = exc
-            for item in found:
-                count += 1
-                yield item
-    except (requests.exceptions.ChunkedEncodingError,
-            requests.exceptions.ContentDecodingError) as exc:
-        raise invalid('The answer of %s %s broke off after %d entries: %s'
-                      % (method, url, count, _reason(exc)))
-    except requests.exceptions.ConnectionError as exc:
-        if exc.args and isinstance(exc.args[0],
-                                   urllib3.exceptions.ReadTimeoutError):
-            raise exceptions.Timeout(
-                'Reading the answer of %s %s timed out after %d entries'
-                % (method, url, count), request_id=request_id, url=url,
-                method=method)
-        raise exceptions.CommunicationError(
-            'The connection broke while reading the answer of %s %s after '
-            '%d entries: %s' % (method, url, count, _reason(exc)),
-            request_id=request_id, url=url, method=method)
+        yield from _parse(answer, tuple(prefix.split('.')), chunk_size,
+                          read_timeout, max_size)
     finally:
         response.close()
-    if error is not None:
-        raise invalid('The JSON list from %s %s is truncated or malformed '
-                      'after %d entries: %s' % (method, url, count,
-                                                _reason(error)))
+
+
+def load(response: requests.Response, method: str,
+         request_id: str | None = None, read_timeout: float | None = None,
+         max_size: int = MAX_SIZE, allow_empty: bool = False) -> Any:
+    """Read and parse a whole JSON answer, within the same bounds.
+
+    :param allow_empty: return ``None`` for an empty body.
+    :raises omsclient.common.exceptions.InvalidResponse: the body is empty,
+        HTML, not valid JSON or beyond a bound.
+    """
+    answer = _Answer(response, method, request_id)
+    try:
+        values = list(_parse(answer, (), CHUNK_SIZE, read_timeout,
+                             max_size, allow_empty))
+    finally:
+        response.close()
+    return values[0] if values else None
+
+
+def read_prefix(response: requests.Response, limit: int,
+                read_timeout: float | None = None) -> bytes:
+    """Return at most ``limit`` bytes of a body, for an error message.
+
+    Read errors and the time bound end the reading quietly: what was read
+    so far is what the message shows.
+    """
+    answer = _Answer(response, 'GET', None)
+    data = bytearray()
+    deadline = None if read_timeout is None else (
+        time.monotonic() + read_timeout)
+    try:
+        for chunk in _chunks(answer, CHUNK_SIZE):
+            data += chunk
+            if len(data) >= limit or (
+                    deadline is not None and time.monotonic() > deadline):
+                break
+    except exceptions.ClientException:
+        pass
+    finally:
+        response.close()
+    return bytes(data[:limit])
 
 
 def _reason(exc: Exception) -> str:
@@ -156,7 +350,7 @@ def _kind(first: bytes) -> str:
     return 'a single JSON value'
 
 
-def count_items(client: http.SessionClient, path: str,
+def count_items(client: oms_http.SessionClient, path: str,
                 params: dict[str, Any] | None = None) -> int:
     """Stream a list answer to its end and return how many entries it had.
 

@@ -101,27 +101,58 @@ class LogManager(base.Manager):
         A generator: page ``n + 1`` is requested only once the caller has
         read every entry of page ``n``, and the walk ends at the first empty
         page. Entries logged while the pages are walked push older ones onto
-        the next page; they are skipped rather than yielded twice, and a
-        page that brings nothing new (a server that ignores the page
-        number) ends the walk.
+        the next page; they are skipped rather than yielded twice. A page
+        that brings nothing new ends the walk: a server that ignores the
+        page number answers the same page again, with integer ids or not.
         """
-        lowest = None
+        seen = _Seen()
+        previous: list[Any] = []
         page = start
         while True:
+            current: list[Any] = []
+            held: list[Log] = []    # so far the same as the previous page
+            repeating = True
             fresh = 0
-            empty = True
             for entry in self.list(page_query(page, q)):
-                empty = False
-                entry_id = getattr(entry, 'id', None)
-                if not isinstance(entry_id, int):
-                    fresh += 1
-                    yield entry
+                current.append(entry.to_dict())
+                held.append(entry)
+                repeating = repeating and len(current) <= len(previous) \
+                    and previous[len(current) - 1] == current[-1]
+                if repeating:
                     continue
-                if lowest is not None and entry_id >= lowest:
-                    continue
-                lowest = entry_id
-                fresh += 1
-                yield entry
-            if empty or not fresh:
+                for kept in held:
+                    if seen.new(kept):
+                        fresh += 1
+                        yield kept
+                held = []
+            if not current or current == previous:
                 return
+            for kept in held:
+                if seen.new(kept):
+                    fresh += 1
+                    yield kept
+            if not fresh:
+                return
+            previous = current
             page += 1
+
+
+class _Seen:
+    """Which entries of a walk were yielded already.
+
+    Ids are integers counting up, and pages go from the newest entry to
+    the oldest: an entry whose id is not below every id seen came back
+    onto a later page. Entries without an integer id are always new.
+    """
+
+    def __init__(self) -> None:
+        self.lowest: int | None = None
+
+    def new(self, entry: Log) -> bool:
+        entry_id = getattr(entry, 'id', None)
+        if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+            return True
+        if self.lowest is not None and entry_id >= self.lowest:
+            return False
+        self.lowest = entry_id
+        return True

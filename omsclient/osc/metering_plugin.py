@@ -29,6 +29,8 @@ on the first request the client makes.
 import functools
 import os
 
+from omsclient.osc import plugin
+
 API_NAME = 'oms_metering'
 API_VERSION_OPTION = 'os_oms_metering_api_version'
 DEFAULT_API_VERSION = '2'
@@ -47,6 +49,7 @@ def make_client(instance):
 
     client_class = client.client_class(instance._api_version[API_NAME])
     instance.setup_auth()
+    plugin.apply_timeout(instance, API_NAME)
     # get_endpoint_for_service_type() honours metering_endpoint_override
     # (clouds.yaml, OS_METERING_ENDPOINT_OVERRIDE) and --os-endpoint, but
     # with a password it needs a token first: it is called on the first
@@ -68,6 +71,7 @@ def make_client(instance):
 
 def build_option_parser(parser):
     """Add the global options of the metering plugin to the parser."""
+    plugin.add_timeout_option(parser, API_NAME)
     parser.add_argument(
         '--os-oms-metering-api-version',
         metavar='<oms-metering-api-version>',

@@ -19,6 +19,7 @@ and its HTTP layer are imported only when a multistack command runs.
 """
 
 import importlib
+import math
 import os
 
 API_NAME = 'multistack'
@@ -28,6 +29,9 @@ API_VERSIONS = {
     '1': 'omsclient.client.Client',
 }
 SERVICE_TYPE = 'multistack'
+#: Seconds to wait for an answer when no timeout is set: the library's
+#: default read timeout (omsclient.common.http_policy, not imported here).
+DEFAULT_TIMEOUT = 60.0
 
 
 def _client_class(version: str) -> type:
@@ -51,6 +55,7 @@ def make_client(instance):
     version = str(instance._api_version[API_NAME])
     client_class = _client_class(version)
     instance.setup_auth()
+    apply_timeout(instance, API_NAME)
     endpoint = instance.get_endpoint_for_service_type(
         SERVICE_TYPE,
         region_name=instance.region_name,
@@ -65,8 +70,57 @@ def make_client(instance):
     )
 
 
+def _timeout_key(api_name):
+    # The clouds.yaml key; openstacksdk folds every key ending in
+    # "timeout" into api_timeout, which osc-lib then drops.
+    return '%s_timeout_seconds' % api_name
+
+
+def add_timeout_option(parser, api_name):
+    """Add ``--os-<api>-timeout`` (clouds.yaml ``<api>_timeout_seconds``)."""
+    option = api_name.replace('_', '-')
+    parser.add_argument(
+        '--os-%s-timeout' % option,
+        metavar='<seconds>',
+        dest='os_' + _timeout_key(api_name),
+        default=os.environ.get('OS_%s_TIMEOUT' % api_name.upper()),
+        help='Seconds to wait for each answer of the %s API (and of '
+             'Keystone for its commands); connecting gives up after 10 s '
+             'or this, whichever is shorter (default: %d; Env: '
+             'OS_%s_TIMEOUT; clouds.yaml: %s)' % (
+                 option, DEFAULT_TIMEOUT, api_name.upper(),
+                 _timeout_key(api_name)),
+    )
+
+
+def apply_timeout(instance, api_name):
+    """Give the command's session the timeout its user chose.
+
+    osc-lib builds its session without a timeout; every request of a
+    command, Keystone's included, gets this one.
+    """
+    options = getattr(instance, '_cli_options', None)
+    config = getattr(options, 'config', None) or {}
+    value = config.get(_timeout_key(api_name))
+    if value is None or value == '':
+        if instance.session.timeout is None:
+            instance.session.timeout = DEFAULT_TIMEOUT
+        return
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not (seconds > 0 and math.isfinite(seconds)):
+        from osc_lib import exceptions
+        raise exceptions.CommandError(
+            'Invalid --os-%s-timeout %r: expected a number of seconds '
+            'above 0' % (api_name.replace('_', '-'), value))
+    instance.session.timeout = seconds
+
+
 def build_option_parser(parser):
     """Add the global options of the multistack plugin to the parser."""
+    add_timeout_option(parser, API_NAME)
     parser.add_argument(
         '--os-multistack-api-version',
         metavar='<multistack-api-version>',

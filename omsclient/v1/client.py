@@ -45,7 +45,9 @@ class Client:
     :param token: with ``endpoint`` and no session: a token to send.
     :param insecure: with no session: do not verify TLS certificates.
     :param cacert: with no session: the CA bundle to verify with.
-    :param timeout: with no session: the request timeout in seconds.
+    :param timeout: seconds to wait for each answer (connecting gives up
+        after 10 s or that, whichever is shorter), or ``(connect, read)``;
+        by default the session's timeout, else 10 s and 60 s.
     :param kwargs: more :class:`omsclient.common.http.SessionClient`
         arguments (``retries``, ``retry_delay``, ``user_agent``...).
     :raises omsclient.common.exceptions.EndpointNotFound: neither a
@@ -74,7 +76,8 @@ class Client:
                                         timeout=timeout)
         self.http_client = http.SessionClient(
             session, service_type=service_type, interface=interface,
-            region_name=region_name, endpoint_override=endpoint, **kwargs)
+            region_name=region_name, endpoint_override=endpoint,
+            timeout=timeout, **kwargs)
         root = base.ApiRoot(self.http_client)
         self.queues = queues.QueueManager(self.http_client, root)
         self.accounts = accounts.AccountManager(self.http_client, root)

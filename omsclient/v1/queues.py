@@ -18,6 +18,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 import contextlib
+import time
 from typing import Any
 
 from omsclient.common import base
@@ -172,13 +173,33 @@ class QueueManager(base.Manager[Queue]):
                 # The whole list came at once (no limit asked, or the
                 # server ignored it), or the last page was reached.
                 return
-            marker = last_id
+            marker = self._next_marker(marker, last_id)
+
+    def _next_marker(self, marker: Any, last_id: Any) -> Any:
+        """The marker of the next page: the last id, if it moves on.
+
+        Entries without an id, or ids that do not increase, would ask for
+        the same page for ever.
+        """
+        if last_id is None or (marker is not None
+                               and not _after(last_id, marker)):
+            url = self.api.url_for(self.collection)
+            raise exceptions.InvalidResponse(
+                'the answer of GET %s is not what the API promises: its '
+                'entries %s, so the next page cannot be asked for' % (
+                    url, 'carry no id' if last_id is None
+                    else 'have ids that do not increase'),
+                url=url, method='GET')
+        return last_id
 
     def wait(self, queue_id: Any, statuses: Iterable[str] = ACTIVE_STATUSES,
              timeout: float | None = 600, interval: float = 2,
              callback: Callable[[Queue], None] | None = None,
              failed_statuses: Iterable[str] = FAILED_STATUSES) -> Queue:
         """Poll an entry until it reaches one of ``statuses``.
+
+        ``timeout`` bounds the whole wait, a request that stalls included:
+        each poll may take only what is left of it.
 
         :param callback: called with the entry each time its status
             changes (and once at the start).
@@ -192,8 +213,16 @@ class QueueManager(base.Manager[Queue]):
         failed = set(failed_statuses)
         seen: dict[str, Any] = {}
 
+        def timed_out(elapsed: float) -> exceptions.WaitTimeout:
+            return exceptions.WaitTimeout(
+                'Queue entry %s is still %s after %d seconds (waiting for '
+                '%s)' % (queue_id, seen.get('status'), elapsed,
+                         ' or '.join(sorted(wanted))))
+
+        get = self._bounded_get(queue_id, timeout, timed_out)
+
         def check() -> Queue | None:
-            entry = self.get(queue_id)
+            entry = get()
             status = entry.get('status')
             if 'status' not in seen or seen['status'] != status:
                 seen['status'] = status
@@ -209,13 +238,30 @@ class QueueManager(base.Manager[Queue]):
                     details=entry.to_dict())
             return None
 
-        def timed_out(elapsed: float) -> exceptions.WaitTimeout:
-            return exceptions.WaitTimeout(
-                'Queue entry %s is still %s after %d seconds (waiting for '
-                '%s)' % (queue_id, seen.get('status'), elapsed,
-                         ' or '.join(sorted(wanted))))
-
         return utils.poll(check, timeout, interval, timed_out)
+
+    def _bounded_get(self, queue_id: Any, timeout: float | None,
+                     timed_out: Callable[[float], Exception]
+                     ) -> Callable[[], Queue]:
+        """A ``get`` of the entry that ends within ``timeout`` from now.
+
+        A request cut by the end of the wait ends it as a timed out wait.
+        """
+        if timeout is None:
+            return lambda: self.get(queue_id)
+        start = time.monotonic()
+        path = self._path(queue_id)
+
+        def get() -> Queue:
+            left = timeout - (time.monotonic() - start)
+            try:
+                return self._get(path, timeout=max(left, 0.001))
+            except exceptions.Timeout:
+                elapsed = time.monotonic() - start
+                if elapsed < timeout:
+                    raise
+                raise timed_out(elapsed)
+        return get
 
     def wait_for_delete(self, queue_id: Any, timeout: float | None = 600,
                         interval: float = 2,
@@ -223,23 +269,27 @@ class QueueManager(base.Manager[Queue]):
                         ) -> None:
         """Poll an entry until the server answers 404 for it.
 
+        ``timeout`` bounds the whole wait, a request that stalls included.
+
         :param callback: called with the entry on each poll while it still
             exists.
         :raises omsclient.common.exceptions.WaitTimeout: the entry still
             exists after ``timeout`` seconds.
         """
+        def timed_out(elapsed: float) -> exceptions.WaitTimeout:
+            return exceptions.WaitTimeout(
+                'Queue entry %s still exists after %d seconds' % (
+                    queue_id, elapsed))
+
+        get = self._bounded_get(queue_id, timeout, timed_out)
+
         def check() -> bool | None:
             try:
-                entry = self.get(queue_id)
+                entry = get()
             except exceptions.NotFound:
                 return True
             if callback is not None:
                 callback(entry)
             return None
-
-        def timed_out(elapsed: float) -> exceptions.WaitTimeout:
-            return exceptions.WaitTimeout(
-                'Queue entry %s still exists after %d seconds' % (
-                    queue_id, elapsed))
 
         utils.poll(check, timeout, interval, timed_out)

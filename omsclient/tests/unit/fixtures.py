@@ -126,6 +126,10 @@ class GeneratedList(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def read1(self, size: int = -1) -> bytes:
+        # What a socket gives: what is there, one read at a time.
+        return self.read(size if size > 0 else io.DEFAULT_BUFFER_SIZE)
+
     def readinto(self, buffer) -> int:
         view = memoryview(buffer)
         filled = 0

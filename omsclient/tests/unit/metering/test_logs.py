@@ -96,6 +96,22 @@ class TestListAll(base.TestCase):
         self.assertEqual([3, 2, 1], ids)
         self.assertEqual(2, len(self.requests.request_history))
 
+    def test_a_server_ignoring_the_page_without_integer_ids(self):
+        page = [{'id': 'b', 'desc': 'two', 'time': '2016-08-02 06:58:25'},
+                {'id': 'a', 'desc': 'one', 'time': '2016-08-02 06:58:24'}]
+        self.requests.get(base.LOGS, json=page)
+        self.assertEqual(['two', 'one'], [entry.desc for entry in
+                                          self.cclient.logs.list_all()])
+        self.assertEqual(2, len(self.requests.request_history))
+
+    def test_a_page_starting_like_the_previous_one_is_yielded(self):
+        first = [{'id': 'c', 'desc': 'c'}, {'id': 'b', 'desc': 'b'}]
+        log = self.serve([first, first[:1] + [{'id': 'a', 'desc': 'a'}],
+                          first[:1], []])
+        self.assertEqual(['c', 'b', 'c', 'a', 'c'], [
+            entry.desc for entry in self.cclient.logs.list_all()])
+        self.assertEqual([1, 2, 3, 4], log.asked)
+
     def test_empty_log(self):
         log = self.serve([])
         self.assertEqual([], list(self.cclient.logs.list_all()))

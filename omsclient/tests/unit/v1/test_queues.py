@@ -173,6 +173,23 @@ class TestListReferenceServer(ListTestMixin, oms_fixtures.TestCase):
                          [q['limit'][0] for q in self.server.queries])
 
 
+class TestListEndlessPages(oms_fixtures.TestCase):
+    """Paging stops, with an error, when it cannot move on."""
+
+    def test_entries_without_ids(self):
+        entry = {'status': 'BOOT'}
+        self.requests.get(QUEUES, json=[entry, entry])
+        got = []
+        exc = self.assertRaises(
+            exceptions.InvalidResponse, got.extend,
+            self.make_client().queues.list(limit=5, status='RUN'))
+        self.assertEqual([], got)
+        # Refused by the entry check before paging needs the id.
+        self.assertEqual('the answer of GET %s is not what the API '
+                         'promises: entry 1 has no id' % QUEUES, str(exc))
+        self.assertEqual(1, len(self.calls()))
+
+
 class TestQueueCalls(oms_fixtures.TestCase):
 
     def setUp(self):

@@ -1,0 +1,199 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""What follows an answer: timeouts, retries, ``Retry-After``, redirects.
+
+keystoneauth sends each request once (``connect_retries=0``,
+``status_code_retries=0``, ``redirect=False``) and :func:`exchange` decides
+the rest, because keystoneauth's own policy does not fit a command-line
+tool:
+
+* keystoneauth follows a redirect with the same headers, token included,
+  to whatever ``Location`` names. Here a redirect to another origin
+  (scheme, host and port) is followed without the auth plugin and without
+  any credential header (``X-Auth-Token``, ``Authorization``, cookies);
+* keystoneauth retries timeouts, so a stalled server costs four of them,
+  and sleeps as long as any ``Retry-After`` asks (an hour, three times).
+  Here only refused connections and 502/503/504 answers to idempotent
+  requests are retried. ``Retry-After`` is honoured up to
+  :data:`MAX_RETRY_AFTER` seconds in all, with a one-line warning before
+  each such wait; an answer asking for more ends the call with its error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+import email.utils
+import itertools
+import time
+from typing import Any
+from typing import Union
+import urllib.parse
+
+import requests
+
+from omsclient.common import exceptions
+from omsclient.common import http_errors
+from omsclient.common import http_log
+
+LOG = http_log.LOG
+
+IDEMPOTENT = frozenset(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS'])
+RETRIABLE_STATUS_CODES = frozenset([502, 503, 504])
+DEFAULT_RETRIES = 3
+REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
+MAX_REDIRECTS = 5
+#: Seconds to connect, and to wait for an answer (and, while an answer is
+#: read, for each entry of a list and for the whole of any other answer).
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT)
+#: The most seconds one call waits in all for ``Retry-After`` answers.
+MAX_RETRY_AFTER = 30.0
+
+#: A timeout as given: seconds (to answer; connecting gives up after
+#: :data:`DEFAULT_CONNECT_TIMEOUT` or that, whichever is shorter), or
+#: ``(connect, read)``.
+TimeoutValue = Union[float, tuple[float, float], None]
+
+#: Sends one request: ``send(url, method, kwargs)``.
+Send = Callable[[str, str, dict[str, Any]], requests.Response]
+
+
+def as_timeout(value: TimeoutValue,
+               default: tuple[float, float] = DEFAULT_TIMEOUT
+               ) -> tuple[float, float]:
+    """Return a timeout as ``(connect, read)`` seconds."""
+    if value is None:
+        return default
+    if isinstance(value, tuple):
+        connect, read = value
+        return float(connect), float(read)
+    return min(float(value), DEFAULT_CONNECT_TIMEOUT), float(value)
+
+
+def retry_after(response: requests.Response) -> float | None:
+    """The seconds a ``Retry-After`` header asks for, if it has one."""
+    value = response.headers.get('Retry-After', '').strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(when.timestamp() - time.time(), 0.0)
+
+
+def without_credentials(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Request arguments for another origin: no auth, no credentials."""
+    headers = requests.structures.CaseInsensitiveDict(
+        {k: v for k, v in kwargs['headers'].items()
+         if k.lower() not in http_log.SENSITIVE_HEADERS})
+    return dict(kwargs, headers=headers, authenticated=False)
+
+
+def _delays(fixed: float | None) -> Iterator[float]:
+    if fixed is not None:
+        return itertools.repeat(fixed)
+    return (0.5 * 2 ** n for n in itertools.count())
+
+
+def _pause(delay: float, notice: bool, message: str, *args: Any) -> None:
+    # A wait the server asked for may be long: a warning says so on
+    # stderr. A short back-off is logged at INFO (openstack -v).
+    logger: Any = LOG if notice else http_log.RETRY_LOG
+    logger.warning(message + ' in %g s', *args, delay)
+    time.sleep(delay)
+
+
+def _invalid(response: requests.Response, method: str,
+             message: str) -> exceptions.InvalidResponse:
+    return exceptions.InvalidResponse(
+        message, http_status=response.status_code,
+        request_id=http_log.request_id_of(response), url=response.url,
+        method=method)
+
+
+def next_hop(response: requests.Response, method: str, url: str,
+             kwargs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The URL and request arguments a redirect answer leads to."""
+    response.close()
+    location = response.headers.get('Location')
+    if not location:
+        raise _invalid(response, method, '%s %s answered %s without a '
+                       'Location' % (method, url, response.status_code))
+    try:
+        target = urllib.parse.urljoin(response.url, location)
+        urllib.parse.urlsplit(target).port
+    except ValueError:
+        raise _invalid(response, method, '%s %s answered %s with an '
+                       'invalid Location' % (method, url,
+                                             response.status_code))
+    # The new location carries its own query string.
+    kwargs = dict(kwargs, params=None)
+    if http_errors.root_of(target) != http_errors.root_of(url):
+        kwargs = without_credentials(kwargs)
+    return target, kwargs
+
+
+def exchange(send: Send, url: str, method: str, kwargs: dict[str, Any],
+             retries: int, retry_delay: float | None = None
+             ) -> requests.Response:
+    """Send a request, following redirects and retrying as it may.
+
+    :param send: sends one request, raising omsclient exceptions.
+    :param retries: how many retries (0 for requests that are not
+        idempotent).
+    :param retry_delay: a fixed back-off delay; by default 0.5 s, doubled
+        after each retry.
+    :returns: the final answer, whatever its status, unread.
+    """
+    delays = _delays(retry_delay)
+    waited = 0.0
+    hops = 0
+    while True:
+        try:
+            response = send(url, method, kwargs)
+        except exceptions.ConnectionRefused as exc:
+            if retries <= 0:
+                raise
+            retries -= 1
+            _pause(next(delays), False, '%s; retrying', exc)
+            continue
+        status = response.status_code
+        if status in REDIRECT_STATUSES:
+            hops += 1
+            if hops > MAX_REDIRECTS:
+                response.close()
+                raise _invalid(response, method, '%s %s: too many '
+                               'redirects' % (method, url))
+            url, kwargs = next_hop(response, method, url, kwargs)
+        elif status in RETRIABLE_STATUS_CODES and retries > 0:
+            asked = retry_after(response)
+            if asked is not None and waited + asked > MAX_RETRY_AFTER:
+                error = http_errors.error_from(response, method,
+                                               kwargs['timeout'][1])
+                error.message += (
+                    '; it asks to be retried in %g s, longer than this '
+                    'client waits (%g s)' % (asked, MAX_RETRY_AFTER))
+                raise error
+            retries -= 1
+            delay = next(delays) if asked is None else asked
+            waited += delay
+            response.close()
+            _pause(delay, asked is not None, '%s %s answered %s; retrying',
+                   method, exceptions.mask_url(url), status)
+        else:
+            return response

@@ -1,0 +1,139 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Timeouts, bounds, redirects and masked URLs, against a real server."""
+
+import logging
+
+import fixtures
+import testtools
+
+from omsclient import client
+from omsclient.common import exceptions
+from omsclient.tests import broken_server
+
+
+class TestAgainstBrokenServer(testtools.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = broken_server.BrokenServer().__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.__exit__(None, None, None)
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.log = self.useFixture(fixtures.FakeLogger(level=logging.INFO))
+
+    def client(self, name, **kwargs):
+        kwargs.setdefault('timeout', 0.5)
+        return client.Client('1', endpoint=self.server.endpoint(name),
+                             token=broken_server.TOKEN, retry_delay=0,
+                             **kwargs)
+
+    def fails(self, error, name, call, **kwargs):
+        queues = self.client(name, **kwargs).queues
+        return self.assertRaises(error, call, queues)
+
+    def test_stalled_answer_is_a_timeout(self):
+        self.server.seen.pop('stall', None)
+        exc = self.fails(exceptions.Timeout, 'stall', lambda q: q.get(1))
+        self.assertEqual('GET %s/api/queues/1/ did not answer within 0.5 s'
+                         % self.server.endpoint('stall'), str(exc))
+        self.assertEqual(1, len(self.server.seen['stall']))
+
+    def test_timeout_not_retried(self):
+        self.server.seen.pop('stall-after-headers', None)
+        self.fails(exceptions.ClientException, 'stall-after-headers',
+                   lambda q: list(q.list()))
+        self.assertEqual(1, len(self.server.seen['stall-after-headers']))
+
+    def test_drip_is_cut_by_the_read_timeout(self):
+        exc = self.fails(exceptions.Timeout, 'drip', lambda q: list(q.list()))
+        self.assertIn('took longer than 0.5 s after 0 entries', str(exc))
+
+    def test_wait_bounds_a_stalled_request(self):
+        exc = self.fails(exceptions.WaitTimeout, 'stall',
+                         lambda q: q.wait(1, timeout=0.3, interval=0.1),
+                         timeout=60)
+        self.assertIn('Queue entry 1 is still None after 0 seconds',
+                      str(exc))
+
+    def test_deep_answer_refused(self):
+        for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+            exc = self.fails(exceptions.InvalidResponse, 'deep', call)
+            self.assertIn('is not what the API promises: it is nested '
+                          'deeper than 100 levels', str(exc))
+
+    def test_too_large_refused(self):
+        exc = self.fails(exceptions.InvalidResponse, 'huge',
+                         lambda q: list(q.list()), timeout=30)
+        self.assertIn('an entry is larger than 16777216 bytes', str(exc))
+
+    def test_not_json_values_refused_alike(self):
+        for name, reason in (('nan', 'such as NaN'),
+                             ('huge-id', 'a number is too large'),
+                             ('invalid-utf8', 'not valid UTF-8')):
+            for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+                exc = self.fails(exceptions.InvalidResponse, name, call)
+                self.assertIn('is not what the API promises', str(exc))
+                self.assertIn(reason, str(exc))
+
+    def test_declared_charset_decoded_alike(self):
+        queues = self.client('latin-1').queues
+        self.assertEqual('caf\xe9', list(queues.list())[0].desc)
+        self.assertEqual(['caf\xe9'], [
+            e['desc'] for e in queues.api.get_json('queues/')])
+
+    def test_unknown_charset_refused(self):
+        exc = self.fails(exceptions.InvalidResponse, 'unknown-charset',
+                         lambda q: list(q.list()))
+        self.assertIn("declares the unknown charset 'x-no'", str(exc))
+
+    def test_retry_after_beyond_the_cap_fails_at_once(self):
+        self.server.seen.pop('retry-after-3600', None)
+        exc = self.fails(exceptions.ServiceUnavailable, 'retry-after-3600',
+                         lambda q: q.get(1))
+        self.assertIn('asks to be retried in 3600 s, longer than this '
+                      'client waits (30 s)', str(exc))
+        self.assertEqual(1, len(self.server.seen['retry-after-3600']))
+
+    def test_token_not_sent_to_another_origin(self):
+        self.server.seen.pop('recorder', None)
+        entries = list(self.client('redirect-elsewhere').queues.list())
+        self.assertEqual([1], [e.id for e in entries])
+        (headers,) = self.server.seen['recorder']
+        self.assertNotIn('X-Auth-Token', headers)
+        self.assertEqual(broken_server.TOKEN, self.server.seen[
+            'redirect-elsewhere'][-1]['X-Auth-Token'])
+
+    def test_password_of_the_endpoint_never_shown(self):
+        endpoint = 'http://admin:%s@127.0.0.1:%d/stall' % (
+            broken_server.PASSWORD, self.server.port)
+        api = client.Client('1', endpoint=endpoint, timeout=0.3)
+        exc = self.assertRaises(exceptions.Timeout, api.queues.get, 1)
+        self.assertNotIn(broken_server.PASSWORD, str(exc) + exc.url)
+        self.assertIn('http://***@127.0.0.1', str(exc))
+
+
+class TestEndpoint(testtools.TestCase):
+
+    def test_invalid_ipv6_endpoint(self):
+        api = client.Client('1', endpoint='http://[::1')
+        exc = self.assertRaises(exceptions.EndpointNotFound, api.queues.get,
+                                1)
+        self.assertEqual("Invalid endpoint 'http://[::1' for the multistack "
+                         "service: Invalid IPv6 URL", str(exc))
