@@ -26,14 +26,23 @@ from openmultistack import events
 
 bp = flask.Blueprint('instances', __name__)
 
+#: The filters of the instance list, on the account that holds each
+#: instance: ``?provider=&region_name=``.
+FILTERS = {
+    'provider': lambda names: models.Instance.account.has(
+        models.Account.provider.in_(names)),
+    'region_name': lambda names: models.Instance.account.has(
+        models.Account.region_name.in_(names)),
+}
+
 
 @bp.get('/api/instances/')
 def list_instances():
     policy.authorize(flaskapp.current_context(), 'multistack:instance:list')
     limit, marker = listing.pagination()
+    query = listing.filter_rows(scope.instances(), FILTERS)
     return responses.stream_list(listing.iter_batches(
-        scope.instances(), models.Instance, serializers.instance, limit,
-        marker))
+        query, models.Instance, serializers.instance, limit, marker))
 
 
 def _get(session, instance_id: int, rule: str) -> models.Instance:
