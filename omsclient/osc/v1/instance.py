@@ -32,7 +32,7 @@ class InstanceCommand(base.ResourceCommand):
     fields = constants.INSTANCE_FIELDS
 
 
-class ListInstance(InstanceCommand, base.ResourceLister):
+class ListInstance(InstanceCommand, base.ProviderLister):
     """List instances booted by the service."""
 
     list_columns = constants.INSTANCE_LIST_COLUMNS
