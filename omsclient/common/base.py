@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Generator
 from collections.abc import Iterator
 import contextlib
 import copy
@@ -240,7 +241,8 @@ class Manager(Generic[R]):
         return self.resource_class(
             self, self._check(info, method, path or self.collection, index))
 
-    def _open_page(self, params: dict[str, Any]) -> Iterator[Any]:
+    def _open_page(self, params: dict[str, Any]
+                   ) -> Generator[Any, None, None]:
         """Ask for one page of the collection; its entries as they arrive.
 
         An HTTP error is raised here, before any entry is read.

@@ -19,6 +19,7 @@ admin page): every call then raises :class:`NotSupported`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Generator
 from collections.abc import Iterator
 import functools
 from typing import Any
@@ -69,7 +70,8 @@ class AccountManager(base.Manager[Account]):
         return self._call(False, functools.partial(
             self._send, 'POST', self.collection, fields))
 
-    def _open_page(self, params: dict[str, Any]) -> Iterator[Any]:
+    def _open_page(self, params: dict[str, Any]
+                   ) -> Generator[Any, None, None]:
         try:
             return super()._open_page(params)
         except exceptions.NotFound as exc:

@@ -20,10 +20,11 @@ from osc_lib.cli import pagination
 from osc_lib import exceptions as osc_exc
 
 from omsclient.osc import common
+from omsclient.osc import plugin
 from omsclient.osc.v1 import utils
 
 
-class ResourceCommand:
+class ResourceCommand(common.Command):
     """What the commands of one resource share.
 
     :attr manager: the name of the manager on the client (``queues``).
@@ -40,7 +41,8 @@ class ResourceCommand:
     reference = 'ID'
 
     def get_manager(self) -> Any:
-        return getattr(self.app.client_manager.multistack, self.manager)
+        client = getattr(self.app.client_manager, plugin.API_NAME)
+        return getattr(client, self.manager)
 
     def lookup(self, manager: Any, reference: str) -> Any:
         """Return the resource a command-line argument names."""

@@ -112,7 +112,7 @@ def _preload(base: str, count: int) -> int:
     return first.json()['id']
 
 
-def summarise(rows, options) -> list[str]:
+def summarise(rows, options) -> list[common.Block]:
     base = rows[0]['requests_per_s'] if rows else 0
     table = [[r['kind'], r['requests_per_s'],
               round(r['latency_us']['p50'] / 1000, 2),

@@ -218,7 +218,8 @@ class TestBesideGnocchi(testtools.TestCase):
         self.assertEqual(0, ours.returncode, ours.stderr)
         self.assertIn('RabbitMQ overview', ours.stdout)
 
-    @testtools.skipUnless(importlib.util.find_spec('gnocchiclient'),
+    @testtools.skipUnless(importlib.util.find_spec('gnocchiclient')
+                          is not None,
                           'gnocchiclient is not installed')
     def test_help_of_both_metric_command_sets(self):
         ours = self.openstack('help', 'metric', 'rabbit', 'show')
