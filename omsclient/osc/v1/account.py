@@ -167,7 +167,7 @@ class ListAccount(AccountCommand, base.ProviderLister):
         return dict(super().filters(parsed_args), status=parsed_args.status)
 
 
-class ShowAccount(AccountCommand, base.ResourceShower):
+class ShowAccount(AccountCommand, base.ResourceShowOne):
     """Show a provider account (without its password)."""
 
     show_columns = constants.ACCOUNT_SHOW_COLUMNS

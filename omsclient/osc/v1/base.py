@@ -125,7 +125,7 @@ def _checked(value, option, minimum):
         raise osc_exc.CommandError('Invalid %s: %s' % (option, exc))
 
 
-class ResourceShower(ResourceCommand, common.ShowOne):
+class ResourceShowOne(ResourceCommand, common.ShowOne):
     """Show one resource, found by its ID."""
 
     show_columns: tuple[str, ...]

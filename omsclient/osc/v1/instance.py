@@ -39,7 +39,7 @@ class ListInstance(InstanceCommand, base.ProviderLister):
     long_columns = constants.INSTANCE_LONG_COLUMNS
 
 
-class ShowInstance(InstanceCommand, base.ResourceShower):
+class ShowInstance(InstanceCommand, base.ResourceShowOne):
     """Show an instance (without its private key)."""
 
     show_columns = constants.INSTANCE_SHOW_COLUMNS

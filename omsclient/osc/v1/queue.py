@@ -150,7 +150,7 @@ class ListQueue(QueueCommand, base.ResourceLister):
         return {'status': parsed_args.status}
 
 
-class ShowQueue(QueueCommand, base.ResourceShower):
+class ShowQueue(QueueCommand, base.ResourceShowOne):
     """Show a queue entry and its instance."""
 
     show_columns = constants.QUEUE_SHOW_COLUMNS
