@@ -14,7 +14,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from collections.abc import Generator
 from collections.abc import Iterator
+import contextlib
 import copy
 import re
 from typing import Any
@@ -136,6 +139,30 @@ def as_id(value: Any) -> Any:
     return value
 
 
+def after(entry_id: Any, marker: Any) -> bool:
+    """Whether ``entry_id`` comes after ``marker`` in id order.
+
+    An id that cannot be compared with the marker is kept: the server
+    placed it, and only it knows where.
+    """
+    try:
+        return entry_id > marker
+    except TypeError:
+        return True
+
+
+def check_limit(limit: int | None) -> int | None:
+    """Return a list's ``limit`` as an ``int``; ``None`` for no limit.
+
+    :raises ValueError: ``limit`` is negative.
+    """
+    if limit is None:
+        return None
+    if int(limit) < 0:
+        raise ValueError('limit must not be negative')
+    return int(limit)
+
+
 def quote_id(value: Any) -> str:
     """Quote an id for use as one path segment."""
     return urllib.parse.quote(str(value), safe='')
@@ -214,12 +241,57 @@ class Manager(Generic[R]):
         return self.resource_class(
             self, self._check(info, method, path or self.collection, index))
 
-    def _list(self, path: str | None = None,
-              params: dict[str, Any] | None = None) -> Iterator[R]:
-        path = path or self.collection
-        items = self.api.iter_json_list(path, params)
-        for index, item in enumerate(items, 1):
-            yield self._resource(item, 'GET', path, index)
+    def _open_page(self, params: dict[str, Any]
+                   ) -> Generator[Any, None, None]:
+        """Ask for one page of the collection; its entries as they arrive.
+
+        An HTTP error is raised here, before any entry is read.
+        """
+        return self.api.open_json_list(self.collection, params)
+
+    def _iter_pages(self, filters: dict[str, Any], limit: int | None,
+                    marker: Any,
+                    keep: Callable[[dict[str, Any]], bool]) -> Iterator[R]:
+        """Yield the entries of the collection in id order, page by page.
+
+        ``filters``, ``limit`` and ``marker`` are sent as the query and
+        applied again here, since a server may ignore any of them: the
+        original service ignores every parameter.
+
+        :param filters: the query parameters of the filters.
+        :param limit: the most entries to yield; pages are asked for one
+            after the other (marker = last id) until that many were
+            yielded, so a server's page size never cuts the list short.
+        :param marker: yield only entries whose id comes after it.
+        :param keep: whether an entry meets ``filters``.
+        """
+        remaining = limit
+        while remaining is None or remaining > 0:
+            params = dict(filters, limit=remaining, marker=marker)
+            params = {k: v for k, v in params.items() if v is not None}
+            received = fresh = 0
+            page = self._open_page(params)
+            with contextlib.closing(page):
+                for item in page:
+                    received += 1
+                    self._check(item, 'GET', self.collection, received)
+                    if marker is not None and not after(item['id'],
+                                                        marker):
+                        continue    # the server ignored the marker
+                    fresh += 1
+                    last_id = item['id']
+                    if not keep(item):
+                        continue    # the server ignored a filter
+                    yield self.resource_class(self, item)
+                    if remaining is not None:
+                        remaining -= 1
+                        if remaining == 0:
+                            return
+            if remaining is None or not fresh or received > params['limit']:
+                # The whole list came at once (no limit asked, or the
+                # server ignored it), or the last page was reached.
+                return
+            marker = last_id
 
     def _get(self, path: str, **kwargs: Any) -> R:
         return self._resource(self.api.get_json(path, **kwargs), 'GET', path)

@@ -124,7 +124,7 @@ class Manager(base.Manager):
     api: http.SessionClient
 
     def _list(self, url: str, response_key: str | None = None,
-              obj_class: type | None = None, body: Any = None,
+              obj_class: Callable[..., Any] | None = None, body: Any = None,
               expect_single: bool = False) -> ResourceList[Any]:
         """Send the list request now; return its records, read on demand.
 

@@ -96,10 +96,10 @@ class Client:
                                                   **options)
         self.rabbit = rabbit.RabbitManager(self.metering_client)
         self.logs = logs.LogManager(self.metering_client)
-        redirects = dict(aodh_endpoint=aodh_endpoint,
-                         panko_endpoint=panko_endpoint)
+        other_apis = dict(aodh_endpoint=aodh_endpoint,
+                          panko_endpoint=panko_endpoint)
         self._ceilometer_options = dict(
-            options, **{name: url for name, url in redirects.items() if url})
+            options, **{name: url for name, url in other_apis.items() if url})
         self._ceilometer: Any = None
 
     @property

@@ -97,12 +97,13 @@ class RabbitManager(base.Manager):
             return Rabbitmq(manager, info, loaded=loaded)
         return record
 
-    def _list(self, url: str, *args: Any, expect_single: bool = False,
-              **kwargs: Any) -> Any:
-        kwargs.setdefault('obj_class', self._checked(
-            url, '' if expect_single else 'an entry: '))
-        return super()._list(url, *args, expect_single=expect_single,
-                             **kwargs)
+    def _list(self, url: str, response_key: str | None = None,
+              obj_class: Callable[..., Any] | None = None, body: Any = None,
+              expect_single: bool = False) -> base.ResourceList[Any]:
+        obj_class = obj_class or self._checked(
+            url, '' if expect_single else 'an entry: ')
+        return super()._list(url, response_key, obj_class, body,
+                             expect_single)
 
     def _get(self, url: str) -> Rabbitmq:
         return self._checked(url, '')(self, self.api.get_json(url),

@@ -40,6 +40,8 @@ import itertools
 from typing import Any
 
 from cliff import columns
+from cliff import display
+from cliff.formatters import base as formatters_base
 from osc_lib.command import command
 from osc_lib import exceptions as osc_exc
 
@@ -171,7 +173,8 @@ class _EscapedColumn(columns.FormattableColumn):
         return formatters.escape_value(self._value.machine_readable())
 
 
-class _SafeFormatter:
+class _SafeFormatter(formatters_base.ListFormatter,
+                     formatters_base.SingleFormatter):
     """A cliff formatter that receives the values made safe to print.
 
     :param formatter: the formatter chosen with ``-f``.
@@ -181,6 +184,9 @@ class _SafeFormatter:
     def __init__(self, formatter: Any, name: str) -> None:
         self.formatter = formatter
         self.name = name
+
+    def add_argument_group(self, parser: argparse.ArgumentParser) -> None:
+        """Nothing: the options are those of the wrapped formatter."""
 
     def _cell(self, value: Any) -> Any:
         if isinstance(value, columns.FormattableColumn):
@@ -243,22 +249,31 @@ class Command(command.Command):
             raise osc_exc.CommandError(safe) from exc
 
 
-class _SafeOutput(Command):
-    """Output through :class:`_SafeFormatter`, with ``-c`` checked."""
+def _use_safe_formatter(display_command: display.DisplayCommandBase,
+                        parsed_args: argparse.Namespace,
+                        column_names: Sequence[str]) -> None:
+    """Check ``-c``; give the command :class:`_SafeFormatter` if needed."""
+    check_columns(parsed_args.columns, column_names)
+    formatter = display_command.formatter
+    if (parsed_args.formatter not in EXACT_FORMATS
+            and not isinstance(formatter, _SafeFormatter)):
+        display_command.formatter = _SafeFormatter(formatter,
+                                                   parsed_args.formatter)
+
+
+class Lister(Command, command.Lister):
+    """A listing whose output is safe to print (see the module)."""
 
     def produce_output(self, parsed_args: argparse.Namespace,
-                       column_names: Sequence[str], data: Any) -> Any:
-        check_columns(parsed_args.columns, column_names)
-        if (parsed_args.formatter not in EXACT_FORMATS
-                and not isinstance(self.formatter, _SafeFormatter)):
-            self.formatter = _SafeFormatter(self.formatter,
-                                            parsed_args.formatter)
+                       column_names: Sequence[str], data: Any) -> int:
+        _use_safe_formatter(self, parsed_args, column_names)
         return super().produce_output(parsed_args, column_names, data)
 
 
-class Lister(_SafeOutput, command.Lister):
-    """A listing whose output is safe to print (see the module)."""
-
-
-class ShowOne(_SafeOutput, command.ShowOne):
+class ShowOne(Command, command.ShowOne):
     """One resource shown safely (see the module)."""
+
+    def produce_output(self, parsed_args: argparse.Namespace,
+                       column_names: Sequence[str], data: Any) -> int:
+        _use_safe_formatter(self, parsed_args, column_names)
+        return super().produce_output(parsed_args, column_names, data)

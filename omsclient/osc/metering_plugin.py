@@ -15,19 +15,22 @@
 gnocchiclient already owns ``API_NAME = 'metric'`` and its
 ``--os-metrics-api-version`` option; a second plugin with the same name or
 option would break every ``openstack`` command. This plugin therefore has
-its own ``API_NAME`` (``oms_metering``) and option
-(``--os-oms-metering-api-version``) while its commands are still named
+its own ``API_NAME``, ``oms_metering``: the metering API of OpenMultiStack
+(``oms``, as in this package's name), and its own option
+(``--os-oms-metering-api-version``), while its commands are still named
 ``metric rabbit ...`` and ``metric log ...`` beside gnocchi's ``metric``
-commands.
+commands. The name is part of the interface users see: the option, the
+``OS_OMS_METERING_API_VERSION`` variable, the ``oms_metering_api_version``
+key of clouds.yaml and the ``openstack.oms_metering.v2`` entry points.
 
 The openstack command imports every plugin module on every run: this module
-imports only the standard library and names its client class as a dotted
-string. ``make_client`` sends no request either: the endpoint is looked up
-on the first request the client makes.
+imports only the standard library and :mod:`omsclient.osc.plugin` (which
+imports only the standard library too) and names its client class as a
+dotted string. ``make_client`` sends no request either: the endpoint is
+looked up on the first request the client makes.
 """
 
 import functools
-import os
 
 from omsclient.osc import plugin
 
@@ -72,12 +75,6 @@ def make_client(instance):
 def build_option_parser(parser):
     """Add the global options of the metering plugin to the parser."""
     plugin.add_timeout_option(parser, API_NAME)
-    parser.add_argument(
-        '--os-oms-metering-api-version',
-        metavar='<oms-metering-api-version>',
-        default=os.environ.get('OS_OMS_METERING_API_VERSION',
-                               DEFAULT_API_VERSION),
-        help='OpenMultiStack metering API version, default=%s '
-             '(Env: OS_OMS_METERING_API_VERSION)' % DEFAULT_API_VERSION,
-    )
-    return parser
+    return plugin.add_api_version_option(parser, API_NAME,
+                                         DEFAULT_API_VERSION,
+                                         'OpenMultiStack metering')

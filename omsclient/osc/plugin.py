@@ -118,15 +118,27 @@ def apply_timeout(instance, api_name):
     instance.session.timeout = seconds
 
 
+def add_api_version_option(parser, api_name, default, description):
+    """Add ``--os-<api-name>-api-version``, by default from the environment.
+
+    The option the openstack command reads as the plugin's
+    ``API_VERSION_OPTION``, defaulting to ``OS_<API_NAME>_API_VERSION``;
+    shared with the metering plugin.
+    """
+    option = api_name.replace('_', '-')
+    env = 'OS_%s_API_VERSION' % api_name.upper()
+    parser.add_argument(
+        '--os-%s-api-version' % option,
+        metavar='<%s-api-version>' % option,
+        default=os.environ.get(env, default),
+        help='%s API version, default=%s (Env: %s)' % (description, default,
+                                                       env),
+    )
+    return parser
+
+
 def build_option_parser(parser):
     """Add the global options of the multistack plugin to the parser."""
     add_timeout_option(parser, API_NAME)
-    parser.add_argument(
-        '--os-multistack-api-version',
-        metavar='<multistack-api-version>',
-        default=os.environ.get('OS_MULTISTACK_API_VERSION',
-                               DEFAULT_API_VERSION),
-        help='OpenMultiStack API version, default=%s '
-             '(Env: OS_MULTISTACK_API_VERSION)' % DEFAULT_API_VERSION,
-    )
-    return parser
+    return add_api_version_option(parser, API_NAME, DEFAULT_API_VERSION,
+                                  'OpenMultiStack')

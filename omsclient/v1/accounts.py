@@ -19,6 +19,7 @@ admin page): every call then raises :class:`NotSupported`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Generator
 from collections.abc import Iterator
 import functools
 from typing import Any
@@ -69,14 +70,36 @@ class AccountManager(base.Manager[Account]):
         return self._call(False, functools.partial(
             self._send, 'POST', self.collection, fields))
 
-    def list(self) -> Iterator[Account]:
-        """Yield every account, read incrementally."""
+    def _open_page(self, params: dict[str, Any]
+                   ) -> Generator[Any, None, None]:
         try:
-            items = self.api.open_json_list(self.collection)
+            return super()._open_page(params)
         except exceptions.NotFound as exc:
             raise self._not_supported(exc, False) from exc
-        for index, item in enumerate(items, 1):
-            yield self._resource(item, index=index)
+
+    def list(self, provider: str | None = None,
+             region_name: str | None = None, status: str | None = None,
+             limit: int | None = None,
+             marker: Any = None) -> Iterator[Account]:
+        """Yield the accounts in id order, read incrementally.
+
+        The filters are sent to the server (``?provider=&region_name=
+        &status=&limit=&marker=``) and applied again here, so that the
+        answer is right with a server that ignores some of them.
+
+        :param provider: only the accounts of this provider.
+        :param region_name: only the accounts in this region.
+        :param status: only the ``available`` or ``unavailable`` ones.
+        :param limit: the most accounts to yield.
+        :param marker: only the accounts whose id comes after this one.
+        """
+        filters = {name: value for name, value in (
+            ('provider', provider), ('region_name', region_name),
+            ('status', status)) if value is not None}
+        return self._iter_pages(
+            filters, base.check_limit(limit), base.as_id(marker),
+            lambda item: all(item.get(name) == value
+                             for name, value in filters.items()))
 
     def get(self, account_id: Any) -> Account:
         """Return one account."""
@@ -86,8 +109,9 @@ class AccountManager(base.Manager[Account]):
     def find(self, name_or_id: Any) -> Account:
         """Return the account with this ID or this provider name.
 
-        A whole number is an ID; anything else is looked up among the
-        accounts by ``provider``.
+        A whole number is an ID; anything else is a provider name, asked
+        for with ``?provider=`` (the accounts of a server that ignores the
+        filter are checked here).
 
         :raises omsclient.common.exceptions.NotFound: no account has that
             ID or provider name.
@@ -100,8 +124,7 @@ class AccountManager(base.Manager[Account]):
         if isinstance(reference, int):
             return self.get(reference)
         text = str(reference).strip()
-        found = [account for account in self.list()
-                 if account.get('provider') == text]
+        found = list(self.list(provider=text))
         if not found:
             raise exceptions.NotFound(
                 'No account with ID or provider name %r' % text)
@@ -116,7 +139,7 @@ class AccountManager(base.Manager[Account]):
         """Return the ID that ``name_or_id`` names.
 
         A whole number is the ID as it is, with no request; a provider
-        name is looked up with :meth:`find` (one list).
+        name is looked up with :meth:`find`.
         """
         reference = base.check_id(name_or_id, 'account ID or provider name')
         if isinstance(reference, int):

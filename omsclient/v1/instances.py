@@ -19,8 +19,10 @@ entry's ``instance.key_raw``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterator
 import contextlib
+import itertools
 from typing import Any
 
 from omsclient.common import base
@@ -69,16 +71,49 @@ class InstanceManager(base.Manager[Instance]):
     resource_class = Instance
     collection = 'instances/'
 
-    def list(self) -> Iterator[Instance]:
-        """Yield every instance, read incrementally."""
+    def list(self, provider: str | None = None,
+             region_name: str | None = None, limit: int | None = None,
+             marker: Any = None) -> Iterator[Instance]:
+        """Yield the instances in id order, read incrementally.
+
+        The filters are sent to the server (``?provider=&region_name=
+        &limit=&marker=``) and applied again here, so that the answer is
+        right with a server that ignores some of them. With the original
+        service they apply to the instances of the queue entries.
+
+        :param provider: only the instances booted on this provider.
+        :param region_name: only the instances in this region.
+        :param limit: the most instances to yield.
+        :param marker: only the instances whose id comes after this one.
+        """
+        filters = {name: value for name, value in (
+            ('provider', provider), ('region_name', region_name))
+            if value is not None}
+
+        def keep(item: dict[str, Any]) -> bool:
+            account = item.get('account') or {}
+            return all(account.get(name) == value
+                       for name, value in filters.items())
+
+        return self._list(filters, base.check_limit(limit),
+                          base.as_id(marker), keep)
+
+    def _list(self, filters: dict[str, Any], limit: int | None,
+              marker: Any, keep: Callable[[dict[str, Any]], bool]
+              ) -> Iterator[Instance]:
+        pages = self._iter_pages(filters, limit, marker, keep)
         try:
-            items = self.api.open_json_list(self.collection)
+            first = next(pages, None)
         except exceptions.NotFound:
-            yield from self._from_queues()
+            instances = (instance for instance in self._from_queues()
+                         if keep(instance.to_dict())
+                         and (marker is None
+                              or base.after(instance.id, marker)))
+            yield from itertools.islice(instances, limit)
             return
-        with contextlib.closing(items):
-            for index, item in enumerate(items, 1):
-                yield self._resource(item, index=index)
+        if first is not None:
+            yield first
+            yield from pages
 
     def get(self, instance_id: Any) -> Instance:
         """Return one instance.

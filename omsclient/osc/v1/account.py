@@ -146,14 +146,28 @@ class CreateAccount(AccountCommand, common.ShowOne):
                                self.fields)
 
 
-class ListAccount(AccountCommand, base.ResourceLister):
+class ListAccount(AccountCommand, base.ProviderLister):
     """List provider accounts."""
 
     list_columns = constants.ACCOUNT_LIST_COLUMNS
     long_columns = constants.ACCOUNT_LONG_COLUMNS
 
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--status',
+            metavar='<status>',
+            choices=STATUSES,
+            help='Only the accounts in this status: %s'
+                 % ' or '.join(STATUSES),
+        )
+        return parser
 
-class ShowAccount(AccountCommand, base.ResourceShower):
+    def filters(self, parsed_args):
+        return dict(super().filters(parsed_args), status=parsed_args.status)
+
+
+class ShowAccount(AccountCommand, base.ResourceShowOne):
     """Show a provider account (without its password)."""
 
     show_columns = constants.ACCOUNT_SHOW_COLUMNS

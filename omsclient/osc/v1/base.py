@@ -12,14 +12,19 @@
 
 """Base classes of the list and show commands of one resource."""
 
+import argparse
 import functools
 from typing import Any
 
+from osc_lib.cli import pagination
+from osc_lib import exceptions as osc_exc
+
 from omsclient.osc import common
+from omsclient.osc import plugin
 from omsclient.osc.v1 import utils
 
 
-class ResourceCommand:
+class ResourceCommand(common.Command):
     """What the commands of one resource share.
 
     :attr manager: the name of the manager on the client (``queues``).
@@ -36,7 +41,8 @@ class ResourceCommand:
     reference = 'ID'
 
     def get_manager(self) -> Any:
-        return getattr(self.app.client_manager.multistack, self.manager)
+        client = getattr(self.app.client_manager, plugin.API_NAME)
+        return getattr(client, self.manager)
 
     def lookup(self, manager: Any, reference: str) -> Any:
         """Return the resource a command-line argument names."""
@@ -44,7 +50,12 @@ class ResourceCommand:
 
 
 class ResourceLister(ResourceCommand, common.Lister):
-    """List the resources, streaming the rows as they arrive."""
+    """List the resources in id order, streaming the rows as they arrive.
+
+    ``--limit`` and ``--marker`` are osc-lib's. The client walks the pages
+    itself until ``--limit`` rows were listed, and applies both options
+    again when the server ignores them (the original service does).
+    """
 
     list_columns: tuple[str, ...]
     long_columns: tuple[str, ...]
@@ -56,24 +67,65 @@ class ResourceLister(ResourceCommand, common.Lister):
             action='store_true',
             help='List additional fields in output',
         )
+        pagination.add_marker_pagination_option_to_parser(parser)
         return parser
 
-    def fetch(self, manager, parsed_args):
-        """Return the resources to list (an iterable)."""
-        return manager.list()
+    def filters(self, parsed_args):
+        """Return the filters of the manager's ``list`` that were given."""
+        return {}
 
     def take_action(self, parsed_args):
+        limit = _checked(parsed_args.limit, '--limit', 1)
+        marker = _checked(parsed_args.marker, '--marker', 0)
         columns = (self.long_columns if parsed_args.long
                    else self.list_columns)
         row = functools.partial(utils.item_row, columns=columns,
                                 fields=self.fields)
         what = 'Unable to list %s' % self.plural
         with common.command_errors(what):
-            items = self.fetch(self.get_manager(), parsed_args)
+            items = self.get_manager().list(
+                limit=limit, marker=marker, **self.filters(parsed_args))
         return columns, common.iter_rows(items, row, what)
 
 
-class ResourceShower(ResourceCommand, common.ShowOne):
+class ProviderLister(ResourceLister):
+    """List resources of provider accounts, ``--provider`` and ``--region``."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--provider',
+            metavar='<provider>',
+            help='Only the %s of this provider (its exact name)'
+                 % self.plural,
+        )
+        parser.add_argument(
+            '--region',
+            metavar='<region>',
+            help='Only the %s in this region' % self.plural,
+        )
+        return parser
+
+    def filters(self, parsed_args):
+        return {'provider': parsed_args.provider,
+                'region_name': parsed_args.region}
+
+
+def _checked(value, option, minimum):
+    """``value`` as the API takes it (``minimum`` to the largest id).
+
+    osc-lib's options take a limit of 0 and a marker of any text; what the
+    API would refuse is refused here, before any request.
+    """
+    if value is None:
+        return None
+    try:
+        return common.bounded_int(minimum, common.MAX_ID)(str(value))
+    except argparse.ArgumentTypeError as exc:
+        raise osc_exc.CommandError('Invalid %s: %s' % (option, exc))
+
+
+class ResourceShowOne(ResourceCommand, common.ShowOne):
     """Show one resource, found by its ID."""
 
     show_columns: tuple[str, ...]

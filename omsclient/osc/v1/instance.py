@@ -32,14 +32,14 @@ class InstanceCommand(base.ResourceCommand):
     fields = constants.INSTANCE_FIELDS
 
 
-class ListInstance(InstanceCommand, base.ResourceLister):
+class ListInstance(InstanceCommand, base.ProviderLister):
     """List instances booted by the service."""
 
     list_columns = constants.INSTANCE_LIST_COLUMNS
     long_columns = constants.INSTANCE_LONG_COLUMNS
 
 
-class ShowInstance(InstanceCommand, base.ResourceShower):
+class ShowInstance(InstanceCommand, base.ResourceShowOne):
     """Show an instance (without its private key)."""
 
     show_columns = constants.INSTANCE_SHOW_COLUMNS

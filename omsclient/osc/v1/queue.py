@@ -144,32 +144,13 @@ class ListQueue(QueueCommand, base.ResourceLister):
                  'failed match their current ones); repeat the option '
                  'for several statuses',
         )
-        parser.add_argument(
-            '--limit',
-            metavar='<num-entries>',
-            type=common.bounded_int(1, common.MAX_ID),
-            help='List at most this many entries (1 to %d). Pages are '
-                 'fetched one after the other until the limit is reached, '
-                 'so a server-side page size never cuts the list short'
-                 % common.MAX_ID,
-        )
-        parser.add_argument(
-            '--marker',
-            metavar='<queue-id>',
-            type=common.bounded_int(0, common.MAX_ID),
-            help='List only the entries after this id (the last id of the '
-                 'previous page, 0 to %d); the entry need not exist any '
-                 'more' % common.MAX_ID,
-        )
         return parser
 
-    def fetch(self, manager, parsed_args):
-        return manager.list(status=parsed_args.status,
-                            limit=parsed_args.limit,
-                            marker=parsed_args.marker)
+    def filters(self, parsed_args):
+        return {'status': parsed_args.status}
 
 
-class ShowQueue(QueueCommand, base.ResourceShower):
+class ShowQueue(QueueCommand, base.ResourceShowOne):
     """Show a queue entry and its instance."""
 
     show_columns = constants.QUEUE_SHOW_COLUMNS

@@ -20,6 +20,7 @@ import contextlib
 import logging
 import time
 from typing import Any
+from typing import TextIO
 
 from osc_lib import exceptions as osc_exc
 
@@ -73,11 +74,11 @@ class StatusReporter:
     control characters are escaped, so that it cannot rewrite the line.
     """
 
-    def __init__(self, stream, label: str) -> None:
+    def __init__(self, stream: TextIO, label: str) -> None:
         self._stream = stream
         self._label = label
         self._start = time.monotonic()
-        self._status = None
+        self._status: str | None = None
 
     def __call__(self, resource: Any) -> None:
         self.report(common.record_data(resource).get('status'))

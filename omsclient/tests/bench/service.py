@@ -177,7 +177,7 @@ def _preload(base: str, count: int) -> int:
     return first.json()['id']
 
 
-def summarise(rows, options) -> list:
+def summarise(rows, options) -> list[common.Block]:
     single = [r for r in rows if r['processes'] == 1]
     base = single[0]['requests_per_s'] if single else 0
     table = []
@@ -189,7 +189,7 @@ def summarise(rows, options) -> list:
             round(r['latency_us']['p99'] / 1000, 2),
             r['errors']['status'] + r['errors']['timeout'],
             common.ratio(r['requests_per_s'], base)])
-    blocks = [
+    blocks: list[common.Block] = [
         'wrk, %d connections, %d s per kind, SQLite, %d entries '
         'preloaded; server CPU from /proc of its processes.' % (
             options.connections, options.duration, PRELOAD),

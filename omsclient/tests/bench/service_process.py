@@ -47,6 +47,14 @@ def script(name: str) -> str | None:
     return shutil.which(name)
 
 
+def installed_script(name: str) -> str:
+    """Return the path of console script ``name``; fail if there is none."""
+    path = script(name)
+    if path is None:
+        raise RuntimeError('%s is not installed' % name)
+    return path
+
+
 def missing(name: str, module: str) -> str | None:
     """Say why console script ``name`` (code in ``module``) cannot run."""
     if importlib.util.find_spec(module.rpartition('.')[0]) is None or \
@@ -75,14 +83,14 @@ def write_config(path: pathlib.Path,
         parser.write(out)
 
 
-def wait_ready(url: str, proc: subprocess.Popen, log: pathlib.Path,
-               timeout: float = READY_TIMEOUT) -> None:
-    """Poll ``url`` until it answers 200; fail if the process exits."""
+def wait_ready(url: str, proc: subprocess.Popen, name: str,
+               log: pathlib.Path, timeout: float = READY_TIMEOUT) -> None:
+    """Poll ``url`` until it answers 200; fail if process ``name`` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError('%s exited with %d: %s' % (
-                proc.args[0], proc.returncode, _tail(log)))
+                name, proc.returncode, _tail(log)))
         try:
             if requests.get(url, timeout=2).status_code == 200:
                 return
@@ -104,7 +112,8 @@ def _tail(log: pathlib.Path) -> str:
 def db_sync(config: pathlib.Path, log: pathlib.Path) -> None:
     """Create the schema with ``openmultistack-manage db sync``."""
     with open(log, 'ab') as out:
-        subprocess.run([script('openmultistack-manage'), '--config-file',
+        subprocess.run([installed_script('openmultistack-manage'),
+                        '--config-file',
                         str(config), 'db', 'sync'], stdout=out,
                        stderr=subprocess.STDOUT, check=True)
 
@@ -127,11 +136,8 @@ def state_dir(keep_logs: pathlib.Path | None = None
 def running(name: str, config: pathlib.Path, ready_url: str | None,
             log: pathlib.Path) -> Iterator[subprocess.Popen]:
     """Run console script ``name --config-file config`` in the block."""
-    path = script(name)
-    if path is None:
-        raise RuntimeError('%s is not installed' % name)
-    with running_argv([path, '--config-file', str(config)], ready_url,
-                      log) as proc:
+    with running_argv([installed_script(name), '--config-file', str(config)],
+                      ready_url, log) as proc:
         yield proc
 
 
@@ -148,7 +154,7 @@ def running_argv(argv: list[str], ready_url: str | None,
             env=dict(os.environ, PYTHONUNBUFFERED='1'))
     try:
         if ready_url:
-            wait_ready(ready_url, proc, log, ready_timeout)
+            wait_ready(ready_url, proc, argv[0], log, ready_timeout)
         yield proc
     finally:
         _stop(proc)

@@ -88,7 +88,7 @@ def profile(kind: str, requests: int, top: int) -> None:
         finally:
             profiler.disable()
 
-    threadpool.WorkerThread.run = profiled_run
+    setattr(threadpool.WorkerThread, 'run', profiled_run)
     with tempfile.TemporaryDirectory(prefix='oms-profile-') as directory:
         api = _serve(pathlib.Path(directory))
         try:

@@ -111,7 +111,7 @@ class ListServer(http.server.ThreadingHTTPServer):
 
     @property
     def endpoint(self) -> str:
-        return 'http://%s:%d' % self.server_address[:2]
+        return 'http://%s:%d' % (common.LOOPBACK, self.server_port)
 
     def __enter__(self) -> 'ListServer':
         self._thread.start()

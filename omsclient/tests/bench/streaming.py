@@ -107,7 +107,7 @@ def run(options) -> common.PartResult:
                              summary=summarise(rows))
 
 
-def summarise(rows) -> list[str]:
+def summarise(rows) -> list[common.Block]:
     by_size: dict[int, dict[str, Any]] = {}
     for row in rows:
         by_size.setdefault(row['entries'], {})[row['mode']] = row

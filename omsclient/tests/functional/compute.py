@@ -13,6 +13,7 @@
 """Look at the Nova providers directly, beside the service's own view."""
 
 from keystoneauth1.identity import v3
+from keystoneauth1 import plugin
 from keystoneauth1 import session as ks_session
 from keystoneauth1 import token_endpoint
 from novaclient import client as nova_client
@@ -29,6 +30,7 @@ def client(stack: dict, provider: str):
     ``user:project`` is the identity, sent to the compute endpoint.
     """
     account = stack['nova'][provider]
+    auth: plugin.BaseAuthPlugin
     if account['auth'] == 'keystone':
         auth = v3.Password(
             auth_url=account['auth_url'], username=account['username'],

@@ -42,6 +42,7 @@ GROUPS = 4
 #: Seconds one case may take at most, for the subprocess guard.
 CASE_BOUND = 8
 
+
 def _limit_memory():
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 

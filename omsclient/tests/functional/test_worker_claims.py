@@ -70,7 +70,7 @@ class ClaimTest(base.TestCase):
         queue_ids = [r.id for r in oms.rows('SELECT id FROM queues')]
 
         # Each entry was asked of a provider once, by one process.
-        asked = collections.Counter()
+        asked: collections.Counter[int] = collections.Counter()
         for worker in workers:
             asked.update(int(m) for m in BOOT_REQUEST.findall(
                 worker.output()))
@@ -78,8 +78,8 @@ class ClaimTest(base.TestCase):
 
         # One claim, one boot, one RUN each; none taken over, one server
         # each and no server twice.
-        events = collections.Counter()
-        claimed_by = collections.Counter()
+        events: collections.Counter[tuple[int, str]] = collections.Counter()
+        claimed_by: collections.Counter[str] = collections.Counter()
         for row in oms.rows('SELECT queue_id, "desc" FROM events '
                             'WHERE queue_id IS NOT NULL'):
             kind = row.desc.split(': ', 1)[1].split(' ', 1)[0]

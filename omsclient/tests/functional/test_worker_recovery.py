@@ -23,6 +23,7 @@ after the entry is deleted.
 """
 
 import signal
+from typing import Any
 
 from omsclient.tests.functional import base
 from omsclient.tests.functional import compute
@@ -55,8 +56,8 @@ class RecoveryTestCase(base.TestCase):
 
     def assert_nova_holds_only(self, *entries: dict) -> None:
         """Nova has the entries' servers and key pairs, nothing else."""
-        expected = {p: {'servers': {}, 'keypairs': set()}
-                    for p in self.novas}
+        expected: dict[str, dict[str, Any]] = {
+            p: {'servers': {}, 'keypairs': set()} for p in self.novas}
         for entry in entries:
             instance = entry['instance']
             owned = expected[instance['account']['provider']]

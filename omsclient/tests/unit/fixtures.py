@@ -25,6 +25,7 @@ import io
 import json
 import logging
 from typing import Any
+import urllib.parse
 
 import fixtures
 from requests_mock.contrib import fixture as rm_fixture
@@ -162,6 +163,46 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.now += seconds
+
+
+class FakeListServer:
+    """The list call of a server, as a requests-mock JSON callback.
+
+    :param entries: the whole list, in id order.
+    :param filters: the query parameters the server applies, each with
+        the value of an entry it compares (``{'provider': lambda e:
+        e['provider']}``); an older server applies fewer.
+    :param paged: whether it applies ``limit`` and ``marker`` (the
+        original service applies no parameter at all).
+    :param max_limit: the most entries it sends in one page.
+    """
+
+    def __init__(self, entries: list[dict[str, Any]],
+                 filters: dict[str, Callable[[dict], Any]] | None = None,
+                 paged: bool = True, max_limit: int | None = None) -> None:
+        self.entries = entries
+        self.filters = filters or {}
+        self.paged = paged
+        self.max_limit = max_limit
+        #: The query of each request, as parse_qs reads it.
+        self.queries: list[dict[str, list[str]]] = []
+
+    def __call__(self, request: Any, context: Any) -> list[dict[str, Any]]:
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(
+            request.url).query)
+        self.queries.append(query)
+        found = [entry for entry in self.entries
+                 if all(value(entry) in query[name]
+                        for name, value in self.filters.items()
+                        if name in query)]
+        if not self.paged:
+            return found
+        if 'marker' in query:
+            found = [e for e in found if e['id'] > int(query['marker'][0])]
+        limit = int(query['limit'][0]) if 'limit' in query else None
+        if self.max_limit is not None:
+            limit = min(limit or self.max_limit, self.max_limit)
+        return found[:limit]
 
 
 class TestCase(testtools.TestCase):

@@ -59,6 +59,12 @@ FIELDS = {
     'project_domain_name': body.Field(allow_null=False),
     'status': body.Field(allow_null=False, choices=models.ACCOUNT_STATUSES),
 }
+#: The filters of the account list: ``?provider=&region_name=&status=``.
+FILTERS = {
+    'provider': models.Account.provider.in_,
+    'region_name': models.Account.region_name.in_,
+    'status': models.Account.status.in_,
+}
 # What a nova account cannot work without.
 NOVA_REQUIRED = ('username', 'password', 'auth_url', 'tenant_name')
 # Columns that are empty rather than NULL when not given.
@@ -88,9 +94,11 @@ def _changed(data: dict) -> str:
 def list_accounts():
     policy.authorize(flaskapp.current_context(), 'multistack:account:list')
     limit, marker = listing.pagination()
+    statement = listing.filtered_statement(
+        serializers.account_select, FILTERS,
+        choices={'status': models.ACCOUNT_STATUSES})
     return responses.stream_list(listing.iter_batches(
-        listing.statement(serializers.account_select), {},
-        serializers.account_row, limit, marker))
+        statement, {}, serializers.account_row, limit, marker))
 
 
 @bp.post('/api/accounts/')

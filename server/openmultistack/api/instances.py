@@ -26,6 +26,13 @@ from openmultistack import events
 
 bp = flask.Blueprint('instances', __name__)
 
+#: The filters of the instance list, on the account that holds each
+#: instance: ``?provider=&region_name=``.
+FILTERS = {
+    'provider': models.Account.provider.in_,
+    'region_name': models.Account.region_name.in_,
+}
+
 
 @bp.get('/api/instances/')
 def list_instances():
@@ -33,7 +40,8 @@ def list_instances():
     limit, marker = listing.pagination()
     kind, params = scope.visibility()
     return responses.stream_list(listing.iter_batches(
-        listing.statement(serializers.instance_select, kind), params,
+        listing.filtered_statement(serializers.instance_select, FILTERS,
+                                   kind), params,
         serializers.instance_row, limit, marker))
 
 

@@ -12,6 +12,7 @@
 
 """Lists: filters, ``?limit=&marker=`` and batched reads for streaming."""
 
+import collections.abc
 import functools
 import typing
 
@@ -53,6 +54,41 @@ def pagination() -> typing.Tuple[typing.Optional[int], typing.Optional[int]]:
         marker = _integer('marker', marker, 0,
                           'A valid id (an integer, 0 or more) is required.')
     return limit, marker
+
+
+#: What one filter of a list does: from the values given for it, the
+#: condition the rows must meet.
+Filter = typing.Callable[[typing.List[str]], typing.Any]
+
+
+def filter_rows(query: sa.Select,
+                filters: collections.abc.Mapping[str, Filter],
+                choices: typing.Optional[collections.abc.Mapping[
+                    str, typing.Sequence[str]]] = None) -> sa.Select:
+    """``query`` narrowed by the ``?name=value`` filters of the request.
+
+    Each filter may be repeated (``?provider=a&provider=b``: either one);
+    a parameter that is not a filter is ignored, as the original service
+    ignores every parameter.
+
+    :param filters: the condition of each filter, by its name.
+    :param choices: the values some filters may take; another one is a
+        ``400`` naming them rather than an empty list.
+    """
+    args = flask.request.args
+    for name, condition in filters.items():
+        values = args.getlist(name)
+        if not values:
+            continue
+        valid = (choices or {}).get(name)
+        unknown = sorted(set(values) - set(valid)) if valid else []
+        if unknown:
+            raise exceptions.BadRequest(errors={name: [
+                'Unknown value %s; valid values: %s.' % (
+                    ', '.join('"%s"' % value for value in unknown),
+                    ', '.join(valid))]})
+        query = query.where(condition(values))
+    return query
 
 
 def keyset(query: sa.Select) -> sa.Select:
@@ -104,3 +140,19 @@ def statement(select: typing.Callable[[], sa.Select],
               kind: str = scope.ALL) -> sa.Select:
     """The :func:`keyset` statement of ``select()`` for a visibility."""
     return keyset(scope.restrict(select(), kind))
+
+
+def filtered_statement(select: typing.Callable[[], sa.Select],
+                       filters: collections.abc.Mapping[str, Filter],
+                       kind: str = scope.ALL,
+                       choices: typing.Optional[collections.abc.Mapping[
+                           str, typing.Sequence[str]]] = None) -> sa.Select:
+    """:func:`statement`, narrowed by the filters the request gives.
+
+    Without a filter the statement is the cached one; with one it is built
+    for this request (see :func:`filter_rows`).
+    """
+    if not any(name in flask.request.args for name in filters):
+        return statement(select, kind)
+    return keyset(filter_rows(scope.restrict(select(), kind), filters,
+                              choices))

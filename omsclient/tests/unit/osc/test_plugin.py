@@ -28,11 +28,18 @@ HEAVY_MODULES = ('omsclient.common.http', 'omsclient.client',
                  'osc_lib.utils', 'openstack')
 
 PROBE = '''
-import json, sys
+import importlib, json, sys
 before = set(sys.modules)
-import omsclient.osc.plugin
+importlib.import_module(sys.argv[1])
 print(json.dumps(sorted(set(sys.modules) - before)))
 '''
+
+
+def modules_loaded_by(module):
+    """The modules that importing ``module`` loads, in a new Python."""
+    out = subprocess.run([sys.executable, '-c', PROBE, module], check=True,
+                         capture_output=True, text=True).stdout
+    return set(json.loads(out))
 
 
 class FakeClientManager:
@@ -59,9 +66,7 @@ class FakeClientManager:
 class TestPluginImport(testtools.TestCase):
 
     def test_import_loads_no_heavy_module(self):
-        out = subprocess.run([sys.executable, '-c', PROBE], check=True,
-                             capture_output=True, text=True).stdout
-        loaded = set(json.loads(out))
+        loaded = modules_loaded_by('omsclient.osc.plugin')
         self.assertIn('omsclient.osc.plugin', loaded)
         heavy = {name for name in loaded
                  if name.split('.')[0] in HEAVY_MODULES

@@ -90,6 +90,87 @@ class TestAccounts(oms_fixtures.TestCase):
         self.assertRaises(exceptions.Forbidden, list, self.accounts.list())
 
 
+def accounts_of(*providers):
+    """Accounts 1, 2, ... of these providers, alternately available."""
+    return [dict(ACCOUNT, id=number, provider=provider,
+                 status=('available', 'unavailable')[number % 2 == 0])
+            for number, provider in enumerate(providers, 1)]
+
+
+#: The filters of the reference service, by the field each compares.
+FILTERS = {name: (lambda entry, name=name: entry[name])
+           for name in ('provider', 'region_name', 'status')}
+
+
+class TestAccountList(oms_fixtures.TestCase):
+    """Filters and pages, with servers that honour some or none of them."""
+
+    def serve(self, entries, filters=FILTERS, paged=True, max_limit=None):
+        self.server = oms_fixtures.FakeListServer(entries, filters, paged,
+                                                  max_limit)
+        self.requests.get(ACCOUNTS, json=self.server)
+        return self.make_client().accounts
+
+    def ids(self, accounts, **kwargs):
+        return [account.id for account in accounts.list(**kwargs)]
+
+    def test_filters_are_sent(self):
+        accounts = self.serve(accounts_of('a', 'b', 'a', 'a'))
+        self.assertEqual([3], self.ids(accounts, provider='a',
+                                       status='available', marker=1))
+        self.assertEqual([{'provider': ['a'], 'status': ['available'],
+                           'marker': ['1']}], self.server.queries)
+
+    def test_filters_ignored_by_the_server(self):
+        accounts = self.serve(accounts_of('a', 'b', 'a', 'a'), filters={})
+        self.assertEqual([1, 3], self.ids(accounts, provider='a',
+                                          region_name='tyo1',
+                                          status='available'))
+        self.assertEqual([], self.ids(accounts, region_name='tyo2'))
+
+    def test_pages_until_the_limit(self):
+        accounts = self.serve(accounts_of(*'abcde'), max_limit=2)
+        self.assertEqual([2, 3, 4], self.ids(accounts, limit=3, marker=1))
+        self.assertEqual([{'limit': ['3'], 'marker': ['1']},
+                          {'limit': ['1'], 'marker': ['3']}],
+                         self.server.queries)
+
+    def test_limit_and_marker_ignored_by_the_server(self):
+        accounts = self.serve(accounts_of(*'abcde'), filters={},
+                              paged=False)
+        self.assertEqual([3, 4], self.ids(accounts, limit=2, marker=2))
+        self.assertEqual(1, len(self.server.queries))
+
+    def test_negative_limit(self):
+        accounts = self.serve(accounts_of('a'))
+        self.assertRaises(ValueError, accounts.list, limit=-1)
+
+    def test_find_asks_for_the_provider(self):
+        accounts = self.serve(accounts_of('a', 'b', 'c'))
+        self.assertEqual(2, accounts.find('b').id)
+        self.assertEqual([{'provider': ['b']}], self.server.queries)
+        self.assertEqual(2, accounts.find_id('b'))
+
+    def test_find_with_a_server_ignoring_the_filter(self):
+        accounts = self.serve(accounts_of('a', 'b', 'c'), filters={})
+        self.assertEqual(3, accounts.find('c').id)
+        self.assertRaises(exceptions.NotFound, accounts.find, 'd')
+
+    def test_find_by_id_sends_no_list(self):
+        accounts = self.serve(accounts_of('a'))
+        self.requests.get(ACCOUNTS + '1/', json=ACCOUNT)
+        self.assertEqual(1, accounts.find('1').id)
+        self.assertEqual(5, accounts.find_id(5))
+        self.assertEqual([], self.server.queries)
+
+    def test_provider_name_not_unique(self):
+        accounts = self.serve(accounts_of('a', 'b', 'a'))
+        exc = self.assertRaises(exceptions.NoUniqueMatch, accounts.find,
+                                'a')
+        self.assertEqual("2 accounts have the provider name 'a' (IDs 1, "
+                         "3): give an ID", str(exc))
+
+
 class TestAccountsOnOriginalServer(oms_fixtures.TestCase):
     """The original service has no account API at all."""
 

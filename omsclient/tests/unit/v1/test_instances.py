@@ -68,6 +68,53 @@ class TestInstances(oms_fixtures.TestCase):
                           self.instances.get_private_key, 1)
 
 
+def instance_on(number, provider, region_name='tyo1'):
+    """Instance ``number`` of the original shape, booted on ``provider``."""
+    return dict(INSTANCE, id=number, queue_id=number, account=dict(
+        INSTANCE['account'], provider=provider, region_name=region_name))
+
+
+class TestInstanceList(oms_fixtures.TestCase):
+    """Filters and pages with the reference service, old and new."""
+
+    FILTERS = {name: (lambda entry, name=name: entry['account'][name])
+               for name in ('provider', 'region_name')}
+
+    def serve(self, filters=FILTERS, max_limit=None):
+        self.server = oms_fixtures.FakeListServer(
+            [instance_on(1, 'a'), instance_on(2, 'b', 'tyo2'),
+             instance_on(3, 'a', 'tyo2'), instance_on(4, 'a')],
+            filters, max_limit=max_limit)
+        self.requests.get(INSTANCES, json=self.server)
+        return self.make_client().instances
+
+    def ids(self, instances, **kwargs):
+        return [instance.id for instance in instances.list(**kwargs)]
+
+    def test_filters_are_sent(self):
+        instances = self.serve()
+        self.assertEqual([3], self.ids(instances, provider='a',
+                                       region_name='tyo2'))
+        self.assertEqual([{'provider': ['a'], 'region_name': ['tyo2']}],
+                         self.server.queries)
+
+    def test_filters_ignored_by_the_server(self):
+        instances = self.serve(filters={})
+        self.assertEqual([1, 3, 4], self.ids(instances, provider='a'))
+        self.assertEqual([2, 3], self.ids(instances, region_name='tyo2'))
+
+    def test_pages_until_the_limit(self):
+        instances = self.serve(max_limit=1)
+        self.assertEqual([3, 4], self.ids(instances, provider='a',
+                                          limit=5, marker=1))
+        self.assertEqual([{'provider': ['a'], 'limit': ['5'],
+                           'marker': ['1']},
+                          {'provider': ['a'], 'limit': ['4'],
+                           'marker': ['3']},
+                          {'provider': ['a'], 'limit': ['3'],
+                           'marker': ['4']}], self.server.queries)
+
+
 class TestInstancesOnOriginalServer(oms_fixtures.TestCase):
     """The original service: instances live inside the queue entries."""
 
@@ -88,6 +135,16 @@ class TestInstancesOnOriginalServer(oms_fixtures.TestCase):
         for instance in found:
             self.assertNotIn('key_raw', instance.to_dict())
             self.assertNotIn('PRIVATE', repr(instance))
+
+    def test_list_filters_and_pages(self):
+        self.requests.get(QUEUES, json=[
+            oms_fixtures.queue(1), oms_fixtures.queue(2),
+            dict(oms_fixtures.queue(3), instance=instance_on(3, 'a')),
+            oms_fixtures.queue(4)])
+        found = self.instances.list(provider='conoha', marker='1', limit=2)
+        self.assertEqual([2, 4], [instance.id for instance in found])
+        self.assertEqual([], list(self.instances.list(provider='a',
+                                                      limit=0)))
 
     def test_get(self):
         self.requests.get(INSTANCES + '3/', **HTML_404)

@@ -145,6 +145,19 @@ class TestListAccount(fakes.TestCommand):
                                          fakes.LIST_FORMATS):
             self.assertNotIn(PASSWORD, output, name)
 
+    def test_filters_and_pages(self):
+        self.requests.get(ACCOUNTS, json=[ACCOUNT])
+        (listed,) = self.run_json(account.ListAccount, [
+            '--provider', 'conoha', '--region', 'tyo1', '--status',
+            'available', '--limit', '1', '--marker', '0'])
+        self.assertEqual(1, listed['ID'])
+        self.assertEqual({'provider': ['conoha'], 'region_name': ['tyo1'],
+                          'status': ['available'], 'limit': ['1'],
+                          'marker': ['0']}, self.requests.last_request.qs)
+
+    def test_unknown_status(self):
+        self.assert_parse_error(account.ListAccount, ['--status', 'enabled'])
+
     def test_server_without_account_api(self):
         self.requests.get(ACCOUNTS, status_code=404,
                           json=oms_fixtures.NOT_FOUND)
@@ -167,8 +180,9 @@ class TestShowAccount(fakes.TestCommand):
         self.requests.get(ACCOUNTS, json=[ACCOUNT])
         output = self.run_command(account.ShowAccount, [ACCOUNT['provider']])
         self.assertRegex(output, r'\| ID +\| %s ' % ACCOUNT['id'])
-        self.assertEqual(['GET'], [r.method for r in
-                                   self.requests.request_history])
+        (call,) = self.requests.request_history
+        self.assertEqual(('GET', {'provider': [ACCOUNT['provider']]}),
+                         (call.method, call.qs))
 
     def test_provider_name_not_unique(self):
         self.requests.get(ACCOUNTS, json=[ACCOUNT, dict(ACCOUNT, id=9)])

@@ -70,16 +70,30 @@ class TestIds(fakes.TestCommand):
 
 class TestLimitAndMarker(fakes.TestCommand):
 
+    LISTERS = (queue.ListQueue, account.ListAccount, instance.ListInstance)
+
     def test_beyond_the_range_of_the_api(self):
-        for argv in (['--limit', '2147483648'], ['--limit', '0'],
-                     ['--marker', '-1'], ['--marker', '2147483648'],
-                     ['--marker', 'abc'], ['--marker', '']):
-            stderr = self.assert_parse_error(queue.ListQueue, argv)
-            self.assertIn('is not a whole number from', stderr)
+        for lister in self.LISTERS:
+            for argv in (['--limit', '2147483648'], ['--limit', '0'],
+                         ['--marker', '-1'], ['--marker', '2147483648'],
+                         ['--marker', 'abc'], ['--marker', '']):
+                error = self.assertRaises(osc_exc.CommandError,
+                                          self.run_command, lister, argv)
+                self.assertRegex(str(error), r'^Invalid --(limit|marker): '
+                                 r'.* is not a whole number from [01] to '
+                                 r'2147483647$')
         self.assertEqual([], self.requests.request_history)
 
+    def test_not_a_number(self):
+        for lister in self.LISTERS:
+            self.assert_parse_error(lister, ['--limit', '-1'])
+            self.assert_parse_error(lister, ['--limit', 'all'])
+
     def test_bounds_are_accepted(self):
-        self.requests.get(fakes.QUEUES, json=[])
-        self.run_command(queue.ListQueue, ['--limit', '2147483647',
-                                           '--marker', '0'])
-        self.assertEqual(['2147483647'], self.calls('GET')[0].qs['limit'])
+        for lister, url in zip(self.LISTERS, (fakes.QUEUES, fakes.ACCOUNTS,
+                                              fakes.INSTANCES)):
+            self.requests.get(url, json=[])
+            self.run_command(lister, ['--limit', '2147483647',
+                                      '--marker', '0'])
+            self.assertEqual({'limit': ['2147483647'], 'marker': ['0']},
+                             self.requests.last_request.qs)

@@ -53,6 +53,15 @@ class TestListInstance(fakes.TestCommand):
                           'Tenant': 'gnct26543406', 'Queue ID': 1},
                          listed)
 
+    def test_filters_and_pages(self):
+        self.requests.get(INSTANCES, json=[INSTANCE])
+        self.run_json(instance.ListInstance, [
+            '--provider', 'conoha', '--region', 'tyo1', '--limit', '5',
+            '--marker', '0'])
+        self.assertEqual({'provider': ['conoha'], 'region_name': ['tyo1'],
+                          'limit': ['5'], 'marker': ['0']},
+                         self.calls('GET')[0].qs)
+
     def test_original_server_lists_instances_of_the_queue(self):
         self.requests.get(INSTANCES, status_code=404,
                           json=oms_fixtures.NOT_FOUND)

@@ -97,6 +97,43 @@ class TestAccounts(base.APITestCase):
         self.assertJSON(self.request('GET', '/api/accounts/?marker=-1'),
                         400)
 
+    def test_filters(self):
+        ids = {}
+        for provider, region, status in (
+                ('conoha', 'tyo1', 'available'),
+                ('conoha', 'tyo2', 'unavailable'),
+                ('other', 'tyo1', 'available')):
+            account = self.assertJSON(self.create(
+                provider=provider, region_name=region, status=status), 201)
+            ids[provider, region] = account['id']
+
+        def listed(query):
+            return [account['id'] for account in self.assertJSON(
+                self.request('GET', '/api/accounts/?' + query), 200)]
+
+        self.assertEqual([ids['conoha', 'tyo1'], ids['conoha', 'tyo2']],
+                         listed('provider=conoha'))
+        self.assertEqual([ids['conoha', 'tyo2']],
+                         listed('provider=conoha&status=unavailable'))
+        self.assertEqual([ids['conoha', 'tyo1'], ids['other', 'tyo1']],
+                         listed('region_name=tyo1'))
+        self.assertEqual([ids['conoha', 'tyo2'], ids['other', 'tyo1']],
+                         listed('region_name=tyo2&provider=conoha'
+                                '&provider=other&region_name=tyo1'
+                                '&marker=%d' % ids['conoha', 'tyo1']))
+        self.assertEqual([ids['conoha', 'tyo1']],
+                         listed('provider=conoha&limit=1'))
+        self.assertEqual([], listed('provider=CONOHA'))
+        # Parameters that filter nothing are ignored, as by the original.
+        self.assertEqual(3, len(listed('password=x&page=2')))
+
+    def test_unknown_status_filter(self):
+        data = self.assertJSON(self.request(
+            'GET', '/api/accounts/?status=enabled&status=available'), 400)
+        self.assertEqual({'status': ['Unknown value "enabled"; valid '
+                                     'values: available, unavailable.']},
+                         data)
+
     def test_patch(self):
         account = self.assertJSON(self.create(), 201)
         response = self.request('PATCH', '/api/accounts/%d/' % account['id'],

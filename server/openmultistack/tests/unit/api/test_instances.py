@@ -43,6 +43,25 @@ class TestInstances(base.APITestCase):
         self.assertJSON(self.request('GET', '/api/instances/?marker=x'),
                         400)
 
+    def test_filters(self):
+        other = self.add_account(provider='prov-b', region_name='tyo1')
+        queue_id = self.add_queue(status=models.RUN)
+        instance_id = self.add_instance(queue_id, other)
+
+        def listed(query):
+            return [item['id'] for item in self.assertJSON(
+                self.request('GET', '/api/instances/?' + query), 200)]
+
+        self.assertEqual([instance_id], listed('provider=prov-b'))
+        self.assertEqual(self.instance_ids, listed('provider=prov-a'))
+        self.assertEqual([instance_id], listed('region_name=tyo1'))
+        self.assertEqual([self.instance_ids[2], instance_id],
+                         listed('provider=prov-a&provider=prov-b&marker=%d'
+                                % self.instance_ids[1]))
+        self.assertEqual(self.instance_ids[:1],
+                         listed('provider=prov-a&limit=1'))
+        self.assertEqual([], listed('provider=prov-c'))
+
     def test_marker_of_a_gone_instance(self):
         with self.session() as session:
             session.delete(session.get(models.Queue, self.queue_ids[1]))
