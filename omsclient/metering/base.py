@@ -29,7 +29,9 @@ from typing import TypeVar
 
 from ceilometerclient.common import base
 
+from omsclient.common import exceptions
 from omsclient.common import secret_fields
+from omsclient.common import shapes
 from omsclient.metering import http
 
 T = TypeVar('T')
@@ -118,10 +120,33 @@ class Resource(base.Resource):
 class Manager(base.Manager):
     """A ceilometerclient manager on omsclient's streaming HTTP layer.
 
+    Every record is checked against :attr:`shape` as it is read: a record
+    that is not an object, or whose fields are not of the promised kinds,
+    is an :class:`~omsclient.common.exceptions.InvalidResponse` rather
+    than a Python error deep inside ceilometerclient's ``Resource``.
+
     :param api: an :class:`omsclient.metering.http.SessionClient`.
     """
 
     api: http.SessionClient
+    #: What the API promises about the records of this manager.
+    shape = shapes.Shape({})
+
+    def _checked(self, url: str, where: str) -> Callable[..., Any]:
+        """Make the records of the answer of ``url``, checked.
+
+        :raises omsclient.common.exceptions.InvalidResponse: a record is
+            not what the API promises.
+        """
+        def record(manager: Any, info: Any, loaded: bool = False) -> Any:
+            problem = self.shape.problem(info, where)
+            if problem:
+                full_url = self.api.url_for(url)
+                raise exceptions.InvalidResponse(
+                    'the answer of GET %s is not what the API promises: %s'
+                    % (full_url, problem), url=full_url, method='GET')
+            return self.resource_class(manager, info, loaded=loaded)
+        return record
 
     def _list(self, url: str, response_key: str | None = None,
               obj_class: Callable[..., Any] | None = None, body: Any = None,
@@ -132,7 +157,8 @@ class Manager(base.Manager):
         is one object instead of a list: the sequence holds that one
         resource.
         """
-        cls = obj_class or self.resource_class
+        cls = obj_class or self._checked(
+            url, '' if expect_single else 'an entry: ')
         if expect_single:
             return ResourceList(
                 lambda: iter([cls(self, self.api.get_json(url),
@@ -141,9 +167,10 @@ class Manager(base.Manager):
 
         def open_records() -> Iterator[Any]:
             items = self.api.open_json_list(url, prefix=prefix)
+            # Empty records are skipped, as ceilometerclient does.
             return (cls(self, info, loaded=True) for info in items if info)
         return ResourceList(open_records)
 
-    def _get(self, url: str) -> Resource:
-        return self.resource_class(self, self.api.get_json(url),
-                                   loaded=True)
+    def _get(self, url: str) -> Any:
+        return self._checked(url, '')(self, self.api.get_json(url),
+                                      loaded=True)

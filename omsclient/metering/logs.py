@@ -26,6 +26,7 @@ from typing import Any
 
 from ceilometerclient.v2 import options
 
+from omsclient.common import shapes
 from omsclient.metering import base
 
 PATH = 'v2/logs'
@@ -55,6 +56,8 @@ class LogManager(base.Manager):
     """``cclient.logs``: the paged system log of the metering API."""
 
     resource_class = Log
+    shape = shapes.Shape({'desc': shapes.TEXT | shapes.NULL,
+                          'time': shapes.TEXT | shapes.NULL})
 
     def list(self, q: Query | None = None) -> base.ResourceList[Log]:
         """Return the entries of one page, newest first, read on demand.

@@ -18,11 +18,8 @@ through: ``overview`` is one object, the other items are lists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
 import urllib.parse
 
-from omsclient.common import exceptions
 from omsclient.common import shapes
 from omsclient.metering import base
 
@@ -75,39 +72,11 @@ class RabbitManager(base.Manager):
     """``cclient.rabbit``: RabbitMQ figures through the metering API."""
 
     resource_class = Rabbitmq
+    shape = RECORD
 
     @staticmethod
     def _path(item: str) -> str:
         return 'v2/rabbit/%s' % urllib.parse.quote(item, safe='')
-
-    def _checked(self, url: str, where: str) -> Callable[..., Rabbitmq]:
-        """Make the records of the answer of ``url``, checked (``RECORD``).
-
-        :raises omsclient.common.exceptions.InvalidResponse: a record is
-            not what the management API promises.
-        """
-        def record(manager: Any, info: Any, loaded: bool = False
-                   ) -> Rabbitmq:
-            problem = RECORD.problem(info, where)
-            if problem:
-                full_url = self.api.url_for(url)
-                raise exceptions.InvalidResponse(
-                    'the answer of GET %s is not what the API promises: %s'
-                    % (full_url, problem), url=full_url, method='GET')
-            return Rabbitmq(manager, info, loaded=loaded)
-        return record
-
-    def _list(self, url: str, response_key: str | None = None,
-              obj_class: Callable[..., Any] | None = None, body: Any = None,
-              expect_single: bool = False) -> base.ResourceList[Any]:
-        obj_class = obj_class or self._checked(
-            url, '' if expect_single else 'an entry: ')
-        return super()._list(url, response_key, obj_class, body,
-                             expect_single)
-
-    def _get(self, url: str) -> Rabbitmq:
-        return self._checked(url, '')(self, self.api.get_json(url),
-                                      loaded=True)
 
     def list(self, q: str = 'overview') -> base.ResourceList[Rabbitmq]:
         """Return the records of one item, as a list read on demand.

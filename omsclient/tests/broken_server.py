@@ -160,6 +160,11 @@ def _paged(handler: Handler, bad: Misbehaviour) -> None:
     _send(handler, 200, bad.body)
 
 
+def _entries(**fields: Any) -> bytes:
+    """A list of one entry that also reads as a log record, with ``fields``."""
+    return json.dumps([dict(ENTRY, **dict(LOG, **fields))]).encode()
+
+
 def _deep(levels: int) -> bytes:
     return b'[' * levels + b']' * levels
 
@@ -169,10 +174,13 @@ LISTS = ('multistack queue list', 'multistack account list',
          'multistack instance list', 'metric rabbit list users',
          'metric log list', 'metric log list --all', 'queues.list',
          'accounts.list', 'instances.list', 'rabbit.list', 'logs.list',
-         'logs.list_all')
+         'logs.list_all', 'multistack queue list -f value',
+         'metric rabbit list users -f value', 'metric log list -f table')
 #: Those that expect no body.
 DELETES = ('multistack queue delete 1', 'multistack account delete 1',
            'queues.delete')
+#: The lists of queue entries asked for by pages.
+PAGED = ('multistack queue list --limit 2 --status RUN', 'queues.list(limit)')
 
 
 MISBEHAVIOURS: list[Misbehaviour] = [
@@ -214,6 +222,25 @@ MISBEHAVIOURS: list[Misbehaviour] = [
                          {'id': 'a', 'desc': 'y', 'status': 'RUN'}]).encode()),
     Misbehaviour('unknown-charset', body=b'[]',
                  headers={'Content-Type': 'application/json; charset=x-no'}),
+    # A delete ignores the body of a 2xx answer: it may succeed below.
+    Misbehaviour('not-objects', benign=DELETES, body=b'[1, "two", null]'),
+    Misbehaviour('wrong-types', benign=DELETES + (
+        # Lists whose records have none of these fields.
+        'multistack account list', 'multistack instance list',
+        'accounts.list', 'instances.list'), body=_entries(
+        instance='x', tags=7, queue_totals=[1, 2], desc=5, time=[])),
+    Misbehaviour('date-out-of-range', benign=LISTS + DELETES, body=_entries(
+        regist_datetime='9999-12-31T23:59:59-23:59')),
+    Misbehaviour('control-chars', benign=LISTS + DELETES + PAGED,
+                 body=_entries(status='RUN\x1b[2J',
+                               name='\x1b]0;owned\x07',
+                               desc='\x1b[2J\rRUN\x07', time='\x9b2J')),
+    Misbehaviour('secrets', benign=LISTS + DELETES + PAGED, body=_entries(
+        password=PASSWORD, password_hash=PASSWORD,
+        nested={'key_raw': PASSWORD, 'private_key': PASSWORD})),
+    # Any object is a valid RabbitMQ overview.
+    Misbehaviour('created-without-id', status=201, benign=DELETES + (
+        'metric rabbit show', 'rabbit.get'), body=b'{"status": "REQUEST"}'),
 ]
 
 BY_NAME = {bad.name: bad for bad in MISBEHAVIOURS}

@@ -57,6 +57,11 @@ COMMANDS = [
     'metric rabbit list users',
     'metric log list',
     'metric log list --all',
+    # What reaches a terminal: the human formats, not only JSON.
+    'multistack queue list -f value',
+    'multistack queue show 1 -f table',
+    'metric rabbit list users -f value',
+    'metric log list -f table',
 ]
 
 
@@ -117,7 +122,8 @@ def _cli(command: str, endpoint: str, tmp: str) -> dict[str, Any]:
             '--os-multistack-timeout', TIMEOUT,
             '--os-oms-metering-timeout', TIMEOUT]
     argv += command.format(tmp=tmp).split()
-    if any(verb in command for verb in (' list', ' show', ' create')):
+    if (any(verb in command for verb in (' list', ' show', ' create'))
+            and ' -f ' not in command):
         argv += ['-f', 'json']
     _forget_clients()
     return _captured(lambda: shell.main(argv))
@@ -144,7 +150,8 @@ def main(port: int, names: list[str]) -> None:
                 print(json.dumps(dict(result, case=name, what=command)),
                       flush=True)
             for call, run in _api_calls(endpoint).items():
-                result = _captured(run)
+                # What the caller would print: the result's repr.
+                result = _captured(lambda run=run: print(repr(run())))
                 result.pop('rc', None)
                 print(json.dumps(dict(result, case=name, what=call)),
                       flush=True)

@@ -20,8 +20,10 @@ minutes: the commands retry refused connections and 502s with their
 default back-off), which is why it is a functional test.
 
 Each case must end without a traceback, with exit status 1 and one line
-on stderr (or succeed where the misbehaviour is benign), and show neither
-the token nor the endpoint's password.
+on stderr (or succeed where the misbehaviour is benign), show neither the
+token, the endpoint's password nor a secret of the answer (in the
+commands' output and in the ``repr`` of what the Python API returns), and
+put no raw control character from the server on the terminal.
 """
 
 import concurrent.futures
@@ -39,6 +41,9 @@ from omsclient.tests import misbehaviour_driver as driver
 #: client grow its memory gets it killed (exit status not 0).
 MEMORY_LIMIT = 2 * 1024 ** 3
 GROUPS = 4
+#: What a server must not get onto a terminal raw: escape sequences
+#: (ESC, CSI), a carriage return that overwrites a line, BEL.
+RAW_CONTROLS = ('\x1b', '\x9b', '\r', '\x07')
 #: Seconds one case may take at most, for the subprocess guard.
 CASE_BOUND = 8
 
@@ -101,6 +106,10 @@ class TestMisbehaviours(testtools.TestCase):
             return 'traceback'
         if broken_server.TOKEN in text or broken_server.PASSWORD in text:
             return 'secret shown'
+        if 'rc' in result and any(
+                c in result['stdout'] + result['stderr']
+                for c in RAW_CONTROLS):
+            return 'raw control character on the terminal'
         if result['raised'] and not result['raised'].startswith(
                 'omsclient.common.exceptions.'):
             return 'raised %s' % result['raised']

@@ -12,6 +12,7 @@
 
 import urllib.parse
 
+from omsclient.common import exceptions
 from omsclient.metering import logs
 from omsclient.tests.unit.metering import base
 from omsclient.tests.unit.metering import fixtures
@@ -125,6 +126,33 @@ class TestListAll(base.TestCase):
         self.assertEqual(['two', 'one'], [entry.desc for entry in
                                           self.cclient.logs.list_all()])
         self.assertEqual([1, 2], log.asked)
+
+
+class TestListShapes(base.TestCase):
+    """Records that are not what the API promises: one clear error."""
+
+    def _error(self, body):
+        self.requests.get(base.LOGS, json=body)
+        cclient = self.metering_client()
+        return self.assertRaises(exceptions.InvalidResponse, list,
+                                 cclient.logs.list())
+
+    def test_records_that_are_not_objects(self):
+        exc = self._error([1, 'two', None])
+        self.assertEqual(
+            'the answer of GET %s is not what the API promises: an entry '
+            'is a number (1), not an object' % base.LOGS, str(exc))
+
+    def test_fields_of_the_wrong_kind(self):
+        exc = self._error([{'id': 1, 'desc': 5, 'time': []}])
+        self.assertIn('an entry: desc is a number (5), not a text or null',
+                      str(exc))
+
+    def test_empty_records_are_skipped_as_ceilometerclient_does(self):
+        self.requests.get(base.LOGS, json=[{}, None, {'id': 1, 'desc': 'x'}])
+        self.assertEqual(
+            ['x'], [entry.desc for entry in
+                    self.metering_client().logs.list()])
 
 
 class TestCountPages(base.TestCase):
