@@ -75,6 +75,22 @@ class BaseTestCase(testtools.TestCase):
 POSTGRESQL_URL_ENV = 'OMS_TEST_POSTGRESQL_URL'
 
 
+def postgresql_url() -> str:
+    """The PostgreSQL database the tests may use, or fail saying how.
+
+    The tests that need it are in the functional suite of the service,
+    which runs inside the functional stack (its PostgreSQL): there a
+    missing database is an error, never a reason to skip.
+    """
+    url = os.environ.get(POSTGRESQL_URL_ENV)
+    if not url:
+        raise AssertionError(
+            '%s is not set: run these tests under tools/stack/with-stack.sh'
+            ' (tox -e functional) or point it at an empty database'
+            % POSTGRESQL_URL_ENV)
+    return url
+
+
 class PostgreSQLSchema(fixtures.Fixture):
     """A schema of its own in the PostgreSQL database at ``url``.
 
@@ -108,8 +124,8 @@ class TestCase(BaseTestCase):
     """Fresh configuration and a migrated database per test.
 
     A SQLite file, or with :attr:`postgresql` a schema of its own in the
-    PostgreSQL database ``OMS_TEST_POSTGRESQL_URL`` names (the test skips
-    without it).
+    PostgreSQL database ``OMS_TEST_POSTGRESQL_URL`` names (see
+    :func:`postgresql_url`).
     """
 
     postgresql = False
@@ -127,11 +143,8 @@ class TestCase(BaseTestCase):
         db_api.dispose()
         self.addCleanup(db_api.dispose)
         if self.postgresql:
-            url = os.environ.get(POSTGRESQL_URL_ENV)
-            if not url:
-                self.skipTest('%s is not set' % POSTGRESQL_URL_ENV)
             self.config.config(group='database', connection=self.useFixture(
-                PostgreSQLSchema(url)).url)
+                PostgreSQLSchema(postgresql_url())).url)
         policy.reset()
         self.addCleanup(policy.reset)
         migration.upgrade()

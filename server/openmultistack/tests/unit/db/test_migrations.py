@@ -11,15 +11,12 @@
 # under the License.
 
 
-"""Migrations from an empty database, on SQLite and PostgreSQL.
+"""Migrations from an empty database, on SQLite.
 
-PostgreSQL is tested when ``OMS_TEST_POSTGRESQL_URL`` names an empty
-database the tests may fill and clear, e.g.
-``postgresql+psycopg2://postgres@127.0.0.1:5432/oms_test``.
+The functional suite of the service runs the same checks on PostgreSQL.
 """
 
 import datetime
-import os
 
 from alembic import autogenerate
 from alembic import migration as alembic_migration
@@ -147,24 +144,6 @@ class TestSQLite(MigrationChecks, base.BaseTestCase):
                 'PRAGMA journal_mode').scalar())
             self.assertEqual(1, connection.exec_driver_sql(
                 'PRAGMA foreign_keys').scalar())
-
-
-class TestPostgreSQL(MigrationChecks, base.BaseTestCase):
-
-    def make_engine(self):
-        url = os.environ.get('OMS_TEST_POSTGRESQL_URL')
-        if not url:
-            self.skipTest('OMS_TEST_POSTGRESQL_URL is not set')
-        engine = db_api.create_engine(url)
-        self.addCleanup(self._clear, engine)
-        return engine
-
-    @staticmethod
-    def _clear(engine):
-        with engine.begin() as connection:
-            models.Base.metadata.drop_all(connection)
-            connection.exec_driver_sql(
-                'DROP TABLE IF EXISTS alembic_version')
 
 
 class TestUTCDateTime(base.BaseTestCase):
