@@ -44,8 +44,7 @@ class WorkerCrashTest(base.TestCase):
         """
         hold = os.path.join(self.markers, 'hold.conf')
         with open(hold, 'w') as conf:
-            conf.write('[worker]\ntest_pause_at = building\n'
-                       'test_pause_dir = %s\n' % self.markers)
+            conf.write(deployment.hold_conf(['building'], self.markers))
         self.stackctl('stop', self.worker)
         self.restart_at_cleanup(self.worker)
         worker = deployment.Process('held-worker', [
