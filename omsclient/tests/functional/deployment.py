@@ -149,12 +149,14 @@ class Deployment(fixtures.Fixture):
             resource_prefix = {prefix}
             ''').format(dir=self.dir, db=self.database_url, port=port,
                         prefix=self.prefix))
-        manage = subprocess.run(
-            [base.executable('openmultistack-manage'), '--config-file',
-             self.config, 'db', 'sync'], capture_output=True, text=True,
-            timeout=START_TIMEOUT)
-        if manage.returncode:
-            raise AssertionError('db sync failed:\n%s' % manage.stderr)
+        for command in (['keys', 'setup'], ['db', 'sync']):
+            manage = subprocess.run(
+                [base.executable('openmultistack-manage'), '--config-file',
+                 self.config] + command, capture_output=True, text=True,
+                timeout=START_TIMEOUT)
+            if manage.returncode:
+                raise AssertionError('%s failed:\n%s'
+                                     % (' '.join(command), manage.stderr))
         self.api = self._process('api', [
             base.executable('openmultistack-api'), '--config-file',
             self.config])

@@ -128,13 +128,15 @@ def write_noauth_conf(layout: layout_mod.Layout) -> str:
 
 
 def db_sync(conf: str) -> None:
-    result = subprocess.run(
-        [_script('openmultistack-manage'), '--config-file', conf,
-         'db', 'sync'], capture_output=True, text=True)
-    if result.returncode:
-        raise process.StackError(
-            'openmultistack-manage db sync failed:\n%s'
-            % (result.stderr or result.stdout)[-2000:])
+    """Create the keys of the secrets, then the schema."""
+    for command in (['keys', 'setup'], ['db', 'sync']):
+        result = subprocess.run(
+            [_script('openmultistack-manage'), '--config-file', conf] +
+            command, capture_output=True, text=True)
+        if result.returncode:
+            output = result.stderr or result.stdout
+            raise process.StackError('openmultistack-manage %s failed:\n%s'
+                                     % (' '.join(command), output[-2000:]))
 
 
 def keystone_specs(layout: layout_mod.Layout,

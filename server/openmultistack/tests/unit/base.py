@@ -27,6 +27,7 @@ from werkzeug import test as wz_test
 from openmultistack.api import policy
 from openmultistack import conf
 from openmultistack.db import api as db_api
+from openmultistack.db import encryption
 from openmultistack.db import migration
 from openmultistack.db import models
 
@@ -120,6 +121,19 @@ class PostgreSQLSchema(fixtures.Fixture):
             connection.execute(sa.text('DROP SCHEMA %s CASCADE' % schema))
 
 
+class KeyRepository(fixtures.Fixture):
+    """A key repository of its own, with its first keys, in ``CONF``."""
+
+    def _setUp(self):
+        self.path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                 'keys')
+        self.useFixture(config_fixture.Config(CONF)).config(
+            group='encryption', key_repository=self.path)
+        encryption.reset()
+        self.addCleanup(encryption.reset)
+        encryption.KeyRepository(self.path).setup()
+
+
 class TestCase(BaseTestCase):
     """Fresh configuration and a migrated database per test.
 
@@ -147,6 +161,7 @@ class TestCase(BaseTestCase):
                 PostgreSQLSchema(postgresql_url())).url)
         policy.reset()
         self.addCleanup(policy.reset)
+        self.useFixture(KeyRepository())
         migration.upgrade()
 
     def session(self):

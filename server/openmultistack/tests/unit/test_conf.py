@@ -39,7 +39,7 @@ class TestOpts(base.BaseTestCase):
         list_opts = _entry_point('oslo.config.opts', 'openmultistack')
         groups = {getattr(group, 'name', group): {opt.dest for opt in opts}
                   for group, opts in list_opts()}
-        self.assertEqual({'DEFAULT', 'api', 'metering',
+        self.assertEqual({'DEFAULT', 'api', 'encryption', 'metering',
                           'rabbit_management', 'worker'}, set(groups))
         for name, dests in groups.items():
             section = conf.CONF if name == 'DEFAULT' else conf.CONF[name]

@@ -25,6 +25,7 @@ from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
+from openmultistack.db import encryption
 from openmultistack.db import migration
 from openmultistack.db import models
 from openmultistack.db import types
@@ -40,6 +41,7 @@ class MigrationChecks:
 
     def setUp(self):
         super().setUp()
+        self.useFixture(base.KeyRepository())
         self.engine = self.make_engine()
         self.addCleanup(self.engine.dispose)
 
@@ -93,6 +95,44 @@ class MigrationChecks:
                               sa.insert(queues).values(dict(
                                   queue, idempotency_key='k',
                                   idempotency_scope='')))
+
+    def test_0003_encrypts_the_secrets_stored_before(self):
+        migration.upgrade('0002', engine=self.engine)
+        now = types.utcnow()
+        accounts = models.Account.__table__
+        account = {'provider': 'p', 'driver': 'nova', 'username': 'u',
+                   'auth_url': 'http://x', 'tenant_name': 't',
+                   'tenant_id': '', 'region_name': '', 'version': '2',
+                   'user_domain_name': 'Default',
+                   'project_domain_name': 'Default', 'status': 'available',
+                   'regist_date': now}
+        with self.engine.begin() as connection:
+            ids = [connection.execute(sa.insert(accounts).values(
+                dict(account, password=password))).inserted_primary_key[0]
+                for password in ('plain-pass-1', 'plain-pass-2')]
+            queue = connection.execute(sa.insert(models.Queue.__table__)
+                                       .values(status='RUN')
+                                       ).inserted_primary_key[0]
+            connection.execute(sa.insert(models.Instance.__table__).values(
+                queue_id=queue, account_id=ids[0], name='', ip_addr='',
+                instance_id='', key_name='', key_raw='PRIVATE plain',
+                created_at=now))
+            connection.execute(sa.delete(accounts).where(
+                accounts.c.id == ids[1]))
+        migration.upgrade(engine=self.engine)
+        with self.engine.connect() as connection:
+            stored = connection.exec_driver_sql(
+                'SELECT password FROM accounts UNION ALL '
+                'SELECT key_raw FROM instances').scalars().all()
+            new_id = connection.execute(sa.insert(accounts).values(
+                dict(account, password='x'))).inserted_primary_key[0]
+        self.assertEqual(2, len(stored))
+        for value in stored:
+            self.assertTrue(encryption.is_token(value), value)
+        self.assertEqual(['plain-pass-1', 'PRIVATE plain'],
+                         [encryption.decrypt(value) for value in stored])
+        # The ids of deleted accounts are not given again.
+        self.assertEqual(ids[1] + 1, new_id)
 
     def test_schema_matches_the_models(self):
         migration.upgrade(engine=self.engine)
