@@ -13,7 +13,8 @@
 #
 # Build the virtualenv that tools/stack/nova_provider.py runs in: nova and
 # placement from PyPI plus the test libraries nova's functional fixtures
-# import. Idempotent: a complete venv is left alone.
+# import, at the versions tools/stack/constraints.txt pins. Idempotent: a
+# complete venv built with the same pins is left alone.
 #
 #   OMS_STACK_DIR    state directory (default: <repo>/.stack)
 #   OMS_NOVA_VENV    venv path (default: $OMS_STACK_DIR/venvs/nova)
@@ -21,13 +22,16 @@
 
 set -euo pipefail
 
-REPO_DIR=$(cd "$(dirname "$0")/../.." && pwd)
+TOOLS_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO_DIR=$(cd "$TOOLS_DIR/../.." && pwd)
+CONSTRAINTS=$TOOLS_DIR/constraints.txt
+PINS=$(sha256sum "$CONSTRAINTS" | cut -d' ' -f1)
 STACK_DIR=${OMS_STACK_DIR:-$REPO_DIR/.stack}
 VENV=${OMS_NOVA_VENV:-$STACK_DIR/venvs/nova}
 PYTHON=${PYTHON:-python3}
 MARKER=$VENV/.omsclient-nova-ready
 
-if [ -f "$MARKER" ]; then
+if [ "$(cat "$MARKER" 2>/dev/null)" = "$PINS" ]; then
     echo "Nova venv ready: $VENV"
     exit 0
 fi
@@ -35,11 +39,11 @@ fi
 mkdir -p "$(dirname "$VENV")"
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/pip" install --quiet --upgrade pip
-"$VENV/bin/pip" install --quiet \
+"$VENV/bin/pip" install --quiet -c "$CONSTRAINTS" \
     nova openstack-placement python-novaclient keystonemiddleware \
     oslotest wsgi-intercept testtools requests-mock
 # Fail now rather than at the first start if the fixtures cannot import.
 "$VENV/bin/python" -c \
     'import nova.tests.functional.integrated_helpers, placement.tests.functional.fixtures.placement'
-touch "$MARKER"
+echo "$PINS" >"$MARKER"
 echo "Nova venv ready: $VENV"

@@ -15,10 +15,13 @@
 #
 #   * RabbitMQ and PostgreSQL from Debian (apt-get, as root);
 #   * Keystone and gunicorn from PyPI in $OMS_STACK_DIR/venvs/keystone;
-#   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh).
+#   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh);
+#
+# the PyPI packages at the versions tools/stack/constraints.txt pins.
 #
 # Idempotent: each part leaves a marker once complete and is skipped the
-# next time. Logs go to $OMS_STACK_DIR/logs/install-*.log.
+# next time (a venv built with other pins is built again). Logs go to
+# $OMS_STACK_DIR/logs/install-*.log.
 #
 #   OMS_STACK_DIR   state directory (default: <repo>/.stack)
 #   PYTHON          interpreter for the venvs (default: python3)
@@ -29,6 +32,8 @@ TOOLS_DIR=$(cd "$(dirname "$0")" && pwd)
 REPO_DIR=$(cd "$TOOLS_DIR/../.." && pwd)
 export OMS_STACK_DIR=${OMS_STACK_DIR:-$REPO_DIR/.stack}
 PYTHON=${PYTHON:-python3}
+CONSTRAINTS=$TOOLS_DIR/constraints.txt
+PINS=$(sha256sum "$CONSTRAINTS" | cut -d' ' -f1)
 LOG_DIR=$OMS_STACK_DIR/logs
 mkdir -p "$LOG_DIR" "$OMS_STACK_DIR/venvs"
 
@@ -51,13 +56,13 @@ install_debian() {
 install_keystone() {
     local venv=$OMS_STACK_DIR/venvs/keystone
     local marker=$venv/.omsclient-keystone-ready
-    [ -f "$marker" ] && return 0
+    [ "$(cat "$marker" 2>/dev/null)" = "$PINS" ] && return 0
     rm -rf "$venv"
     "$PYTHON" -m venv "$venv"
     "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet keystone gunicorn
+    "$venv/bin/pip" install --quiet -c "$CONSTRAINTS" keystone gunicorn
     "$venv/bin/python" -c 'import gunicorn, keystone.server.flask'
-    touch "$marker"
+    echo "$PINS" >"$marker"
 }
 
 install_nova() {

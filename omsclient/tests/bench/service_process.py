@@ -110,12 +110,12 @@ def _tail(log: pathlib.Path) -> str:
 
 
 def db_sync(config: pathlib.Path, log: pathlib.Path) -> None:
-    """Create the schema with ``openmultistack-manage db sync``."""
+    """Create the keys of the secrets and the schema."""
     with open(log, 'ab') as out:
-        subprocess.run([installed_script('openmultistack-manage'),
-                        '--config-file',
-                        str(config), 'db', 'sync'], stdout=out,
-                       stderr=subprocess.STDOUT, check=True)
+        for command in (['keys', 'setup'], ['db', 'sync']):
+            subprocess.run([installed_script('openmultistack-manage'),
+                            '--config-file', str(config)] + command,
+                           stdout=out, stderr=subprocess.STDOUT, check=True)
 
 
 @contextlib.contextmanager

@@ -149,12 +149,14 @@ class Deployment(fixtures.Fixture):
             resource_prefix = {prefix}
             ''').format(dir=self.dir, db=self.database_url, port=port,
                         prefix=self.prefix))
-        manage = subprocess.run(
-            [base.executable('openmultistack-manage'), '--config-file',
-             self.config, 'db', 'sync'], capture_output=True, text=True,
-            timeout=START_TIMEOUT)
-        if manage.returncode:
-            raise AssertionError('db sync failed:\n%s' % manage.stderr)
+        for command in (['keys', 'setup'], ['db', 'sync']):
+            manage = subprocess.run(
+                [base.executable('openmultistack-manage'), '--config-file',
+                 self.config] + command, capture_output=True, text=True,
+                timeout=START_TIMEOUT)
+            if manage.returncode:
+                raise AssertionError('%s failed:\n%s'
+                                     % (' '.join(command), manage.stderr))
         self.api = self._process('api', [
             base.executable('openmultistack-api'), '--config-file',
             self.config])
@@ -270,16 +272,22 @@ class Deployment(fixtures.Fixture):
     # Workers ------------------------------------------------------------
 
     def start_worker(self, name: str, wait: bool = True,
+                     hold_at: typing.Sequence[str] = (),
+                     hold_seconds: typing.Optional[float] = None,
                      **options) -> Process:
         """An ``openmultistack-worker`` with ``[worker] worker_id = name``.
 
-        ``options`` are added to the deployment's ``[worker]`` options.
+        ``options`` are added to the deployment's ``[worker]`` options;
+        ``hold_at`` and ``hold_seconds`` set the test hook (see
+        :func:`hold_conf`), with markers in :attr:`markers`.
         """
         values = dict(self.worker_options, worker_id=name, **options)
-        lines = ['[worker]'] + ['%s = %s' % (
-            key, ','.join(value) if isinstance(value, (list, tuple))
-            else value) for key, value in values.items()]
-        extra = self._write('worker-%s.conf' % name, '\n'.join(lines) + '\n')
+        lines = ['[worker]'] + ['%s = %s' % (key, value)
+                                for key, value in values.items()]
+        text = '\n'.join(lines) + '\n'
+        if hold_at:
+            text += hold_conf(hold_at, self.markers, hold_seconds)
+        extra = self._write('worker-%s.conf' % name, text)
         worker = self._process('worker-%s' % name, [
             base.executable('openmultistack-worker'), '--config-file',
             self.config, '--config-file', extra])
@@ -295,7 +303,7 @@ class Deployment(fixtures.Fixture):
 
     def wait_marker(self, point: str, queue_id: int,
                     timeout: float = 180) -> dict:
-        """The marker a worker held at ``point`` wrote (test_pause_at)."""
+        """The marker a worker held at ``point`` wrote (the test hook)."""
         path = os.path.join(self.markers, '%s-%d.json' % (point, queue_id))
         base.wait_for(lambda: os.path.exists(path), timeout,
                       'a worker to hold entry %d at %s' % (queue_id, point),
@@ -305,6 +313,21 @@ class Deployment(fixtures.Fixture):
 
     def key_name(self, queue_id: int) -> str:
         return '%s-%d' % (self.prefix, queue_id)
+
+
+def hold_conf(points: typing.Sequence[str], markers: str,
+              seconds: typing.Optional[float] = None) -> str:
+    """The worker's test hook, as a configuration file's text.
+
+    A job that reaches one of ``points`` writes its marker into
+    ``markers`` and waits there: until the worker is killed or stops, or
+    for ``seconds``.
+    """
+    lines = ['[test_hooks]', 'pause_at = %s' % ','.join(points),
+             'pause_dir = %s' % markers]
+    if seconds is not None:
+        lines.append('pause_seconds = %s' % seconds)
+    return '\n'.join(lines) + '\n'
 
 
 def nova_view(novas: dict, prefix: str) -> dict:

@@ -10,13 +10,14 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Secrets stay out of every output and every service log."""
+"""Secrets stay out of every output, every service log, the databases."""
 
 import os
 import pathlib
 import uuid
 
 import fixtures
+import sqlalchemy
 
 from omsclient.tests.functional import base
 
@@ -48,7 +49,14 @@ class SecretsTest(base.TestCase):
                         'multistack account list --long -f json'):
             result = self.openstack(command, options='--debug')
             outputs += [result.stdout, result.stderr]
-        for text in outputs + [self._logs()]:
+        engine = sqlalchemy.create_engine(self.stack['postgres']['url'])
+        self.addCleanup(engine.dispose)
+        with engine.connect() as connection:
+            stored = connection.execute(
+                sqlalchemy.text('SELECT password FROM accounts '
+                                'WHERE id = :id'),
+                {'id': created['ID']}).scalar()
+        for text in outputs + [self._logs(), stored]:
             self.assertNotIn(password, text)
             self.assertNotIn(new_password, text)
 
@@ -73,7 +81,13 @@ class SecretsTest(base.TestCase):
         with open(path) as key_file:
             body = key_file.read().splitlines()[1:-1]
         self.assertTrue(body)
-        for text in outputs + [self._logs()]:
+        # The service without Keystone keeps its SQLite file (and its
+        # write-ahead log) beside its configuration.
+        state = pathlib.Path(self.stack['oms_noauth']['config']).parent
+        database = ''.join(path.read_bytes().decode('latin-1')
+                           for path in state.glob('*.sqlite*'))
+        self.assertIn('oms-%s' % entry['ID'], database)
+        for text in outputs + [self._logs(), database]:
             self.assertNotIn('PRIVATE KEY', text)
             for line in body:
                 self.assertNotIn(line, text)

@@ -14,7 +14,7 @@
 
 Each test runs a deployment of its own (:mod:`deployment`) whose workers
 boot on the stack's two Nova providers. A first worker is held at a named
-step by the test hook ``[worker] test_pause_at`` and killed there with
+step by the worker's test hook (``[test_hooks]``) and killed there with
 SIGKILL (or stopped with SIGTERM); a second worker then takes over once
 the lease has expired. What is checked is the end state as the service
 and as Nova itself report it: the entry settles, and Nova holds exactly
@@ -94,8 +94,7 @@ class SigkillTest(RecoveryTestCase):
     """SIGKILL at each step; a second worker takes over after the lease."""
 
     def crash_at(self, point: str, status: str):
-        first = self.oms.start_worker('first', test_pause_at=[point],
-                                      test_pause_dir=self.oms.markers)
+        first = self.oms.start_worker('first', hold_at=[point])
         queue_id = self.oms.create_entry()
         marker = self.oms.wait_marker(point, queue_id)
 
@@ -147,8 +146,7 @@ class SigkillTest(RecoveryTestCase):
         self.delete_and_check_nothing_left(queue_id)
 
     def test_killed_during_delete(self):
-        first = self.oms.start_worker('first', test_pause_at=['destroying'],
-                                      test_pause_dir=self.oms.markers)
+        first = self.oms.start_worker('first', hold_at=['destroying'])
         queue_id = self.oms.create_entry()
         entry = self.oms.wait_for_status(queue_id, 'RUN')
         self.assert_nova_holds_only(entry)
@@ -177,8 +175,8 @@ class SigtermTest(RecoveryTestCase):
         # Held in BUILD for a few seconds each, well within the grace
         # period: SIGTERM arrives while all of them are booting.
         worker = self.oms.start_worker(
-            'first', test_pause_at=['building'], test_pause_seconds=5,
-            test_pause_dir=self.oms.markers, graceful_shutdown_timeout=60)
+            'first', hold_at=['building'], hold_seconds=5,
+            graceful_shutdown_timeout=60)
         queue_ids = [self.oms.create_entry() for _ in range(self.ENTRIES)]
         for queue_id in queue_ids:
             self.oms.wait_marker('building', queue_id)
@@ -194,8 +192,7 @@ class SigtermTest(RecoveryTestCase):
 
     def test_boots_held_past_the_grace_period_are_handed_back(self):
         worker = self.oms.start_worker(
-            'first', test_pause_at=['building'],
-            test_pause_dir=self.oms.markers, graceful_shutdown_timeout=1)
+            'first', hold_at=['building'], graceful_shutdown_timeout=1)
         queue_ids = [self.oms.create_entry() for _ in range(self.ENTRIES)]
         for queue_id in queue_ids:
             self.oms.wait_marker('building', queue_id)

@@ -18,9 +18,9 @@ from openmultistack.api import accounts
 from openmultistack.api import instances
 from openmultistack.api import queues
 from openmultistack.api import urls
-from openmultistack.common import auth
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import middleware
 from openmultistack.common import responses
 
 
@@ -47,5 +47,5 @@ def create_flask_app() -> flask.Flask:
 
 
 def create_app():
-    """The WSGI application, behind ``auth_token`` if configured."""
-    return auth.wrap(create_flask_app())
+    """The WSGI application, behind the middleware of both APIs."""
+    return middleware.wrap(create_flask_app())

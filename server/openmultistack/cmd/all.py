@@ -14,8 +14,8 @@
 """``openmultistack-all``: API, metering API and worker in one process.
 
 Embedded defaults for a laptop or a test run: a SQLite file under
-``state_dir``, migrated at start; two simulated provider accounts on the
-first start; no Keystone.
+``state_dir``, migrated at start, and the keys of its secrets beside it;
+two simulated provider accounts on the first start; no Keystone.
 """
 
 import sys
@@ -30,6 +30,7 @@ from openmultistack.common import service
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import bootstrap
+from openmultistack.db import encryption
 from openmultistack.db import migration
 
 CONF = conf.CONF
@@ -42,7 +43,11 @@ def main() -> int:
     def body():
         service.prepare(defaults=DEFAULTS)
         LOG.info('Database: %s', db_api.get_engine().url)
+        if encryption.repository().setup():
+            LOG.info('Created the keys of the secrets in %s',
+                     encryption.repository().path)
         migration.upgrade()
+        service.check_database()
         with db_api.session_scope() as session:
             names = bootstrap.simulated_accounts(
                 session, CONF.bootstrap_simulated_accounts)

@@ -11,10 +11,13 @@
 # under the License.
 
 
-"""``openmultistack-manage``: database administration.
+"""``openmultistack-manage``: database and key administration.
 
 ``openmultistack-manage db sync`` brings the schema up to date;
-``openmultistack-manage db version`` prints the current revision.
+``openmultistack-manage db version`` prints the current revision;
+``openmultistack-manage keys setup`` creates the key repository of the
+secrets at rest, ``keys rotate`` rotates its keys
+(:mod:`openmultistack.db.encryption`).
 """
 
 import sys
@@ -23,6 +26,8 @@ from oslo_config import cfg
 
 from openmultistack.common import service
 from openmultistack import conf
+from openmultistack.db import api as db_api
+from openmultistack.db import encryption
 from openmultistack.db import migration
 
 CONF = conf.CONF
@@ -37,6 +42,26 @@ def db_version():
     print(migration.current() or 'empty')
 
 
+def keys_setup():
+    repository = encryption.repository()
+    if repository.setup():
+        print('Keys created in %s: copy the directory to every host that '
+              'runs the service.' % repository.path)
+    else:
+        print('Keys already in %s.' % repository.path)
+
+
+def keys_rotate():
+    repository = encryption.repository()
+    primary = repository.rotate(CONF.encryption.max_active_keys)
+    encryption.reset()
+    with db_api.get_engine().begin() as connection:
+        count = encryption.reencrypt_rows(connection)
+    print('Key %d is the primary key; %d secrets encrypted with it. Copy '
+          '%s to every host that runs the service.'
+          % (primary, count, repository.path))
+
+
 def add_command_parsers(subparsers):
     db = subparsers.add_parser('db', help='Database schema.')
     actions = db.add_subparsers(title='db actions', dest='action')
@@ -48,6 +73,17 @@ def add_command_parsers(subparsers):
     version = actions.add_parser('version',
                                  help='Print the schema revision.')
     version.set_defaults(func=db_version)
+
+    keys = subparsers.add_parser('keys', help='Keys of the secrets at rest.')
+    actions = keys.add_subparsers(title='keys actions', dest='action')
+    actions.required = True
+    setup = actions.add_parser(
+        'setup', help='Create the key repository, unless it has keys.')
+    setup.set_defaults(func=keys_setup)
+    rotate = actions.add_parser(
+        'rotate', help='Make the staged key primary, stage a new one, '
+                       'encrypt every secret with the primary key.')
+    rotate.set_defaults(func=keys_rotate)
 
 
 command_opt = cfg.SubCommandOpt('command', title='Commands',

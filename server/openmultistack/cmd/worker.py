@@ -51,7 +51,7 @@ class WorkerRunner:
 def main() -> int:
     def body():
         service.prepare()
-        service.check_schema()
+        service.check_database()
         server.run([], [WorkerRunner()])
     return service.main(body)
 

@@ -24,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 
 from openmultistack import conf
 from openmultistack.db import api as db_api
+from openmultistack.db import encryption
 from openmultistack.db import migration
 
 CONF = conf.CONF
@@ -74,13 +75,19 @@ def _check_values() -> None:
             getattr(section, option.dest)
 
 
-def check_schema() -> None:
-    """Refuse to serve a database the migrations have not reached."""
+def check_database() -> None:
+    """Refuse a database this service cannot work on.
+
+    One whose schema the migrations have not reached, or whose secrets
+    the keys of this host cannot read.
+    """
     current, head = migration.current(), migration.head()
     if current != head:
         raise StartupError(
             'The database is at revision %s, this service needs %s: run '
             '"openmultistack-manage db sync".' % (current, head))
+    with db_api.get_engine().connect() as connection:
+        encryption.check(connection)
 
 
 def _fail(message: str) -> None:
@@ -95,7 +102,7 @@ def main(body: typing.Callable[[], None]) -> int:
     message = None
     try:
         body()
-    except (StartupError, cfg.Error) as error:
+    except (StartupError, cfg.Error, encryption.KeysUnusable) as error:
         message = '%s' % error
     except OSError as error:
         message = 'Cannot start: %s' % error
@@ -119,7 +126,7 @@ def serve(make_server: typing.Callable[[], typing.Any]) -> int:
 
     def body():
         prepare()
-        check_schema()
+        check_database()
         server.run([make_server()])
     return main(body)
 
@@ -133,5 +140,5 @@ def wsgi_application(create_app: typing.Callable[[], typing.Any]):
     """
     files = os.environ.get(CONFIG_FILES_ENV)
     prepare(argv=[], config_files=files.split(',') if files else None)
-    check_schema()
+    check_database()
     return create_app()

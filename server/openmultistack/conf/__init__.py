@@ -22,15 +22,22 @@ from oslo_config import cfg
 from openmultistack.conf import api
 from openmultistack.conf import database
 from openmultistack.conf import default
+from openmultistack.conf import encryption
 from openmultistack.conf import metering
 from openmultistack.worker import opts as worker
 
 CONF = cfg.CONF
 
-MODULES = (default, api, database, metering, worker)
+MODULES = (default, api, database, encryption, metering, worker)
 
 for _module in MODULES:
     _module.register_opts(CONF)
+
+
+def key_repository() -> str:
+    """``[encryption] key_repository``, or ``keys`` in ``state_dir``."""
+    return CONF.encryption.key_repository or os.path.join(
+        os.path.abspath(CONF.state_dir), 'keys')
 
 
 def database_url() -> str:

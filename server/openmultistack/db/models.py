@@ -70,8 +70,8 @@ class Account(Base):
     driver: orm.Mapped[str] = orm.mapped_column(
         sa.String(64), default=DRIVER_NOVA)
     username: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    # A secret: never rendered by the API nor logged.
-    password: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    # A secret: encrypted at rest, never rendered by the API nor logged.
+    password: orm.Mapped[str] = orm.mapped_column(types.Secret)
     auth_url: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     tenant_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     tenant_id: orm.Mapped[str] = orm.mapped_column(
@@ -173,8 +173,8 @@ class Instance(Base):
         sa.String(255), default='')
     ip_addr: orm.Mapped[str] = orm.mapped_column(sa.String(64), default='')
     key_name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default='')
-    # The generated private key: a secret.
-    key_raw: orm.Mapped[str] = orm.mapped_column(sa.Text, default='')
+    # The generated private key: a secret, encrypted at rest.
+    key_raw: orm.Mapped[str] = orm.mapped_column(types.Secret, default='')
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
         types.UTCDateTime, default=types.utcnow)
 

@@ -19,6 +19,8 @@ from sqlalchemy.ext import compiler
 from sqlalchemy.sql import functions
 from sqlalchemy import types
 
+from openmultistack.db import encryption
+
 
 class UTCDateTime(types.TypeDecorator):
     """A timezone-aware UTC timestamp on every database.
@@ -42,6 +44,23 @@ class UTCDateTime(types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=datetime.timezone.utc)
+
+
+class Secret(types.TypeDecorator):
+    """Text stored encrypted with the service's keys.
+
+    See :mod:`openmultistack.db.encryption`. The empty string, which
+    holds no secret, is stored as it is.
+    """
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return encryption.encrypt(value) if value else value
+
+    def process_result_value(self, value, dialect):
+        return encryption.decrypt(value) if value else value
 
 
 def utcnow() -> datetime.datetime:

@@ -20,9 +20,9 @@ Errors come in Ceilometer's shape, which python-ceilometerclient reads:
 import flask
 
 from openmultistack.api import policy
-from openmultistack.common import auth
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import middleware
 from openmultistack.common import responses
 from openmultistack import conf
 from openmultistack.metering import logs
@@ -103,5 +103,5 @@ def create_flask_app() -> flask.Flask:
 
 
 def create_app():
-    """The WSGI application, behind ``auth_token`` if configured."""
-    return auth.wrap(create_flask_app())
+    """The WSGI application, behind the middleware of both APIs."""
+    return middleware.wrap(create_flask_app())

@@ -14,8 +14,6 @@
 
 from oslo_config import cfg
 
-from openmultistack.worker import faults
-
 group = cfg.OptGroup('worker', title='Boot worker')
 
 opts = [
@@ -61,21 +59,6 @@ opts = [
                help='On SIGTERM, seconds to let entries in progress finish '
                     'before they are handed back to the queue (what was '
                     'created for them on a provider is deleted).'),
-    cfg.ListOpt('test_pause_at', default=[],
-                item_type=cfg.types.String(choices=faults.POINTS),
-                advanced=True,
-                help='TEST HOOK, never set in production: points of a boot '
-                     'or deletion at which a job stops and waits (its '
-                     'lease still renewed) so that a crash-recovery test '
-                     'can kill the worker there. Points: %s.'
-                     % ', '.join(faults.POINTS)),
-    cfg.FloatOpt('test_pause_seconds', min=0, advanced=True,
-                 help='TEST HOOK: seconds a job held by test_pause_at waits '
-                      'before it goes on. Default: until the worker is '
-                      'killed or shuts down.'),
-    cfg.StrOpt('test_pause_dir', advanced=True,
-               help='TEST HOOK: directory where a job held by '
-                    'test_pause_at writes <point>-<queue id>.json.'),
 ]
 
 

@@ -24,6 +24,8 @@ import sys
 from omsstack import keystone
 from omsstack import layout as layout_mod
 from omsstack import nova
+from omsstack import postgres
+from omsstack import process
 from omsstack import rabbitmq
 
 
@@ -50,7 +52,9 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
                      'password': rabbitmq.PASSWORD,
                      'amqp_port': layout_mod.PORTS['rabbitmq'],
                      'service': 'rabbitmq'},
-        'postgres': {'url': database_url, 'service': 'postgres'},
+        'postgres': {'url': database_url, 'service': 'postgres',
+                     'test_url': postgres.database_url(
+                         passwords['database'], postgres.TEST_DATABASE)},
         'nova': nova.describe(nova_mode, passwords[nova.ACCOUNT_USER]),
         'oms': {'api': layout_mod.url('oms-api'),
                 'metering': layout_mod.url('oms-metering'),
@@ -100,6 +104,16 @@ def write(layout: layout_mod.Layout, stack: dict) -> None:
 
 
 def environ(layout: layout_mod.Layout) -> dict[str, str]:
-    """Variables that point a command at the running stack."""
+    """Variables that point a command at the running stack.
+
+    Besides the client's, those of the service's functional tests: the
+    PostgreSQL database they may fill and the Nova venv.
+    """
+    if not layout.stack_file.exists():
+        raise process.StackError('no stack was started from %s'
+                                 % layout.root)
+    stack = json.loads(layout.stack_file.read_text())
     return {'OMS_STACK_FILE': str(layout.stack_file),
-            'OS_CLIENT_CONFIG_FILE': str(layout.clouds_file)}
+            'OS_CLIENT_CONFIG_FILE': str(layout.clouds_file),
+            'OMS_TEST_POSTGRESQL_URL': stack['postgres']['test_url'],
+            'OMS_NOVA_VENV': str(layout.venvs / 'nova')}

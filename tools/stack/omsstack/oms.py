@@ -32,9 +32,6 @@ from omsstack import layout as layout_mod
 from omsstack import process
 from omsstack import rabbitmq
 
-# Seconds between the worker's looks at a building server (service behind
-# Keystone).
-BOOT_WINDOW = 2.0
 NOAUTH_SERVICE = 'oms-noauth'
 
 
@@ -47,8 +44,7 @@ def _script(name: str) -> str:
     return str(path)
 
 
-def _common_conf(api_port: int, metering_port: int,
-                 status_poll_interval: float) -> str:
+def _common_conf(api_port: int, metering_port: int) -> str:
     return textwrap.dedent('''\
         [api]
         host = {host}
@@ -66,7 +62,7 @@ def _common_conf(api_port: int, metering_port: int,
 
         [worker]
         poll_interval = 0.5
-        status_poll_interval = {status_poll_interval}
+        status_poll_interval = 0.5
         lease_duration = 10
         boot_timeout = 60
         provider_timeout = 10
@@ -76,17 +72,14 @@ def _common_conf(api_port: int, metering_port: int,
                     metering_port=metering_port,
                     rabbit=rabbitmq.management_url('/api/'),
                     rabbit_user=rabbitmq.USER,
-                    rabbit_password=rabbitmq.PASSWORD,
-                    status_poll_interval=status_poll_interval)
+                    rabbit_password=rabbitmq.PASSWORD)
 
 
 def _write_conf(layout: layout_mod.Layout, name: str, head: str,
-                api_port: int, metering_port: int,
-                status_poll_interval: float = 0.5) -> str:
+                api_port: int, metering_port: int) -> str:
     conf = layout.state(name) / 'openmultistack.conf'
     conf.touch(mode=0o600)
-    conf.write_text(head + _common_conf(api_port, metering_port,
-                                        status_poll_interval))
+    conf.write_text(head + _common_conf(api_port, metering_port))
     return str(conf)
 
 
@@ -117,11 +110,8 @@ def write_keystone_conf(layout: layout_mod.Layout, database_url: str,
                     user=keystone.SERVICE_USER, password=service_password,
                     project=keystone.SERVICE_PROJECT,
                     region=keystone.REGION)
-    # Servers stay a couple of seconds between BOOT and RUN, so that a
-    # test can kill the worker while Nova builds a server.
     return _write_conf(layout, 'oms', head, layout_mod.PORTS['oms-api'],
-                       layout_mod.PORTS['oms-metering'],
-                       status_poll_interval=BOOT_WINDOW)
+                       layout_mod.PORTS['oms-metering'])
 
 
 def write_noauth_conf(layout: layout_mod.Layout) -> str:
@@ -138,13 +128,15 @@ def write_noauth_conf(layout: layout_mod.Layout) -> str:
 
 
 def db_sync(conf: str) -> None:
-    result = subprocess.run(
-        [_script('openmultistack-manage'), '--config-file', conf,
-         'db', 'sync'], capture_output=True, text=True)
-    if result.returncode:
-        raise process.StackError(
-            'openmultistack-manage db sync failed:\n%s'
-            % (result.stderr or result.stdout)[-2000:])
+    """Create the keys of the secrets, then the schema."""
+    for command in (['keys', 'setup'], ['db', 'sync']):
+        result = subprocess.run(
+            [_script('openmultistack-manage'), '--config-file', conf] +
+            command, capture_output=True, text=True)
+        if result.returncode:
+            output = result.stderr or result.stdout
+            raise process.StackError('openmultistack-manage %s failed:\n%s'
+                                     % (' '.join(command), output[-2000:]))
 
 
 def keystone_specs(layout: layout_mod.Layout,

@@ -32,6 +32,9 @@ from omsstack import process
 
 USER = 'postgres'
 DATABASE = 'openmultistack'
+# Where the PostgreSQL tests of the service make their schemas, away from
+# the database of the running service.
+TEST_DATABASE = 'openmultistack_test'
 DB_USER = 'openmultistack'
 
 
@@ -99,18 +102,18 @@ def spec(layout: layout_mod.Layout) -> process.Spec:
         stop_signal=signal.SIGINT)
 
 
-def database_url(password: str) -> str:
+def database_url(password: str, database: str = DATABASE) -> str:
     return 'postgresql+psycopg2://%s:%s@%s:%d/%s' % (
         DB_USER, password, layout_mod.HOST, layout_mod.PORTS['postgres'],
-        DATABASE)
+        database)
 
 
 def create_database(layout: layout_mod.Layout, password: str) -> None:
-    """Create the service's role and database."""
+    """Create the service's role, its database and the tests' one."""
     port = layout_mod.PORTS['postgres']
-    sql = ("CREATE ROLE %s LOGIN PASSWORD '%s';"
-           'CREATE DATABASE %s OWNER %s;' % (DB_USER, password, DATABASE,
-                                             DB_USER))
+    sql = ("CREATE ROLE %s LOGIN PASSWORD '%s';" % (DB_USER, password) +
+           ''.join('CREATE DATABASE %s OWNER %s;' % (database, DB_USER)
+                   for database in (DATABASE, TEST_DATABASE)))
     for statement in sql.split(';')[:-1]:
         result = subprocess.run(
             [str(bindir() / 'psql'), '-h', layout_mod.HOST, '-p', str(port),

@@ -20,11 +20,26 @@ from openmultistack.db import models
 def run_migrations_online() -> None:
     engine = context.config.attributes['engine']
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # A batch operation rebuilds a table (copy, drop, rename),
+            # which SQLite refuses while foreign keys of another table
+            # point at it: they are checked after the migrations instead.
+            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+            connection.commit()
         context.configure(connection=connection,
                           target_metadata=models.Base.metadata,
                           render_as_batch=True)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql(
+                'PRAGMA foreign_key_check').all()
+            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
+            connection.commit()
+            if broken:
+                raise RuntimeError('foreign keys broken by the migration: '
+                                   '%s' % broken)
 
 
 run_migrations_online()

@@ -27,6 +27,7 @@ from werkzeug import test as wz_test
 from openmultistack.api import policy
 from openmultistack import conf
 from openmultistack.db import api as db_api
+from openmultistack.db import encryption
 from openmultistack.db import migration
 from openmultistack.db import models
 
@@ -75,6 +76,22 @@ class BaseTestCase(testtools.TestCase):
 POSTGRESQL_URL_ENV = 'OMS_TEST_POSTGRESQL_URL'
 
 
+def postgresql_url() -> str:
+    """The PostgreSQL database the tests may use, or fail saying how.
+
+    The tests that need it are in the functional suite of the service,
+    which runs inside the functional stack (its PostgreSQL): there a
+    missing database is an error, never a reason to skip.
+    """
+    url = os.environ.get(POSTGRESQL_URL_ENV)
+    if not url:
+        raise AssertionError(
+            '%s is not set: run these tests under tools/stack/with-stack.sh'
+            ' (tox -e functional) or point it at an empty database'
+            % POSTGRESQL_URL_ENV)
+    return url
+
+
 class PostgreSQLSchema(fixtures.Fixture):
     """A schema of its own in the PostgreSQL database at ``url``.
 
@@ -104,12 +121,25 @@ class PostgreSQLSchema(fixtures.Fixture):
             connection.execute(sa.text('DROP SCHEMA %s CASCADE' % schema))
 
 
+class KeyRepository(fixtures.Fixture):
+    """A key repository of its own, with its first keys, in ``CONF``."""
+
+    def _setUp(self):
+        self.path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                 'keys')
+        self.useFixture(config_fixture.Config(CONF)).config(
+            group='encryption', key_repository=self.path)
+        encryption.reset()
+        self.addCleanup(encryption.reset)
+        encryption.KeyRepository(self.path).setup()
+
+
 class TestCase(BaseTestCase):
     """Fresh configuration and a migrated database per test.
 
     A SQLite file, or with :attr:`postgresql` a schema of its own in the
-    PostgreSQL database ``OMS_TEST_POSTGRESQL_URL`` names (the test skips
-    without it).
+    PostgreSQL database ``OMS_TEST_POSTGRESQL_URL`` names (see
+    :func:`postgresql_url`).
     """
 
     postgresql = False
@@ -127,13 +157,11 @@ class TestCase(BaseTestCase):
         db_api.dispose()
         self.addCleanup(db_api.dispose)
         if self.postgresql:
-            url = os.environ.get(POSTGRESQL_URL_ENV)
-            if not url:
-                self.skipTest('%s is not set' % POSTGRESQL_URL_ENV)
             self.config.config(group='database', connection=self.useFixture(
-                PostgreSQLSchema(url)).url)
+                PostgreSQLSchema(postgresql_url())).url)
         policy.reset()
         self.addCleanup(policy.reset)
+        self.useFixture(KeyRepository())
         migration.upgrade()
 
     def session(self):

@@ -23,6 +23,7 @@ from openmultistack.api import policy
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.tests.unit import base
+from openmultistack.worker import faults
 
 
 def _entry_point(group, name):
@@ -38,13 +39,26 @@ class TestOpts(base.BaseTestCase):
         list_opts = _entry_point('oslo.config.opts', 'openmultistack')
         groups = {getattr(group, 'name', group): {opt.dest for opt in opts}
                   for group, opts in list_opts()}
-        self.assertEqual({'DEFAULT', 'api', 'metering',
+        self.assertEqual({'DEFAULT', 'api', 'encryption', 'metering',
                           'rabbit_management', 'worker'}, set(groups))
         for name, dests in groups.items():
             section = conf.CONF if name == 'DEFAULT' else conf.CONF[name]
             for dest in dests:
                 # Registered on CONF, with a usable default.
                 getattr(section, dest)
+
+    def test_test_hooks_are_not_listed(self):
+        # The worker registers them for the tests and the functional
+        # stack; the sample configuration and the documentation, which
+        # show what list_opts() lists, never do.
+        faults.register_opts(conf.CONF)
+        self.assertEqual([], conf.CONF[faults.GROUP].pause_at)
+        list_opts = _entry_point('oslo.config.opts', 'openmultistack')
+        listed = {(getattr(group, 'name', group), opt.dest)
+                  for group, opts in list_opts() for opt in opts}
+        self.assertEqual(set(), {(group, dest) for group, dest in listed
+                                 if group == faults.GROUP or 'test' in dest
+                                 or 'pause' in dest})
 
     def test_secrets_are_marked(self):
         list_opts = _entry_point('oslo.config.opts', 'openmultistack')

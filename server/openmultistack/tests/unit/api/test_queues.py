@@ -483,7 +483,3 @@ class TestCapRace(base.APITestCase):
         self.assertEqual([201] * self.CAP + [403] * refused, statuses)
         with self.session() as session:
             self.assertEqual(self.CAP, session.query(models.Queue).count())
-
-
-class TestCapRacePostgreSQL(TestCapRace):
-    postgresql = True

@@ -248,6 +248,9 @@ class TestSeparateServers(base.BaseTestCase):
             'openmultistack-manage', config, ['db', 'sync']))
         self.assertEqual(0, manage.process.wait(timeout=START_TIMEOUT),
                          manage.output())
+        subprocess.run([_script('openmultistack-manage'), '--config-file',
+                        manage.config_file, 'keys', 'setup'], check=True,
+                       capture_output=True, timeout=START_TIMEOUT)
         return manage.dir
 
     def test_api_stops_on_sigint(self):

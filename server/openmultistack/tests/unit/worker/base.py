@@ -20,6 +20,7 @@ from openmultistack.db import models
 from openmultistack import providers
 from openmultistack.providers import simulated
 from openmultistack.tests.unit import base
+from openmultistack.worker import faults
 from openmultistack.worker import opts as worker_opts
 from openmultistack.worker import service
 
@@ -54,6 +55,13 @@ class WorkerTestCase(base.TestCase):
         """A driver on the same (simulated) cloud as the account."""
         account = self.get_row(models.Account, account_id)
         return providers.get_provider(account, 5)
+
+    def hold_at(self, *points: str, directory: typing.Optional[str] = None,
+                seconds: typing.Optional[float] = None) -> None:
+        """Set the test hook for the next workers (``[test_hooks]``)."""
+        faults.register_opts(CONF)
+        self.config.config(group=faults.GROUP, pause_at=list(points),
+                           pause_dir=directory, pause_seconds=seconds)
 
     def start_worker(self, worker_id: str = 'worker-1', **options):
         if options:

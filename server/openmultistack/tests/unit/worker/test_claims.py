@@ -12,9 +12,8 @@
 
 """Claims and leases on queue entries.
 
-The exclusivity tests also run on PostgreSQL (``FOR UPDATE SKIP LOCKED``)
-when ``OMS_TEST_POSTGRESQL_URL`` names a database, as does the choice
-of the clock that decides who holds an entry.
+The functional suite runs them on PostgreSQL too (``FOR UPDATE SKIP
+LOCKED``, and the database's clock that decides who holds an entry).
 """
 
 from concurrent import futures
@@ -214,11 +213,3 @@ class TestClaimExclusivity(base.TestCase):
             results = [pool.submit(claim_until_empty, self.url, 'w%d' % i,
                                    None) for i in range(4)]
             self.assertPartition(ids, [r.result() for r in results])
-
-
-class TestClaimsPostgreSQL(TestClaims):
-    postgresql = True
-
-
-class TestClaimExclusivityPostgreSQL(TestClaimExclusivity):
-    postgresql = True

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The crash-test hook ``[worker] test_pause_at``, and whose orphans are
+"""The crash-test hook ``[test_hooks] pause_at``, and whose orphans are
 swept: only the deployment's own."""
 
 import datetime
@@ -54,9 +54,8 @@ class TestPauseHook(base.WorkerTestCase):
                               (faults.BUILDING, models.BOOT),
                               (faults.BOOTED, models.BOOT)):
             queue_id = self.add_queue()
-            worker = self.start_worker(test_pause_at=[point],
-                                       test_pause_dir=self.markers,
-                                       lease_duration=3)
+            self.hold_at(point, directory=self.markers)
+            worker = self.start_worker(lease_duration=3)
             marker = self.marker(point, queue_id)
 
             self.assertEqual((point, queue_id, worker.worker_id),
@@ -86,9 +85,8 @@ class TestPauseHook(base.WorkerTestCase):
 
     def test_a_timed_hold_goes_on(self):
         queue_id = self.add_queue()
-        self.start_worker(test_pause_at=[faults.BUILDING],
-                          test_pause_dir=self.markers,
-                          test_pause_seconds=0.2)
+        self.hold_at(faults.BUILDING, directory=self.markers, seconds=0.2)
+        self.start_worker()
         entry = self.wait_for_status(queue_id, models.RUN)
         marker = self.marker(faults.BUILDING, queue_id)
         self.assertEqual(entry.instance.instance_id, marker['server_id'])
@@ -103,9 +101,8 @@ class TestPauseHook(base.WorkerTestCase):
         entry = self.wait_for_status(queue_id, models.RUN)
         with self.session() as session:
             session.get(models.Queue, queue_id).status = models.DESTROY
-        worker = self.start_worker('worker-2',
-                                   test_pause_at=[faults.DESTROYING],
-                                   test_pause_dir=self.markers)
+        self.hold_at(faults.DESTROYING, directory=self.markers)
+        worker = self.start_worker('worker-2')
         marker = self.marker(faults.DESTROYING, queue_id)
         self.assertEqual(entry.instance.instance_id, marker['server_id'])
         self.assertEqual(models.DESTROY, self.queue(queue_id).status)
@@ -153,8 +150,8 @@ class TestLeaseLostMidBoot(base.WorkerTestCase):
         provider = self.provider(account_id)
         markers = self.useFixture(fixtures.TempDir()).path
         queue_id = self.add_queue()
-        self.start_worker(test_pause_at=[faults.BOOT_REQUESTED],
-                          test_pause_dir=markers, test_pause_seconds=1)
+        self.hold_at(faults.BOOT_REQUESTED, directory=markers, seconds=1)
+        self.start_worker()
         path = faults.marker_path(markers, faults.BOOT_REQUESTED, queue_id)
         self.wait_for(lambda: os.path.exists(path), 'the held boot')
         with open(path) as marker:

@@ -23,6 +23,7 @@ from oslo_config import cfg
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
+from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
@@ -41,9 +42,13 @@ import fixtures
 from oslo_config import cfg
 import sqlalchemy as sa
 
+from openmultistack import conf as oms_conf
 from openmultistack.db import api as db_api
 from openmultistack.providers import simulated
 from openmultistack.worker import opts, service
+# The keys that decrypt the secrets are the service's, as in the test.
+oms_conf.CONF([])
+oms_conf.CONF.set_override('key_repository', sys.argv[3], 'encryption')
 conf = cfg.ConfigOpts()
 opts.register_opts(conf)
 conf([])
@@ -112,7 +117,8 @@ class TestShutdown(base.WorkerTestCase):
                    'graceful_shutdown_timeout': 0}
         process = subprocess.Popen(
             [sys.executable, '-c', WORKER_PROCESS,
-             str(db_api.get_engine().url), json.dumps(options)],
+             str(db_api.get_engine().url), json.dumps(options),
+             conf.key_repository()],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
         self.addCleanup(process.kill)

@@ -1,0 +1,69 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The middleware in front of both applications, behind auth_token."""
+
+import os
+
+from oslo_middleware.healthcheck import opts as hc_opts
+from werkzeug import test as wz_test
+
+from openmultistack.api import app
+from openmultistack.metering import app as metering_app
+from openmultistack.tests.unit.api import test_auth_token
+from openmultistack.tests.unit import base
+
+PROXIED = {'X-Forwarded-Proto': 'https',
+           'X-Forwarded-Host': 'cloud.example.com'}
+
+
+class MiddlewareChecks(test_auth_token.AuthTokenMixin):
+
+    def test_healthcheck_needs_no_token(self):
+        self.assertEqual(200, self.request('GET', '/healthcheck').status_code)
+
+    def test_healthcheck_drains_by_file(self):
+        drain = os.path.join(self.state_dir, 'drain')
+        with open(drain, 'w'):
+            pass
+        # Registered by the backend once it is loaded; set before.
+        self.config.register_opts(hc_opts.DISABLE_BY_FILE_OPTS,
+                                  group='healthcheck')
+        self.config.config(group='healthcheck', backends=['disable_by_file'],
+                           disable_by_file_path=drain)
+        client = wz_test.Client(self.make_app())
+        self.assertEqual(503, client.get('/healthcheck').status_code)
+
+
+class TestAPIMiddleware(MiddlewareChecks, base.AppTestCase):
+
+    app_module = app
+
+    def root_links(self, headers) -> str:
+        headers = dict(headers, **{'X-Auth-Token': self.member_token})
+        return self.assertJSON(self.request('GET', '/api/',
+                                            headers=headers), 200)['queues']
+
+    def test_forwarded_headers_are_ignored_by_default(self):
+        self.assertEqual('http://localhost/api/queues/',
+                         self.root_links(PROXIED))
+
+    def test_forwarded_headers_parsed_behind_a_proxy(self):
+        self.config.config(group='oslo_middleware',
+                           enable_proxy_headers_parsing=True)
+        self.assertEqual('https://cloud.example.com/api/queues/',
+                         self.root_links(PROXIED))
+
+
+class TestMeteringMiddleware(MiddlewareChecks, base.AppTestCase):
+
+    app_module = metering_app
