@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-envs=${*:-pep8,mypy,py3,docs,releasenotes,functional}
+envs=${*:-pep8,mypy,py3,dashboard,docs,releasenotes,functional}
 envs=${envs// /,}
 
 python=${PYTHON:-python3}

@@ -13,9 +13,12 @@
 #
 # Install what the functional stack needs and is missing, in parallel:
 #
-#   * RabbitMQ and PostgreSQL from Debian (apt-get, as root);
+#   * RabbitMQ, PostgreSQL, Chromium and its WebDriver from Debian
+#     (apt-get, as root);
 #   * Keystone and gunicorn from PyPI in $OMS_STACK_DIR/venvs/keystone;
-#   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh).
+#   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh);
+#   * Horizon with this repository's client and dashboard plugin in
+#     $OMS_STACK_DIR/venvs/horizon.
 #
 # Idempotent: each part leaves a marker once complete and is skipped the
 # next time. Logs go to $OMS_STACK_DIR/logs/install-*.log.
@@ -37,6 +40,8 @@ install_debian() {
     [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
     compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
         || missing+=(postgresql)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" != 0 ]; then
         echo "need root to install ${missing[*]} with apt-get" >&2
@@ -60,12 +65,26 @@ install_keystone() {
     touch "$marker"
 }
 
+# Horizon runs the plugin from the working tree (editable installs), so
+# that the stack always serves the dashboard as checked out.
+install_horizon() {
+    local venv=$OMS_STACK_DIR/venvs/horizon
+    local marker=$venv/.omsclient-horizon-ready
+    [ -f "$marker" ] && return 0
+    rm -rf "$venv"
+    "$PYTHON" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --upgrade pip
+    "$venv/bin/pip" install --quiet -e "$REPO_DIR" -e "$REPO_DIR/dashboard"
+    "$venv/bin/python" -c 'import openstack_dashboard, omsdashboard'
+    touch "$marker"
+}
+
 install_nova() {
     bash "$TOOLS_DIR/install-nova.sh"
 }
 
 declare -A pids
-for part in debian keystone nova; do
+for part in debian keystone nova horizon; do
     "install_$part" >"$LOG_DIR/install-$part.log" 2>&1 &
     pids[$part]=$!
 done
