@@ -135,8 +135,11 @@ class BrowserTestCase(base.TestCase):
         """The one completed download."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            # Chromium writes to a hidden or .crdownload file, then
+            # renames it.
             done = [p for p in self.downloads.iterdir()
-                    if not p.name.endswith('.crdownload')]
+                    if not p.name.startswith('.')
+                    and not p.name.endswith('.crdownload')]
             if done:
                 return done[0]
             time.sleep(0.2)
