@@ -187,10 +187,18 @@ class DashboardTest(browser.BrowserTestCase):
                          self.find('#oms-rabbit-version').text)
         self.assertGreaterEqual(self._shown_totals()['messages'], 3)
 
-        # The chart keeps sampling while the page is open.
-        self.wait(lambda driver: int(self.find(
-            '#oms-rabbit-chart').get_attribute('data-samples') or 0) >= 2,
-            'two samples in the chart')
+        # The chart keeps sampling while the page is open, and shows the
+        # publish rate of messages published meanwhile.
+        def publishing_shows():
+            management.publish(name, 'one more')
+            legend = self.find('.oms-rabbit-chart-legend').text
+            rate = re.search(r'publish: ([0-9.]+)/s', legend)
+            samples = self.find('#oms-rabbit-chart').get_attribute(
+                'data-samples')
+            return int(samples or 0) >= 3 and rate and float(rate.group(1))
+
+        self.wait(lambda driver: publishing_shows(),
+                  'a publish rate in the chart')
         self.screenshot('dashboard-rabbitmq')
 
         self.find('a[data-target="#rabbitmq__queues"]').click()
