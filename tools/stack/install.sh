@@ -53,30 +53,31 @@ install_debian() {
     # its own instances on other ports, so leave those alone.
 }
 
-install_keystone() {
-    local venv=$OMS_STACK_DIR/venvs/keystone
-    local marker=$venv/.omsclient-keystone-ready
+# Build the venv $OMS_STACK_DIR/venvs/NAME with pip install ARGS..., check
+# that MODULES import, and mark it complete.
+install_venv() {
+    local name=$1 modules=$2
+    shift 2
+    local venv=$OMS_STACK_DIR/venvs/$name
+    local marker=$venv/.omsclient-$name-ready
     [ -f "$marker" ] && return 0
     rm -rf "$venv"
     "$PYTHON" -m venv "$venv"
     "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet keystone gunicorn
-    "$venv/bin/python" -c 'import gunicorn, keystone.server.flask'
+    "$venv/bin/pip" install --quiet "$@"
+    "$venv/bin/python" -c "import $modules"
     touch "$marker"
+}
+
+install_keystone() {
+    install_venv keystone 'gunicorn, keystone.server.flask' keystone gunicorn
 }
 
 # Horizon runs the plugin from the working tree (editable installs), so
 # that the stack always serves the dashboard as checked out.
 install_horizon() {
-    local venv=$OMS_STACK_DIR/venvs/horizon
-    local marker=$venv/.omsclient-horizon-ready
-    [ -f "$marker" ] && return 0
-    rm -rf "$venv"
-    "$PYTHON" -m venv "$venv"
-    "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet -e "$REPO_DIR" -e "$REPO_DIR/dashboard"
-    "$venv/bin/python" -c 'import openstack_dashboard, omsdashboard'
-    touch "$marker"
+    install_venv horizon 'openstack_dashboard, omsdashboard' \
+        -e "$REPO_DIR" -e "$REPO_DIR/dashboard"
 }
 
 install_nova() {

@@ -21,9 +21,6 @@ from omsdashboard.api import _session
 
 SERVICE_TYPE = 'multistack'
 
-#: Statuses after which a queue entry no longer changes by itself.
-FINAL_STATUSES = ('RUN', 'running', 'FAILED', 'failed')
-
 
 @memoized.memoized
 def omsclient(request):

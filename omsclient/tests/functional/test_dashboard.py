@@ -270,12 +270,12 @@ class DashboardTest(browser.BrowserTestCase):
         navigation = self.find('#sidebar-accordion').text
         self.assertNotIn('Admin', navigation)
         self.assertNotIn('Monitoring', navigation)
+        self.screenshot('dashboard-member')
         for path in (ACCOUNTS, RABBITMQ, SYSTEM_LOG):
             self.driver.get(self.horizon + path)
             self.assert_no_error_page()
             self.assertEqual([], self.find_all('#accounts, #rabbitmq, '
                                                '#system_log'))
-        self.screenshot('dashboard-member')
 
     # Last: a RabbitMQ outage -------------------------------------------
 
