@@ -13,9 +13,12 @@
 #
 # Install what the functional stack needs and is missing, in parallel:
 #
-#   * RabbitMQ and PostgreSQL from Debian (apt-get, as root);
+#   * RabbitMQ, PostgreSQL, Chromium and its WebDriver from Debian
+#     (apt-get, as root);
 #   * Keystone and gunicorn from PyPI in $OMS_STACK_DIR/venvs/keystone;
 #   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh);
+#   * Horizon with this repository's client and dashboard plugin in
+#     $OMS_STACK_DIR/venvs/horizon;
 #
 # the PyPI packages at the versions tools/stack/constraints.txt pins.
 #
@@ -33,7 +36,7 @@ REPO_DIR=$(cd "$TOOLS_DIR/../.." && pwd)
 export OMS_STACK_DIR=${OMS_STACK_DIR:-$REPO_DIR/.stack}
 PYTHON=${PYTHON:-python3}
 CONSTRAINTS=$TOOLS_DIR/constraints.txt
-PINS=$(sha256sum "$CONSTRAINTS" | cut -d' ' -f1)
+HORIZON_CONSTRAINTS=$TOOLS_DIR/constraints-horizon.txt
 LOG_DIR=$OMS_STACK_DIR/logs
 mkdir -p "$LOG_DIR" "$OMS_STACK_DIR/venvs"
 
@@ -42,6 +45,8 @@ install_debian() {
     [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
     compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
         || missing+=(postgresql)
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" != 0 ]; then
         echo "need root to install ${missing[*]} with apt-get" >&2
@@ -53,16 +58,36 @@ install_debian() {
     # its own instances on other ports, so leave those alone.
 }
 
-install_keystone() {
-    local venv=$OMS_STACK_DIR/venvs/keystone
-    local marker=$venv/.omsclient-keystone-ready
-    [ "$(cat "$marker" 2>/dev/null)" = "$PINS" ] && return 0
+# Build the venv $OMS_STACK_DIR/venvs/NAME with pip install ARGS...
+# constrained by the file PINNED, check that MODULES import, and mark it
+# complete with the pins it was built with (a venv built with other pins
+# is built again).
+install_venv() {
+    local name=$1 modules=$2 pinned=$3
+    shift 3
+    local venv=$OMS_STACK_DIR/venvs/$name
+    local marker=$venv/.omsclient-$name-ready
+    local pins
+    pins=$(sha256sum "$pinned" | cut -d' ' -f1)
+    [ "$(cat "$marker" 2>/dev/null)" = "$pins" ] && return 0
     rm -rf "$venv"
     "$PYTHON" -m venv "$venv"
     "$venv/bin/pip" install --quiet --upgrade pip
-    "$venv/bin/pip" install --quiet -c "$CONSTRAINTS" keystone gunicorn
-    "$venv/bin/python" -c 'import gunicorn, keystone.server.flask'
-    echo "$PINS" >"$marker"
+    "$venv/bin/pip" install --quiet -c "$pinned" "$@"
+    "$venv/bin/python" -c "import $modules"
+    echo "$pins" >"$marker"
+}
+
+install_keystone() {
+    install_venv keystone 'gunicorn, keystone.server.flask' "$CONSTRAINTS" \
+        keystone gunicorn
+}
+
+# Horizon runs the plugin from the working tree (editable installs), so
+# that the stack always serves the dashboard as checked out.
+install_horizon() {
+    install_venv horizon 'openstack_dashboard, omsdashboard' \
+        "$HORIZON_CONSTRAINTS" -e "$REPO_DIR" -e "$REPO_DIR/dashboard"
 }
 
 install_nova() {
@@ -70,7 +95,7 @@ install_nova() {
 }
 
 declare -A pids
-for part in debian keystone nova; do
+for part in debian keystone nova horizon; do
     "install_$part" >"$LOG_DIR/install-$part.log" 2>&1 &
     pids[$part]=$!
 done

@@ -21,6 +21,7 @@ import os
 import pathlib
 import sys
 
+from omsstack import horizon
 from omsstack import keystone
 from omsstack import layout as layout_mod
 from omsstack import nova
@@ -61,6 +62,7 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
                 'config': oms_conf,
                 'services': {'api': 'oms-api', 'metering': 'oms-metering',
                              'worker': 'oms-worker'}},
+        'horizon': {'url': horizon.url(), 'service': horizon.NAME},
         'oms_noauth': {'api': layout_mod.url('oms-noauth-api'),
                        'metering': layout_mod.url('oms-noauth-metering'),
                        'config': noauth_conf,

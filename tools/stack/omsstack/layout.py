@@ -35,6 +35,7 @@ _BASE_PORTS = {
     'oms-metering': 15402,
     'oms-noauth-api': 15411,
     'oms-noauth-metering': 15412,
+    'horizon': 15500,
 }
 PORTS = {name: port + int(os.environ.get('OMS_STACK_PORT_OFFSET') or 0)
          for name, port in _BASE_PORTS.items()}

@@ -17,6 +17,7 @@ import secrets
 import shutil
 
 from omsstack import coordinates
+from omsstack import horizon
 from omsstack import keystone
 from omsstack import layout as layout_mod
 from omsstack import nova
@@ -26,7 +27,7 @@ from omsstack import process
 from omsstack import rabbitmq
 
 # Stopped in this order: clients of a service before the service.
-STOP_ORDER = ('oms-noauth', 'oms-worker', 'oms-api', 'oms-metering',
+STOP_ORDER = ('horizon', 'oms-noauth', 'oms-worker', 'oms-api', 'oms-metering',
               'nova-a', 'nova-b', 'keystone', 'rabbitmq', 'epmd',
               'postgres')
 
@@ -64,6 +65,11 @@ def _keystone(layout, passwords, nova_mode):
         users += nova_users
         endpoints += nova_endpoints
     keystone.register(passwords['admin'], users, endpoints)
+
+
+def _horizon(layout):
+    horizon.prepare(layout)
+    process.run(layout, horizon.spec(layout))
 
 
 def _register_accounts(passwords: dict[str, str], nova_mode: str) -> None:
@@ -108,8 +114,8 @@ def start(layout: layout_mod.Layout) -> dict:
     coordinates.write(layout, stack)
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        _say('starting PostgreSQL, RabbitMQ, Keystone, Nova providers '
-             'and the no-auth service')
+        _say('starting PostgreSQL, RabbitMQ, Keystone, Nova providers, '
+             'Horizon and the no-auth service')
         jobs = {
             'postgres': pool.submit(_postgres, layout,
                                     passwords['database']),
@@ -118,6 +124,7 @@ def start(layout: layout_mod.Layout) -> dict:
                                     nova_mode),
             'oms-noauth': pool.submit(
                 process.run, layout, oms.noauth_spec(layout, noauth_conf)),
+            'horizon': pool.submit(_horizon, layout),
         }
         for name in nova.PROVIDERS:
             jobs[name] = pool.submit(
