@@ -217,6 +217,9 @@ def record(rec: Recorder, api: str, metering: str) -> None:
             'list', 'queues')
     rec.run('metric-rabbit-list-exchanges', 'openstack', 'metric', 'rabbit',
             'list', 'exchanges')
+    rec.run('metric-rabbit-list-exchanges-value', 'openstack', 'metric',
+            'rabbit', 'list', 'exchanges', '-f', 'value', '-c', 'name', '-c',
+            'type', '--limit', '3')
     rec.run('metric-rabbit-list-nodes', 'openstack', 'metric', 'rabbit',
             'list', 'nodes', '-f', 'yaml')
     rec.run('metric-log-list', 'openstack', 'metric', 'log', 'list',

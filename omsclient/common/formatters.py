@@ -14,9 +14,14 @@
 
 Every class here is a :class:`cliff.columns.FormattableColumn`: the
 ``table`` formatter shows :meth:`human_readable`, the ``json``, ``yaml``,
-``value`` and ``csv`` formatters use :meth:`machine_readable`. A class is
-kept here only where osc-lib's :mod:`osc_lib.cli.format_columns` would
-show something else; its docstring says what.
+``value`` and ``csv`` formatters use :meth:`machine_readable`.
+
+Dictionaries and lists of dictionaries are shown by osc-lib's
+:mod:`osc_lib.cli.format_columns` (``key='value'`` pairs), as in every
+other ``openstack`` command. :class:`ListColumn` and :class:`SizeColumn`
+are kept here because osc-lib's would show something else, as their
+docstrings say; the other classes show values that osc-lib has no column
+for (rates, durations, RabbitMQ counters, timestamps, nested resources).
 
 What every command's output gets, whatever its columns, is applied once
 in :mod:`omsclient.osc.common`: secrets are dropped from the data first
@@ -30,6 +35,8 @@ import re
 from typing import Any
 
 from cliff import columns
+from osc_lib.cli import format_columns
+from osc_lib import utils as osc_utils
 
 from omsclient.common import utils
 
@@ -92,72 +99,18 @@ def get_path(data: Any, path: str, default: Any = None) -> Any:
     return data
 
 
-def flatten(data: Mapping, prefix: str = '') -> dict[str, Any]:
-    """Flatten nested dictionaries into one level with dotted keys.
-
-    ``{'a': {'b': 1}, 'c': 2}`` becomes ``{'a.b': 1, 'c': 2}``. Values
-    that are not mappings (lists included) are kept as they are.
-    """
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        name = '%s.%s' % (prefix, key) if prefix else str(key)
-        if isinstance(value, Mapping) and value:
-            flat.update(flatten(value, name))
-        else:
-            flat[name] = value
-    return flat
-
-
-def _quote(text: str) -> str:
-    return "'%s'" % text.replace('\\', '\\\\').replace("'", "\\'")
-
-
-def _scalar_text(value: Any, quote: bool = False) -> str:
-    """One value as text; with ``quote``, texts are quoted.
-
-    Quoting tells ``10000`` from ``'10000'`` and ``true`` from ``'true'``
-    in ``key=value`` lists; null is nothing at all (``key=``), as in
-    osc-lib's ``format_dict``.
-    """
-    if value is None:
+def _item_text(item: Any) -> str:
+    """One item of a list: a dictionary in braces, null as nothing."""
+    if item is None:
         return ''
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    if isinstance(value, Mapping):
-        return '{%s}' % format_dict(value)
-    if isinstance(value, (list, tuple)):
-        return '[%s]' % ', '.join(_scalar_text(v, quote=True)
-                                  for v in value)
-    if isinstance(value, str) and quote:
-        return _quote(value)
-    return str(value)
-
-
-def format_dict(data: Mapping | None) -> str:
-    """Return ``key=value, ...`` for a dictionary, nested keys dotted.
-
-    Texts are quoted, numbers, booleans and null are not:
-    ``x-max-length=10000, x-queue-type='classic'``.
-    """
-    if not data:
-        return ''
-    flat = flatten(data)
-    return ', '.join('%s=%s' % (key, _scalar_text(flat[key], quote=True))
-                     for key in sorted(flat))
+    if isinstance(item, Mapping):
+        return '{%s}' % osc_utils.format_dict(dict(item))
+    return str(item)
 
 
 def format_list(data: Iterable | None) -> str:
     """Return the items of a list, in their order, separated by commas."""
-    if not data:
-        return ''
-    return ', '.join(_scalar_text(item) for item in data)
-
-
-def format_list_of_dicts(data: Iterable[Mapping] | None) -> str:
-    """Return one ``key=value, ...`` line per dictionary."""
-    if not data:
-        return ''
-    return '\n'.join(format_dict(item) for item in data)
+    return ', '.join(_item_text(item) for item in data or ())
 
 
 def format_datetime(value: str | None) -> str:
@@ -183,52 +136,25 @@ def auto_column(value: Any) -> Any:
     Plain values are returned as they are.
     """
     if isinstance(value, Mapping):
-        return DictColumn(value)
+        return format_columns.DictColumn(dict(value))
     if isinstance(value, (list, tuple)):
         if value and all(isinstance(v, Mapping) for v in value):
-            return ListDictColumn(value)
+            return format_columns.ListDictColumn([dict(v) for v in value])
         return ListColumn(value)
     return value
-
-
-class DictColumn(columns.FormattableColumn):
-    """A dictionary: ``a.b=1, c='x'`` in a table, the dict otherwise.
-
-    Unlike osc-lib's ``DictColumn``, which quotes every value, texts are
-    quoted and numbers, booleans and null are not, so ``10000`` and
-    ``'10000'`` look different; lists inside are shown, not their repr.
-    """
-
-    def human_readable(self) -> str:
-        return format_dict(self._value)
-
-    def machine_readable(self) -> dict:
-        return dict(self._value or {})
 
 
 class ListColumn(columns.FormattableColumn):
     """A list of plain values: ``a, b`` in a table, the list otherwise.
 
-    Unlike osc-lib's ``ListColumn``, the items keep the order the service
-    gave them and need not be texts (osc-lib sorts and joins them, which
-    fails on numbers).
+    Kept instead of osc-lib's ``ListColumn``, which sorts the items and
+    joins them as texts: a list of numbers (or with a null) would fail the
+    command there. Here the items keep the order the service gave them,
+    which RabbitMQ's lists (``partitions``) mean.
     """
 
     def human_readable(self) -> str:
         return format_list(self._value)
-
-    def machine_readable(self) -> list:
-        return list(self._value or [])
-
-
-class ListDictColumn(columns.FormattableColumn):
-    """A list of dictionaries: one line per dictionary in a table.
-
-    The lines are those of :class:`DictColumn`, for the same reason.
-    """
-
-    def human_readable(self) -> str:
-        return format_list_of_dicts(self._value)
 
     def machine_readable(self) -> list:
         return list(self._value or [])
@@ -294,7 +220,7 @@ def format_counters(stats: Mapping | None) -> str:
     for name in names:
         parts = []
         if stats.get(name) is not None:
-            parts.append(_scalar_text(stats[name]))
+            parts.append(str(stats[name]))
         rate = get_path(stats, name + '_details.rate')
         if rate is not None:
             parts.append('(%s)' % RateColumn(rate).human_readable())

@@ -52,9 +52,6 @@ def _is_whole_number(value: Any) -> bool:
 NULL = Kind(lambda value: value is None, 'null')
 NUMBER = Kind(_is_whole_number, 'a whole number')
 TEXT = Kind(lambda value: isinstance(value, str), 'a text')
-BOOLEAN = Kind(lambda value: isinstance(value, bool), 'true or false')
-OBJECT = Kind(lambda value: isinstance(value, dict), 'an object')
-LIST = Kind(lambda value: isinstance(value, list), 'a list')
 DATE = Kind(lambda value: utils.parse_datetime(value) is not None,
             'an ISO 8601 timestamp with a UTC equivalent')
 

@@ -43,7 +43,6 @@ import email.message
 import http.client
 import time
 from typing import Any
-from typing import TYPE_CHECKING
 
 import ijson
 import requests
@@ -51,9 +50,6 @@ import urllib3
 
 from omsclient.common import exceptions
 from omsclient.common import jsonparse
-
-if TYPE_CHECKING:
-    from omsclient.common import http as oms_http
 
 CHUNK_SIZE = 64 * 1024
 #: The largest single answer, or list entry, read (bytes).
@@ -348,16 +344,3 @@ def _kind(first: bytes) -> str:
     if first == b'{':
         return 'a JSON object'
     return 'a single JSON value'
-
-
-def count_items(client: oms_http.SessionClient, path: str,
-                params: dict[str, Any] | None = None) -> int:
-    """Stream a list answer to its end and return how many entries it had.
-
-    Nothing but the current entry is kept: benchmarks use this to measure
-    the memory and time of reading a large list.
-    """
-    count = 0
-    for _item in client.iter_json_list(path, params):
-        count += 1
-    return count

@@ -20,8 +20,9 @@ Every command derives from :class:`Command`, :class:`Lister` or
   names and in error messages; ``json`` and ``yaml`` keep the values
   exact, as their own escapes already keep a terminal safe;
 * a null value is a blank cell in a table;
-* an empty text is ``''`` in ``-f value``, so that no line starts with a
-  separator and every column can be told apart;
+* a :class:`TextColumn` shows its readable text in every format but
+  ``json`` and ``yaml`` (the default exchange's empty name is ``(AMQP
+  default)`` there);
 * ``-c`` naming a column that the command does not have is an error that
   lists the columns it has;
 * secret arguments (``--password``) are masked in the debug log of the
@@ -161,6 +162,17 @@ def check_columns(requested: Iterable[str] | None,
                 ', '.join(formatters.escape_text(name) for name in known)))
 
 
+class TextColumn(columns.FormattableColumn):
+    """A column whose readable text is its value for a terminal.
+
+    ``table``, ``value``, ``csv`` and ``shell`` print
+    :meth:`human_readable`; ``json`` and ``yaml`` keep
+    :meth:`machine_readable`, the value as sent. For values whose exact
+    form would mislead a reader in every terminal format, such as an
+    empty name that stands for something.
+    """
+
+
 class _EscapedColumn(columns.FormattableColumn):
     """A column whose texts are escaped for a terminal."""
 
@@ -192,13 +204,14 @@ class _SafeFormatter(formatters_base.ListFormatter,
         if isinstance(value, columns.FormattableColumn):
             if self.name == 'table':
                 return _EscapedColumn(value)
-            # What every other formatter of cliff prints of a column.
-            value = value.machine_readable()
+            if isinstance(value, TextColumn):
+                value = value.human_readable()
+            else:
+                # What every other formatter of cliff prints of a column.
+                value = value.machine_readable()
         if value is None:
             return '' if self.name == 'table' else value
         if isinstance(value, str):
-            if value == '' and self.name == 'value':
-                return "''"
             return formatters.escape_text(value,
                                           keep_newlines=self.name == 'table')
         return formatters.escape_value(value)

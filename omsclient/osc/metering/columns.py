@@ -13,7 +13,9 @@
 """Display of RabbitMQ management values that only RabbitMQ sends.
 
 Each class shows a readable summary in a table and the value exactly as
-sent in every other format (``-f json``, ``yaml``, ``value``, ``csv``).
+sent in every other format (``-f json``, ``yaml``, ``value``, ``csv``),
+but :class:`ExchangeNameColumn`, whose summary is shown in every format
+but ``json`` and ``yaml``.
 """
 
 from collections.abc import Mapping
@@ -21,6 +23,8 @@ import datetime
 from typing import Any
 
 from cliff import columns
+
+from omsclient.osc import common as osc_common
 
 
 def format_address(ip_address: Any, port: Any) -> str:
@@ -51,8 +55,13 @@ class NamesColumn(columns.FormattableColumn):
                          else str(item) for item in self._value or ())
 
 
-class ExchangeNameColumn(columns.FormattableColumn):
-    """An exchange name: the nameless default one is named in a table."""
+class ExchangeNameColumn(osc_common.TextColumn):
+    """An exchange name: the nameless default one is ``(AMQP default)``.
+
+    As in the RabbitMQ management UI, in every format but ``json`` and
+    ``yaml`` (which keep the empty name): an empty field in ``-f value``
+    or ``-f csv`` would not say which exchange it is.
+    """
 
     def human_readable(self) -> str:
         return '(AMQP default)' if self._value == '' else str(self._value)

@@ -21,6 +21,7 @@ shown.
 
 import itertools
 
+from osc_lib.cli import format_columns
 from osc_lib import exceptions as osc_exc
 
 from omsclient.common import formatters as fmt
@@ -44,6 +45,7 @@ OVERVIEW_COLUMNS = {
 
 _RATE = fmt.RateColumn
 _SIZE = fmt.SizeColumn
+_DICT = format_columns.DictColumn
 
 #: The default and ``--long`` columns of each item: (field, column class).
 LIST_COLUMNS = {
@@ -57,7 +59,7 @@ LIST_COLUMNS = {
          ('message_stats.deliver_get_details.rate', _RATE),
          ('message_stats.ack_details.rate', _RATE),
          ('consumer_utilisation', None), ('memory', _SIZE),
-         ('node', None), ('policy', None), ('arguments', fmt.DictColumn)),
+         ('node', None), ('policy', None), ('arguments', _DICT)),
     ),
     'nodes': (
         (('name', None), ('running', None), ('mem_used', _SIZE),
@@ -71,12 +73,12 @@ LIST_COLUMNS = {
     ),
     'users': (
         (('name', None), ('tags', rabbit_columns.TagsColumn)),
-        (('hashing_algorithm', None), ('limits', fmt.DictColumn)),
+        (('hashing_algorithm', None), ('limits', _DICT)),
     ),
     'exchanges': (
         (('name', rabbit_columns.ExchangeNameColumn), ('vhost', None),
          ('type', None), ('durable', None), ('auto_delete', None)),
-        (('internal', None), ('arguments', fmt.DictColumn),
+        (('internal', None), ('arguments', _DICT),
          ('message_stats.publish_in_details.rate', _RATE),
          ('message_stats.publish_out_details.rate', _RATE)),
     ),
@@ -106,7 +108,7 @@ LIST_COLUMNS = {
         (('source', rabbit_columns.ExchangeNameColumn), ('vhost', None),
          ('destination', None), ('destination_type', None),
          ('routing_key', None)),
-        (('arguments', fmt.DictColumn), ('properties_key', None)),
+        (('arguments', _DICT), ('properties_key', None)),
     ),
     'consumers': (
         (('queue.name', None), ('queue.vhost', None), ('consumer_tag', None),
@@ -114,7 +116,7 @@ LIST_COLUMNS = {
          ('active', None)),
         (('exclusive', None), ('activity_status', None),
          ('channel_details.name', None), ('channel_details.user', None),
-         ('arguments', fmt.DictColumn)),
+         ('arguments', _DICT)),
     ),
     'permissions': (
         (('user', None), ('vhost', None), ('configure', None),
@@ -126,7 +128,7 @@ LIST_COLUMNS = {
          ('tags', rabbit_columns.TagsColumn), ('messages', None),
          ('messages_ready', None), ('messages_unacknowledged', None)),
         (('tracing', None), ('default_queue_type', None),
-         ('cluster_state', fmt.DictColumn),
+         ('cluster_state', _DICT),
          ('recv_oct_details.rate', _RATE), ('send_oct_details.rate', _RATE)),
     ),
 }

@@ -26,8 +26,6 @@ from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
 
-STATUSES = ('available', 'unavailable')
-
 
 def _add_attribute_options(parser, creating):
     """Add the options of the settable account attributes."""
@@ -100,9 +98,9 @@ def _add_attribute_options(parser, creating):
     parser.add_argument(
         '--status',
         metavar='<status>',
-        choices=STATUSES,
+        choices=constants.ACCOUNT_STATUSES,
         help='Whether the service may boot instances with this account: '
-             '%s' % ' or '.join(STATUSES),
+             '%s' % ' or '.join(constants.ACCOUNT_STATUSES),
     )
 
 
@@ -120,11 +118,7 @@ def _attributes(parsed_args, stdin):
 
 
 class AccountCommand(base.ResourceCommand):
-    manager = 'accounts'
-    singular = 'account'
-    plural = 'accounts'
-    fields = constants.ACCOUNT_FIELDS
-    reference = 'ID or provider name'
+    resource = constants.ACCOUNT
 
     def lookup(self, manager, reference):
         return manager.find(reference)
@@ -143,34 +137,15 @@ class CreateAccount(AccountCommand, common.ShowOne):
         with common.command_errors('Unable to create the account'):
             account = self.get_manager().create(**fields)
         return utils.show_data(account, constants.ACCOUNT_SHOW_COLUMNS,
-                               self.fields)
+                               constants.ACCOUNT_FIELDS)
 
 
-class ListAccount(AccountCommand, base.ProviderLister):
+class ListAccount(AccountCommand, base.ResourceLister):
     """List provider accounts."""
-
-    list_columns = constants.ACCOUNT_LIST_COLUMNS
-    long_columns = constants.ACCOUNT_LONG_COLUMNS
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--status',
-            metavar='<status>',
-            choices=STATUSES,
-            help='Only the accounts in this status: %s'
-                 % ' or '.join(STATUSES),
-        )
-        return parser
-
-    def filters(self, parsed_args):
-        return dict(super().filters(parsed_args), status=parsed_args.status)
 
 
 class ShowAccount(AccountCommand, base.ResourceShowOne):
     """Show a provider account (without its password)."""
-
-    show_columns = constants.ACCOUNT_SHOW_COLUMNS
 
 
 class SetAccount(AccountCommand, common.Command):

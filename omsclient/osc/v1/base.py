@@ -21,28 +21,18 @@ from osc_lib import exceptions as osc_exc
 
 from omsclient.osc import common
 from omsclient.osc import plugin
+from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
 
 
 class ResourceCommand(common.Command):
-    """What the commands of one resource share.
+    """What the commands of one resource share: its description."""
 
-    :attr manager: the name of the manager on the client (``queues``).
-    :attr singular: the resource in messages (``queue entry``).
-    :attr plural: several of them (``queue entries``).
-    :attr fields: the fields table of the resource (``constants``).
-    :attr reference: what names one resource on the command line.
-    """
-
-    manager: str
-    singular: str
-    plural: str
-    fields: utils.Fields
-    reference = 'ID'
+    resource: constants.Resource
 
     def get_manager(self) -> Any:
         client = getattr(self.app.client_manager, plugin.API_NAME)
-        return getattr(client, self.manager)
+        return getattr(client, self.resource.manager)
 
     def lookup(self, manager: Any, reference: str) -> Any:
         """Return the resource a command-line argument names."""
@@ -54,11 +44,9 @@ class ResourceLister(ResourceCommand, common.Lister):
 
     ``--limit`` and ``--marker`` are osc-lib's. The client walks the pages
     itself until ``--limit`` rows were listed, and applies both options
-    again when the server ignores them (the original service does).
+    again when the server ignores them (the original service does). The
+    resource's filters are options too, sent to the service.
     """
-
-    list_columns: tuple[str, ...]
-    long_columns: tuple[str, ...]
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -68,47 +56,32 @@ class ResourceLister(ResourceCommand, common.Lister):
             help='List additional fields in output',
         )
         pagination.add_marker_pagination_option_to_parser(parser)
+        for option in self.resource.filters:
+            parser.add_argument(
+                option.option,
+                metavar='<%s>' % option.option.lstrip('-'),
+                dest=option.param,
+                choices=option.choices,
+                action='append' if option.repeat else 'store',
+                help=option.help,
+            )
         return parser
-
-    def filters(self, parsed_args):
-        """Return the filters of the manager's ``list`` that were given."""
-        return {}
 
     def take_action(self, parsed_args):
         limit = _checked(parsed_args.limit, '--limit', 1)
         marker = _checked(parsed_args.marker, '--marker', 0)
-        columns = (self.long_columns if parsed_args.long
-                   else self.list_columns)
+        resource = self.resource
+        columns = (resource.long_columns if parsed_args.long
+                   else resource.list_columns)
         row = functools.partial(utils.item_row, columns=columns,
-                                fields=self.fields)
-        what = 'Unable to list %s' % self.plural
+                                fields=resource.fields)
+        filters = {option.param: getattr(parsed_args, option.param)
+                   for option in resource.filters}
+        what = 'Unable to list %s' % resource.plural
         with common.command_errors(what):
-            items = self.get_manager().list(
-                limit=limit, marker=marker, **self.filters(parsed_args))
+            items = self.get_manager().list(limit=limit, marker=marker,
+                                            **filters)
         return columns, common.iter_rows(items, row, what)
-
-
-class ProviderLister(ResourceLister):
-    """List resources of provider accounts, ``--provider`` and ``--region``."""
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--provider',
-            metavar='<provider>',
-            help='Only the %s of this provider (its exact name)'
-                 % self.plural,
-        )
-        parser.add_argument(
-            '--region',
-            metavar='<region>',
-            help='Only the %s in this region' % self.plural,
-        )
-        return parser
-
-    def filters(self, parsed_args):
-        return {'provider': parsed_args.provider,
-                'region_name': parsed_args.region}
 
 
 def _checked(value, option, minimum):
@@ -128,22 +101,23 @@ def _checked(value, option, minimum):
 class ResourceShowOne(ResourceCommand, common.ShowOne):
     """Show one resource, found by its ID."""
 
-    show_columns: tuple[str, ...]
-
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument(
             'id',
-            metavar='<%s>' % self.singular.split()[0],
-            help='%s of the %s to show' % (self.reference, self.singular),
+            metavar='<%s>' % self.resource.singular.split()[0],
+            help='%s of the %s to show' % (self.resource.reference,
+                                           self.resource.singular),
         )
         return parser
 
     def take_action(self, parsed_args):
         with common.command_errors('Unable to show %s %s'
-                                   % (self.singular, parsed_args.id)):
-            resource = self.lookup(self.get_manager(), parsed_args.id)
-        return utils.show_data(resource, self.show_columns, self.fields)
+                                   % (self.resource.singular,
+                                      parsed_args.id)):
+            found = self.lookup(self.get_manager(), parsed_args.id)
+        return utils.show_data(found, self.resource.show_columns,
+                               self.resource.fields)
 
 
 class ResourceDeleter(ResourceCommand, common.Command):
@@ -153,10 +127,10 @@ class ResourceDeleter(ResourceCommand, common.Command):
         parser = super().get_parser(prog_name)
         parser.add_argument(
             'ids',
-            metavar='<%s>' % self.singular.split()[0],
+            metavar='<%s>' % self.resource.singular.split()[0],
             nargs='+',
             help='%s of the %s to delete (repeat for several)'
-                 % (self.reference, self.singular),
+                 % (self.resource.reference, self.resource.singular),
         )
         return parser
 
@@ -169,4 +143,4 @@ class ResourceDeleter(ResourceCommand, common.Command):
         utils.delete_each(
             parsed_args.ids,
             functools.partial(self.delete, manager, parsed_args=parsed_args),
-            self.singular, self.plural)
+            self.resource.singular, self.resource.plural)

@@ -10,19 +10,82 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Columns of the multistack commands.
+"""The resources of the multistack commands: names, columns, filters.
 
 Each resource has one ordered table of fields: the human column name, the
 dotted path(s) of the value in the resource as sent by the service (the
 first one present wins) and the cliff column class that formats it. The
 column names are part of the command-line interface: scripts select them
 with ``-c`` and read them as json keys, so they do not change.
+
+A :class:`Resource` gathers what the list, show and delete commands of one
+resource need, so that each command class names its resource only.
 """
+
+from collections.abc import Mapping
+from typing import Any
+from typing import NamedTuple
 
 from omsclient.common import formatters
 
+#: A fields table: column name -> (dotted paths, column class or None).
+Fields = Mapping[str, tuple[tuple[str, ...], Any]]
+
 # Waiting for a queue entry (seconds).
 DEFAULT_WAIT_TIMEOUT = 600
+
+#: The statuses of a provider account.
+ACCOUNT_STATUSES = ('available', 'unavailable')
+
+
+class Filter(NamedTuple):
+    """An option of a list command that the service filters the list by.
+
+    :attr option: the option (``--region``).
+    :attr param: the keyword of the manager's ``list`` (``region_name``).
+    :attr help: the option's help.
+    :attr choices: the values it takes, if only some.
+    :attr repeat: whether it may be given several times (any of them).
+    """
+
+    option: str
+    param: str
+    help: str
+    choices: tuple[str, ...] | None = None
+    repeat: bool = False
+
+
+class Resource(NamedTuple):
+    """What the commands of one resource need to know of it.
+
+    :attr manager: the name of the manager on the client (``queues``).
+    :attr singular: the resource in messages (``queue entry``).
+    :attr plural: several of them (``queue entries``).
+    :attr fields: its fields table.
+    :attr list_columns: the columns of ``list``.
+    :attr long_columns: the columns of ``list --long``.
+    :attr show_columns: the columns of ``show``.
+    :attr filters: the options of ``list`` that the service filters by.
+    :attr reference: what names one resource on the command line.
+    """
+
+    manager: str
+    singular: str
+    plural: str
+    fields: Fields
+    list_columns: tuple[str, ...]
+    long_columns: tuple[str, ...]
+    show_columns: tuple[str, ...]
+    filters: tuple[Filter, ...] = ()
+    reference: str = 'ID'
+
+
+def _provider_filters(plural: str) -> tuple[Filter, ...]:
+    return (Filter('--provider', 'provider',
+                   'Only the %s of this provider (its exact name)' % plural),
+            Filter('--region', 'region_name',
+                   'Only the %s in this region' % plural))
+
 
 QUEUE_FIELDS = {
     'ID': (('id',), None),
@@ -91,6 +154,29 @@ INSTANCE_LONG_COLUMNS = INSTANCE_LIST_COLUMNS + (
     'Instance ID', 'Key Name', 'Region', 'Tenant', 'Queue ID')
 INSTANCE_SHOW_COLUMNS = ('ID', 'Name', 'Instance ID', 'IP Address',
                          'Key Name', 'Queue ID', 'Account')
+
+QUEUE = Resource(
+    'queues', 'queue entry', 'queue entries', QUEUE_FIELDS,
+    QUEUE_LIST_COLUMNS, QUEUE_LONG_COLUMNS, QUEUE_SHOW_COLUMNS,
+    filters=(Filter(
+        '--status', 'status',
+        'Only entries in this status, as the service spells it (e.g. '
+        'REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY; the earlier names '
+        'queueing, booting, running, destroying, failed match their '
+        'current ones); repeat the option for several statuses',
+        repeat=True),))
+ACCOUNT = Resource(
+    'accounts', 'account', 'accounts', ACCOUNT_FIELDS,
+    ACCOUNT_LIST_COLUMNS, ACCOUNT_LONG_COLUMNS, ACCOUNT_SHOW_COLUMNS,
+    filters=_provider_filters('accounts') + (Filter(
+        '--status', 'status',
+        'Only the accounts in this status: %s'
+        % ' or '.join(ACCOUNT_STATUSES), choices=ACCOUNT_STATUSES),),
+    reference='ID or provider name')
+INSTANCE = Resource(
+    'instances', 'instance', 'instances', INSTANCE_FIELDS,
+    INSTANCE_LIST_COLUMNS, INSTANCE_LONG_COLUMNS, INSTANCE_SHOW_COLUMNS,
+    filters=_provider_filters('instances'))
 
 # Account attributes settable with "account create" and "account set":
 # option destination -> field of the service.

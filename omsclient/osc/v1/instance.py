@@ -26,23 +26,15 @@ from omsclient.osc.v1 import keyfile
 
 
 class InstanceCommand(base.ResourceCommand):
-    manager = 'instances'
-    singular = 'instance'
-    plural = 'instances'
-    fields = constants.INSTANCE_FIELDS
+    resource = constants.INSTANCE
 
 
-class ListInstance(InstanceCommand, base.ProviderLister):
+class ListInstance(InstanceCommand, base.ResourceLister):
     """List instances booted by the service."""
-
-    list_columns = constants.INSTANCE_LIST_COLUMNS
-    long_columns = constants.INSTANCE_LONG_COLUMNS
 
 
 class ShowInstance(InstanceCommand, base.ResourceShowOne):
     """Show an instance (without its private key)."""
-
-    show_columns = constants.INSTANCE_SHOW_COLUMNS
 
 
 class SaveInstanceKey(InstanceCommand, common.Command):

@@ -42,10 +42,7 @@ def _add_wait_options(parser, what):
 
 
 class QueueCommand(base.ResourceCommand):
-    manager = 'queues'
-    singular = 'queue entry'
-    plural = 'queue entries'
-    fields = constants.QUEUE_FIELDS
+    resource = constants.QUEUE
 
 
 class CreateQueue(QueueCommand, common.ShowOne):
@@ -101,7 +98,7 @@ class CreateQueue(QueueCommand, common.ShowOne):
                 self._failure = error
                 entry = failed.details
         return utils.show_data(entry, constants.QUEUE_SHOW_COLUMNS,
-                               self.fields)
+                               constants.QUEUE_FIELDS)
 
     def run(self, parsed_args):
         self._failure = None
@@ -129,31 +126,9 @@ def _wait(queues, entry, timeout, stderr):
 class ListQueue(QueueCommand, base.ResourceLister):
     """List queue entries."""
 
-    list_columns = constants.QUEUE_LIST_COLUMNS
-    long_columns = constants.QUEUE_LONG_COLUMNS
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        parser.add_argument(
-            '--status',
-            metavar='<status>',
-            action='append',
-            help='Only entries in this status, as the service spells it '
-                 '(e.g. REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY; the '
-                 'earlier names queueing, booting, running, destroying, '
-                 'failed match their current ones); repeat the option '
-                 'for several statuses',
-        )
-        return parser
-
-    def filters(self, parsed_args):
-        return {'status': parsed_args.status}
-
 
 class ShowQueue(QueueCommand, base.ResourceShowOne):
     """Show a queue entry and its instance."""
-
-    show_columns = constants.QUEUE_SHOW_COLUMNS
 
 
 class DeleteQueue(QueueCommand, base.ResourceDeleter):

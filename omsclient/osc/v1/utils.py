@@ -27,10 +27,11 @@ from osc_lib import exceptions as osc_exc
 from omsclient.common import exceptions
 from omsclient.common import formatters
 from omsclient.osc import common
+from omsclient.osc.v1 import constants
 
 LOG = logging.getLogger(__name__)
 
-Fields = Mapping[str, tuple[tuple[str, ...], Any]]
+Fields = constants.Fields
 
 
 def _value(data: Mapping, label: str, fields: Fields) -> Any:

@@ -71,11 +71,14 @@ class RecoveryTestCase(base.TestCase):
                       'Nova to hold only what the entries name: %s'
                       % expected)
 
+    def assert_nothing_on_nova(self) -> None:
+        self.assertEqual({p: {'servers': {}, 'keypairs': set()}
+                          for p in self.novas}, self.on_nova())
+
     def delete_and_check_nothing_left(self, queue_id: int) -> None:
         self.oms.call('DELETE', '/api/queues/%d/' % queue_id, 204)
         self.oms.wait_until_gone(queue_id)
-        self.assertEqual({p: {'servers': {}, 'keypairs': set()}
-                          for p in self.novas}, self.on_nova())
+        self.assert_nothing_on_nova()
 
     def _nothing_left_behind(self):
         # Whatever the outcome, leave the shared Nova providers clean.
@@ -118,32 +121,35 @@ class SigkillTest(RecoveryTestCase):
         self.assertNotIn('server_id', marker)
         self.delete_and_check_nothing_left(queue_id)
 
+    def assert_server_event(self, queue_id, marker, what):
+        """The log says what the worker did with the recorded server."""
+        self.assertIn('queue %d: %s server %s on provider %s'
+                      % (queue_id, what, marker['server_id'],
+                         marker['provider']),
+                      self.oms.events(queue_id))
+
+    def assert_adopted(self, queue_id, marker, entry):
+        """The recorded server is adopted, not booted again."""
+        self.assertEqual(marker['server_id'],
+                         entry['instance']['instance_id'])
+        self.delete_and_check_nothing_left(queue_id)
+
     def test_killed_after_asking_for_the_server(self):
         # Nova has the server; the entry does not name it: found by the
         # queue id in its metadata, deleted, and the entry booted again.
         queue_id, marker, entry = self.crash_at('boot-requested', 'RECIVE')
         self.assertNotEqual(marker['server_id'],
                             entry['instance']['instance_id'])
-        self.assertIn('queue %d: deleted orphan server %s on provider %s'
-                      % (queue_id, marker['server_id'], marker['provider']),
-                      self.oms.events(queue_id))
+        self.assert_server_event(queue_id, marker, 'deleted orphan')
         self.delete_and_check_nothing_left(queue_id)
 
     def test_killed_during_build(self):
-        queue_id, marker, entry = self.crash_at('building', 'BOOT')
-        # The recorded server is adopted, not booted again.
-        self.assertEqual(marker['server_id'],
-                         entry['instance']['instance_id'])
-        self.delete_and_check_nothing_left(queue_id)
+        self.assert_adopted(*self.crash_at('building', 'BOOT'))
 
     def test_killed_after_the_boot_before_run(self):
         queue_id, marker, entry = self.crash_at('booted', 'BOOT')
-        self.assertEqual(marker['server_id'],
-                         entry['instance']['instance_id'])
-        self.assertIn('queue %d: adopting server %s on provider %s'
-                      % (queue_id, marker['server_id'], marker['provider']),
-                      self.oms.events(queue_id))
-        self.delete_and_check_nothing_left(queue_id)
+        self.assert_server_event(queue_id, marker, 'adopting')
+        self.assert_adopted(queue_id, marker, entry)
 
     def test_killed_during_delete(self):
         first = self.oms.start_worker('first', hold_at=['destroying'])
@@ -162,8 +168,7 @@ class SigkillTest(RecoveryTestCase):
 
         self.oms.start_worker('second')
         self.oms.wait_until_gone(queue_id)
-        self.assertEqual({p: {'servers': {}, 'keypairs': set()}
-                          for p in self.novas}, self.on_nova())
+        self.assert_nothing_on_nova()
 
 
 class SigtermTest(RecoveryTestCase):
@@ -171,12 +176,13 @@ class SigtermTest(RecoveryTestCase):
 
     ENTRIES = 3
 
-    def test_boots_in_progress_finish(self):
-        # Held in BUILD for a few seconds each, well within the grace
-        # period: SIGTERM arrives while all of them are booting.
+    def sigterm_while_building(self, expected_status, **worker_options):
+        """Stop a worker with SIGTERM while it builds every entry.
+
+        Each entry is then in ``expected_status``, claimed by no worker.
+        """
         worker = self.oms.start_worker(
-            'first', hold_at=['building'], hold_seconds=5,
-            graceful_shutdown_timeout=60)
+            'first', hold_at=['building'], **worker_options)
         queue_ids = [self.oms.create_entry() for _ in range(self.ENTRIES)]
         for queue_id in queue_ids:
             self.oms.wait_marker('building', queue_id)
@@ -186,23 +192,21 @@ class SigtermTest(RecoveryTestCase):
 
         for queue_id in queue_ids:
             row = self.row(queue_id)
-            self.assertEqual(('RUN', None), (row.status, row.claimed_by))
+            self.assertEqual((expected_status, None),
+                             (row.status, row.claimed_by))
+        return queue_ids
+
+    def test_boots_in_progress_finish(self):
+        # Held in BUILD for a few seconds each, well within the grace
+        # period: SIGTERM arrives while all of them are booting.
+        queue_ids = self.sigterm_while_building(
+            'RUN', hold_seconds=5, graceful_shutdown_timeout=60)
         self.assert_nova_holds_only(
             *[self.oms.entry(q) for q in queue_ids])
 
     def test_boots_held_past_the_grace_period_are_handed_back(self):
-        worker = self.oms.start_worker(
-            'first', hold_at=['building'], graceful_shutdown_timeout=1)
-        queue_ids = [self.oms.create_entry() for _ in range(self.ENTRIES)]
-        for queue_id in queue_ids:
-            self.oms.wait_marker('building', queue_id)
-
-        worker.kill(signal.SIGTERM)
-        self.assertEqual(0, worker.wait(120))
-
-        for queue_id in queue_ids:
-            row = self.row(queue_id)
-            self.assertEqual(('REQUEST', None), (row.status, row.claimed_by))
+        queue_ids = self.sigterm_while_building(
+            'REQUEST', graceful_shutdown_timeout=1)
         # What was created for them is gone from Nova.
         base.wait_for(lambda: not any(
             owned['servers'] or owned['keypairs']

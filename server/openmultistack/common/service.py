@@ -13,6 +13,7 @@
 
 """Start-up shared by the console scripts."""
 
+from importlib import metadata
 import os
 import sys
 import typing
@@ -41,10 +42,10 @@ class StartupError(Exception):
 
 
 def _version() -> str:
+    """The installed version of this distribution, for ``--version``."""
     try:
-        from pbr import version
-        return version.VersionInfo('python-omsclient').version_string()
-    except Exception:
+        return metadata.version(PROJECT)
+    except metadata.PackageNotFoundError:
         return 'unknown'
 
 

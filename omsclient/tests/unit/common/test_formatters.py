@@ -13,6 +13,7 @@
 import copy
 
 from cliff import columns
+from osc_lib.cli import format_columns
 import testtools
 
 from omsclient.common import formatters
@@ -63,43 +64,11 @@ class TestHelpers(testtools.TestCase):
         self.assertEqual(0, formatters.get_path(
             OVERVIEW, 'message_stats.publish', default=0))
 
-    def test_flatten(self):
-        self.assertEqual({'messages': 3, 'messages_details.rate': 0.2,
-                          'messages_ready': 1},
-                         formatters.flatten(OVERVIEW['queue_totals']))
-
-    def test_format_dict_nested_sorted(self):
-        self.assertEqual(
-            "messages=3, messages_details.rate=0.2, messages_ready=1",
-            formatters.format_dict(OVERVIEW['queue_totals']))
-
-    def test_format_dict_none_bool_and_list_values(self):
-        self.assertEqual("a=, b=true, c=['x', 'y'], d='true', e=''",
-                         formatters.format_dict(
-                             {'c': ['x', 'y'], 'b': True, 'a': None,
-                              'd': 'true', 'e': ''}))
-
-    def test_format_dict_numbers_unquoted_texts_quoted(self):
-        self.assertEqual(
-            "x-max-length=10000, x-name='it\\'s \\\\', "
-            "x-queue-type='classic', x-text='10000'",
-            formatters.format_dict({'x-queue-type': 'classic',
-                                    'x-max-length': 10000,
-                                    'x-text': '10000',
-                                    'x-name': "it's \\"}))
-        self.assertEqual('', formatters.format_dict(None))
-
-    def test_format_list_nested(self):
-        self.assertEqual("a, {x=1}, ['b', 'c']",
-                         formatters.format_list(['a', {'x': 1}, ['b', 'c']]))
+    def test_format_list_keeps_order_and_any_item(self):
+        self.assertEqual("b, a, 3, , {x='1'}, ['b', 'c']",
+                         formatters.format_list(
+                             ['b', 'a', 3, None, {'x': 1}, ['b', 'c']]))
         self.assertEqual('', formatters.format_list(None))
-        self.assertEqual('', formatters.format_list_of_dicts([]))
-
-    def test_format_list_of_dicts(self):
-        self.assertEqual("port=5672, protocol='amqp'\nport=15672",
-                         formatters.format_list_of_dicts(
-                             [{'protocol': 'amqp', 'port': 5672},
-                              {'port': 15672}]))
 
 
 class TestUnits(testtools.TestCase):
@@ -198,9 +167,9 @@ class TestDateTime(testtools.TestCase):
 class TestColumns(testtools.TestCase):
 
     def test_all_are_formattable(self):
-        for cls in (formatters.DictColumn, formatters.ListColumn,
-                    formatters.ListDictColumn, formatters.RateColumn,
-                    formatters.DateTimeColumn,
+        for cls in (formatters.ListColumn, formatters.RateColumn,
+                    formatters.SizeColumn, formatters.DurationColumn,
+                    formatters.CountersColumn, formatters.DateTimeColumn,
                     formatters.AccountColumn, formatters.InstanceColumn):
             self.assertTrue(issubclass(cls, columns.FormattableColumn), cls)
 
@@ -225,21 +194,25 @@ class TestColumns(testtools.TestCase):
                                            'region_name': 'tyo1'})
         self.assertEqual('conoha/tyo1', column.human_readable())
 
-    def test_dict_column(self):
-        column = formatters.DictColumn(OVERVIEW['queue_totals'])
-        self.assertIn("messages_details.rate=0.2", column.human_readable())
+    def test_auto_column_dicts_are_osc_lib_columns(self):
+        column = formatters.auto_column(OVERVIEW['queue_totals'])
+        self.assertIsInstance(column, format_columns.DictColumn)
+        self.assertEqual("messages='3', messages_details.rate='0.2', "
+                         "messages_ready='1'", column.human_readable())
         self.assertEqual(OVERVIEW['queue_totals'], column.machine_readable())
-        self.assertEqual({}, formatters.DictColumn(None).machine_readable())
-
-    def test_list_columns(self):
-        self.assertEqual('a, b', formatters.ListColumn(['a', 'b'])
-                         .human_readable())
-        self.assertEqual([], formatters.ListColumn(None).machine_readable())
         listeners = [{'protocol': 'amqp', 'port': 5672}]
-        column = formatters.ListDictColumn(listeners)
-        self.assertEqual("port=5672, protocol='amqp'",
+        column = formatters.auto_column(listeners)
+        self.assertIsInstance(column, format_columns.ListDictColumn)
+        self.assertEqual("port='5672', protocol='amqp'",
                          column.human_readable())
-        self.assertEqual(listeners, column.machine_readable())
+        self.assertEqual('x', formatters.auto_column('x'))
+
+    def test_list_column_of_numbers(self):
+        column = formatters.auto_column([3, 1, 2])
+        self.assertIsInstance(column, formatters.ListColumn)
+        self.assertEqual('3, 1, 2', column.human_readable())
+        self.assertEqual([3, 1, 2], column.machine_readable())
+        self.assertEqual([], formatters.ListColumn(None).machine_readable())
 
     def test_rate_column(self):
         self.assertEqual('0.2/s', formatters.RateColumn(0.2).human_readable())

@@ -21,7 +21,6 @@ import fixtures
 import testtools
 
 from omsclient.common import exceptions
-from omsclient.common import streaming
 from omsclient.tests.unit import fixtures as oms_fixtures
 
 QUEUES = oms_fixtures.QUEUES
@@ -130,11 +129,6 @@ class TestStreamedList(oms_fixtures.TestCase):
         next(entries)
         entries.close()
         self.assertTrue(body.closed)
-
-    def test_count_items(self):
-        self.requests.get(QUEUES, body=oms_fixtures.GeneratedList(1234))
-        self.assertEqual(1234, streaming.count_items(
-            self.make_client().http_client, 'queues/'))
 
 
 class TestBoundedMemory(oms_fixtures.TestCase):

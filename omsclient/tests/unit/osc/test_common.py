@@ -19,6 +19,7 @@ import fixtures
 from osc_lib import exceptions as osc_exc
 import yaml
 
+from omsclient.osc import common
 from omsclient.osc.v1 import account
 from omsclient.osc.v1 import queue
 from omsclient.tests.unit import fixtures as oms_fixtures
@@ -132,13 +133,45 @@ class TestNulls(fakes.TestCommand):
         self.assertIsNone(shown['Instance'])
         self.assertIsNone(shown['Fault'])
 
-    def test_empty_text_in_value_format(self):
+    def test_empty_text_stays_empty_in_value_and_csv(self):
         entry = oms_fixtures.queue(1, 'RUN')
-        entry['instance']['name'] = ''
+        entry['fault'] = ''
         self.requests.get(QUEUES, json=[entry])
+        self.requests.get(QUEUES + '1/', json=entry)
         output = self.run_command(queue.ListQueue, [
-            '-c', 'Instance Name', '-c', 'ID', '--long', '-f', 'value'])
-        self.assertEqual("1 ''\n", output)
+            '-c', 'Fault', '-c', 'ID', '--long', '-f', 'value'])
+        self.assertEqual('1 \n', output)
+        output = self.run_command(queue.ShowQueue, [
+            '1', '-c', 'Fault', '-f', 'value'])
+        self.assertEqual('\n', output)
+        output = self.run_command(queue.ListQueue, [
+            '-c', 'Fault', '-c', 'ID', '--long', '-f', 'csv'])
+        self.assertEqual('"ID","Fault"\n1,""\n', output)
+
+
+class _NoneNamed(common.TextColumn):
+
+    def human_readable(self):
+        return self._value or '(none)'
+
+
+class _ShowNames(common.ShowOne):
+
+    def take_action(self, parsed_args):
+        return ('name', 'note'), (_NoneNamed(''), '')
+
+
+class TestTextColumn(fakes.TestCommand):
+
+    def test_readable_text_but_in_json_and_yaml(self):
+        outputs = dict(self.outputs(_ShowNames, []))
+        self.assertEqual('name="(none)"\nnote=""\n', outputs['shell'])
+        self.assertEqual('(none)\n\n', outputs['value'])
+        self.assertIn('| name  | (none) |', outputs['table'])
+        self.assertEqual({'name': '', 'note': ''},
+                         yaml.safe_load(outputs['yaml']))
+        self.assertEqual({'name': '', 'note': ''},
+                         self.run_json(_ShowNames, []))
 
 
 class TestColumns(fakes.TestCommand):

@@ -180,24 +180,35 @@ class TestListRabbit(fakes.TestCommand):
         self.assertEqual('5.4.2',
                          rows[0]['client_properties.product_version'])
 
-    def test_default_exchange_is_named_in_a_table(self):
+    def test_default_exchange_is_named_but_in_json_and_yaml(self):
         self.mock_item('exchanges')
         self.assertIn('(AMQP default)',
                       self.run_command(rabbit.ListRabbit, ['exchanges']))
         rows = self.run_json(rabbit.ListRabbit, ['exchanges'])
         self.assertEqual('', rows[0]['name'])
-        value = self.run_command(rabbit.ListRabbit,
-                                 ['exchanges', '-f', 'value', '-c', 'name',
-                                  '-c', 'type'])
-        self.assertEqual("'' direct", value.splitlines()[0])
+        self.assertIn("- name: ''\n", self.run_command(
+            rabbit.ListRabbit, ['exchanges', '-c', 'name', '-f', 'yaml']))
+        for formatter, line in (('value', '(AMQP default) direct'),
+                                ('csv', '"(AMQP default)","direct"')):
+            output = self.run_command(
+                rabbit.ListRabbit,
+                ['exchanges', '-f', formatter, '-c', 'name', '-c', 'type'])
+            self.assertIn(line + '\n', output, formatter)
 
-    def test_arguments_show_numbers_unquoted(self):
+    def test_default_exchange_as_a_binding_source(self):
+        self.mock_item('bindings', [{'source': '', 'destination': 'q'}])
+        output = self.run_command(rabbit.ListRabbit, [
+            'bindings', '-f', 'value', '-c', 'source', '-c', 'destination'])
+        self.assertEqual('(AMQP default) q\n', output)
+
+    def test_arguments_as_every_openstack_command_shows_them(self):
         self.mock_item('queues', [{
             'name': 'q', 'arguments': {'x-max-length': 10000,
                                        'x-queue-type': 'classic'}}])
         out = self.run_command(rabbit.ListRabbit,
                                ['queues', '-c', 'name', '-c', 'arguments'])
-        self.assertIn("| x-max-length=10000, x-queue-type='classic' |", out)
+        self.assertIn("| x-max-length='10000', x-queue-type='classic' |",
+                      out)
 
     def test_absent_and_null_values_are_blank(self):
         self.mock_item('queues', [{'name': 'q', 'policy': None,

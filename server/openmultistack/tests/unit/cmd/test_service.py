@@ -13,10 +13,12 @@
 
 """Serving and start-up helpers, in process."""
 
+from importlib import metadata
 import signal
 import threading
 
 import fixtures
+from oslo_config import fixture as config_fixture
 import requests
 
 from openmultistack.common import server
@@ -128,3 +130,23 @@ class TestMain(base.BaseTestCase):
 
     def test_other_errors_are_not_hidden(self):
         self.assertRaises(KeyError, self.run_main, KeyError('bug'))
+
+
+class TestVersion(base.BaseTestCase):
+
+    def test_version_is_the_service_distribution_s(self):
+        # The service installed on its own, without python-omsclient.
+        def version(name):
+            if name != 'openmultistack':
+                raise metadata.PackageNotFoundError(name)
+            return '7.1.0'
+        self.useFixture(fixtures.MonkeyPatch(
+            'importlib.metadata.version', version))
+        self.useFixture(config_fixture.Config(service.CONF))
+        stdout = self.useFixture(fixtures.StringStream('stdout'))
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout.stream))
+        error = self.assertRaises(SystemExit, service.prepare, ['--version'])
+        self.assertEqual(0, error.code)
+        stdout.stream.flush()
+        self.assertEqual('7.1.0\n',
+                         stdout.getDetails()['stdout'].as_text())
