@@ -13,7 +13,8 @@
 
 """``openmultistack-manage``: database and key administration.
 
-``openmultistack-manage db sync`` brings the schema up to date;
+``openmultistack-manage db sync`` runs the expand migrations and ``db
+contract`` the contract ones (:mod:`openmultistack.db.migration`);
 ``openmultistack-manage db version`` prints the current revision;
 ``openmultistack-manage keys setup`` creates the key repository of the
 secrets at rest, ``keys rotate`` rotates its keys
@@ -39,7 +40,18 @@ CONF = conf.CONF
 
 
 def db_sync():
-    migration.upgrade(CONF.command.revision)
+    if CONF.command.revision:
+        migration.upgrade(CONF.command.revision)
+    else:
+        migration.expand()
+    print('Database at revision %s.' % migration.current())
+    if migration.pending_contracts():
+        print('Once every service runs this release, run '
+              '"openmultistack-manage db contract".')
+
+
+def db_contract():
+    migration.upgrade('head')
     print('Database at revision %s.' % migration.current())
 
 
@@ -99,10 +111,18 @@ def add_command_parsers(subparsers):
     db = subparsers.add_parser('db', help='Database schema.')
     actions = db.add_subparsers(title='db actions', dest='action')
     actions.required = True
-    sync = actions.add_parser('sync', help='Migrate the database schema.')
-    sync.add_argument('revision', nargs='?', default='head',
-                      help='Revision to migrate to (default: head).')
+    sync = actions.add_parser(
+        'sync', help='Run the migrations the services of the previous '
+                     'release work on (all of them on an empty database).')
+    sync.add_argument('revision', nargs='?',
+                      help='Revision to migrate to (default: the last '
+                           'before the first contract migration).')
     sync.set_defaults(func=db_sync)
+    contract = actions.add_parser(
+        'contract', help='Run every migration, the contract ones '
+                         'included: only once every service runs this '
+                         'release.')
+    contract.set_defaults(func=db_contract)
     version = actions.add_parser('version',
                                  help='Print the schema revision.')
     version.set_defaults(func=db_version)
