@@ -15,14 +15,21 @@
 Every queue status change, provider failure and account change writes one
 line. The line goes into the caller's session, so it is committed (or
 rolled back) together with the change it describes.
+
+The log is kept until it is purged: by ``openmultistack-manage events
+purge --before DATE``, or by the workers when ``[worker]
+event_max_age_days`` is set.
 """
 
+import datetime
 import logging as std_logging
 import typing
 
 from oslo_log import log as logging
+import sqlalchemy as sa
 from sqlalchemy import orm
 
+from openmultistack.db import api as db_api
 from openmultistack.db import models
 
 LOG = logging.getLogger(__name__)
@@ -47,3 +54,31 @@ def record(session: orm.Session, desc: str,
     session.add(event)
     LOG.log(_LEVELS[level], 'event: %s', desc)
     return event
+
+
+# Events deleted per transaction by purge().
+PURGE_BATCH = 1000
+
+
+def purge(before: typing.Union[datetime.datetime, sa.ColumnElement],
+          sessionmaker: typing.Optional[orm.sessionmaker] = None) -> int:
+    """Delete the events older than ``before``; return how many.
+
+    :param before: a UTC-aware time, or a SQL expression of one (the
+        database's clock, :class:`openmultistack.db.types.db_utcnow`).
+
+    A batch of :data:`PURGE_BATCH` events per transaction, found through
+    the index on ``time``: a purge of a long log holds its locks briefly
+    and never makes one huge transaction.
+    """
+    table = models.Event.__table__
+    batch = sa.select(table.c.id).where(table.c.time < before).limit(
+        PURGE_BATCH)
+    purged = 0
+    while True:
+        with db_api.session_scope(sessionmaker) as session:
+            deleted = session.execute(
+                sa.delete(table).where(table.c.id.in_(batch))).rowcount
+        purged += deleted
+        if deleted < PURGE_BATCH:
+            return purged

@@ -79,14 +79,13 @@ def _check_values() -> None:
 def check_database() -> None:
     """Refuse a database this service cannot work on.
 
-    One whose schema the migrations have not reached, or whose secrets
-    the keys of this host cannot read.
+    One whose schema is older than the previous release's, or newer than
+    this release knows (:func:`migration.window_error`); or whose
+    secrets the keys of this host cannot read.
     """
-    current, head = migration.current(), migration.head()
-    if current != head:
-        raise StartupError(
-            'The database is at revision %s, this service needs %s: run '
-            '"openmultistack-manage db sync".' % (current, head))
+    error = migration.window_error(migration.current())
+    if error:
+        raise StartupError(error)
     with db_api.get_engine().connect() as connection:
         encryption.check(connection)
 

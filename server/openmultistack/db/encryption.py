@@ -26,9 +26,17 @@ stages a new one. A host that has not yet been given the rotated
 repository still reads everything (it has the new primary, staged the
 rotation before) and encrypts with the previous primary, which the
 rotation keeps (``[encryption] max_active_keys``).
+
+Upgrades: the services of the release before read secrets as plain text.
+Until every service runs this release, the services read both plain text
+and tokens, and write plain text; the contract migration
+:data:`ENCRYPTED_SINCE` (``openmultistack-manage db contract``, run once
+the whole fleet is upgraded) encrypts every stored secret, and from then
+on every service encrypts what it writes (:func:`fleet_encrypts`).
 """
 
 import base64
+import hashlib
 import os
 import threading
 import typing
@@ -39,6 +47,12 @@ import sqlalchemy as sa
 from openmultistack import conf
 
 STAGED = 0
+#: The contract migration that encrypts the secrets stored in plain text.
+ENCRYPTED_SINCE = '0005'
+# PostgreSQL advisory lock between the writers of secrets (shared) and
+# that migration (exclusive).
+_WRITERS_LOCK = int.from_bytes(
+    hashlib.sha256(b'secrets-at-rest').digest()[:8], 'big', signed=True)
 #: Where the secrets are: (table, column).
 SECRET_COLUMNS = (('accounts', 'password'), ('instances', 'key_raw'))
 _LOCK = threading.Lock()
@@ -171,8 +185,7 @@ def decrypt(value: str) -> str:
     """The plain text of a stored secret.
 
     A value that is no Fernet token is returned as it is: it was stored
-    before secrets were encrypted (the migration encrypts those rows, but
-    a service of the previous release may write one meanwhile).
+    before the contract migration encrypted the secrets.
 
     :raises UnknownKey: a token none of the keys decrypts.
     """
@@ -184,11 +197,6 @@ def decrypt(value: str) -> str:
         raise UnknownKey(conf.key_repository()) from None
 
 
-def reencrypt(value: str) -> str:
-    """``value`` encrypted with the primary key (plain text included)."""
-    return encrypt(decrypt(value))
-
-
 def _stored(table_name: str, column_name: str):
     table = sa.table(table_name, sa.column('id', sa.Integer),
                      sa.column(column_name, sa.Text))
@@ -196,22 +204,63 @@ def _stored(table_name: str, column_name: str):
     return table, column, sa.select(table.c.id, column).where(column != '')
 
 
-def reencrypt_rows(connection: sa.engine.Connection,
-                   columns=SECRET_COLUMNS) -> int:
-    """Encrypt every stored secret with the primary key; how many.
-
-    Run after a rotation, and by the migration that encrypted the
-    secrets stored in plain text before.
-    """
+def _encrypt_rows(connection: sa.engine.Connection, columns,
+                  select: typing.Callable[[str], bool]) -> int:
     count = 0
     for table_name, column_name in columns:
         table, column, stored = _stored(table_name, column_name)
         for row_id, value in connection.execute(stored).all():
-            connection.execute(
-                table.update().where(table.c.id == row_id)
-                .values({column_name: reencrypt(value)}))
-            count += 1
+            if select(value):
+                connection.execute(
+                    table.update().where(table.c.id == row_id)
+                    .values({column_name: encrypt(decrypt(value))}))
+                count += 1
     return count
+
+
+def reencrypt_rows(connection: sa.engine.Connection,
+                   columns=SECRET_COLUMNS) -> int:
+    """Encrypt every stored token again with the primary key; how many.
+
+    Run after a rotation. Plain text stays as it is: before the contract
+    migration, the services of the previous release may still read it.
+    """
+    return _encrypt_rows(connection, columns, is_token)
+
+
+def encrypt_plain_rows(connection: sa.engine.Connection,
+                       columns=SECRET_COLUMNS) -> int:
+    """Encrypt every secret stored in plain text; how many.
+
+    The contract migration: on PostgreSQL it first waits for the
+    transactions writing secrets and holds back the next ones until it
+    commits, when they see that the secrets are encrypted
+    (:func:`fleet_encrypts`); none writes plain text after the scan.
+    """
+    if connection.dialect.name == 'postgresql':
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock(
+            _WRITERS_LOCK)))
+    return _encrypt_rows(connection, columns,
+                         lambda value: not is_token(value))
+
+
+def fleet_encrypts(connection: sa.engine.Connection) -> bool:
+    """Whether secrets written now must be encrypted.
+
+    Only once the contract migration :data:`ENCRYPTED_SINCE` has run:
+    before, a service of the previous release may read them. Asked in
+    the transaction that writes the secrets, under a shared lock that
+    the migration takes exclusively.
+    """
+    if connection.dialect.name == 'postgresql':
+        connection.execute(sa.select(sa.func.pg_advisory_xact_lock_shared(
+            _WRITERS_LOCK)))
+    revision = connection.exec_driver_sql(
+        'SELECT version_num FROM alembic_version').scalar()
+    # Imported here: the migrations import this module.
+    from openmultistack.db import migration
+    known = migration.revisions()
+    return revision not in known[:known.index(ENCRYPTED_SINCE)]
 
 
 def check(connection: sa.engine.Connection) -> None:

@@ -10,7 +10,24 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Schema migrations (alembic), run by ``openmultistack-manage db sync``."""
+"""Schema migrations (alembic), and the schemas a service runs on.
+
+Migrations come in two kinds, so that the hosts of a deployment can be
+upgraded one at a time while the others serve:
+
+* *expand* migrations only add (tables, columns, indexes, wider
+  columns): the services of the previous release go on working on the
+  schema they leave. ``openmultistack-manage db sync`` runs them.
+* *contract* migrations (a module with ``contract = True``) change what
+  the services of the previous release rely on: they may run only once
+  every service runs this release. ``openmultistack-manage db contract``
+  runs them; ``db sync`` stops before the first of them, except on an
+  empty database, which no older service can be using.
+
+A service of this release runs on every revision from
+:data:`OLDEST_SUPPORTED`, the schema of the previous release, up to the
+newest it knows (:func:`head`), contracted or not.
+"""
 
 import os
 import typing
@@ -23,6 +40,10 @@ from alembic import script as alembic_script
 from openmultistack.db import api as db_api
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
+#: The newest revision of the previous release: the oldest schema this
+#: release runs on. Set it to the head of the release before at each
+#: release; every service then reads and writes that schema correctly.
+OLDEST_SUPPORTED = '0002'
 
 
 def _config(engine) -> alembic_config.Config:
@@ -33,9 +54,53 @@ def _config(engine) -> alembic_config.Config:
     return config
 
 
+def _script() -> alembic_script.ScriptDirectory:
+    return alembic_script.ScriptDirectory.from_config(_config(None))
+
+
+def revisions() -> list[str]:
+    """Every revision the code knows, the oldest first."""
+    return [script.revision
+            for script in reversed(list(_script().walk_revisions()))]
+
+
+def _contracts() -> set[str]:
+    return {script.revision for script in _script().walk_revisions()
+            if getattr(script.module, 'contract', False)}
+
+
 def upgrade(revision: str = 'head', engine=None) -> None:
     """Bring the schema up to ``revision``."""
     command.upgrade(_config(engine or db_api.get_engine()), revision)
+
+
+def expand(engine=None) -> None:
+    """Run the migrations up to the first contract one not yet run.
+
+    On an empty database, every migration: no service can be using it.
+    """
+    engine = engine or db_api.get_engine()
+    known = revisions()
+    done = current(engine)
+    if done is None:
+        upgrade('head', engine)
+        return
+    target = done
+    contracts = _contracts()
+    for revision in known[known.index(done) + 1:]:
+        if revision in contracts:
+            break
+        target = revision
+    upgrade(target, engine)
+
+
+def pending_contracts(engine=None) -> list[str]:
+    """The contract migrations the database has not had yet."""
+    known = revisions()
+    done = current(engine)
+    later = known if done is None else known[known.index(done) + 1:]
+    contracts = _contracts()
+    return [revision for revision in later if revision in contracts]
 
 
 def current(engine=None) -> typing.Optional[str]:
@@ -48,5 +113,24 @@ def current(engine=None) -> typing.Optional[str]:
 
 def head() -> str:
     """The newest revision the code knows."""
-    script = alembic_script.ScriptDirectory.from_config(_config(None))
-    return script.get_current_head()
+    return _script().get_current_head()
+
+
+def supported() -> list[str]:
+    """The revisions this release runs on, the oldest first."""
+    known = revisions()
+    return known[known.index(OLDEST_SUPPORTED):]
+
+
+def window_error(revision: typing.Optional[str]) -> typing.Optional[str]:
+    """Why this release cannot run on ``revision``, in one line; or None."""
+    if revision in supported():
+        return None
+    runs_on = '%s to %s' % (OLDEST_SUPPORTED, head())
+    if revision is None or revision in revisions():
+        return ('The database is at revision %s, older than this service '
+                'runs on (%s): run "openmultistack-manage db sync".'
+                % (revision or 'none (empty)', runs_on))
+    return ('The database is at revision %s, which this service does not '
+            'know (it runs on %s): a newer release migrated it; run that '
+            'release on this host.' % (revision, runs_on))

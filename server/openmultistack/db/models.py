@@ -193,8 +193,9 @@ class Event(Base):
     __table_args__ = {'sqlite_autoincrement': True}
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    # Indexed for the purges of the old events.
     time: orm.Mapped[datetime.datetime] = orm.mapped_column(
-        types.UTCDateTime, default=types.utcnow)
+        types.UTCDateTime, default=types.utcnow, index=True)
     desc: orm.Mapped[str] = orm.mapped_column(sa.Text)
     # No foreign key: the log outlives the entries it speaks of.
     queue_id: orm.Mapped[typing.Optional[int]] = orm.mapped_column(

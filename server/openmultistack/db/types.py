@@ -12,10 +12,13 @@
 
 """Column types shared by the models."""
 
+import contextvars
 import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.ext import compiler
+from sqlalchemy import orm
 from sqlalchemy.sql import functions
 from sqlalchemy import types
 
@@ -46,21 +49,55 @@ class UTCDateTime(types.TypeDecorator):
         return value.replace(tzinfo=datetime.timezone.utc)
 
 
+# Set while a flush writes secrets in plain text (see Secret).
+_WRITE_PLAIN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    'oms_write_plain_secrets', default=False)
+
+
 class Secret(types.TypeDecorator):
     """Text stored encrypted with the service's keys.
 
     See :mod:`openmultistack.db.encryption`. The empty string, which
-    holds no secret, is stored as it is.
+    holds no secret, is stored as it is; so is every secret written
+    before the whole fleet runs this release (until the contract
+    migration, :func:`encryption.fleet_encrypts`), which a flush decides
+    in its own transaction (:func:`_decide_secret_writes`).
     """
 
     impl = sa.Text
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        return encryption.encrypt(value) if value else value
+        if not value or _WRITE_PLAIN.get():
+            return value
+        return encryption.encrypt(value)
 
     def process_result_value(self, value, dialect):
         return encryption.decrypt(value) if value else value
+
+
+def _writes_secret(instance) -> bool:
+    state = sa.inspect(instance)
+    return any(isinstance(column.type, Secret) and
+               state.attrs[column.key].history.added
+               for column in state.mapper.columns)
+
+
+@event.listens_for(orm.Session, 'before_flush')
+def _decide_secret_writes(session, flush_context, instances) -> None:
+    """Write the flush's secrets in plain text until the fleet encrypts."""
+    plain = False
+    if any(_writes_secret(instance)
+           for instance in (*session.new, *session.dirty)):
+        plain = not encryption.fleet_encrypts(session.connection())
+    session.info['oms_write_plain'] = _WRITE_PLAIN.set(plain)
+
+
+@event.listens_for(orm.Session, 'after_flush_postexec')
+def _forget_secret_writes(session, flush_context) -> None:
+    token = session.info.pop('oms_write_plain', None)
+    if token is not None:
+        _WRITE_PLAIN.reset(token)
 
 
 def utcnow() -> datetime.datetime:

@@ -59,6 +59,11 @@ opts = [
                help='On SIGTERM, seconds to let entries in progress finish '
                     'before they are handed back to the queue (what was '
                     'created for them on a provider is deleted).'),
+    cfg.IntOpt('event_max_age_days', default=0, min=0,
+               help='Days the events of the system log (GET /v2/logs) '
+                    'are kept: every hour, the workers delete the older '
+                    'ones. 0 keeps them until "openmultistack-manage '
+                    'events purge" deletes them.'),
 ]
 
 

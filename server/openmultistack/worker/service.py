@@ -32,6 +32,8 @@ from oslo_log import log as logging
 from sqlalchemy import orm
 
 from openmultistack.db import models
+from openmultistack.db import types
+from openmultistack import events
 from openmultistack.worker import boot
 from openmultistack.worker import claims
 from openmultistack.worker import context as worker_context
@@ -42,6 +44,9 @@ from openmultistack.worker import opts as worker_opts
 LOG = logging.getLogger(__name__)
 # The longest pause between two attempts while the database fails.
 MAX_BACKOFF = 30.0
+# Seconds between two purges of the old events ([worker]
+# event_max_age_days).
+PURGE_INTERVAL = 3600.0
 
 
 def default_worker_id() -> str:
@@ -81,6 +86,7 @@ class WorkerService:
         self._executor: typing.Optional[futures.ThreadPoolExecutor] = None
         self._thread: typing.Optional[threading.Thread] = None
         self._next_renewal = 0.0
+        self._next_purge = 0.0
 
     @property
     def worker_id(self) -> str:
@@ -128,6 +134,7 @@ class WorkerService:
             try:
                 self._renew_if_due()
                 self._claim()
+                self._purge_if_due()
                 failures = 0
             except Exception:
                 # Most likely the database is unreachable: try again, less
@@ -189,6 +196,22 @@ class WorkerService:
                             queue_id, self.worker_id)
         self._next_renewal = (time.monotonic() +
                               self.options.lease_duration / 3.0)
+
+    def _purge_if_due(self) -> None:
+        """Delete the events older than ``event_max_age_days``, hourly.
+
+        Their age is measured with the database's clock, which every
+        worker shares: two workers purge the same events, never more.
+        """
+        days = self.options.event_max_age_days
+        if not days or time.monotonic() < self._next_purge:
+            return
+        before = types.db_utcnow(-datetime.timedelta(days=days))
+        purged = events.purge(before, self.ctx.sessionmaker)
+        if purged:
+            LOG.info('Worker %s: purged %d events older than %d days',
+                     self.worker_id, purged, days)
+        self._next_purge = time.monotonic() + PURGE_INTERVAL
 
     def _drain(self) -> None:
         """Let jobs finish, then hand back the ones still running."""

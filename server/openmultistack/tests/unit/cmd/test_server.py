@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -209,6 +210,7 @@ class TestStartupErrors(base.BaseTestCase):
 
     def run_script(self, script, config, args=()):
         service = self.useFixture(ServiceProcess(script, config, args))
+        self.service_dir = service.dir
         return service.process.wait(timeout=START_TIMEOUT), service.output()
 
     def test_api_refuses_an_empty_database(self):
@@ -223,6 +225,35 @@ class TestStartupErrors(base.BaseTestCase):
                                        ['db', 'sync'])
         self.assertEqual(0, code, output)
         self.assertIn('Database at revision', output)
+
+    def test_manage_events_purge(self):
+        code, output = self.run_script('openmultistack-manage', ALL_CONFIG,
+                                       ['db', 'sync'])
+        self.assertEqual(0, code, output)
+        state = os.path.join(self.service_dir, 'state')
+        with sqlite3.connect(os.path.join(
+                state, 'openmultistack.sqlite')) as database:
+            database.executemany(
+                'INSERT INTO events (time, "desc", level) '
+                "VALUES (?, 'x', 'INFO')",
+                [('2025-12-31 23:59:59.000000',),
+                 ('2026-01-01 00:00:00.000000',)])
+        config = ALL_CONFIG.replace('%(dir)s', self.service_dir)
+        code, output = self.run_script(
+            'openmultistack-manage', config,
+            ['events', 'purge', '--before', '2026-01-01'])
+        self.assertEqual(0, code, output)
+        self.assertEqual('Purged 1 events older than 2026-01-01 '
+                         '00:00:00+00:00.', output.strip())
+
+    def test_manage_events_purge_bad_dates(self):
+        for value in ('yesterday', '2026-02-30', '9999-01-01'):
+            code, output = self.run_script(
+                'openmultistack-manage', ALL_CONFIG,
+                ['events', 'purge', '--before', value])
+            self.assertEqual(1, code, output)
+            self.assertIn(value, output)
+            self.assertEqual(1, len(output.strip().splitlines()), output)
 
     def test_bad_option_value(self):
         code, output = self.run_script(

@@ -26,6 +26,7 @@ from openmultistack.cmd import manage
 from openmultistack.common import service
 from openmultistack.db import api as db_api
 from openmultistack.db import encryption
+from openmultistack.db import migration
 from openmultistack.db import models
 from openmultistack.tests.unit.api import base as api_base
 from openmultistack.tests.unit import base
@@ -92,7 +93,7 @@ class TestKeyRepository(base.BaseTestCase):
                          sorted(os.listdir(self.path)))
 
 
-class TestSecretsAtRest(api_base.APITestCase):
+class StoredSecrets(api_base.APITestCase):
 
     def store_secrets(self) -> int:
         response = self.request('POST', '/api/accounts/', {
@@ -110,6 +111,9 @@ class TestSecretsAtRest(api_base.APITestCase):
             with open(path, 'rb') as raw:
                 content += raw.read()
         return content
+
+
+class TestSecretsAtRest(StoredSecrets):
 
     def test_the_database_file_holds_no_secret(self):
         account_id = self.store_secrets()
@@ -178,3 +182,53 @@ class TestSecretsAtRest(api_base.APITestCase):
                           for value in stored})
         self.assertEqual(PASSWORD,
                          self.get_row(models.Account, account_id).password)
+
+
+class TestRollingUpgrade(StoredSecrets):
+    """Before the contract migration, secrets stay readable as plain text.
+
+    The services of the previous release read them so; the services of
+    this release read both, and encrypt only once ``db contract`` ran.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.stamp(migration.revisions()[migration.revisions().index(
+            encryption.ENCRYPTED_SINCE) - 1])
+
+    def stamp(self, revision):
+        with db_api.get_engine().begin() as connection:
+            connection.execute(sa.text(
+                'UPDATE alembic_version SET version_num = :revision'),
+                {'revision': revision})
+
+    def stored(self) -> list:
+        with db_api.get_engine().connect() as connection:
+            return connection.execute(sa.text(
+                'SELECT password FROM accounts UNION ALL '
+                'SELECT key_raw FROM instances')).scalars().all()
+
+    def test_plain_text_until_contract(self):
+        account_id = self.store_secrets()
+        self.assertEqual([PASSWORD, PRIVATE_KEY], self.stored())
+        self.assertEqual(PASSWORD,
+                         self.get_row(models.Account, account_id).password)
+        self.assertEqual(200, self.request('GET', '/api/accounts/%d/'
+                                           % account_id).status_code)
+
+        migration.upgrade('head')
+        stored = self.stored()
+        self.assertEqual(2, len(stored))
+        self.assertTrue(all(encryption.is_token(value) for value in stored))
+        # Written after the contract: encrypted too.
+        self.add_account(provider='prov-b', password='After-Contract-1')
+        self.assertNotIn(b'After-Contract-1', self.raw_database())
+        self.assertEqual(PASSWORD,
+                         self.get_row(models.Account, account_id).password)
+
+    def test_rotation_before_contract_leaves_plain_text(self):
+        self.store_secrets()
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout',
+                                             open(os.devnull, 'w')))
+        manage.keys_rotate()
+        self.assertEqual([PASSWORD, PRIVATE_KEY], self.stored())

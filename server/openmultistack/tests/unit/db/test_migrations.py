@@ -96,43 +96,54 @@ class MigrationChecks:
                                   queue, idempotency_key='k',
                                   idempotency_scope='')))
 
-    def test_0003_encrypts_the_secrets_stored_before(self):
+    def test_sync_expands_and_contract_encrypts(self):
         migration.upgrade('0002', engine=self.engine)
-        now = types.utcnow()
         accounts = models.Account.__table__
-        account = {'provider': 'p', 'driver': 'nova', 'username': 'u',
-                   'auth_url': 'http://x', 'tenant_name': 't',
-                   'tenant_id': '', 'region_name': '', 'version': '2',
-                   'user_domain_name': 'Default',
-                   'project_domain_name': 'Default', 'status': 'available',
-                   'regist_date': now}
+        maker = sa.orm.sessionmaker(bind=self.engine,
+                                    expire_on_commit=False)
+        # Written by this release on the schema of the previous one.
+        with maker.begin() as session:
+            written = [models.Account(provider='p', username='u',
+                                      password=password, auth_url='http://x',
+                                      tenant_name='t')
+                       for password in ('plain-pass-1', 'plain-pass-2')]
+            queue = models.Queue(status='RUN')
+            session.add_all(written + [queue])
+            session.flush()
+            session.add(models.Instance(queue_id=queue.id,
+                                        account_id=written[0].id,
+                                        key_raw='PRIVATE plain'))
+        ids = [row.id for row in written]
         with self.engine.begin() as connection:
-            ids = [connection.execute(sa.insert(accounts).values(
-                dict(account, password=password))).inserted_primary_key[0]
-                for password in ('plain-pass-1', 'plain-pass-2')]
-            queue = connection.execute(sa.insert(models.Queue.__table__)
-                                       .values(status='RUN')
-                                       ).inserted_primary_key[0]
-            connection.execute(sa.insert(models.Instance.__table__).values(
-                queue_id=queue, account_id=ids[0], name='', ip_addr='',
-                instance_id='', key_name='', key_raw='PRIVATE plain',
-                created_at=now))
             connection.execute(sa.delete(accounts).where(
                 accounts.c.id == ids[1]))
-        migration.upgrade(engine=self.engine)
+        migration.expand(self.engine)
+        self.assertEqual(['0005'], migration.pending_contracts(self.engine))
+        select = ('SELECT password FROM accounts UNION ALL '
+                  'SELECT key_raw FROM instances')
         with self.engine.connect() as connection:
-            stored = connection.exec_driver_sql(
-                'SELECT password FROM accounts UNION ALL '
-                'SELECT key_raw FROM instances').scalars().all()
-            new_id = connection.execute(sa.insert(accounts).values(
-                dict(account, password='x'))).inserted_primary_key[0]
+            # The services of the previous release read them still.
+            self.assertEqual(['plain-pass-1', 'PRIVATE plain'],
+                             connection.exec_driver_sql(select)
+                             .scalars().all())
+        migration.upgrade(engine=self.engine)
+        self.assertEqual([], migration.pending_contracts(self.engine))
+        with maker.begin() as session:
+            stored = session.execute(sa.text(select)).scalars().all()
+            new = models.Account(provider='p', username='u', password='x',
+                                 auth_url='http://x', tenant_name='t')
+            session.add(new)
         self.assertEqual(2, len(stored))
         for value in stored:
             self.assertTrue(encryption.is_token(value), value)
         self.assertEqual(['plain-pass-1', 'PRIVATE plain'],
                          [encryption.decrypt(value) for value in stored])
         # The ids of deleted accounts are not given again.
-        self.assertEqual(ids[1] + 1, new_id)
+        self.assertEqual(ids[1] + 1, new.id)
+
+    def test_sync_of_an_empty_database_runs_everything(self):
+        migration.expand(self.engine)
+        self.assertEqual(migration.head(), migration.current(self.engine))
 
     def test_schema_matches_the_models(self):
         migration.upgrade(engine=self.engine)
@@ -201,3 +212,27 @@ class TestUTCDateTime(base.BaseTestCase):
         self.assertEqual(datetime.datetime(2020, 1, 1, 0, 0), stored)
         loaded = column.process_result_value(stored, None)
         self.assertEqual(datetime.timezone.utc, loaded.tzinfo)
+
+
+class TestWindow(base.BaseTestCase):
+    """This release runs on the previous release's schema and its own."""
+
+    def test_supported(self):
+        self.assertEqual(migration.OLDEST_SUPPORTED,
+                         migration.supported()[0])
+        self.assertEqual(migration.head(), migration.supported()[-1])
+        for revision in migration.supported():
+            self.assertIsNone(migration.window_error(revision))
+
+    def test_older_refused(self):
+        for revision in ('0001', None):
+            error = migration.window_error(revision)
+            self.assertIn('older than this service runs on (%s to %s)'
+                          % (migration.OLDEST_SUPPORTED, migration.head()),
+                          error)
+            self.assertIn('openmultistack-manage db sync', error)
+
+    def test_unknown_refused(self):
+        error = migration.window_error('0999')
+        self.assertIn('0999, which this service does not know', error)
+        self.assertEqual(1, len(error.splitlines()))

@@ -14,7 +14,11 @@
 """/v2/logs: the event log, a page at a time, newest first."""
 
 import datetime
+import re
 
+import sqlalchemy as sa
+
+from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack import events
 from openmultistack.metering import app
@@ -89,3 +93,50 @@ class TestLogs(base.AppTestCase):
         with self.session() as session:
             self.assertRaises(ValueError, events.record, session, 'x',
                               level='LOUD')
+
+
+class TestLogPages(base.AppTestCase):
+    """The pages are those of OFFSET, without reading the skipped rows."""
+
+    def make_app(self):
+        return app.create_app()
+
+    def setUp(self):
+        super().setUp()
+        self.config.config(log_page_size=3, group='metering')
+        with self.session() as session:
+            for number in range(20):
+                events.record(session, 'event %d' % number)
+        # Holes in the ids: purged events, transactions rolled back.
+        table = models.Event.__table__
+        with self.session() as session:
+            session.execute(sa.delete(table).where(
+                table.c.id.in_([2, 7, 8, 15, 20])))
+
+    def ids(self, page):
+        return [event['id'] for event in self.assertJSON(self.request(
+            'GET', '/v2/logs?q.field=page&q.value=%d' % page), 200)]
+
+    def test_pages_skip_the_holes(self):
+        with self.session() as session:
+            every = session.scalars(sa.select(models.Event.id).order_by(
+                models.Event.id.desc())).all()
+        pages = [every[start:start + 3] for start in range(0, 18, 3)]
+        self.assertEqual(pages, [self.ids(page) for page in range(1, 7)])
+
+    def test_rows_are_not_skipped_with_offset(self):
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+        engine = db_api.get_engine()
+        sa.event.listen(engine, 'before_cursor_execute', record)
+        self.addCleanup(sa.event.remove, engine, 'before_cursor_execute',
+                        record)
+        self.assertEqual([12, 11, 10], self.ids(3))
+        skipping = [columns for statement in statements
+                    for columns in re.findall(
+                        r'SELECT ([^()]*?)\s+FROM events\b[^()]*OFFSET',
+                        statement)]
+        # OFFSET walks the ids (the primary key's index), nothing else.
+        self.assertEqual(['events.id'], skipping)

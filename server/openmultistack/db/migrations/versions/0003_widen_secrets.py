@@ -11,14 +11,12 @@
 # under the License.
 
 
-"""Secrets encrypted at rest.
+"""Room for encrypted secrets (expand).
 
-Account passwords and the private keys of instances are stored as Fernet
-tokens made with the keys of ``[encryption] key_repository``
-(``openmultistack-manage keys setup``): the rows stored before are
-encrypted here, which needs the keys only if there are any. A password's
-token is longer than the 255 characters of its column, which becomes
-TEXT.
+Account passwords are to be stored as Fernet tokens, longer than the 255
+characters of their column, which becomes TEXT. The services of the
+previous release work on as before; the secrets stay in plain text until
+the contract migration 0005 encrypts them.
 
 Revision ID: 0003
 Revises: 0002
@@ -28,14 +26,10 @@ Create Date: 2026-12-01
 from alembic import op
 import sqlalchemy as sa
 
-from openmultistack.db import encryption
-
 revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
-
-SECRETS = (('accounts', 'password'), ('instances', 'key_raw'))
 
 
 def _widen_password() -> None:
@@ -59,4 +53,3 @@ def _widen_password() -> None:
 
 def upgrade() -> None:
     _widen_password()
-    encryption.reencrypt_rows(op.get_bind(), SECRETS)
