@@ -272,17 +272,22 @@ port = 0
 """
 
 
+def prepare_state(test, config):
+    """Migrate a new state directory and create its keys; return it."""
+    manage = test.useFixture(ServiceProcess(
+        'openmultistack-manage', config, ['db', 'sync']))
+    test.assertEqual(0, manage.process.wait(timeout=START_TIMEOUT),
+                     manage.output())
+    subprocess.run([_script('openmultistack-manage'), '--config-file',
+                    manage.config_file, 'keys', 'setup'], check=True,
+                   capture_output=True, timeout=START_TIMEOUT)
+    return manage.dir
+
+
 class TestSeparateServers(base.BaseTestCase):
 
     def sync(self, config):
-        manage = self.useFixture(ServiceProcess(
-            'openmultistack-manage', config, ['db', 'sync']))
-        self.assertEqual(0, manage.process.wait(timeout=START_TIMEOUT),
-                         manage.output())
-        subprocess.run([_script('openmultistack-manage'), '--config-file',
-                        manage.config_file, 'keys', 'setup'], check=True,
-                       capture_output=True, timeout=START_TIMEOUT)
-        return manage.dir
+        return prepare_state(self, config)
 
     def test_api_stops_on_sigint(self):
         state = self.sync(API_CONFIG)
@@ -415,13 +420,9 @@ class TestHostileClients(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
-        manage = self.useFixture(ServiceProcess(
-            'openmultistack-manage', HOSTILE_CONFIG, ['db', 'sync']))
-        self.assertEqual(0, manage.process.wait(timeout=START_TIMEOUT),
-                         manage.output())
+        state = prepare_state(self, HOSTILE_CONFIG)
         self.api = self.useFixture(ServiceProcess(
-            'openmultistack-api',
-            HOSTILE_CONFIG.replace('%(dir)s', manage.dir)))
+            'openmultistack-api', HOSTILE_CONFIG.replace('%(dir)s', state)))
         self.url = self.api.wait_for_urls(1)['multistack-api']
         host, port = self.url.rsplit('/', 1)[1].rsplit(':', 1)
         self.address = (host, int(port))
