@@ -312,6 +312,16 @@ class TestSeparateServers(base.BaseTestCase):
                 found.append(int(stat.split('/')[2]))
         return found
 
+    def wait_for_children(self, pid, count):
+        """The ``count`` children of ``pid``, once they have all started."""
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            found = self.children(pid)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        self.fail('%d children of %d, not %d' % (len(found), pid, count))
+
     def wait_until_gone(self, pids):
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -346,7 +356,8 @@ class TestSeparateServers(base.BaseTestCase):
         config = API_CONFIG.replace('%(dir)s', state) + 'workers = 2\n'
         api = self.useFixture(ServiceProcess('openmultistack-api', config))
         api.wait_for_urls(1)
-        children = self.children(api.process.pid)
+        # The address is announced before the processes are forked.
+        children = self.wait_for_children(api.process.pid, 2)
         self.assertEqual(2, len(children))
         api.terminate(signal.SIGKILL)
         self.wait_until_gone(children)
