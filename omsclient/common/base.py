@@ -302,5 +302,5 @@ class Manager(Generic[R]):
         answer = self.api.send_json(method, path, body, **kwargs)
         return self._resource(answer, method, path)
 
-    def _delete(self, path: str) -> None:
-        self.api.send_json('DELETE', path)
+    def _delete(self, path: str, **kwargs: Any) -> None:
+        self.api.send_json('DELETE', path, **kwargs)

@@ -32,6 +32,11 @@ def version_string() -> str:
         return 'unknown'
 
 
+def monotonic() -> float:
+    """The clock of :func:`poll`, for callers that share a wait's budget."""
+    return time.monotonic()
+
+
 def poll(check: Callable[[], T | None], timeout: float | None,
          interval: float,
          timed_out: Callable[[float], Exception]) -> T:

@@ -91,13 +91,17 @@ class QueueManager(base.Manager[Queue]):
 
     def create(self, image: str | None = None, flavor: str | None = None,
                name: str | None = None, provider: str | None = None,
-               idempotency_key: str | None = None) -> Queue:
+               idempotency_key: str | None = None,
+               timeout: float | None = None) -> Queue:
         """Ask for a new instance; return the new entry (``REQUEST``).
 
         Without options no body is sent at all, which every server
         accepts; the options are sent as a JSON body otherwise (the
         original service ignores them). Each call carries an
         ``Idempotency-Key`` header (``idempotency_key`` or a new UUID).
+
+        :param timeout: seconds the answer may take at most (it shortens
+            the client's timeout, never lengthens it).
         """
         fields = {'image': image, 'flavor': flavor, 'name': name,
                   'provider': provider}
@@ -105,15 +109,23 @@ class QueueManager(base.Manager[Queue]):
         headers = {}
         if idempotency_key:
             headers['Idempotency-Key'] = idempotency_key
-        return self._send('POST', self.collection, body, headers=headers)
+        options: dict[str, Any] = {'headers': headers}
+        if timeout is not None:
+            options['timeout'] = timeout
+        return self._send('POST', self.collection, body, **options)
 
     def get(self, queue_id: Any) -> Queue:
         """Return one entry; :class:`NotFound` if it does not exist."""
         return self._get(self._path(queue_id))
 
-    def delete(self, queue_id: Any) -> None:
-        """Destroy the instance of an entry and forget the entry."""
-        self._delete(self._path(queue_id))
+    def delete(self, queue_id: Any, timeout: float | None = None) -> None:
+        """Destroy the instance of an entry and forget the entry.
+
+        :param timeout: seconds the answer may take at most (it shortens
+            the client's timeout, never lengthens it).
+        """
+        options = {} if timeout is None else {'timeout': timeout}
+        self._delete(self._path(queue_id), **options)
 
     def list(self, status: str | Iterable[str] | None = None,
              limit: int | None = None,

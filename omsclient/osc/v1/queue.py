@@ -15,6 +15,7 @@
 from osc_lib import exceptions as osc_exc
 
 from omsclient.common import exceptions
+from omsclient.common import utils as common_utils
 from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
@@ -82,12 +83,18 @@ class CreateQueue(QueueCommand, common.ShowOne):
         request = {key: getattr(parsed_args, key)
                    for key in ('image', 'flavor', 'name', 'provider')
                    if getattr(parsed_args, key) is not None}
+        start = common_utils.monotonic()
+        if parsed_args.wait and parsed_args.timeout:
+            # --timeout bounds the whole command, the request included.
+            request['timeout'] = parsed_args.timeout
         with common.command_errors('Unable to create a queue entry'):
             entry = queues.create(**request)
         if parsed_args.wait:
+            left = parsed_args.timeout and max(
+                parsed_args.timeout - (common_utils.monotonic() - start),
+                0.001)
             try:
-                entry = _wait(queues, entry, parsed_args.timeout,
-                              self.app.stderr)
+                entry = _wait(queues, entry, left, self.app.stderr)
             except osc_exc.CommandError as error:
                 failed = error.__cause__
                 if not (isinstance(failed, exceptions.ResourceFailed)
@@ -140,10 +147,15 @@ class DeleteQueue(QueueCommand, base.ResourceDeleter):
         return parser
 
     def delete(self, manager, resource_id, parsed_args):
-        manager.delete(resource_id)
-        if parsed_args.wait:
-            _wait_for_delete(manager, resource_id, parsed_args.timeout,
-                             self.app.stderr)
+        if not parsed_args.wait:
+            manager.delete(resource_id)
+            return
+        # --timeout bounds the deletion of each entry, request included.
+        start = common_utils.monotonic()
+        manager.delete(resource_id, timeout=parsed_args.timeout)
+        left = max(parsed_args.timeout - (common_utils.monotonic() - start),
+                   0.001)
+        _wait_for_delete(manager, resource_id, left, self.app.stderr)
 
 
 def _wait_for_delete(queues, queue_id, timeout, stderr):

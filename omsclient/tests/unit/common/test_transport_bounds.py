@@ -72,6 +72,13 @@ class TestAgainstBrokenServer(testtools.TestCase):
         self.assertIn('Queue entry 1 is still None after 0 seconds',
                       str(exc))
 
+    def test_create_bounded_by_its_own_timeout(self):
+        # What queue create --wait --timeout does with a stalled POST.
+        exc = self.fails(exceptions.Timeout, 'stall',
+                         lambda q: q.create(timeout=0.3), timeout=60)
+        self.assertEqual('POST %s/api/queues/ did not answer within 0.3 s'
+                         % self.server.endpoint('stall'), str(exc))
+
     def test_deep_answer_refused(self):
         for call in (lambda q: list(q.list()), lambda q: q.get(1)):
             exc = self.fails(exceptions.InvalidResponse, 'deep', call)

@@ -124,6 +124,22 @@ class TestCreateQueue(fakes.TestCommand):
         self.assertEqual(7, sum(self.clock.sleeps))
         self.assertEqual('', self.app.stdout.getvalue())
 
+    def test_wait_timeout_counts_the_time_of_the_request(self):
+        def slow_answer(request, context):
+            self.clock.sleep(3)
+            context.status_code = 201
+            return entry(5, 'REQUEST')
+        self.requests.post(QUEUES, json=slow_answer)
+        self.requests.get(QUEUES + '5/', json=entry(5, 'BOOT'))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue,
+                                  ['--wait', '--timeout', '7'])
+        self.assertIn('still BOOT after 4 seconds', str(error))
+        self.assertEqual(7, sum(self.clock.sleeps))
+        (post,) = [r for r in self.requests.request_history
+                   if r.method == 'POST']
+        self.assertEqual(7, post.timeout[1])
+
     def test_wait_interrupted_says_so_in_one_line(self):
         self.requests.post(QUEUES, status_code=201,
                            json=entry(5, 'REQUEST'))
