@@ -75,7 +75,8 @@ class PostgreSQLRestartTest(base.TestCase):
         status = subprocess.run(
             self.stack['stackctl'] + ['status'], capture_output=True,
             text=True, timeout=base.COMMAND_TIMEOUT, check=True).stdout
-        return dict(line.split() for line in status.splitlines())
+        return {name: pid for name, pid in (line.split()
+                                            for line in status.splitlines())}
 
     def start_postgres_if_stopped(self) -> None:
         if self.stack_pids().get('postgres') == 'stopped':
