@@ -22,7 +22,7 @@ and is sent again with its ``Idempotency-Key``. Afterwards every entry
 runs, none is duplicated, the simulated providers hold exactly the
 servers of the entries (no orphan, none twice), and every process, of
 the deployment and of the stack's own service, is still the one that ran
-before: nothing was restarted by hand.
+before and serves: nothing was restarted by hand.
 """
 
 import concurrent.futures
@@ -137,3 +137,5 @@ class PostgreSQLRestartTest(base.TestCase):
                         [process.output()[-2000:] for process in processes])
         self.assertEqual(stack_pids, {name: self.stack_pids()[name]
                                       for name in STACK_SERVICES})
+        # The stack's own service, on the same PostgreSQL, serves again.
+        self.openstack_json('multistack queue list', cloud='oms-member')
