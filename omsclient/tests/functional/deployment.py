@@ -119,7 +119,9 @@ class Deployment(fixtures.Fixture):
         os.mkdir(self.markers)
         self.logs = os.environ.get('OMS_TEST_LOG_DIR') or self.dir
 
-        admin = sa.create_engine(self.stack['postgres']['url'])
+        # Connections checked before use: a test may restart PostgreSQL.
+        admin = sa.create_engine(self.stack['postgres']['url'],
+                                 pool_pre_ping=True)
         self.addCleanup(admin.dispose)
         with admin.begin() as connection:
             connection.execute(sa.text('CREATE SCHEMA %s' % self.schema))
@@ -128,7 +130,7 @@ class Deployment(fixtures.Fixture):
         url = url.update_query_dict(
             {'options': '-csearch_path=%s' % self.schema})
         self.database_url = url.render_as_string(hide_password=False)
-        self.engine = sa.create_engine(url)
+        self.engine = sa.create_engine(url, pool_pre_ping=True)
         self.addCleanup(self.engine.dispose)
 
         port = free_port()
@@ -274,17 +276,18 @@ class Deployment(fixtures.Fixture):
     def start_worker(self, name: str, wait: bool = True,
                      hold_at: typing.Sequence[str] = (),
                      hold_seconds: typing.Optional[float] = None,
-                     **options) -> Process:
+                     config: str = '', **options) -> Process:
         """An ``openmultistack-worker`` with ``[worker] worker_id = name``.
 
         ``options`` are added to the deployment's ``[worker]`` options;
         ``hold_at`` and ``hold_seconds`` set the test hook (see
-        :func:`hold_conf`), with markers in :attr:`markers`.
+        :func:`hold_conf`), with markers in :attr:`markers`; ``config``
+        is more configuration, as a file's text.
         """
         values = dict(self.worker_options, worker_id=name, **options)
         lines = ['[worker]'] + ['%s = %s' % (key, value)
                                 for key, value in values.items()]
-        text = '\n'.join(lines) + '\n'
+        text = '\n'.join(lines) + '\n' + config
         if hold_at:
             text += hold_conf(hold_at, self.markers, hold_seconds)
         extra = self._write('worker-%s.conf' % name, text)

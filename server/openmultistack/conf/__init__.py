@@ -24,11 +24,12 @@ from openmultistack.conf import database
 from openmultistack.conf import default
 from openmultistack.conf import encryption
 from openmultistack.conf import metering
+from openmultistack.conf import simulated
 from openmultistack.worker import opts as worker
 
 CONF = cfg.CONF
 
-MODULES = (default, api, database, encryption, metering, worker)
+MODULES = (default, api, database, encryption, metering, simulated, worker)
 
 for _module in MODULES:
     _module.register_opts(CONF)

@@ -32,10 +32,12 @@ timeout, foreign keys), with the same exception translation.
 
 import contextlib
 import functools
+import re
 import threading
 import typing
 
 from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import engines
 from oslo_db.sqlalchemy import exc_filters
 from oslo_log import log as logging
@@ -54,6 +56,13 @@ _SESSIONMAKER: typing.Optional[orm.sessionmaker] = None
 # Threads of a process that use the database besides the request threads
 # and the jobs: the worker's claiming thread, a spare.
 _OTHER_THREADS = 2
+# What libpq (14 and later, whose wording oslo.db's filters do not know)
+# says when the server is down, stopping or starting: the connection may
+# succeed later. A refused password or an unknown database may not.
+_SERVER_AWAY = re.compile(
+    r'connection to server .* failed: (Connection refused|'
+    r'FATAL:\s+the database system is (starting up|shutting down|'
+    r'in recovery mode))|could not connect to server')
 
 
 def _sqlite_on_connect(dbapi_connection, connection_record):
@@ -74,6 +83,23 @@ def _create_sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
     return engine
 
 
+def _connect_or_say_away(dialect, connection_record, cargs, cparams):
+    """Open a DBAPI connection; ``DBConnectionError`` if the server is away.
+
+    A failure to connect reaches no ``handle_error`` listener, so that
+    oslo.db leaves it untranslated: without this, a transaction that
+    needs a new connection while PostgreSQL restarts would not be retried
+    (:func:`retry_on_failure`) and a worker would fail the entry it
+    boots instead of leaving it to its lease.
+    """
+    try:
+        return dialect.loaded_dbapi.connect(*cargs, **cparams)
+    except dialect.loaded_dbapi.OperationalError as exc:
+        if _SERVER_AWAY.search(str(exc)):
+            raise db_exc.DBConnectionError(exc) from exc
+        raise
+
+
 def create_engine(url: str, **options) -> sa.engine.Engine:
     """Build an engine with the settings this service relies on.
 
@@ -83,7 +109,9 @@ def create_engine(url: str, **options) -> sa.engine.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == 'sqlite':
         return _create_sqlite_engine(parsed)
-    return engines.create_engine(url, **options)
+    engine = engines.create_engine(url, **options)
+    event.listen(engine, 'do_connect', _connect_or_say_away)
+    return engine
 
 
 def pool_size() -> int:

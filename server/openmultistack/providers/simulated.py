@@ -47,17 +47,29 @@ It is told to fail by naming the account's ``tenant_name`` or
     servers never leave ``BUILD``;
 ``undeletable``
     deletions of servers are accepted, but the servers stay.
+
+With ``[simulated] servers_file`` set, the servers of every simulated
+cloud of the process are also recorded in that JSON file, replaced
+atomically after each boot and deletion: ``{"servers": [{"id", "name",
+"key_name", "metadata", "ip_addr", "auth_url", "tenant_name",
+"region_name"}, ...]}``. Since a simulated cloud lives only in this
+process's memory, the file is how an operator or a test lists what it
+holds (for example to find servers that no queue entry owns).
 """
 
 import dataclasses
 import ipaddress
 import itertools
+import json
+import os
+import tempfile
 import threading
 import time
 import typing
 import urllib.parse
 import uuid
 
+from openmultistack import conf
 from openmultistack.providers import base
 
 FAILURE_MODES = ('fail', 'unreachable', 'quota', 'timeout', 'error',
@@ -106,6 +118,38 @@ def reset() -> None:
     """Forget every simulated cloud (for tests)."""
     with _clouds_lock:
         _clouds.clear()
+
+
+def _record() -> None:
+    """Write every server of this process to ``[simulated] servers_file``.
+
+    The file is replaced with ``os.replace`` so that a reader sees either
+    the previous or the new list, never a partial one. The clouds lock is
+    held throughout, which keeps the writes of concurrent boots in order.
+    """
+    path = conf.CONF.simulated.servers_file
+    if not path:
+        return
+    with _clouds_lock:
+        servers = []
+        for (auth_url, tenant_name, region_name), cloud in _clouds.items():
+            with cloud.lock:
+                servers.extend(
+                    dict(id=server.id, name=server.name,
+                         key_name=server.key_name,
+                         metadata=server.metadata, ip_addr=server.ip_addr,
+                         auth_url=auth_url, tenant_name=tenant_name,
+                         region_name=region_name)
+                    for server in cloud.servers.values())
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix='.servers-')
+        try:
+            with os.fdopen(fd, 'w') as out:
+                json.dump({'servers': servers}, out, sort_keys=True)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
 
 
 def _cloud(key: tuple) -> _Cloud:
@@ -190,6 +234,7 @@ class SimulatedProvider(base.Provider):
                 ready_at=time.monotonic() + self.boot_seconds,
                 outcome=outcome)
             self._cloud.servers[server.id] = server
+        _record()
         if self.failure == 'timeout':
             raise base.ProviderTimeout('simulated timeout: no answer to the '
                                        'boot request')
@@ -221,6 +266,7 @@ class SimulatedProvider(base.Provider):
             return
         with self._cloud.lock:
             self._cloud.servers.pop(server_id, None)
+        _record()
 
     def find_servers_by_metadata(self, key, value):
         self._check()

@@ -12,8 +12,14 @@
 
 """The simulated provider, key generation and driver loading."""
 
-from cryptography.hazmat.primitives import serialization
+import json
+import os
 
+from cryptography.hazmat.primitives import serialization
+import fixtures
+from oslo_config import fixture as config_fixture
+
+from openmultistack import conf
 from openmultistack import providers
 from openmultistack.providers import base
 from openmultistack.providers import keys
@@ -144,6 +150,26 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         provider.delete_keypair('key')
         self.assertRaises(base.NotFound, provider.get, server.id)
         self.assertFalse(provider.has_keypair('key'))
+
+    def test_servers_file(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'servers.json')
+        config = self.useFixture(config_fixture.Config(conf.CONF))
+        config.config(group='simulated', servers_file=path)
+        provider = self.provider()
+        first = self.boot(provider, name='one', metadata={'q': '1'})
+        other = self.provider(tenant_name='other')
+        second = self.boot(other, name='two')
+        provider.delete_server(first.id)
+        with open(path) as record:
+            servers = json.load(record)['servers']
+        self.assertEqual([dict(
+            id=second.id, name='two', key_name='key', metadata={},
+            ip_addr='192.0.2.1', auth_url='simulated://test?boot_seconds=0',
+            tenant_name='other', region_name='RegionOne')], servers)
+        # Nothing but the record is left in its directory.
+        self.assertEqual(['servers.json'],
+                         os.listdir(os.path.dirname(path)))
 
     def test_boot_needs_the_key_pair(self):
         provider = self.provider()

@@ -1,0 +1,37 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Options of the simulated provider driver: ``[simulated]``."""
+
+from oslo_config import cfg
+
+group = cfg.OptGroup('simulated', title='Simulated provider driver')
+
+opts = [
+    cfg.StrOpt('servers_file',
+               help='A JSON file where the simulated driver records the '
+                    'servers that the simulated clouds of this process '
+                    'hold, rewritten atomically at each boot and '
+                    'deletion, so that they can be listed from outside '
+                    'the process (a simulated cloud lives in the memory '
+                    'of one worker). Give each process its own file. '
+                    'Unset: no record.'),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(group)
+    conf.register_opts(opts, group=group)
+
+
+def list_opts():
+    return {group: opts}

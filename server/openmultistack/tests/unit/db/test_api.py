@@ -1,0 +1,53 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The engine on a PostgreSQL server that is away."""
+
+import socket
+
+from oslo_db import exception as db_exc
+import sqlalchemy as sa
+
+from openmultistack.db import api as db_api
+from openmultistack.tests.unit import base
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class TestServerAway(base.BaseTestCase):
+
+    def test_refused_connection_is_a_connection_error(self):
+        engine = db_api.create_engine(
+            'postgresql+psycopg2://oms:pw@127.0.0.1:%d/oms' % closed_port(),
+            max_retries=0)
+        self.addCleanup(engine.dispose)
+
+        def query():
+            with engine.connect() as connection:
+                connection.execute(sa.text('SELECT 1'))
+        # What retry_on_failure and the worker's jobs take as the
+        # database going away, not as an error of their own.
+        self.assertRaises(db_exc.DBConnectionError, query)
+
+    def test_what_may_pass_and_what_may_not(self):
+        prefix = 'connection to server at "127.0.0.1", port 5432 failed: '
+        for message in ('Connection refused',
+                        'FATAL:  the database system is shutting down',
+                        'FATAL:  the database system is starting up'):
+            self.assertTrue(db_api._SERVER_AWAY.search(prefix + message))
+        for message in ('FATAL:  password authentication failed for user',
+                        'FATAL:  database "oms" does not exist'):
+            self.assertIsNone(db_api._SERVER_AWAY.search(prefix + message))
