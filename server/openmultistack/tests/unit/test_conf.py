@@ -15,7 +15,11 @@
 
 import importlib.metadata
 import os
+import pathlib
 import stat
+import subprocess
+import sys
+import tempfile
 
 from oslo_policy import policy as oslo_policy
 
@@ -40,7 +44,8 @@ class TestOpts(base.BaseTestCase):
         groups = {getattr(group, 'name', group): {opt.dest for opt in opts}
                   for group, opts in list_opts()}
         self.assertEqual({'DEFAULT', 'api', 'encryption', 'metering',
-                          'rabbit_management', 'worker'}, set(groups))
+                          'rabbit_management', 'simulated', 'worker'},
+                         set(groups))
         for name, dests in groups.items():
             section = conf.CONF if name == 'DEFAULT' else conf.CONF[name]
             for dest in dests:
@@ -126,3 +131,26 @@ class TestPolicyRules(base.BaseTestCase):
         rules = {rule.name: rule for rule in policy.list_rules()}
         self.assertEqual('project_id:%(project_id)s',
                          rules['multistack:instance:private_key'].check_str)
+
+
+class TestSampleConfig(base.TestCase):
+    """The sample configuration says what the code registers."""
+
+    def test_sample_is_current(self):
+        server = pathlib.Path(__file__).resolve().parents[3]
+        generator = server / 'etc' / 'oslo-config-generator' / (
+            'openmultistack.conf')
+        sample = server / 'etc' / 'openmultistack' / (
+            'openmultistack.conf.sample')
+        if not (generator.exists() and sample.exists()):
+            self.skipTest('not run from a source tree')
+        with tempfile.TemporaryDirectory() as directory:
+            output = pathlib.Path(directory) / 'sample'
+            subprocess.run(
+                [sys.executable, '-m', 'oslo_config.generator',
+                 '--config-file', str(generator),
+                 '--output-file', str(output)],
+                check=True, capture_output=True, timeout=120)
+            self.assertEqual(
+                sample.read_text(), output.read_text(),
+                'the sample is out of date: run tox -e genconfig')
