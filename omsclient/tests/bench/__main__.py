@@ -25,7 +25,7 @@ import sys
 
 from omsclient.tests.bench import common
 
-PARTS = ('startup', 'streaming', 'service', 'worker')
+PARTS = ('startup', 'streaming', 'service', 'worker', 'cli')
 
 
 def positive(text: str) -> int:
@@ -56,6 +56,9 @@ def parse_args(argv):
     parser.add_argument('--sizes', default='10000,100000,1000000',
                         help='list sizes of the streaming part (default: '
                         '%(default)s)')
+    parser.add_argument('--queues', type=positive, default=5000,
+                        help='RabbitMQ queues listed by the cli part '
+                             '(default: %(default)s)')
     parser.add_argument('--octavia-python', metavar='PYTHON',
                         help='a python whose environment holds '
                         'python-octaviaclient (see '
