@@ -92,6 +92,18 @@ def parse_args(argv):
     return args
 
 
+def targets(results) -> common.PartResult:
+    """Every target of the parts that ran, in one table."""
+    rows = []
+    for result in results:
+        part = importlib.import_module('omsclient.tests.bench.' + result.name)
+        if result.ran and hasattr(part, 'targets'):
+            rows += part.targets(result.data)
+    return common.PartResult(
+        name='targets', ran=bool(rows), data={'rows': rows},
+        summary=[common.Table(common.TARGET_HEADER, rows)])
+
+
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     results = []
@@ -106,6 +118,11 @@ def main(argv=None) -> int:
         print('\n'.join(common.render_markdown(result.summary)) + '\n',
               flush=True)
         results.append(result)
+    every_target = targets(results)
+    if every_target.ran:
+        print('\n'.join(common.render_markdown(every_target.summary)) + '\n',
+              flush=True)
+        results.append(every_target)
     summary = common.write_results(pathlib.Path(args.output), results)
     print('bench: results in %s' % summary.parent)
     return 0
