@@ -135,7 +135,7 @@ def _measure(state: pathlib.Path, management: _Management,
             common.LOOPBACK, management.server_port)},
     })
     service_process.db_sync(config, state / 'manage.log')
-    openstack = _openstack()
+    openstack = _openstack() or 'openstack'   # found by _missing()
     env = dict(os.environ)
     commands = {
         'openstack --version': ([openstack, '--version'], env),
