@@ -18,8 +18,8 @@
    c = client.Client('1', session=sess)                      # catalog
    c = client.Client('1', endpoint='http://127.0.0.1:8765')  # no auth
 
-Importing this module is cheap: the HTTP layer (keystoneauth1, requests,
-ijson) is imported when a client is built.
+Importing this module is cheap: the HTTP layer (keystoneauth1, requests)
+is imported when a client is built.
 """
 
 from __future__ import annotations

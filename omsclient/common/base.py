@@ -251,20 +251,27 @@ class Manager(Generic[R]):
 
     def _iter_pages(self, filters: dict[str, Any], limit: int | None,
                     marker: Any,
-                    keep: Callable[[dict[str, Any]], bool]) -> Iterator[R]:
+                    keep: Callable[[dict[str, Any]], bool] | None = None
+                    ) -> Iterator[R]:
         """Yield the entries of the collection in id order, page by page.
 
         ``filters``, ``limit`` and ``marker`` are sent as the query and
         applied again here, since a server may ignore any of them: the
-        original service ignores every parameter.
+        original service ignores every parameter. The loop runs once per
+        entry of lists of millions: each entry costs a quick shape check
+        (see :meth:`omsclient.common.shapes.Shape.fits`), the tests of the
+        filters and the resource.
 
         :param filters: the query parameters of the filters.
         :param limit: the most entries to yield; pages are asked for one
             after the other (marker = last id) until that many were
             yielded, so a server's page size never cuts the list short.
         :param marker: yield only entries whose id comes after it.
-        :param keep: whether an entry meets ``filters``.
+        :param keep: whether an entry meets ``filters``; ``None`` when
+            there are none.
         """
+        fits = self.resource_class.shape.fits
+        make = self.resource_class
         remaining = limit
         while remaining is None or remaining > 0:
             params = dict(filters, limit=remaining, marker=marker)
@@ -274,15 +281,16 @@ class Manager(Generic[R]):
             with contextlib.closing(page):
                 for item in page:
                     received += 1
-                    self._check(item, 'GET', self.collection, received)
+                    if not fits(item):
+                        self._check(item, 'GET', self.collection, received)
                     if marker is not None and not after(item['id'],
                                                         marker):
                         continue    # the server ignored the marker
                     fresh += 1
                     last_id = item['id']
-                    if not keep(item):
+                    if keep is not None and not keep(item):
                         continue    # the server ignored a filter
-                    yield self.resource_class(self, item)
+                    yield make(self, item)
                     if remaining is not None:
                         remaining -= 1
                         if remaining == 0:

@@ -66,7 +66,14 @@ def scrub(value: Any) -> Any:
     everything else is copied as it is.
     """
     if isinstance(value, dict):
-        return {k: scrub(v) for k, v in value.items() if not is_secret(k)}
-    if isinstance(value, (list, tuple)):
-        return [scrub(v) for v in value]
+        return {k: scrub(v) if isinstance(v, _CONTAINERS) else v
+                for k, v in value.items() if not is_secret(k)}
+    if isinstance(value, _CONTAINERS):
+        return [scrub(v) if isinstance(v, _CONTAINERS) else v
+                for v in value]
     return value
+
+
+#: The values :func:`scrub` looks into; it copies the others as they are,
+#: without a call per value (records of long lists hold dozens).
+_CONTAINERS = (dict, list, tuple)

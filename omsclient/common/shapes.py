@@ -19,41 +19,112 @@ with no UTC equivalent) is reported as one
 <url> is not what the API promises: <what>", instead of a Python error
 somewhere in the code that reads it.
 
-Only the fields the client reads are checked, with one ``isinstance``
-each (one parse for a date): the check runs on every entry of lists of a
-million entries.
+Only the fields the client reads are checked, and an answer that keeps
+the promise costs little: the check runs on every entry of lists of a
+million entries. Most kinds are told by the type of the value alone (one
+set lookup); only the values whose type does not tell (a date, a nested
+object) are tested further. The messages of a broken promise are worked
+out only when that quick check fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Mapping
+import datetime
 from typing import Any
 
 from omsclient.common import utils
 
 
-class Kind:
-    """What one field may hold: a test and the words that name it."""
+class _EveryType:
+    """The types of a kind that does not list them: any type may pass."""
 
-    def __init__(self, test: Callable[[Any], bool], name: str) -> None:
+    def __contains__(self, kind: Any) -> bool:
+        return True
+
+    def __or__(self, other: Any) -> _EveryType:
+        return self
+
+    __ror__ = __or__
+
+
+class Kind:
+    """What one field may hold: a test and the words that name it.
+
+    :param types: the exact types of the values that may pass the test,
+        if known; a value of another type fails it without running it.
+    :param passing: the types whose values always pass the test, so that
+        it need not run for them.
+    """
+
+    def __init__(self, test: Callable[[Any], bool], name: str,
+                 types: frozenset[type] | None = None,
+                 passing: frozenset[type] = frozenset()) -> None:
         self.test = test
         self.name = name
+        self.types: Any = _EveryType() if types is None else types
+        self.passing = passing
+        #: The test of a value whose type is not in ``passing``.
+        self.rest = test
 
     def __or__(self, other: Kind) -> Kind:
-        return Kind(lambda value: self.test(value) or other.test(value),
-                    '%s or %s' % (self.name, other.name))
+        kind = Kind(lambda value: self.test(value) or other.test(value),
+                    '%s or %s' % (self.name, other.name),
+                    passing=self.passing | other.passing)
+        kind.types = self.types | other.types
+        # A value that passes neither at once fails a kind that only
+        # passes values at once: only the other kind's test remains.
+        if other.types == other.passing:
+            kind.rest = self.rest
+        elif self.types == self.passing:
+            kind.rest = other.rest
+        return kind
+
+
+def _exact(test: Callable[[Any], bool], name: str, kind: type) -> Kind:
+    """A kind that the type of a JSON value tells alone."""
+    return Kind(test, name, frozenset([kind]), frozenset([kind]))
 
 
 def _is_whole_number(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-NULL = Kind(lambda value: value is None, 'null')
-NUMBER = Kind(_is_whole_number, 'a whole number')
-TEXT = Kind(lambda value: isinstance(value, str), 'a text')
-DATE = Kind(lambda value: utils.parse_datetime(value) is not None,
-            'an ISO 8601 timestamp with a UTC equivalent')
+_from_iso = datetime.datetime.fromisoformat
+
+
+def _is_date(value: Any) -> bool:
+    """``utils.parse_datetime(value) is not None``, quicker when it is.
+
+    The API's own form (``2016-08-09T02:29:34.461432Z``) is told by one
+    C call; any other text takes the whole parse.
+    """
+    if type(value) is str and value[-1:] == 'Z' and ':' in value:
+        try:
+            if _from_iso(value[:-1]).tzinfo is None:
+                return True
+        except ValueError:
+            pass
+    return utils.parse_datetime(value) is not None
+
+
+NULL = _exact(lambda value: value is None, 'null', type(None))
+NUMBER = _exact(_is_whole_number, 'a whole number', int)
+TEXT = _exact(lambda value: isinstance(value, str), 'a text', str)
+BOOLEAN = _exact(lambda value: isinstance(value, bool), 'true or false',
+                 bool)
+OBJECT = _exact(lambda value: isinstance(value, dict), 'an object', dict)
+LIST = _exact(lambda value: isinstance(value, list), 'a list', list)
+DATE = Kind(_is_date, 'an ISO 8601 timestamp with a UTC equivalent',
+            frozenset([str]))
+
+
+class _Absent:
+    """The type of a field an object does not have."""
+
+
+_ABSENT = _Absent()
 
 
 class Shape:
@@ -68,6 +139,29 @@ class Shape:
                  required: tuple[str, ...] = ()) -> None:
         self.fields = dict(fields)
         self.required = required
+        #: For each field: its name, the types that pass at once, the
+        #: types that may pass, and the test of the latter.
+        self._checks: list[tuple[str, Any, Any, Callable[[Any], bool]]] = []
+        for field, kind in self.fields.items():
+            if isinstance(kind, Shape):
+                kind = Kind(kind.fits, 'an object', frozenset([dict])) | NULL
+            passing = kind.passing | (
+                frozenset() if field in required else frozenset([_Absent]))
+            self._checks.append((field, passing, kind.types, kind.rest))
+
+    def fits(self, value: Any) -> bool:
+        """Whether ``value`` keeps the promise (quickly told)."""
+        if type(value) is not dict:
+            return False
+        get = value.get
+        for field, passing, types, test in self._checks:
+            item = get(field, _ABSENT)
+            kind = type(item)
+            if kind not in passing and (kind not in types
+                                        or item is _ABSENT
+                                        or not test(item)):
+                return False
+        return True
 
     def problem(self, value: Any, prefix: str = '') -> str | None:
         """Say what is wrong with ``value``; ``None`` if nothing is.
@@ -76,6 +170,8 @@ class Shape:
             message: ``''`` for the answer itself, ``'entry 3: '`` for an
             entry of a list, ``'instance.'`` for a nested object.
         """
+        if self.fits(value):
+            return None
         name = prefix.rstrip(': .') or 'the answer'
         if not isinstance(value, dict):
             return '%s is %s, not an object' % (name, describe(value))

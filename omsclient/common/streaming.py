@@ -14,10 +14,10 @@
 
 Every successful answer is parsed here, a list entry by entry while it
 arrives (:func:`iter_items`) or a single document (:func:`load`), by the
-same parser: ijson's C backend (strict JSON: no ``NaN``, no ``Infinity``,
-no integer beyond 64 bits, UTF-8 only) and
-:class:`omsclient.common.jsonparse.EntryBuilder` (a bound on depth). So a
-list and a ``show`` of the same data accept and refuse the same answers.
+same parser, :class:`omsclient.common.jsonparse.Values` (strict JSON:
+no ``NaN``, no ``Infinity``, no integer beyond 64 bits, UTF-8 only, a
+bound on depth). So a list and a ``show`` of the same data accept and
+refuse the same answers.
 
 The bounds:
 
@@ -44,7 +44,6 @@ import http.client
 import time
 from typing import Any
 
-import ijson
 import requests
 import urllib3
 
@@ -68,7 +67,13 @@ class _Answer:
         self.url = response.url
         self.request_id = request_id
         self.content_type = response.headers.get('Content-Type', '')
-        self.entries = 0
+        #: The values being read, once the parsing has started.
+        self.values: jsonparse.Values | None = None
+
+    @property
+    def entries(self) -> int:
+        """How many entries were read."""
+        return 0 if self.values is None else self.values.count
 
     @property
     def where(self) -> str:
@@ -161,56 +166,80 @@ def _check_start(answer: _Answer, first: bytes, path: tuple[str, ...]
                              % (answer.where, _kind(first)))
 
 
+class _Body:
+    """The body in UTF-8 as the parser asks for it, within the bounds.
+
+    The time and size bounds apply to each entry: both start again once
+    the answer has yielded one more entry.
+    """
+
+    def __init__(self, answer: _Answer, path: tuple[str, ...],
+                 chunk_size: int, read_timeout: float | None,
+                 max_size: int) -> None:
+        self.answer = answer
+        self.path = path
+        self.chunk_size = chunk_size
+        self.read_timeout = read_timeout
+        self.max_size = max_size
+        #: The first byte of the document, once it has arrived.
+        self.first = b''
+
+    def __iter__(self) -> Iterator[bytes]:
+        answer = self.answer
+        transcode = _transcoder(answer)
+        entries = pending = 0
+        deadline = self._deadline()
+        for chunk in _chunks(answer, self.chunk_size):
+            if transcode is not None:
+                chunk = _decoded(answer, transcode, chunk)
+            if not self.first:
+                self.first = _first_byte(chunk)
+                if self.first:
+                    _check_start(answer, self.first, self.path)
+            if answer.entries != entries:
+                entries, pending = answer.entries, 0
+                deadline = self._deadline()
+            pending += len(chunk)
+            if pending > self.max_size:
+                raise answer.unexpected('%s is larger than %d bytes' % (
+                    'an entry' if self.path else 'it', self.max_size))
+            if deadline is not None and time.monotonic() > deadline:
+                raise exceptions.Timeout(
+                    'Reading the answer of %s took longer than %s s after '
+                    '%d entries' % (answer.where, self.read_timeout,
+                                    answer.entries),
+                    request_id=answer.request_id, url=answer.url,
+                    method=answer.method)
+            yield chunk
+
+    def _deadline(self) -> float | None:
+        if self.read_timeout is None:
+            return None
+        return time.monotonic() + self.read_timeout
+
+
 def _parse(answer: _Answer, path: tuple[str, ...], chunk_size: int,
            read_timeout: float | None, max_size: int,
            allow_empty: bool = False) -> Generator[Any, None, None]:
     """Yield the values at ``path`` of the answer, within the bounds."""
     if 'html' in answer.content_type.lower():
         raise answer.describe('<')
-    transcode = _transcoder(answer)
-    events: list[Any] = ijson.sendable_list()
-    parser = ijson.basic_parse_coro(events, use_float=True)
-    builder = jsonparse.EntryBuilder(path)
-    first = b''
-    pending = 0
-    deadline = None if read_timeout is None else (
-        time.monotonic() + read_timeout)
-    for chunk in _chunks(answer, chunk_size):
-        if transcode is not None:
-            chunk = _decoded(answer, transcode, chunk)
-        if not first:
-            first = _first_byte(chunk)
-            if first:
-                _check_start(answer, first, path)
-        pending += len(chunk)
-        error = _send(parser, builder, events, chunk)
-        for item in builder.found:
-            answer.entries += 1
-            yield item
-        if builder.found:
-            pending = 0
-            if read_timeout is not None:
-                deadline = time.monotonic() + read_timeout
-            del builder.found[:]
-        if error is not None:
-            raise _parse_error(answer, error, path)
-        if pending > max_size:
-            raise answer.unexpected('%s is larger than %d bytes' % (
-                'an entry' if path else 'it', max_size))
-        if deadline is not None and time.monotonic() > deadline:
-            raise exceptions.Timeout(
-                'Reading the answer of %s took longer than %s s after %d '
-                'entries' % (answer.where, read_timeout, answer.entries),
-                request_id=answer.request_id, url=answer.url,
-                method=answer.method)
-    if not first:
-        if allow_empty:
-            return
-        raise answer.describe('')
-    error = _send(parser, builder, events, None)
-    yield from builder.found
-    if error is not None:
-        raise _parse_error(answer, error, path)
+    body = _Body(answer, path, chunk_size, read_timeout, max_size)
+    answer.values = jsonparse.Values(iter(body), path)
+    try:
+        yield from answer.values
+    except jsonparse.Refused as exc:
+        raise answer.unexpected(str(exc))
+    except jsonparse.Malformed as exc:
+        if not body.first:
+            if allow_empty:
+                return
+            raise answer.describe('')
+        if not path:
+            raise answer.describe('?')
+        raise answer.invalid(
+            'The JSON list from %s is truncated or malformed after %d '
+            'entries: %s' % (answer.where, answer.entries, exc))
 
 
 def _decoded(answer: _Answer, transcode: Callable[[bytes], bytes],
@@ -219,45 +248,6 @@ def _decoded(answer: _Answer, transcode: Callable[[bytes], bytes],
         return transcode(chunk)
     except UnicodeDecodeError as exc:
         raise answer.unexpected('text that is not valid %s' % exc.encoding)
-
-
-def _send(parser: Any, builder: jsonparse.EntryBuilder, events: list[Any],
-          chunk: bytes | None) -> Exception | None:
-    """Parse a chunk (``None``: the end); return the error met, if any.
-
-    The events before an error are still built: entries completed before
-    it are good ones.
-    """
-    error: Exception | None = None
-    try:
-        if chunk is None:
-            parser.close()
-        else:
-            parser.send(chunk)
-    except (ijson.JSONError, UnicodeDecodeError) as exc:
-        error = exc
-    try:
-        builder.feed(events)
-    except jsonparse.TooDeep as exc:
-        error = exc
-    del events[:]
-    return error
-
-
-def _parse_error(answer: _Answer, error: Exception,
-                 path: tuple[str, ...]) -> exceptions.InvalidResponse:
-    if isinstance(error, jsonparse.TooDeep):
-        return answer.unexpected(str(error))
-    if isinstance(error, UnicodeDecodeError):
-        return answer.unexpected('text that is not valid UTF-8')
-    reason = jsonparse.plain_reason(error)
-    if reason != _reason(error):
-        return answer.unexpected('it is not valid JSON: %s' % reason)
-    if not path:
-        return answer.describe('?')
-    return answer.invalid('The JSON list from %s is truncated or malformed '
-                          'after %d entries: %s' % (answer.where,
-                                                    answer.entries, reason))
 
 
 def iter_items(response: requests.Response, method: str = 'GET',

@@ -47,9 +47,11 @@ def check_item(item: str, valid: tuple[str, ...] = ITEMS) -> str:
 # an object (how older brokers encode an empty one).
 _OBJECT = shapes.Kind(
     lambda value: value is None or value == [] or isinstance(value, dict),
-    'an object')
+    'an object', frozenset([type(None), dict, list]),
+    frozenset([type(None), dict]))
 _LIST = shapes.Kind(lambda value: value is None or isinstance(value, list),
-                    'a list')
+                    'a list', frozenset([type(None), list]),
+                    frozenset([type(None), list]))
 
 #: What the management API promises about the fields that are read of
 #: its records (any item): nested statistics are objects, lists are lists.

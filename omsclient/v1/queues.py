@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
-import contextlib
 import time
 from typing import Any
 
@@ -55,14 +54,6 @@ class Queue(base.Resource):
         'updated_datetime': shapes.DATE | shapes.NULL,
         'fault': shapes.TEXT | shapes.NULL,
         'instance': instances.INSTANCE}, required=('id',))
-
-
-def _after(entry_id: Any, marker: Any) -> bool:
-    """Whether ``entry_id`` comes after ``marker`` in id order."""
-    try:
-        return entry_id > marker
-    except TypeError:
-        return True
 
 
 def canonical_status(status: Any) -> str:
@@ -144,65 +135,16 @@ class QueueManager(base.Manager[Queue]):
             (marker = last id) until ``limit`` entries were yielded.
         :param marker: yield only entries whose id comes after this one.
         """
-        if limit is not None and int(limit) < 0:
-            raise ValueError('limit must not be negative')
-        return self._iter(_statuses(status),
-                          None if limit is None else int(limit),
-                          base.as_id(marker))
-
-    def _iter(self, statuses: tuple[str, ...], limit: int | None,
-              marker: Any) -> Iterator[Queue]:
+        statuses = _statuses(status)
         wanted = {canonical_status(s) for s in statuses}
-        remaining = limit
-        while remaining is None or remaining > 0:
-            params: dict[str, Any] = {}
-            if statuses:
-                params['status'] = list(statuses)
-            if remaining is not None:
-                params['limit'] = remaining
-            if marker is not None:
-                params['marker'] = marker
-            received = fresh = 0
-            page = self.api.iter_json_list(self.collection, params)
-            with contextlib.closing(page):
-                for item in page:
-                    received += 1
-                    self._check(item, 'GET', self.collection, received)
-                    entry_id = item['id']
-                    if marker is not None and not _after(entry_id, marker):
-                        continue    # the server ignored the marker
-                    fresh += 1
-                    last_id = entry_id
-                    if wanted and canonical_status(item.get('status')) \
-                            not in wanted:
-                        continue
-                    yield self.resource_class(self, item)
-                    if remaining is not None:
-                        remaining -= 1
-                        if remaining == 0:
-                            return
-            if remaining is None or not fresh or received > params['limit']:
-                # The whole list came at once (no limit asked, or the
-                # server ignored it), or the last page was reached.
-                return
-            marker = self._next_marker(marker, last_id)
+        filters = {'status': list(statuses)} if statuses else {}
 
-    def _next_marker(self, marker: Any, last_id: Any) -> Any:
-        """The marker of the next page: the last id, if it moves on.
+        def keep(item: dict[str, Any]) -> bool:
+            return canonical_status(item.get('status')) in wanted
 
-        Entries without an id, or ids that do not increase, would ask for
-        the same page for ever.
-        """
-        if last_id is None or (marker is not None
-                               and not _after(last_id, marker)):
-            url = self.api.url_for(self.collection)
-            raise exceptions.InvalidResponse(
-                'the answer of GET %s is not what the API promises: its '
-                'entries %s, so the next page cannot be asked for' % (
-                    url, 'carry no id' if last_id is None
-                    else 'have ids that do not increase'),
-                url=url, method='GET')
-        return last_id
+        return self._iter_pages(filters, base.check_limit(limit),
+                                base.as_id(marker),
+                                keep if wanted else None)
 
     def wait(self, queue_id: Any, statuses: Iterable[str] = ACTIVE_STATUSES,
              timeout: float | None = 600, interval: float = 2,

@@ -134,6 +134,20 @@ def select_columns(parsed_args: Any, default: Iterable[Column],
     return selected
 
 
+def record_data(record: Any) -> dict:
+    """The fields of a record without its secrets, in one copy.
+
+    A metering record gives them itself (``public_info``): unlike
+    ``to_dict()``, which python-ceilometerclient makes a deep copy, to be
+    copied again without the secrets, this costs one copy per record of
+    lists of thousands.
+    """
+    public_info = getattr(record, 'public_info', None)
+    if public_info is not None:
+        return public_info()
+    return osc_common.record_data(record)
+
+
 def listing(parsed_args: Any, fetch: Callable[[], Iterable],
             default: Iterable[Column], long: Iterable[Column], what: str,
             unavailable: str | None = None
@@ -153,7 +167,7 @@ def listing(parsed_args: Any, fetch: Callable[[], Iterable],
     if first is None:
         columns = select_columns(parsed_args, default, long)
         return tuple(name for name, _column in columns), iter(())
-    first_data = osc_common.record_data(first)
+    first_data = record_data(first)
     columns = select_columns(parsed_args, default, long, first_data)
 
     def row(data: Mapping) -> tuple:
@@ -163,6 +177,6 @@ def listing(parsed_args: Any, fetch: Callable[[], Iterable],
         yield row(first_data)
         with metering_errors(what, unavailable):
             for record in records:
-                yield row(osc_common.record_data(record))
+                yield row(record_data(record))
 
     return tuple(name for name, _column in columns), rows()

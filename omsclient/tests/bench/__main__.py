@@ -25,7 +25,7 @@ import sys
 
 from omsclient.tests.bench import common
 
-PARTS = ('startup', 'streaming', 'service', 'worker')
+PARTS = ('startup', 'streaming', 'service', 'worker', 'cli')
 
 
 def positive(text: str) -> int:
@@ -56,6 +56,9 @@ def parse_args(argv):
     parser.add_argument('--sizes', default='10000,100000,1000000',
                         help='list sizes of the streaming part (default: '
                         '%(default)s)')
+    parser.add_argument('--queues', type=positive, default=5000,
+                        help='RabbitMQ queues listed by the cli part '
+                             '(default: %(default)s)')
     parser.add_argument('--octavia-python', metavar='PYTHON',
                         help='a python whose environment holds '
                         'python-octaviaclient (see '
@@ -89,6 +92,18 @@ def parse_args(argv):
     return args
 
 
+def targets(results) -> common.PartResult:
+    """Every target of the parts that ran, in one table."""
+    rows = []
+    for result in results:
+        part = importlib.import_module('omsclient.tests.bench.' + result.name)
+        if result.ran and hasattr(part, 'targets'):
+            rows += part.targets(result.data)
+    return common.PartResult(
+        name='targets', ran=bool(rows), data={'rows': rows},
+        summary=[common.Table(common.TARGET_HEADER, rows)])
+
+
 def main(argv=None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     results = []
@@ -103,6 +118,11 @@ def main(argv=None) -> int:
         print('\n'.join(common.render_markdown(result.summary)) + '\n',
               flush=True)
         results.append(result)
+    every_target = targets(results)
+    if every_target.ran:
+        print('\n'.join(common.render_markdown(every_target.summary)) + '\n',
+              flush=True)
+        results.append(every_target)
     summary = common.write_results(pathlib.Path(args.output), results)
     print('bench: results in %s' % summary.parent)
     return 0

@@ -58,6 +58,10 @@ class PartResult:
                    summary=['Not run: %s.' % reason])
 
 
+#: The columns of the tables of targets.
+TARGET_HEADER = ['target of issue 13', 'measured', 'target']
+
+
 def percentile(values: Sequence[float], fraction: float) -> float:
     """Return the nearest-rank percentile of ``values`` (0 < fraction <= 1).
 

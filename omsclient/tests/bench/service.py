@@ -209,3 +209,22 @@ def summarise(rows, options) -> list[common.Block]:
               common.ratio(every[0]['requests_per_s'], base),
               '>= %s' % TARGET_SCALING]]))
     return blocks
+
+
+def targets(data: dict[str, Any]) -> list[list[Any]]:
+    """The rows of the targets: CPU per request, every CPU vs one."""
+    rows = data['rows']
+    single = [r for r in rows if r['processes'] == 1]
+    every = [r for r in rows if r['processes'] != 1]
+    table: list[list[Any]] = [
+        ['%s, server CPU ms per request' % r['kind'],
+         r['server_cpu_ms_per_request'], '<= %s' % TARGETS_MS[r['kind']]]
+        for r in single]
+    if single and every:
+        table.append([
+            'GET one entry, requests/s on every CPU (%d processes) vs one '
+            'process' % every[0]['processes'],
+            common.ratio(every[0]['requests_per_s'],
+                         single[0]['requests_per_s']),
+            '>= %s' % TARGET_SCALING])
+    return table

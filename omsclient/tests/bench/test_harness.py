@@ -168,6 +168,52 @@ class TestListServer(testtools.TestCase):
                 self.assertEqual(300, result['count'], mode)
 
 
+class TestCliPart(testtools.TestCase):
+
+    def test_management_stand_in_lists_queues(self):
+        from omsclient.tests.bench import cli
+        server = cli._Management(3)
+        server.thread.start()
+        self.addCleanup(server.server_close)
+        self.addCleanup(server.shutdown)
+        base = 'http://127.0.0.1:%d/api/' % server.server_port
+        queues = requests.get(base + 'queues', timeout=10).json()
+        self.assertEqual(['notifications.info.%05d' % n for n in range(3)],
+                         [q['name'] for q in queues])
+        self.assertEqual(404, requests.get(base + 'users',
+                                           timeout=10).status_code)
+
+
+class TestTargets(testtools.TestCase):
+
+    def test_every_target_of_the_parts_that_ran(self):
+        def timing(seconds):
+            return {'median_s': seconds}
+        results = [
+            common.PartResult(name='streaming', ran=True, data={'rows': [
+                {'entries': 10, 'mode': 'omsclient stream', 'seconds': 9,
+                 'cpu_seconds': 1, 'added_rss_mib': 0.5},
+                {'entries': 100, 'mode': 'omsclient stream', 'seconds': 3,
+                 'cpu_seconds': 1, 'added_rss_mib': 1.5},
+                {'entries': 100, 'mode': 'requests .json()', 'seconds': 4,
+                 'cpu_seconds': 2, 'added_rss_mib': 100}]}),
+            common.PartResult(name='cli', ran=True, data={'timings': {
+                'openstack --version': timing(0.5),
+                'metric rabbit list queues -f value': timing(0.6),
+                'curl': timing(0.05)}}),
+            common.PartResult.skipped('service', 'no wrk')]
+        every = bench_main.targets(results)
+        self.assertTrue(every.ran)
+        self.assertEqual(
+            [[0.75, '<= 0.8'], [1.5, '<= 30'], [2.0, '<= 1.2']],
+            [row[1:] for row in every.data['rows']])
+        self.assertIn('(CPU time: 0.5)', every.data['rows'][0][0])
+
+    def test_nothing_ran(self):
+        self.assertFalse(bench_main.targets(
+            [common.PartResult.skipped('cli', 'no curl')]).ran)
+
+
 class TestArguments(testtools.TestCase):
 
     def test_defaults(self):

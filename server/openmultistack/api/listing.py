@@ -23,7 +23,6 @@ from openmultistack.api import scope
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack import conf
-from openmultistack.db import api as db_api
 
 CONF = conf.CONF
 
@@ -121,10 +120,8 @@ def iter_batches(statement: sa.Select, params: dict,
     while remaining is None or remaining > 0:
         size = batch_size if remaining is None else min(batch_size,
                                                         remaining)
-        with db_api.session_scope() as session:
-            # Core execution: plain rows, no ORM loading step.
-            rows = session.connection().execute(
-                statement, dict(params, last_id=last_id, size=size)).all()
+        rows = scope.read(statement, dict(params, last_id=last_id,
+                                          size=size))
         if not rows:
             return
         yield [render(row) for row in rows]

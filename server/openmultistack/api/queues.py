@@ -20,6 +20,7 @@ import typing
 import flask
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from openmultistack.api import body
 from openmultistack.api import listing
@@ -183,6 +184,9 @@ def _create(context, data, key, request_hash):
                              **data)
         session.add(entry)
         session.flush()
+        # A new entry has no instance: known, so not asked of the
+        # database when the answer is written.
+        orm.attributes.set_committed_value(entry, 'instance', None)
         if capped:
             _check_cap(session, context.project_id)
         events.record(session, 'queue %d: %s (image %s, flavor %s, '

@@ -92,6 +92,17 @@ def get_one(session: orm.Session, query: sa.Select, model, row_id: int):
     return row
 
 
+def read(statement: sa.Executable, params: dict) -> list[sa.Row]:
+    """The plain rows of a read-only Core statement.
+
+    A connection of the engine's pool, given back at once: no ORM session
+    and no commit, which cost more than the read itself on the hot paths
+    (``GET`` of one entry, each batch of a list).
+    """
+    with db_api.get_engine().connect() as connection:
+        return connection.execute(statement, params).all()
+
+
 def read_one(select: typing.Callable[[], sa.Select], row_id: int,
              on_queues: bool = True) -> sa.Row:
     """The plain row of ``select()`` with that id (its first column).
@@ -100,9 +111,8 @@ def read_one(select: typing.Callable[[], sa.Select], row_id: int,
     the queue entry it belongs to.
     """
     kind, params = visibility() if on_queues else (ALL, {})
-    with db_api.session_scope() as session:
-        row = session.connection().execute(
-            _one(select, kind), dict(params, row_id=row_id)).first()
+    rows = read(_one(select, kind), dict(params, row_id=row_id))
+    row = rows[0] if rows else None
     if row is None:
         raise exceptions.NotFound()
     return row

@@ -21,12 +21,15 @@ import time
 
 import fixtures
 from oslo_db import exception as db_exc
+import sqlalchemy as sa
 from werkzeug import test as wz_test
 
 from openmultistack.api import app
 from openmultistack.api import queues
+from openmultistack.api import serializers
 from openmultistack.db import api as db_api
 from openmultistack.db import models
+from openmultistack.db import types as db_types
 from openmultistack import events
 from openmultistack.tests.unit.api import base
 
@@ -216,6 +219,32 @@ class TestQueues(base.APITestCase):
             'GET', '/api/queues/%d/' % queue_id), 200)
         self.assertEqual((queue_id, 'BOOT', 'cirros'),
                          (entry['id'], entry['status'], entry['image']))
+
+    def test_times_shown_as_stored(self):
+        utc = datetime.timezone.utc
+        queue_id = self.add_queue(
+            regist_datetime=datetime.datetime(2016, 8, 9, 2, 29, 34,
+                                              tzinfo=utc),
+            updated_datetime=datetime.datetime(2016, 8, 9, 2, 31, 2, 118204,
+                                               tzinfo=utc))
+        clocked = self.add_queue()
+        with self.session() as session:
+            session.execute(sa.update(models.Queue).where(
+                models.Queue.id == clocked).values(
+                    updated_datetime=db_types.db_utcnow()))
+            session.commit()
+        listed = self.assertJSON(self.request('GET', '/api/queues/'), 200)
+        shown = self.assertJSON(self.request(
+            'GET', '/api/queues/%d/' % queue_id), 200)
+        for entry in (listed[0], shown):
+            self.assertEqual(('2016-08-09T02:29:34.000000Z',
+                              '2016-08-09T02:31:02.118204Z'),
+                             (entry['regist_datetime'],
+                              entry['updated_datetime']))
+        self.assertEqual(
+            serializers.isotime(self.get_row(models.Queue,
+                                             clocked).updated_datetime),
+            listed[1]['updated_datetime'])
 
     def test_answers_escape_beyond_ascii_as_before(self):
         created = self.request('POST', '/api/queues/',
