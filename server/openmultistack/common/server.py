@@ -28,6 +28,7 @@ the first process only watches them (see :func:`run`).
 
 import dataclasses
 import os
+import select
 import signal
 import socket
 import threading
@@ -48,6 +49,9 @@ LOG = logging.getLogger(__name__)
 STOP_GRACE = 5
 # Bytes of request line and headers; larger requests get cheroot's 413.
 MAX_HEADER_SIZE = 64 * 1024
+# How long, and how much, unread input is drained before a close.
+LINGER_SECONDS = 1.0
+LINGER_BYTES = 1024 * 1024
 # Seconds a forked process must have run for its end to be a crash
 # worth a new process rather than a start-up failure that stops all.
 RESPAWN_AFTER = 5.0
@@ -153,7 +157,19 @@ class _Request(cheroot_server.HTTPRequest):
             # Otherwise cheroot would wait for the rest of the body the
             # client did not send in time, before answering.
             self.close_connection = True
+        self._note_error(self.status)
         super().send_headers()
+
+    def simple_response(self, status, msg=''):
+        # cheroot's own answers: 400, 408, 413, 414 and the like.
+        self._note_error(status)
+        super().simple_response(status, msg)
+
+    def _note_error(self, status) -> None:
+        if isinstance(status, bytes):
+            status = status.decode('ascii', 'replace')
+        if str(status)[:1] == '4':
+            self.conn.linger = True
 
 
 class _Connection(cheroot_server.HTTPConnection):
@@ -165,6 +181,8 @@ class _Connection(cheroot_server.HTTPConnection):
         self.ahead = _ReadAhead(sock, server.timeout)
         self.head_deadline: typing.Optional[float] = None
         self.counted = False
+        # Set by an error answer: see _linger().
+        self.linger = False
 
         def files(raw, mode, size):
             return makefile(self.ahead if 'r' in mode else raw, mode, size)
@@ -174,7 +192,41 @@ class _Connection(cheroot_server.HTTPConnection):
         if self.counted:
             self.counted = False
             self.server.uncount(self)
+        if self.linger:
+            self.linger = False
+            self._linger()
         super().close()
+
+    def _linger(self) -> None:
+        """Read what the client still sends before closing, for a moment.
+
+        A connection closed with unread input is reset, and the reset can
+        destroy the answer (a 413 to a head that is too large, a 400 to a
+        bad body) before the client reads it. After an error answer, as web
+        servers do on such a "lingering close", stop sending, then read and
+        drop the rest of the input for at most ``LINGER_SECONDS`` or
+        ``LINGER_BYTES``; a connection with nothing pending closes at once.
+        It runs in the request thread that answered, never in the thread
+        that accepts and watches connections.
+        """
+        sock = self.socket
+        try:
+            if not select.select([sock], [], [], 0)[0]:
+                return
+            sock.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_SECONDS
+            dropped = 0
+            while dropped < LINGER_BYTES:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([sock], [], [], left)[0]:
+                    return
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                dropped += len(chunk)
+        except (OSError, TypeError, ValueError):
+            # Already closed or reset: nothing left to save.
+            return
 
 
 class _HTTPServer(wsgi.Server):
