@@ -75,9 +75,15 @@ class BrowserTestCase(base.TestCase):
     # Finding things --------------------------------------------------------
 
     def wait(self, condition, what: str, timeout: float = WAIT):
+        from selenium.common import exceptions
         from selenium.webdriver.support.ui import WebDriverWait
-        return WebDriverWait(self.driver, timeout, poll_frequency=0.5).until(
-            condition, 'timed out waiting for %s' % what)
+        # Horizon replaces table rows as it updates them: an element found
+        # a moment ago may be gone, and the condition is simply asked again.
+        return WebDriverWait(
+            self.driver, timeout, poll_frequency=0.5,
+            ignored_exceptions=(exceptions.NoSuchElementException,
+                                exceptions.StaleElementReferenceException),
+        ).until(condition, 'timed out waiting for %s' % what)
 
     def find(self, css: str, timeout: float = WAIT):
         """The first visible element matching ``css``."""
