@@ -23,6 +23,7 @@ from openmultistack.api import scope
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack import conf
+from openmultistack.db import reads
 
 CONF = conf.CONF
 
@@ -101,7 +102,8 @@ def keyset(query: sa.Select) -> sa.Select:
         id_column).limit(sa.bindparam('size'))
 
 
-def iter_batches(statement: sa.Select, params: dict,
+def iter_batches(statement: typing.Union[sa.Select, reads.Prepared],
+                 params: dict,
                  render: typing.Callable,
                  limit: typing.Optional[int] = None,
                  marker: typing.Optional[int] = None
@@ -134,16 +136,17 @@ def iter_batches(statement: sa.Select, params: dict,
 
 @functools.lru_cache(maxsize=None)
 def statement(select: typing.Callable[[], sa.Select],
-              kind: str = scope.ALL) -> sa.Select:
+              kind: str = scope.ALL) -> reads.Prepared:
     """The :func:`keyset` statement of ``select()`` for a visibility."""
-    return keyset(scope.restrict(select(), kind))
+    return reads.Prepared(keyset(scope.restrict(select(), kind)))
 
 
 def filtered_statement(select: typing.Callable[[], sa.Select],
                        filters: collections.abc.Mapping[str, Filter],
                        kind: str = scope.ALL,
                        choices: typing.Optional[collections.abc.Mapping[
-                           str, typing.Sequence[str]]] = None) -> sa.Select:
+                           str, typing.Sequence[str]]] = None
+                       ) -> typing.Union[sa.Select, reads.Prepared]:
     """:func:`statement`, narrowed by the filters the request gives.
 
     Without a filter the statement is the cached one; with one it is built

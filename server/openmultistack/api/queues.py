@@ -34,6 +34,7 @@ from openmultistack.common import responses
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import models
+from openmultistack.db import reads
 from openmultistack import events
 
 CONF = conf.CONF
@@ -87,12 +88,12 @@ def list_queues():
 
 
 @functools.lru_cache(maxsize=None)
-def _list_statement(kind: str, by_status: bool) -> sa.Select:
+def _list_statement(kind: str, by_status: bool) -> reads.Prepared:
     query = scope.restrict(serializers.queue_select(), kind)
     if by_status:
         query = query.where(models.Queue.status.in_(
             sa.bindparam('statuses', expanding=True)))
-    return listing.keyset(query)
+    return reads.Prepared(listing.keyset(query))
 
 
 def _idempotency_key():

@@ -15,19 +15,24 @@
 import functools
 import typing
 
+from oslo_context import context as oslo_context
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 from openmultistack.api import policy
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
-from openmultistack.db import api as db_api
 from openmultistack.db import models
+from openmultistack.db import reads
 
 
-def visible_project() -> typing.Tuple[bool, typing.Optional[str]]:
-    """``(all_projects, project_id)`` of the current request."""
-    context = flaskapp.current_context()
+Context = typing.Optional[oslo_context.RequestContext]
+
+
+def visible_project(context: Context = None
+                    ) -> typing.Tuple[bool, typing.Optional[str]]:
+    """``(all_projects, project_id)`` of ``context``, or of the request."""
+    context = context or flaskapp.current_context()
     if policy.allowed(context, 'multistack:queue:list:all_projects'):
         return True, None
     return False, context.project_id
@@ -48,9 +53,9 @@ PROJECT = 'project'
 NO_PROJECT = 'no project'
 
 
-def visibility() -> typing.Tuple[str, dict]:
-    """What the current request may read: a kind, and its parameters."""
-    everything, project_id = visible_project()
+def visibility(context: Context = None) -> typing.Tuple[str, dict]:
+    """What ``context`` (or the request's) may read: a kind, parameters."""
+    everything, project_id = visible_project(context)
     if everything:
         return ALL, {}
     if project_id is None:
@@ -69,10 +74,11 @@ def restrict(query: sa.Select, kind: str) -> sa.Select:
 
 
 @functools.lru_cache(maxsize=None)
-def _one(select: typing.Callable[[], sa.Select], kind: str) -> sa.Select:
+def _one(select: typing.Callable[[], sa.Select],
+         kind: str) -> reads.Prepared:
     query = select()
-    return restrict(query, kind).where(
-        query.selected_columns[0] == sa.bindparam('row_id'))
+    return reads.Prepared(restrict(query, kind).where(
+        query.selected_columns[0] == sa.bindparam('row_id')))
 
 
 def instances() -> sa.Select:
@@ -92,25 +98,27 @@ def get_one(session: orm.Session, query: sa.Select, model, row_id: int):
     return row
 
 
-def read(statement: sa.Executable, params: dict) -> list[sa.Row]:
+def read(statement: typing.Union[sa.Select, reads.Prepared],
+         params: dict) -> reads.Rows:
     """The plain rows of a read-only Core statement.
 
     A connection of the engine's pool, given back at once: no ORM session
     and no commit, which cost more than the read itself on the hot paths
-    (``GET`` of one entry, each batch of a list).
+    (``GET`` of one entry, each batch of a list); a statement prepared
+    once runs on the driver's cursor (:mod:`openmultistack.db.reads`).
     """
-    with db_api.get_engine().connect() as connection:
-        return connection.execute(statement, params).all()
+    return reads.read(statement, params)
 
 
 def read_one(select: typing.Callable[[], sa.Select], row_id: int,
-             on_queues: bool = True) -> sa.Row:
+             on_queues: bool = True, context: Context = None
+             ) -> typing.Sequence[typing.Any]:
     """The plain row of ``select()`` with that id (its first column).
 
     404 when there is none, or, ``on_queues``, when the caller may not see
     the queue entry it belongs to.
     """
-    kind, params = visibility() if on_queues else (ALL, {})
+    kind, params = visibility(context) if on_queues else (ALL, {})
     rows = read(_one(select, kind), dict(params, row_id=row_id))
     row = rows[0] if rows else None
     if row is None:

@@ -85,10 +85,16 @@ def _end_request(response: flask.Response) -> flask.Response:
         # No body, so no type: in particular not Flask's default HTML.
         response.headers.pop('Content-Type', None)
     request = flask.request
-    LOG.info('%s "%s %s" status: %d', request.remote_addr, request.method,
-             request.full_path if request.query_string else request.path,
-             response.status_code)
+    log_access(request.remote_addr, request.method,
+               request.full_path if request.query_string else request.path,
+               response.status_code)
     return response
+
+
+def log_access(remote_addr: typing.Optional[str], method: str, path: str,
+               status: int) -> None:
+    """The access log line of one request."""
+    LOG.info('%s "%s %s" status: %d', remote_addr, method, path, status)
 
 
 def _http_error_message(error: wz_exceptions.HTTPException) -> str:

@@ -59,12 +59,26 @@ def _encode_list(batches: typing.Iterable[list]) -> typing.Iterator[bytes]:
     yield b']'
 
 
-def stream_list(batches: typing.Iterator[list]) -> flask.Response:
-    """Answer a JSON list written out batch by batch.
+def list_body(batches: typing.Iterator[list]
+              ) -> typing.Tuple[typing.List[typing.Tuple[str, str]],
+                                typing.Iterable[bytes]]:
+    """The extra headers and the body of a JSON list, batch by batch.
 
     The first batch is read before the answer starts, so that an error
-    there is still reported with a proper status code.
+    there is still reported with a proper status code; a list that fits
+    in it is answered whole, with its length, and a longer one streamed.
     """
     first = next(batches, [])
-    body = _encode_list(itertools.chain([first], batches))
-    return flask.Response(body, mimetype=flaskapp.JSON)
+    second = next(batches, None)
+    if second is None:
+        body = b''.join(_encode_list([first]))
+        return [('Content-Length', str(len(body)))], [body]
+    return [], _encode_list(itertools.chain([first, second], batches))
+
+
+def stream_list(batches: typing.Iterator[list]) -> flask.Response:
+    """Answer a JSON list written out batch by batch (see list_body)."""
+    headers, body = list_body(batches)
+    response = flask.Response(body, mimetype=flaskapp.JSON)
+    response.headers.extend(headers)
+    return response
