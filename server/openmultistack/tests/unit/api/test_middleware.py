@@ -60,6 +60,10 @@ class TestAPIMiddleware(MiddlewareChecks, base.AppTestCase):
     def test_forwarded_headers_parsed_behind_a_proxy(self):
         self.config.config(group='oslo_middleware',
                            enable_proxy_headers_parsing=True)
+        # Read when the application is built.
+        self.assertEqual('http://localhost/api/queues/',
+                         self.root_links(PROXIED))
+        self.client = wz_test.Client(self.make_app())
         self.assertEqual('https://cloud.example.com/api/queues/',
                          self.root_links(PROXIED))
 
