@@ -150,6 +150,48 @@ class _ReadAhead:
         return getattr(self._sock, name)
 
 
+class _Writer:
+    """cheroot's socket writer, able to hold the head of an answer.
+
+    cheroot writes the head of an answer and each part of its body
+    separately, every write sent at once: two system calls and two
+    packets for most answers. A head written while :attr:`hold` is set
+    waits and goes out with the next write (the body's first part,
+    unless that is large), or at :meth:`flush`.
+    """
+
+    # Body parts above this size are not copied to join the head.
+    JOIN_LIMIT = 16 * 1024
+
+    def __init__(self, writer):
+        self._writer = writer
+        self._held: typing.Optional[bytes] = None
+        self.hold = False
+
+    def write(self, data) -> int:
+        if self.hold:
+            self.hold = False
+            self._held = bytes(data)
+            return len(data)
+        held, self._held = self._held, None
+        if held is not None:
+            if len(data) <= self.JOIN_LIMIT:
+                self._writer.write(held + bytes(data))
+                return len(data)
+            self._writer.write(held)
+        return self._writer.write(data)
+
+    def flush(self) -> None:
+        held, self._held = self._held, None
+        self.hold = False
+        if held is not None:
+            self._writer.write(held)
+        self._writer.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._writer, name)
+
+
 class _Request(cheroot_server.HTTPRequest):
 
     def send_headers(self):
@@ -158,7 +200,17 @@ class _Request(cheroot_server.HTTPRequest):
             # client did not send in time, before answering.
             self.close_connection = True
         self._note_error(self.status)
-        super().send_headers()
+        self.conn.wfile.hold = True
+        try:
+            super().send_headers()
+        finally:
+            self.conn.wfile.hold = False
+
+    def respond(self):
+        try:
+            super().respond()
+        finally:
+            self.conn.wfile.flush()
 
     def simple_response(self, status, msg=''):
         # cheroot's own answers: 400, 408, 413, 414 and the like.
@@ -185,7 +237,9 @@ class _Connection(cheroot_server.HTTPConnection):
         self.linger = False
 
         def files(raw, mode, size):
-            return makefile(self.ahead if 'r' in mode else raw, mode, size)
+            if 'r' in mode:
+                return makefile(self.ahead, mode, size)
+            return _Writer(makefile(raw, mode, size))
         super().__init__(server, sock, files)
 
     def close(self):

@@ -26,6 +26,7 @@ import time
 import fixtures
 import requests
 
+from openmultistack.common import server
 from openmultistack.tests.unit import base
 
 LISTENING = re.compile(r'(\S+) listening on (http://\S+)')
@@ -499,3 +500,59 @@ class TestHostileClients(base.BaseTestCase):
         self.assertEqual(400, response.status_code)
         self.assertIn('JSON parse error', response.json()['detail'])
         self.assertNotIn('Traceback', self.api.output())
+
+
+class RecordingWriter:
+    """What a writer of cheroot sent, one item per system call."""
+
+    def __init__(self):
+        self.sent = []
+        self.flushes = 0
+
+    def write(self, data):
+        self.sent.append(bytes(data))
+        return len(data)
+
+    def flush(self):
+        self.flushes += 1
+
+
+class TestHeldHead(base.BaseTestCase):
+    """The head of an answer goes out with the first part of its body."""
+
+    def setUp(self):
+        super().setUp()
+        self.raw = RecordingWriter()
+        self.writer = server._Writer(self.raw)
+
+    def test_head_joins_the_body(self):
+        self.writer.hold = True
+        self.writer.write(b'HTTP/1.1 200 OK\r\n\r\n')
+        self.assertEqual([], self.raw.sent)
+        self.writer.write(b'{"id":1}\n')
+        self.writer.write(b'more')
+        self.assertEqual([b'HTTP/1.1 200 OK\r\n\r\n{"id":1}\n', b'more'],
+                         self.raw.sent)
+
+    def test_large_body_is_not_copied(self):
+        body = b'x' * (server._Writer.JOIN_LIMIT + 1)
+        self.writer.hold = True
+        self.writer.write(b'HEAD\r\n\r\n')
+        self.writer.write(body)
+        self.assertEqual([b'HEAD\r\n\r\n', body], self.raw.sent)
+
+    def test_head_without_body_goes_at_the_flush(self):
+        self.writer.hold = True
+        self.writer.write(b'HTTP/1.1 204 No Content\r\n\r\n')
+        self.writer.flush()
+        self.assertEqual([b'HTTP/1.1 204 No Content\r\n\r\n'], self.raw.sent)
+        self.assertEqual(1, self.raw.flushes)
+        # Nothing held any more: writes go out at once.
+        self.writer.write(b'next')
+        self.assertEqual(b'next', self.raw.sent[-1])
+
+    def test_a_flush_cancels_a_hold(self):
+        self.writer.hold = True
+        self.writer.flush()
+        self.writer.write(b'error answer')
+        self.assertEqual([b'error answer'], self.raw.sent)
