@@ -200,6 +200,19 @@ def session_scope(sessionmaker: typing.Optional[orm.sessionmaker] = None,
         session.close()
 
 
+@contextlib.contextmanager
+def connection_scope() -> typing.Iterator[sa.engine.Connection]:
+    """A Core connection in a transaction, committed at the end of the block.
+
+    Rolled back if the block raised. For the hot paths that write a few
+    rows with Core statements: no ORM unit of work, no identity map.
+    Errors are translated as in :func:`session_scope`, so that
+    :func:`retry_on_failure` works the same around either.
+    """
+    with get_engine().begin() as connection:
+        yield connection
+
+
 def dispose() -> None:
     """Forget the engine (tests, or after the configuration changed)."""
     global _ENGINE, _SESSIONMAKER
