@@ -167,14 +167,28 @@ def retry_on_failure(function: typing.Callable) -> typing.Callable:
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         options = CONF.database
-        retrying = oslo_db_api.wrap_db_retry(
-            max_retries=options.db_max_retries,
-            retry_interval=options.db_retry_interval,
-            inc_retry_interval=options.db_inc_retry_interval,
-            max_retry_interval=options.db_max_retry_interval,
-            retry_on_disconnect=True, retry_on_deadlock=True)
-        return retrying(function)(*args, **kwargs)
+        return _retrying(function, options.db_max_retries,
+                         options.db_retry_interval,
+                         options.db_inc_retry_interval,
+                         options.db_max_retry_interval)(*args, **kwargs)
     return wrapper
+
+
+@functools.lru_cache(maxsize=32)
+def _retrying(function: typing.Callable, max_retries: int,
+              retry_interval: float, inc_retry_interval: bool,
+              max_retry_interval: float) -> typing.Callable:
+    """``function`` retried with these options; built once for them.
+
+    The options are read at each call (they may change), but the
+    retrying function is made only when they did: it keeps no state
+    between calls.
+    """
+    return oslo_db_api.wrap_db_retry(
+        max_retries=max_retries, retry_interval=retry_interval,
+        inc_retry_interval=inc_retry_interval,
+        max_retry_interval=max_retry_interval,
+        retry_on_disconnect=True, retry_on_deadlock=True)(function)
 
 
 @contextlib.contextmanager
