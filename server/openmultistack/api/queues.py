@@ -194,7 +194,7 @@ def _insert(connection, context, data, key, request_hash, now) -> dict:
               'idempotency_key': key,
               'idempotency_scope': (models.idempotency_scope(
                   context.project_id) if key else None),
-              'request_hash': request_hash if key else None}
+              'request_hash': request_hash}
     result = connection.execute(_INSERT, values)
     entry = types.SimpleNamespace(
         id=result.inserted_primary_key[0], instance=None, fault=None,
@@ -235,7 +235,8 @@ def create_queue():
     policy.authorize(context, 'multistack:queue:create')
     data = body.validate(body.parse_json_object(), FIELDS)
     key = _idempotency_key()
-    request_hash = _request_hash(data)
+    # Only a keyed request is compared with an earlier one.
+    request_hash = _request_hash(data) if key is not None else None
     try:
         entry, created = _create(context, data, key, request_hash)
     except db_exc.DBDuplicateEntry:

@@ -453,6 +453,20 @@ class TestIdempotency(base.APITestCase):
                 self.request('GET', '/api/queues/'), 200)])
         self.assertEqual(1, len(self.event_descs()))
 
+    def test_only_a_keyed_entry_keeps_a_request_hash(self):
+        keyed = self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
+        plain = self.assertJSON(self.request(
+            'POST', '/api/queues/', {'image': 'cirros'}), 201)
+        row = self.get_row(models.Queue, keyed['id'])
+        expected = queues._request_hash({'image': 'cirros'})
+        self.assertEqual(('k-1', '', expected),
+                         (row.idempotency_key, row.idempotency_scope,
+                          row.request_hash))
+        row = self.get_row(models.Queue, plain['id'])
+        self.assertEqual((None, None, None),
+                         (row.idempotency_key, row.idempotency_scope,
+                          row.request_hash))
+
     def test_same_key_other_body_conflicts(self):
         self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
         data = self.assertJSON(self.post('k-1', {'image': 'ubuntu'}), 409)
