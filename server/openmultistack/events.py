@@ -31,6 +31,7 @@ from sqlalchemy import orm
 
 from openmultistack.db import api as db_api
 from openmultistack.db import models
+from openmultistack.db import types
 
 LOG = logging.getLogger(__name__)
 
@@ -48,12 +49,34 @@ def record(session: orm.Session, desc: str,
 
     ``desc`` must never hold a secret (passwords, private keys, tokens).
     """
-    if level not in _LEVELS:
-        raise ValueError('unknown event level %r' % level)
+    _check_level(level)
     event = models.Event(desc=desc, queue_id=queue_id, level=level)
     session.add(event)
     LOG.log(_LEVELS[level], 'event: %s', desc)
     return event
+
+
+_INSERT = sa.insert(models.Event.__table__)
+
+
+def write(connection: sa.engine.Connection, desc: str,
+          queue_id: typing.Optional[int] = None, level: str = INFO,
+          time: typing.Optional[datetime.datetime] = None) -> None:
+    """:func:`record` on a Core connection, at once, at ``time`` (now).
+
+    The row is written in the connection's transaction, so that it is
+    committed (or rolled back) with the change it describes.
+    """
+    _check_level(level)
+    connection.execute(_INSERT, {'time': time or types.utcnow(),
+                                 'desc': desc, 'queue_id': queue_id,
+                                 'level': level})
+    LOG.log(_LEVELS[level], 'event: %s', desc)
+
+
+def _check_level(level: str) -> None:
+    if level not in _LEVELS:
+        raise ValueError('unknown event level %r' % level)
 
 
 # Events deleted per transaction by purge().

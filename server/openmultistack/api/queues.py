@@ -15,12 +15,12 @@
 import functools
 import hashlib
 import json
+import types
 import typing
 
 import flask
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from openmultistack.api import body
 from openmultistack.api import listing
@@ -35,6 +35,7 @@ from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.db import reads
+from openmultistack.db import types as db_types
 from openmultistack import events
 
 CONF = conf.CONF
@@ -111,30 +112,45 @@ def _request_hash(data: dict) -> str:
     return hashlib.sha256(canonical.encode('utf-8')).hexdigest()
 
 
-def _replay(session, project_id, key, request_hash):
-    """The entry created earlier with ``key``, if any."""
-    earlier = session.scalar(sa.select(models.Queue).where(
-        models.Queue.idempotency_scope == models.idempotency_scope(
-            project_id),
-        models.Queue.idempotency_key == key))
-    if earlier is not None and earlier.request_hash != request_hash:
+_QUEUES = models.Queue.__table__
+# Built once: a POST runs only these statements, whose compiled forms the
+# engine keeps.
+_EARLIER = serializers.queue_select().add_columns(
+    models.Queue.request_hash).where(
+        models.Queue.idempotency_scope == sa.bindparam('scope'),
+        models.Queue.idempotency_key == sa.bindparam('key'))
+_PROVIDER_KNOWN = sa.select(models.Account.id).where(
+    models.Account.provider == sa.bindparam('provider')).limit(1)
+# The active entries of a project, or of the anonymous requests (NULL).
+_ACTIVE = {anonymous: sa.select(sa.func.count()).select_from(_QUEUES).where(
+    _QUEUES.c.project_id.is_(None) if anonymous
+    else _QUEUES.c.project_id == sa.bindparam('project_id'),
+    _QUEUES.c.status.in_(models.ACTIVE_STATUSES))
+    for anonymous in (False, True)}
+_INSERT = sa.insert(_QUEUES)
+
+
+def _replay(connection, project_id, key, request_hash):
+    """The entry created earlier with ``key``, as answered; or ``None``."""
+    row = connection.execute(_EARLIER, {
+        'scope': models.idempotency_scope(project_id), 'key': key}).first()
+    if row is None:
+        return None
+    if row[-1] != request_hash:
         raise exceptions.Conflict(
             'The %s "%s" was already used with a different request.'
             % (IDEMPOTENCY_HEADER, key))
-    return earlier
+    return serializers.queue_row(tuple(row)[:-1])
 
 
-def _check_provider(session, provider) -> None:
-    if provider is None:
-        return
-    known = session.scalar(sa.select(models.Account.id).where(
-        models.Account.provider == provider).limit(1))
+def _check_provider(connection, provider) -> None:
+    known = connection.scalar(_PROVIDER_KNOWN, {'provider': provider})
     if known is None:
         raise exceptions.BadRequest(errors={'provider': [
             'No account of provider "%s" is registered.' % provider]})
 
 
-def _lock_project(session, project_id) -> None:
+def _lock_project(connection, project_id) -> None:
     """Let one request of the project at a time count its entries.
 
     The cap must hold across API processes and hosts, so the database
@@ -142,61 +158,76 @@ def _lock_project(session, project_id) -> None:
     transaction; SQLite by its single writer, once the new entry is
     written (:func:`_check_cap` counts after that).
     """
-    if session.get_bind().dialect.name != 'postgresql':
+    if connection.dialect.name != 'postgresql':
         return
     digest = hashlib.sha256(('queues-cap:%s' % models.idempotency_scope(
         project_id)).encode('utf-8')).digest()
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(
+    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(
         int.from_bytes(digest[:8], 'big', signed=True))))
 
 
-def _check_cap(session, project_id) -> None:
+def _check_cap(connection, project_id) -> None:
     """Refuse the entry just written if the project is now over its cap."""
     cap = CONF.max_active_queues_per_project
-    active = session.scalar(sa.select(sa.func.count()).where(
-        models.Queue.project_id == project_id,
-        models.Queue.status.in_(models.ACTIVE_STATUSES)))
+    active = connection.scalar(_ACTIVE[project_id is None],
+                               {'project_id': project_id})
     if active > cap:
         raise exceptions.Forbidden(
             'Quota exceeded: the project already has %d active queue '
             'entries (limit %d).' % (active - 1, cap))
 
 
+def _insert(connection, context, data, key, request_hash, now) -> dict:
+    """Write a new entry at ``now``; the answer for it.
+
+    The answer is built from the values written, the id aside, instead
+    of being read back: a new entry has no instance and no fault.
+    """
+    values = {'status': models.REQUEST,
+              'regist_datetime': now,
+              'updated_datetime': now,
+              'project_id': context.project_id,
+              'user_id': context.user_id,
+              'image': data.get('image'),
+              'flavor': data.get('flavor'),
+              'name': data.get('name'),
+              'provider': data.get('provider'),
+              'idempotency_key': key,
+              'idempotency_scope': (models.idempotency_scope(
+                  context.project_id) if key else None),
+              'request_hash': request_hash}
+    result = connection.execute(_INSERT, values)
+    entry = types.SimpleNamespace(
+        id=result.inserted_primary_key[0], instance=None, fault=None,
+        **values)
+    return serializers.queue(entry)
+
+
 @db_api.retry_on_failure
 def _create(context, data, key, request_hash):
     """``(entry dict, created?)``; again if the database went away."""
     capped = bool(CONF.max_active_queues_per_project)
-    with db_api.session_scope() as session:
+    with db_api.connection_scope() as connection:
         if capped:
-            _lock_project(session, context.project_id)
+            _lock_project(connection, context.project_id)
         if key is not None:
-            earlier = _replay(session, context.project_id, key,
+            earlier = _replay(connection, context.project_id, key,
                               request_hash)
             if earlier is not None:
-                return serializers.queue(earlier), False
-        _check_provider(session, data.get('provider'))
-        entry = models.Queue(status=models.REQUEST,
-                             project_id=context.project_id,
-                             user_id=context.user_id,
-                             idempotency_key=key,
-                             idempotency_scope=(models.idempotency_scope(
-                                 context.project_id) if key else None),
-                             request_hash=request_hash if key else None,
-                             **data)
-        session.add(entry)
-        session.flush()
-        # A new entry has no instance: known, so not asked of the
-        # database when the answer is written.
-        orm.attributes.set_committed_value(entry, 'instance', None)
+                return earlier, False
+        if data.get('provider') is not None:
+            _check_provider(connection, data['provider'])
+        now = db_types.utcnow()
+        entry = _insert(connection, context, data, key, request_hash, now)
         if capped:
-            _check_cap(session, context.project_id)
-        events.record(session, 'queue %d: %s (image %s, flavor %s, '
-                      'provider %s)' % (entry.id, models.REQUEST,
-                                        entry.image or 'default',
-                                        entry.flavor or 'default',
-                                        entry.provider or 'any'),
-                      queue_id=entry.id)
-        return serializers.queue(entry), True
+            _check_cap(connection, context.project_id)
+        events.write(connection, 'queue %d: %s (image %s, flavor %s, '
+                     'provider %s)' % (entry['id'], models.REQUEST,
+                                       entry['image'] or 'default',
+                                       entry['flavor'] or 'default',
+                                       entry['provider'] or 'any'),
+                     queue_id=entry['id'], time=now)
+        return entry, True
 
 
 @bp.post('/api/queues/')
@@ -205,7 +236,8 @@ def create_queue():
     policy.authorize(context, 'multistack:queue:create')
     data = body.validate(body.parse_json_object(), FIELDS)
     key = _idempotency_key()
-    request_hash = _request_hash(data)
+    # Only a keyed request is compared with an earlier one.
+    request_hash = _request_hash(data) if key is not None else None
     try:
         entry, created = _create(context, data, key, request_hash)
     except db_exc.DBDuplicateEntry:

@@ -167,14 +167,28 @@ def retry_on_failure(function: typing.Callable) -> typing.Callable:
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         options = CONF.database
-        retrying = oslo_db_api.wrap_db_retry(
-            max_retries=options.db_max_retries,
-            retry_interval=options.db_retry_interval,
-            inc_retry_interval=options.db_inc_retry_interval,
-            max_retry_interval=options.db_max_retry_interval,
-            retry_on_disconnect=True, retry_on_deadlock=True)
-        return retrying(function)(*args, **kwargs)
+        return _retrying(function, options.db_max_retries,
+                         options.db_retry_interval,
+                         options.db_inc_retry_interval,
+                         options.db_max_retry_interval)(*args, **kwargs)
     return wrapper
+
+
+@functools.lru_cache(maxsize=32)
+def _retrying(function: typing.Callable, max_retries: int,
+              retry_interval: float, inc_retry_interval: bool,
+              max_retry_interval: float) -> typing.Callable:
+    """``function`` retried with these options; built once for them.
+
+    The options are read at each call (they may change), but the
+    retrying function is made only when they did: it keeps no state
+    between calls.
+    """
+    return oslo_db_api.wrap_db_retry(
+        max_retries=max_retries, retry_interval=retry_interval,
+        inc_retry_interval=inc_retry_interval,
+        max_retry_interval=max_retry_interval,
+        retry_on_disconnect=True, retry_on_deadlock=True)(function)
 
 
 @contextlib.contextmanager
@@ -198,6 +212,19 @@ def session_scope(sessionmaker: typing.Optional[orm.sessionmaker] = None,
         raise
     finally:
         session.close()
+
+
+@contextlib.contextmanager
+def connection_scope() -> typing.Iterator[sa.engine.Connection]:
+    """A Core connection in a transaction, committed at the end of the block.
+
+    Rolled back if the block raised. For the hot paths that write a few
+    rows with Core statements: no ORM unit of work, no identity map.
+    Errors are translated as in :func:`session_scope`, so that
+    :func:`retry_on_failure` works the same around either.
+    """
+    with get_engine().begin() as connection:
+        yield connection
 
 
 def dispose() -> None:

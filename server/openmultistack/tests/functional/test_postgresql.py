@@ -14,7 +14,8 @@
 
 SQLite serializes every writer, so that only PostgreSQL shows whether
 claims (``FOR UPDATE SKIP LOCKED``), the per-project cap (an advisory
-lock) and the migrations hold with concurrent transactions. Each test
+lock), the unique index that settles a race on an Idempotency-Key and
+the migrations hold with concurrent transactions. Each test
 works in a schema of its own in the database ``OMS_TEST_POSTGRESQL_URL``
 names, which the functional stack sets.
 """
@@ -35,6 +36,10 @@ class TestClaimExclusivity(test_claims.TestClaimExclusivity):
 
 
 class TestCapRace(test_queues.TestCapRace):
+    postgresql = True
+
+
+class TestIdempotencyRace(test_queues.TestIdempotencyRace):
     postgresql = True
 
 

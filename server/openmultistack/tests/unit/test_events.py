@@ -16,7 +16,9 @@ import datetime
 
 import fixtures
 import sqlalchemy as sa
+import testtools
 
+from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.db import types
 from openmultistack import events
@@ -68,6 +70,41 @@ class TestPurge(EventsMixin, base.TestCase):
         purged = events.purge(types.db_utcnow(-datetime.timedelta(days=1)))
         self.assertEqual(len(old), purged)
         self.assertEqual(new, self.remaining())
+
+
+class TestWrite(EventsMixin, base.TestCase):
+
+    def test_writes_in_the_transaction_of_the_connection(self):
+        with db_api.connection_scope() as connection:
+            events.write(connection, 'queue 7: REQUEST', queue_id=7,
+                         time=START)
+            events.write(connection, 'queue 7: trouble', queue_id=7,
+                         level=events.WARNING)
+        with self.session() as session:
+            rows = session.execute(sa.select(
+                models.Event.desc, models.Event.queue_id, models.Event.level,
+                models.Event.time).order_by(models.Event.id)).all()
+        self.assertEqual([('queue 7: REQUEST', 7, events.INFO, START),
+                          ('queue 7: trouble', 7, events.WARNING)],
+                         [tuple(rows[0]), tuple(rows[1][:3])])
+        self.assertLess(abs((rows[1].time - types.utcnow()).total_seconds()),
+                        60)
+        self.assertIn('event: queue 7: trouble', self.logs.output)
+
+    def test_rolled_back_with_the_transaction(self):
+        class Failed(Exception):
+            pass
+        with testtools.ExpectedException(Failed):
+            with db_api.connection_scope() as connection:
+                events.write(connection, 'not kept')
+                raise Failed()
+        self.assertEqual([], self.remaining())
+
+    def test_unknown_level(self):
+        with db_api.connection_scope() as connection:
+            self.assertRaises(ValueError, events.write, connection, 'x',
+                              level='LOUD')
+        self.assertEqual([], self.remaining())
 
 
 class TestWorkerPurge(EventsMixin, worker_base.WorkerTestCase):

@@ -91,6 +91,40 @@ class TestQueues(base.APITestCase):
         self.assertIn('nowhere', data['provider'][0])
         self.assertEqual([], self._ids())
 
+    def test_create_answers_what_a_get_of_the_entry_answers(self):
+        # The answer of a POST is built from what it wrote, not read
+        # back: it must still be the entry as stored, to the byte.
+        self.add_account(provider='prov-b')
+        for body in (None, {'image': 'cirros', 'flavor': 'm1.tiny',
+                            'name': ' w\u00e9b \u2603 ', 'provider': 'prov-b'},
+                     {'image': None, 'flavor': 'm1.small'}):
+            created = self.request('POST', '/api/queues/', body)
+            self.assertEqual(201, created.status_code)
+            read = self.client.get(created.headers['Location'])
+            self.assertEqual(200, read.status_code)
+            self.assertEqual(read.get_data(), created.get_data())
+            self.assertEqual(read.headers['Content-Type'],
+                             created.headers['Content-Type'])
+
+    def test_create_writes_one_event_at_the_entry_time(self):
+        entry = self.assertJSON(self.request(
+            'POST', '/api/queues/', {'image': 'cirros'}), 201)
+        with self.session() as session:
+            written = session.execute(sa.select(
+                models.Event.desc, models.Event.queue_id,
+                models.Event.level, models.Event.time)).all()
+        self.assertEqual([('queue %d: REQUEST (image cirros, flavor default, '
+                           'provider any)' % entry['id'], entry['id'],
+                           events.INFO)],
+                         [tuple(row[:3]) for row in written])
+        self.assertEqual(entry['regist_datetime'],
+                         serializers.isotime(written[0].time))
+
+    def test_create_writes_nothing_when_refused(self):
+        self.assertJSON(self.request(
+            'POST', '/api/queues/', {'provider': 'nowhere'}), 400)
+        self.assertEqual([], self.event_descs())
+
     def test_create_without_slash_is_not_a_500(self):
         response = self.request('POST', '/api/queues')
         self.assertEqual(308, response.status_code)
@@ -348,16 +382,16 @@ class TestQueues(base.APITestCase):
 
     def test_create_is_tried_again_after_a_lost_connection(self):
         self.config.config(group='database', db_retry_interval=0)
-        check_provider = queues._check_provider
+        insert = queues._insert
         failures = []
 
         def lost_once(*args):
             if not failures:
                 failures.append(1)
                 raise db_exc.DBConnectionError('connection lost')
-            return check_provider(*args)
+            return insert(*args)
         self.useFixture(fixtures.MonkeyPatch(
-            'openmultistack.api.queues._check_provider', lost_once))
+            'openmultistack.api.queues._insert', lost_once))
 
         entry = self.assertJSON(self.request('POST', '/api/queues/'), 201)
         self.assertEqual([1], failures)
@@ -388,6 +422,50 @@ class TestIdempotency(base.APITestCase):
                          response.headers['Location'])
         with self.session() as session:
             self.assertEqual(1, session.query(models.Queue).count())
+
+    def test_repeat_answers_the_same_bytes_as_a_get(self):
+        created = self.post('k-1', {'name': 'vm'})
+        self.assertEqual(201, created.status_code)
+        again = self.post('k-1', {'name': 'vm'})
+        self.assertEqual(200, again.status_code)
+        self.assertEqual(created.get_data(), again.get_data())
+        # Once a worker has booted it, the entry has an instance: the
+        # repeat answers the entry as it is now.
+        entry_id = json.loads(created.get_data())['id']
+        self.add_instance(entry_id, self.add_account())
+        later = self.post('k-1', {'name': 'vm'})
+        self.assertEqual(200, later.status_code)
+        self.assertEqual(self.client.get(later.headers['Location']).get_data(),
+                         later.get_data())
+        self.assertEqual('vm-%d' % entry_id,
+                         json.loads(later.get_data())['instance']['name'])
+
+    def test_repeat_writes_no_event(self):
+        self.assertJSON(self.post('k-1'), 201)
+        self.assertJSON(self.post('k-1'), 200)
+        self.assertEqual(1, len(self.event_descs()))
+
+    def test_conflict_leaves_the_entry_alone(self):
+        first = self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
+        self.assertJSON(self.post('k-1', {'image': 'ubuntu'}), 409)
+        self.assertEqual([first['id']], [
+            entry['id'] for entry in self.assertJSON(
+                self.request('GET', '/api/queues/'), 200)])
+        self.assertEqual(1, len(self.event_descs()))
+
+    def test_only_a_keyed_entry_keeps_a_request_hash(self):
+        keyed = self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
+        plain = self.assertJSON(self.request(
+            'POST', '/api/queues/', {'image': 'cirros'}), 201)
+        row = self.get_row(models.Queue, keyed['id'])
+        expected = queues._request_hash({'image': 'cirros'})
+        self.assertEqual(('k-1', '', expected),
+                         (row.idempotency_key, row.idempotency_scope,
+                          row.request_hash))
+        row = self.get_row(models.Queue, plain['id'])
+        self.assertEqual((None, None, None),
+                         (row.idempotency_key, row.idempotency_scope,
+                          row.request_hash))
 
     def test_same_key_other_body_conflicts(self):
         self.assertJSON(self.post('k-1', {'image': 'cirros'}), 201)
@@ -482,15 +560,15 @@ class TestCapRace(base.APITestCase):
 
     def test_cap_holds_across_processes(self):
         self.config.config(max_active_queues_per_project=self.CAP)
-        record = events.record
+        write = events.write
 
-        def record_slowly(*args, **kwargs):
+        def write_slowly(*args, **kwargs):
             # Keeps each transaction open a while after the entry is
             # counted and written: the others must wait, or be refused.
             time.sleep(0.1)
-            return record(*args, **kwargs)
+            return write(*args, **kwargs)
         self.useFixture(fixtures.MonkeyPatch(
-            'openmultistack.events.record', record_slowly))
+            'openmultistack.events.write', write_slowly))
         context = multiprocessing.get_context('fork')
         barrier = context.Barrier(self.PROCESSES * self.POSTS, timeout=60)
         results = context.Queue()

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The engine on a PostgreSQL server that is away."""
+"""The engine on a PostgreSQL server that is away; retried transactions."""
 
 import socket
 
@@ -51,3 +51,45 @@ class TestServerAway(base.BaseTestCase):
         for message in ('FATAL:  password authentication failed for user',
                         'FATAL:  database "oms" does not exist'):
             self.assertIsNone(db_api._SERVER_AWAY.search(prefix + message))
+
+
+class TestRetryOnFailure(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.config.config(group='database', db_retry_interval=0,
+                           db_inc_retry_interval=False)
+        self.calls = []
+
+        @db_api.retry_on_failure
+        def lost_until(succeeding_call):
+            self.calls.append(len(self.calls) + 1)
+            if len(self.calls) < succeeding_call:
+                raise db_exc.DBConnectionError('connection lost')
+            return 'done'
+        self.function = lost_until
+
+    def test_tried_again_up_to_the_limit(self):
+        self.config.config(group='database', db_max_retries=2)
+        self.assertEqual('done', self.function(3))
+        self.assertEqual([1, 2, 3], self.calls)
+        del self.calls[:]
+        self.assertRaises(db_exc.DBConnectionError, self.function, 4)
+        self.assertEqual([1, 2, 3], self.calls)
+
+    def test_a_changed_limit_holds_at_the_next_call(self):
+        self.config.config(group='database', db_max_retries=0)
+        self.assertRaises(db_exc.DBConnectionError, self.function, 2)
+        self.assertEqual([1], self.calls)
+        self.config.config(group='database', db_max_retries=1)
+        del self.calls[:]
+        self.assertEqual('done', self.function(2))
+        self.assertEqual([1, 2], self.calls)
+
+    def test_other_errors_are_not_retried(self):
+        @db_api.retry_on_failure
+        def duplicate():
+            self.calls.append(1)
+            raise db_exc.DBDuplicateEntry()
+        self.assertRaises(db_exc.DBDuplicateEntry, duplicate)
+        self.assertEqual([1], self.calls)
