@@ -12,14 +12,26 @@
 
 """Absolute URLs in answers."""
 
+import functools
+
 import flask
+from werkzeug.sansio import utils
 
 from openmultistack import conf
 
 CONF = conf.CONF
 
 
+@functools.lru_cache(maxsize=64)
+def _root_url(scheme: str, host: str, root_path: str) -> str:
+    # Werkzeug's request.url_root, which quotes and converts to an IRI
+    # anew for every request: a few of them serve almost every request.
+    return utils.get_current_url(scheme, host, root_path)
+
+
 def absolute(path: str) -> str:
     """``path`` (starting with ``/``) under the public base URL."""
-    base = CONF.api.public_endpoint or flask.request.url_root
+    request = flask.request
+    base = CONF.api.public_endpoint or _root_url(
+        request.scheme, request.host, request.root_path)
     return base.rstrip('/') + path
