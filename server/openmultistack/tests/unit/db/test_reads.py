@@ -12,6 +12,7 @@
 
 """Prepared reads on the driver answer what SQLAlchemy answers."""
 
+from concurrent import futures
 import datetime
 import sqlite3
 
@@ -104,4 +105,19 @@ class TestReads(base.TestCase):
         prepared = listing.statement(serializers.queue_select)
         for _ in range(3 * db_api.pool_size() + 5):
             reads.read(prepared, {'last_id': 0, 'size': 2})
+        self.assertEqual(0, self.engine.pool.checkedout())
+
+    def test_threads_take_turns_and_all_get_their_rows(self):
+        prepared = listing.statement(serializers.queue_select)
+        expected = [tuple(row) for row in reads.read(
+            prepared, {'last_id': 0, 'size': 100})]
+
+        def read_many(_):
+            return all([tuple(row) for row in reads.read(
+                prepared, {'last_id': 0, 'size': 100})] == expected
+                for _ in range(20))
+
+        with futures.ThreadPoolExecutor(8) as pool:
+            self.assertEqual([True] * 8, list(pool.map(read_many, range(8))))
+        self.assertFalse(reads._SQLITE_TURN.locked())
         self.assertEqual(0, self.engine.pool.checkedout())
