@@ -131,19 +131,38 @@ class _ReadAhead:
         ``limit`` bytes: the request thread takes over from there.
         """
         timeout = self._sock.gettimeout()
-        self._sock.setblocking(False)
+        if timeout is None:
+            # A blocking socket (never cheroot's): made non-blocking for
+            # the reads, then restored.
+            self._sock.setblocking(False)
+            try:
+                return self._read_available(self._sock.recv, limit)
+            finally:
+                self._sock.settimeout(timeout)
+        # A socket with a timeout is non-blocking underneath, but its
+        # recv() polls first: read the descriptor, one system call.
+        fileno = self._sock.fileno()
+        return self._read_available(
+            lambda size: os.read(fileno, size), limit)
+
+    def _read_available(self, recv: typing.Callable[[int], bytes],
+                        limit: int) -> bool:
         try:
             while len(self.buffer) <= limit:
-                chunk = self._sock.recv(limit + 1 - len(self.buffer))
+                chunk = recv(limit + 1 - len(self.buffer))
                 if not chunk:
                     return True
+                # Where an end of the head may start: in what arrived
+                # now, or just before it.
+                start = max(0, len(self.buffer) - 3)
                 self.buffer += chunk
+                if any(self.buffer.find(end, start) >= 0
+                       for end in _HEAD_ENDS):
+                    return True
         except BlockingIOError:
-            return any(end in self.buffer for end in _HEAD_ENDS)
+            return False
         except OSError:
             return True
-        finally:
-            self._sock.settimeout(timeout)
         return True
 
     def __getattr__(self, name):

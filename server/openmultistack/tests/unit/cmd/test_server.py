@@ -556,3 +556,46 @@ class TestHeldHead(base.BaseTestCase):
         self.writer.flush()
         self.writer.write(b'error answer')
         self.assertEqual([b'error answer'], self.raw.sent)
+
+
+class TestReadAhead(base.BaseTestCase):
+    """Request heads read ahead of the request threads, never waiting."""
+
+    def setUp(self):
+        super().setUp()
+        self.client, sock = socket.socketpair()
+        self.addCleanup(self.client.close)
+        self.addCleanup(sock.close)
+        sock.settimeout(10)
+        self.sock = sock
+        self.ahead = server._ReadAhead(sock, 10)
+
+    def test_head_in_pieces(self):
+        self.assertFalse(self.ahead.read_available(1024))
+        self.client.sendall(b'GET / HTTP/1.1\r\nHost: x\r\n\r')
+        self.assertFalse(self.ahead.read_available(1024))
+        # The end of the head spans two reads.
+        self.client.sendall(b'\n')
+        self.assertTrue(self.ahead.read_available(1024))
+        self.assertEqual(b'GET / HTTP/1.1\r\nHost: x\r\n\r\n',
+                         bytes(self.ahead.buffer))
+        self.assertEqual(10, self.sock.gettimeout())
+
+    def test_bare_newlines_end_a_head_too(self):
+        self.client.sendall(b'GET / HTTP/1.0\n\n')
+        self.assertTrue(self.ahead.read_available(1024))
+
+    def test_end_of_stream_and_limit(self):
+        self.client.sendall(b'x' * 100)
+        self.assertTrue(self.ahead.read_available(50))
+        self.assertEqual(51, len(self.ahead.buffer))
+        other = server._ReadAhead(self.sock, 10)
+        self.client.close()
+        self.assertTrue(other.read_available(1024))
+
+    def test_blocking_socket_is_restored(self):
+        self.sock.settimeout(None)
+        self.assertFalse(self.ahead.read_available(1024))
+        self.client.sendall(b'GET / HTTP/1.1\r\n\r\n')
+        self.assertTrue(self.ahead.read_available(1024))
+        self.assertIsNone(self.sock.gettimeout())
