@@ -17,8 +17,10 @@
 entries stay ``REQUEST``) is filled with 1,000 entries, then driven by
 wrk at a fixed concurrency on 127.0.0.1, one run per request kind: ``GET``
 of one entry, lists of 100 and of 1,000 entries, and ``POST``; first
-served by one process (``[api] workers = 1``), then ``GET`` of one entry
-again by one process per CPU (the default).
+served by one process (``[api] workers = 1``), then every kind again by
+one process with one request thread (``[api] threads = 1``, the way
+OpenStack's APIs usually run under uWSGI), then ``GET`` of one entry by
+one process per CPU (the default).
 
 The server's CPU time per request is read from the operating system
 (``/proc/<pid>/stat`` of the server's processes, user and system time)
@@ -123,8 +125,11 @@ def run(options) -> common.PartResult:
     logs = pathlib.Path(options.output) / 'logs' / NAME
     with service_process.state_dir(logs) as state:
         rows = _serve_and_measure(state, 1, options, None)
+        kinds = [(r['kind'], r['method'], r['path']) for r in rows]
+        # Every kind again, on the same entries, by one request thread.
+        rows += _serve_and_measure(state, 1, options, kinds, threads=1)
         # GET of the same entry, served by every CPU.
-        rows += _serve_and_measure(state, 0, options, rows[0]['path'])
+        rows += _serve_and_measure(state, 0, options, kinds[:1])
     data = {'rows': rows, 'connections': options.connections,
             'duration_s': options.duration, 'preloaded': PRELOAD,
             'database': 'sqlite', 'cpus': common.machine()['cpus'],
@@ -134,37 +139,47 @@ def run(options) -> common.PartResult:
 
 
 def _serve_and_measure(state: pathlib.Path, workers: int, options,
-                       one_path: str | None) -> list[dict[str, Any]]:
+                       kinds: list[tuple[str, str, str]] | None,
+                       threads: int | None = None) -> list[dict[str, Any]]:
     """Serve with ``workers`` processes (0: the default) and measure.
 
-    Every kind on a new database, or only ``GET one_path`` on the
-    database of an earlier run.
+    Every kind on a new database, or ``kinds`` on the database of an
+    earlier run; with ``threads`` request threads per process, or the
+    default.
     """
     port = service_process.free_port()
     base = 'http://%s:%d' % (common.LOOPBACK, port)
-    config = state / ('openmultistack-%d.conf' % workers)
-    api = {'host': common.LOOPBACK, 'port': port}
+    name = '%d-%s' % (workers, threads or 'default')
+    config = state / ('openmultistack-%s.conf' % name)
+    api: dict[str, Any] = {'host': common.LOOPBACK, 'port': port}
     if workers:
         api['workers'] = workers
+    if threads:
+        api['threads'] = threads
     service_process.write_config(config, {
         'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth'},
         'api': api,
     })
-    if one_path is None:
+    if kinds is None:
         service_process.db_sync(config, state / 'manage.log')
     with service_process.running('openmultistack-api', config,
                                  base + '/api/',
-                                 state / ('api-%d.log' % workers)) as proc:
-        if one_path is None:
+                                 state / ('api-%s.log' % name)) as proc:
+        if kinds is None:
             kinds = _kinds(_preload(base, PRELOAD))
-        else:
-            kinds = [(ONE, 'GET', one_path)]
         rows = []
         for label, method, path in kinds:
             result = measure(base, proc.pid, label, method, path, options)
             result['processes'] = workers or common.machine()['cpus']
+            result['threads'] = threads
             rows.append(result)
     return rows
+
+
+def _one_thread(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Server CPU ms per request of each kind with one request thread."""
+    return {r['kind']: r['server_cpu_ms_per_request'] for r in rows
+            if r.get('threads') == 1}
 
 
 def _preload(base: str, count: int) -> int:
@@ -177,13 +192,20 @@ def _preload(base: str, count: int) -> int:
     return first.json()['id']
 
 
+def _single(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs of one process with the default threads."""
+    return [r for r in rows if r['processes'] == 1 and not r.get('threads')]
+
+
 def summarise(rows, options) -> list[common.Block]:
-    single = [r for r in rows if r['processes'] == 1]
+    single = _single(rows)
+    one_thread = _one_thread(rows)
     base = single[0]['requests_per_s'] if single else 0
     table = []
     for r in single:
         table.append([
             r['kind'], r['server_cpu_ms_per_request'],
+            one_thread.get(r['kind'], ''),
             '<= %s' % TARGETS_MS[r['kind']], r['requests_per_s'],
             round(r['latency_us']['p50'] / 1000, 2),
             round(r['latency_us']['p99'] / 1000, 2),
@@ -194,7 +216,8 @@ def summarise(rows, options) -> list[common.Block]:
         'preloaded; server CPU from /proc of its processes.' % (
             options.connections, options.duration, PRELOAD),
         common.Table(['request (1 process)', 'server CPU ms/request',
-                      'target', 'requests/s', 'p50 ms', 'p99 ms',
+                      'the same, 1 thread', 'target', 'requests/s',
+                      'p50 ms', 'p99 ms',
                       'errors', 'vs GET one'], table)]
     every = [r for r in rows if r['processes'] != 1]
     if single and every:
@@ -214,10 +237,13 @@ def summarise(rows, options) -> list[common.Block]:
 def targets(data: dict[str, Any]) -> list[list[Any]]:
     """The rows of the targets: CPU per request, every CPU vs one."""
     rows = data['rows']
-    single = [r for r in rows if r['processes'] == 1]
+    single = _single(rows)
+    one_thread = _one_thread(rows)
     every = [r for r in rows if r['processes'] != 1]
     table: list[list[Any]] = [
-        ['%s, server CPU ms per request' % r['kind'],
+        ['%s, server CPU ms per request%s' % (
+            r['kind'], ' (1 thread: %s)' % one_thread[r['kind']]
+            if r['kind'] in one_thread else ''),
          r['server_cpu_ms_per_request'], '<= %s' % TARGETS_MS[r['kind']]]
         for r in single]
     if single and every:
