@@ -22,7 +22,13 @@ opts = [
     cfg.PortOpt('port', default=8765,
                 help='Port the multistack API listens on.'),
     cfg.IntOpt('threads', default=16, min=1,
-               help='Request threads of each process of the API server.'),
+               help='Request threads of each process of the API server. '
+                    'More threads keep a process serving while some '
+                    'clients read or send slowly or requests wait on the '
+                    'database; busy threads of one process also cost '
+                    'CPU, handing the interpreter lock to each other. '
+                    'Where requests wait on nothing but the CPU, 1 (with '
+                    'one process per CPU) uses the least CPU.'),
     cfg.IntOpt('workers', min=1,
                sample_default='the number of CPUs',
                help='Processes that serve the multistack API, sharing its '
