@@ -33,11 +33,8 @@ import typing
 
 from oslo_context import context as oslo_context
 
-from openmultistack.api import listing
 from openmultistack.api import policy
 from openmultistack.api import queues
-from openmultistack.api import scope
-from openmultistack.api import serializers
 from openmultistack.common import context
 from openmultistack.common import flaskapp
 from openmultistack.common import responses
@@ -100,9 +97,10 @@ class Reads:
             paging = _paging(query)
             return None if paging is None else self._list(environ, paging)
         match = _ONE.match(path)
-        if match is None or query:
+        queue_id = int(match.group(1)) if match else 0
+        if not 1 <= queue_id <= flaskapp.MAX_ID or query:
             return None
-        return self._one(environ, int(match.group(1)))
+        return self._one(environ, queue_id)
 
     @staticmethod
     def _context(environ: dict) -> oslo_context.RequestContext:
@@ -110,15 +108,8 @@ class Reads:
                                     oslo_context.generate_request_id())
 
     def _one(self, environ: dict, queue_id: int):
-        if queue_id > flaskapp.MAX_ID:
-            return None
         request = self._context(environ)
-        entry = serializers.queue_row(scope.read_one(
-            serializers.queue_select, queue_id, context=request))
-        if not policy.allowed(request, 'multistack:queue:get',
-                              {'project_id': entry['project_id']}):
-            return None
-        body = responses.dumps(entry) + b'\n'
+        body = responses.json_body(queues.read_entry(request, queue_id))
         flaskapp.log_access(environ.get('REMOTE_ADDR'), 'GET',
                             environ['PATH_INFO'], 200)
         return '200 OK', [
@@ -128,14 +119,9 @@ class Reads:
 
     def _list(self, environ: dict, paging):
         request = self._context(environ)
-        if not policy.allowed(request, 'multistack:queue:list'):
-            return None
-        limit, marker = paging
-        kind, params = scope.visibility(request)
-        batches = listing.iter_batches(
-            queues._list_statement(kind, False), params,
-            serializers.queue_row, limit, marker)
-        headers, body = responses.list_body(batches)
+        policy.authorize(request, 'multistack:queue:list')
+        headers, body = responses.list_body(
+            queues.batches(request, [], *paging))
         query = environ.get('QUERY_STRING')
         flaskapp.log_access(environ.get('REMOTE_ADDR'), 'GET',
                             _LIST + ('?' + query if query else ''), 200)

@@ -80,12 +80,23 @@ def list_queues():
     policy.authorize(context, 'multistack:queue:list')
     statuses = _statuses()
     limit, marker = listing.pagination()
-    kind, params = scope.visibility()
+    return responses.stream_list(
+        batches(context, statuses, limit, marker))
+
+
+def batches(context, statuses: typing.List[str],
+            limit: typing.Optional[int], marker: typing.Optional[int]
+            ) -> typing.Iterator[list]:
+    """The entries ``context`` may see, rendered, a batch at a time.
+
+    The caller has checked the ``multistack:queue:list`` rule.
+    """
+    kind, params = scope.visibility(context)
     if statuses:
         params['statuses'] = statuses
-    return responses.stream_list(listing.iter_batches(
+    return listing.iter_batches(
         _list_statement(kind, bool(statuses)), params,
-        serializers.queue_row, limit, marker))
+        serializers.queue_row, limit, marker)
 
 
 @functools.lru_cache(maxsize=None)
@@ -254,12 +265,17 @@ def create_queue():
 
 @bp.get('/api/queues/<id:queue_id>/')
 def get_queue(queue_id):
-    context = flaskapp.current_context()
-    row = scope.read_one(serializers.queue_select, queue_id)
-    entry = serializers.queue_row(row)
+    return responses.json_response(
+        read_entry(flaskapp.current_context(), queue_id))
+
+
+def read_entry(context, queue_id: int) -> dict:
+    """The entry as answered; 404 if ``context`` may not see it, or 403."""
+    entry = serializers.queue_row(scope.read_one(
+        serializers.queue_select, queue_id, context=context))
     policy.authorize(context, 'multistack:queue:get',
                      {'project_id': entry['project_id']})
-    return responses.json_response(entry)
+    return entry
 
 
 @bp.route('/api/queues/<id:queue_id>/', methods=['PUT', 'PATCH'])

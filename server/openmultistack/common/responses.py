@@ -42,10 +42,15 @@ def dumps(value) -> bytes:
     return json.dumps(value, separators=(',', ':')).encode('ascii')
 
 
+def json_body(body) -> bytes:
+    """``body`` as Flask's ``jsonify`` writes it, newline included."""
+    return dumps(body) + b'\n'
+
+
 def json_response(body, status: int = 200,
                   headers: typing.Optional[dict] = None) -> flask.Response:
-    """``body`` as Flask's ``jsonify`` answers it, newline included."""
-    return flask.Response(dumps(body) + b'\n', status, headers,
+    """``body`` as Flask's ``jsonify`` answers it."""
+    return flask.Response(json_body(body), status, headers,
                           mimetype=flaskapp.JSON)
 
 
