@@ -197,6 +197,11 @@ def _single(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r['processes'] == 1 and not r.get('threads')]
 
 
+def _every(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs of one process per CPU."""
+    return [r for r in rows if r['processes'] != 1]
+
+
 def summarise(rows, options) -> list[common.Block]:
     single = _single(rows)
     one_thread = _one_thread(rows)
@@ -219,7 +224,7 @@ def summarise(rows, options) -> list[common.Block]:
                       'the same, 1 thread', 'target', 'requests/s',
                       'p50 ms', 'p99 ms',
                       'errors', 'vs GET one'], table)]
-    every = [r for r in rows if r['processes'] != 1]
+    every = _every(rows)
     if single and every:
         blocks.append(common.Table(
             ['GET one entry', 'processes', 'requests/s',
@@ -239,7 +244,7 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
     rows = data['rows']
     single = _single(rows)
     one_thread = _one_thread(rows)
-    every = [r for r in rows if r['processes'] != 1]
+    every = _every(rows)
     table: list[list[Any]] = [
         ['%s, server CPU ms per request%s' % (
             r['kind'], ' (1 thread: %s)' % one_thread[r['kind']]
