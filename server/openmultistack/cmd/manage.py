@@ -17,7 +17,8 @@
 contract`` the contract ones (:mod:`openmultistack.db.migration`);
 ``openmultistack-manage db version`` prints the current revision;
 ``openmultistack-manage keys setup`` creates the key repository of the
-secrets at rest, ``keys rotate`` rotates its keys
+secrets at rest, ``keys rotate`` rotates its keys and ``keys status``
+shows how many secrets each key encrypts
 (:mod:`openmultistack.db.encryption`);
 ``openmultistack-manage events purge --before DATE`` deletes the older
 events of the system log.
@@ -68,15 +69,66 @@ def keys_setup():
         print('Keys already in %s.' % repository.path)
 
 
+def _require_schema() -> None:
+    """Refuse a database this release cannot work on, in one line."""
+    error = migration.window_error(migration.current())
+    if error:
+        raise service.StartupError(error)
+
+
 def keys_rotate():
+    _require_schema()
+    rotation = encryption.rotate(db_api.get_engine(),
+                                 CONF.encryption.max_active_keys)
+    path = encryption.repository().path
+    print('Key %d is the primary key; %d secrets encrypted with it.'
+          % (rotation.primary, rotation.encrypted))
+    if rotation.removed:
+        print('Removed the old %s, which no secret uses.'
+              % _numbers(rotation.removed))
+    if rotation.kept:
+        print('Kept the old %s, which secrets written meanwhile use; the '
+              'next rotation encrypts them again.'
+              % _numbers(rotation.kept))
+    print('Copy %s to every host that runs the service.' % path)
+
+
+def _numbers(indexes) -> str:
+    """``key 1`` or ``keys 1, 2``."""
+    return '%s %s' % ('key' if len(indexes) == 1 else 'keys',
+                      ', '.join(str(index) for index in indexes))
+
+
+def keys_status():
+    _require_schema()
     repository = encryption.repository()
-    primary = repository.rotate(CONF.encryption.max_active_keys)
-    encryption.reset()
-    with db_api.get_engine().begin() as connection:
-        count = encryption.reencrypt_rows(connection)
-    print('Key %d is the primary key; %d secrets encrypted with it. Copy '
-          '%s to every host that runs the service.'
-          % (primary, count, repository.path))
+    keys = repository.load()
+    with db_api.get_engine().connect() as connection:
+        counts = encryption.usage(connection)
+    primary = max(keys.ids)
+    rows = []
+    for index in sorted(keys.ids, reverse=True):
+        role = ('primary' if index == primary else
+                'staged' if index == encryption.STAGED else 'previous')
+        rows.append((str(index), role, keys.ids[index],
+                     str(counts.pop(keys.ids[index], 0))))
+    bare = counts.pop(encryption.UNKNOWN, 0)
+    for owner, count in sorted(counts.items()):
+        rows.append(('-', 'MISSING', owner, str(count)))
+    if bare:
+        rows.append(('-', 'unnamed', '(before key ids)', str(bare)))
+    header = ('Key', 'Role', 'Key id', 'Secrets')
+    widths = [max(len(row[column]) for row in (header, *rows))
+              for column in range(len(header))]
+    print('Key repository %s:' % repository.path)
+    for row in (header, *rows):
+        print('  '.join(cell.ljust(width)
+                        for cell, width in zip(row, widths)).rstrip())
+    if counts:
+        raise service.StartupError(
+            '%d secrets are encrypted with keys that are not in %s: give '
+            'this host the key repository of the hosts that wrote them.'
+            % (sum(counts.values()), repository.path))
 
 
 def parse_date(value: str) -> datetime.datetime:
@@ -102,6 +154,7 @@ def parse_date(value: str) -> datetime.datetime:
 
 def events_purge():
     before = parse_date(CONF.command.before)
+    _require_schema()
     purged = events.purge(before)
     print('Purged %d events older than %s.'
           % (purged, before.isoformat(sep=' ')))
@@ -135,8 +188,15 @@ def add_command_parsers(subparsers):
     setup.set_defaults(func=keys_setup)
     rotate = actions.add_parser(
         'rotate', help='Make the staged key primary, stage a new one, '
-                       'encrypt every secret with the primary key.')
+                       'encrypt every secret with the primary key, then '
+                       'remove the old keys no secret uses. Refuses, '
+                       'changing nothing, if secrets use a key that is '
+                       'not in the repository.')
     rotate.set_defaults(func=keys_rotate)
+    status = actions.add_parser(
+        'status', help='Show the keys and how many secrets each encrypts; '
+                       'exit 1 if secrets use a key that is missing.')
+    status.set_defaults(func=keys_status)
 
     log = subparsers.add_parser('events', help='The system event log.')
     actions = log.add_subparsers(title='events actions', dest='action')

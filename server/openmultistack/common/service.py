@@ -90,7 +90,19 @@ def check_database() -> None:
         encryption.check(connection)
 
 
+def printable(text: str) -> str:
+    """``text`` with its control characters escaped, on one line.
+
+    What a command echoes of its input (a date, a path, a value of a
+    configuration file) must not drive the terminal or forge log lines.
+    """
+    return ''.join(char if char.isprintable() else
+                   char.encode('unicode_escape').decode('ascii')
+                   for char in text)
+
+
 def _fail(message: str) -> None:
+    message = printable(message)
     if _logging_ready:
         LOG.error('%s', message)
     else:

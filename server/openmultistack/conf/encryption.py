@@ -33,7 +33,8 @@ opts = [
                help='Keys kept in the repository by "keys rotate": the '
                     'staged key, the primary key and the previous '
                     'primary keys that hosts not yet given the rotated '
-                    'repository may still encrypt with.'),
+                    'repository may still encrypt with. An older key is '
+                    'removed only once no stored secret uses it.'),
 ]
 
 

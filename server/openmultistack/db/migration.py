@@ -29,6 +29,7 @@ A service of this release runs on every revision from
 newest it knows (:func:`head`), contracted or not.
 """
 
+import functools
 import os
 import typing
 
@@ -54,7 +55,9 @@ def _config(engine) -> alembic_config.Config:
     return config
 
 
+@functools.lru_cache(maxsize=1)
 def _script() -> alembic_script.ScriptDirectory:
+    """The migration scripts, read from disk once per process."""
     return alembic_script.ScriptDirectory.from_config(_config(None))
 
 

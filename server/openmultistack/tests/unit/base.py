@@ -131,6 +131,8 @@ class KeyRepository(fixtures.Fixture):
             group='encryption', key_repository=self.path)
         encryption.reset()
         self.addCleanup(encryption.reset)
+        encryption.forget_contract()
+        self.addCleanup(encryption.forget_contract)
         encryption.KeyRepository(self.path).setup()
 
 
