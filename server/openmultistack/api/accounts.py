@@ -22,16 +22,16 @@ import sqlalchemy as sa
 
 from openmultistack.api import body
 from openmultistack.api import listing
-from openmultistack.api import policy
 from openmultistack.api import scope
 from openmultistack.api import serializers
 from openmultistack.api import urls
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import policy
 from openmultistack.common import responses
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 
 bp = flask.Blueprint('accounts', __name__)
 

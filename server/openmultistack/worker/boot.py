@@ -25,8 +25,8 @@ import time
 from oslo_log import log as logging
 import sqlalchemy as sa
 
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 from openmultistack.providers import base
 from openmultistack.worker import claims
 from openmultistack.worker import cleanup

@@ -19,7 +19,7 @@ import typing
 from sqlalchemy import orm
 
 from openmultistack.db import api as db_api
-from openmultistack import events
+from openmultistack.db import events
 from openmultistack import providers
 from openmultistack.providers import base
 

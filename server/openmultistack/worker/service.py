@@ -31,15 +31,15 @@ import typing
 from oslo_log import log as logging
 from sqlalchemy import orm
 
+from openmultistack.conf import worker as worker_opts
+from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.db import types
-from openmultistack import events
 from openmultistack.worker import boot
 from openmultistack.worker import claims
 from openmultistack.worker import context as worker_context
 from openmultistack.worker import destroy
 from openmultistack.worker import faults
-from openmultistack.worker import opts as worker_opts
 
 LOG = logging.getLogger(__name__)
 # The longest pause between two attempts while the database fails.

@@ -23,7 +23,7 @@ import tempfile
 
 from oslo_policy import policy as oslo_policy
 
-from openmultistack.api import policy
+from openmultistack.common import policy
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.tests.unit import base

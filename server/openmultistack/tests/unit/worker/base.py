@@ -15,13 +15,13 @@
 import time
 import typing
 
+from openmultistack.conf import worker as worker_opts
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack import providers
 from openmultistack.providers import simulated
 from openmultistack.tests.unit import base
 from openmultistack.worker import faults
-from openmultistack.worker import opts as worker_opts
 from openmultistack.worker import service
 
 CONF = base.CONF
