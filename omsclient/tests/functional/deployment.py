@@ -44,6 +44,9 @@ ACCOUNT_FIELDS = ('provider', 'driver', 'auth_url', 'username', 'password',
                   'user_domain_name', 'project_domain_name')
 # A safety net for a process that does not come up, not a measurement.
 START_TIMEOUT = 90
+# The fault injection driver of tools/stack/providers (omsstack_providers.
+# hold), installed in the test environments only.
+HELD_DRIVER = 'held'
 
 
 def free_port() -> int:
@@ -109,6 +112,8 @@ class Deployment(fixtures.Fixture):
         self.stack = stack
         self.worker_options = worker_options
         self.workers: list[Process] = []
+        # The driver the accounts of driver held wrap.
+        self.held_driver = 'simulated'
 
     def _setUp(self):
         token = uuid.uuid4().hex[:10]
@@ -210,12 +215,20 @@ class Deployment(fixtures.Fixture):
     def add_account(self, **fields) -> dict:
         return self.call('POST', '/api/accounts/', 201, json=fields)
 
-    def add_nova_accounts(self) -> list[str]:
-        """The stack's Nova providers, as accounts of this deployment."""
+    def add_nova_accounts(self, held: bool = False) -> list[str]:
+        """The stack's Nova providers, as accounts of this deployment.
+
+        ``held``: through the ``held`` driver of the tests, so that
+        workers started with ``hold_at`` hold there (see
+        :meth:`start_worker`).
+        """
         for provider in self.stack['nova'].values():
-            self.add_account(**{name: provider[name]
-                                for name in ACCOUNT_FIELDS
-                                if provider.get(name) is not None})
+            fields = {name: provider[name] for name in ACCOUNT_FIELDS
+                      if provider.get(name) is not None}
+            if held:
+                self.held_driver = fields['driver']
+                fields['driver'] = HELD_DRIVER
+            self.add_account(**fields)
         return sorted(self.stack['nova'])
 
     def add_simulated_accounts(self, count: int,
@@ -280,16 +293,17 @@ class Deployment(fixtures.Fixture):
         """An ``openmultistack-worker`` with ``[worker] worker_id = name``.
 
         ``options`` are added to the deployment's ``[worker]`` options;
-        ``hold_at`` and ``hold_seconds`` set the test hook (see
-        :func:`hold_conf`), with markers in :attr:`markers`; ``config``
-        is more configuration, as a file's text.
+        ``hold_at`` and ``hold_seconds`` hold the calls to the accounts of
+        driver ``held`` (see :func:`hold_conf`), with markers in
+        :attr:`markers`; ``config`` is more configuration, as a file's
+        text.
         """
         values = dict(self.worker_options, worker_id=name, **options)
         lines = ['[worker]'] + ['%s = %s' % (key, value)
                                 for key, value in values.items()]
         text = '\n'.join(lines) + '\n' + config
-        if hold_at:
-            text += hold_conf(hold_at, self.markers, hold_seconds)
+        text += hold_conf(self.held_driver, hold_at, self.markers,
+                          hold_seconds)
         extra = self._write('worker-%s.conf' % name, text)
         worker = self._process('worker-%s' % name, [
             base.executable('openmultistack-worker'), '--config-file',
@@ -306,7 +320,7 @@ class Deployment(fixtures.Fixture):
 
     def wait_marker(self, point: str, queue_id: int,
                     timeout: float = 180) -> dict:
-        """The marker a worker held at ``point`` wrote (the test hook)."""
+        """The marker a worker held at ``point`` wrote (``held``)."""
         path = os.path.join(self.markers, '%s-%d.json' % (point, queue_id))
         base.wait_for(lambda: os.path.exists(path), timeout,
                       'a worker to hold entry %d at %s' % (queue_id, point),
@@ -318,18 +332,21 @@ class Deployment(fixtures.Fixture):
         return '%s-%d' % (self.prefix, queue_id)
 
 
-def hold_conf(points: typing.Sequence[str], markers: str,
+def hold_conf(driver: str, points: typing.Sequence[str], markers: str,
               seconds: typing.Optional[float] = None) -> str:
-    """The worker's test hook, as a configuration file's text.
+    """The ``held`` driver's options, as a configuration file's text.
 
-    A job that reaches one of ``points`` writes its marker into
-    ``markers`` and waits there: until the worker is killed or stops, or
-    for ``seconds``.
+    The accounts of driver ``held`` are served by ``driver``. A call named
+    in ``points`` (``import-keypair``, ``boot``, ``first-get``, ``active``,
+    ``delete-server``: see ``omsstack_providers.hold``) writes its marker
+    into ``markers`` and holds: for ``seconds``, else for the provider
+    timeout, then fails as timed out.
     """
-    lines = ['[test_hooks]', 'pause_at = %s' % ','.join(points),
-             'pause_dir = %s' % markers]
+    lines = ['[held_provider]', 'driver = %s' % driver,
+             'hold_at = %s' % ','.join(points),
+             'marker_dir = %s' % markers]
     if seconds is not None:
-        lines.append('pause_seconds = %s' % seconds)
+        lines.append('hold_seconds = %s' % seconds)
     return '\n'.join(lines) + '\n'
 
 

@@ -33,18 +33,34 @@ class WorkerCrashTest(base.TestCase):
         self.novas = {name: compute.client(self.stack, name)
                       for name in self.stack['nova']}
         self.markers = self.useFixture(fixtures.TempDir()).path
+        self.held: list[tuple] = []
 
     def _hold_boots(self) -> deployment.Process:
         """Replace the stack's worker by one that stops mid-boot.
 
-        The same service (its configuration, Keystone, PostgreSQL), plus
-        the test hook that holds every boot once the server is recorded
-        on the entry (``BOOT``) and Nova builds it, until the worker is
-        killed: the kill lands mid-boot however slow the machine is.
+        The same service (its configuration, Keystone, PostgreSQL), its
+        Nova accounts served through the tests' ``held`` driver (fault
+        injection, ``tools/stack/providers``) until :meth:`_release`:
+        its first look at each booted server holds, once the server is
+        recorded on the entry (``BOOT``) and Nova builds it, for the
+        provider timeout. The kill lands mid-boot however slow the
+        machine is.
         """
+        admin = self.python_client('admin')
+        drivers = set()
+        for account in admin.accounts.list():
+            if account.provider in self.stack['nova']:
+                drivers.add(account.driver)
+                admin.accounts.update(account.id,
+                                      driver=deployment.HELD_DRIVER)
+                self.addCleanup(admin.accounts.update, account.id,
+                                driver=account.driver)
+                self.held.append((account.id, account.driver))
+        [driver] = drivers
         hold = os.path.join(self.markers, 'hold.conf')
         with open(hold, 'w') as conf:
-            conf.write(deployment.hold_conf(['building'], self.markers))
+            conf.write(deployment.hold_conf(driver, ['first-get'],
+                                            self.markers))
         self.stackctl('stop', self.worker)
         self.restart_at_cleanup(self.worker)
         worker = deployment.Process('held-worker', [
@@ -53,6 +69,12 @@ class WorkerCrashTest(base.TestCase):
             '--config-file', hold], os.path.join(self.markers, 'worker.log'))
         self.addCleanup(worker.stop)
         return worker
+
+    def _release(self) -> None:
+        """The Nova accounts back to their own driver."""
+        admin = self.python_client('admin')
+        for account_id, driver in self.held:
+            admin.accounts.update(account_id, driver=driver)
 
     def _servers(self, queue_id):
         return {name: compute.servers_of_queue(nova, queue_id)
@@ -64,7 +86,7 @@ class WorkerCrashTest(base.TestCase):
         entry = oms.queues.create()
         self.delete_at_cleanup(entry.id, 'oms-member')
 
-        held = os.path.join(self.markers, 'building-%d.json' % entry.id)
+        held = os.path.join(self.markers, 'first-get-%d.json' % entry.id)
         base.wait_for(lambda: os.path.exists(held), 120,
                       'the worker to hold entry %s mid-boot' % entry.id,
                       interval=0.1)
@@ -72,8 +94,9 @@ class WorkerCrashTest(base.TestCase):
         worker.wait(60)
         self.assertEqual('BOOT', oms.queues.get(entry.id).status)
         self.assertTrue(any(self._servers(entry.id).values()))
-        # The stack's own worker takes the entry over once the dead
-        # worker's lease has expired.
+        # The stack's own worker, with the accounts' own driver, takes the
+        # entry over once the dead worker's lease has expired.
+        self._release()
         self.stackctl('restart', self.worker)
 
         # No entry stuck: it reaches an end state once its lease expires.

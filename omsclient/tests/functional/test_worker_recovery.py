@@ -14,8 +14,9 @@
 
 Each test runs a deployment of its own (:mod:`deployment`) whose workers
 boot on the stack's two Nova providers. A first worker is held at a named
-step by the worker's test hook (``[test_hooks]``) and killed there with
-SIGKILL (or stopped with SIGTERM); a second worker then takes over once
+call to Nova by the tests' ``held`` driver (fault injection,
+``tools/stack/providers``) and killed there with SIGKILL (or stopped with
+SIGTERM); a second worker then takes over once
 the lease has expired. What is checked is the end state as the service
 and as Nova itself report it: the entry settles, and Nova holds exactly
 the server and key pair the entry names, nothing else, and nothing at all
@@ -48,7 +49,7 @@ class RecoveryTestCase(base.TestCase):
                       for name in self.stack['nova']}
         self.oms = self.useFixture(deployment.Deployment(
             self.stack, **WORKER_OPTIONS))
-        self.oms.add_nova_accounts()
+        self.oms.add_nova_accounts(held=True)
         self.addCleanup(self._nothing_left_behind)
 
     def on_nova(self) -> dict:
@@ -117,7 +118,7 @@ class SigkillTest(RecoveryTestCase):
         return queue_id, marker, entry
 
     def test_killed_after_claiming(self):
-        queue_id, marker, entry = self.crash_at('claimed', 'RECIVE')
+        queue_id, marker, entry = self.crash_at('import-keypair', 'RECIVE')
         self.assertNotIn('server_id', marker)
         self.delete_and_check_nothing_left(queue_id)
 
@@ -137,28 +138,28 @@ class SigkillTest(RecoveryTestCase):
     def test_killed_after_asking_for_the_server(self):
         # Nova has the server; the entry does not name it: found by the
         # queue id in its metadata, deleted, and the entry booted again.
-        queue_id, marker, entry = self.crash_at('boot-requested', 'RECIVE')
+        queue_id, marker, entry = self.crash_at('boot', 'RECIVE')
         self.assertNotEqual(marker['server_id'],
                             entry['instance']['instance_id'])
         self.assert_server_event(queue_id, marker, 'deleted orphan')
         self.delete_and_check_nothing_left(queue_id)
 
     def test_killed_during_build(self):
-        self.assert_adopted(*self.crash_at('building', 'BOOT'))
+        self.assert_adopted(*self.crash_at('first-get', 'BOOT'))
 
     def test_killed_after_the_boot_before_run(self):
-        queue_id, marker, entry = self.crash_at('booted', 'BOOT')
+        queue_id, marker, entry = self.crash_at('active', 'BOOT')
         self.assert_server_event(queue_id, marker, 'adopting')
         self.assert_adopted(queue_id, marker, entry)
 
     def test_killed_during_delete(self):
-        first = self.oms.start_worker('first', hold_at=['destroying'])
+        first = self.oms.start_worker('first', hold_at=['delete-server'])
         queue_id = self.oms.create_entry()
         entry = self.oms.wait_for_status(queue_id, 'RUN')
         self.assert_nova_holds_only(entry)
 
         self.oms.call('DELETE', '/api/queues/%d/' % queue_id, 204)
-        marker = self.oms.wait_marker('destroying', queue_id)
+        marker = self.oms.wait_marker('delete-server', queue_id)
         first.kill(signal.SIGKILL)
         first.wait(60)
         self.assertEqual(entry['instance']['instance_id'],
@@ -182,10 +183,10 @@ class SigtermTest(RecoveryTestCase):
         Each entry is then in ``expected_status``, claimed by no worker.
         """
         worker = self.oms.start_worker(
-            'first', hold_at=['building'], **worker_options)
+            'first', hold_at=['first-get'], **worker_options)
         queue_ids = [self.oms.create_entry() for _ in range(self.ENTRIES)]
         for queue_id in queue_ids:
-            self.oms.wait_marker('building', queue_id)
+            self.oms.wait_marker('first-get', queue_id)
 
         worker.kill(signal.SIGTERM)
         self.assertEqual(0, worker.wait(120))

@@ -15,6 +15,7 @@
 The password is write-only: it is stored, never answered nor logged.
 """
 
+import typing
 import urllib.parse
 
 import flask
@@ -22,16 +23,17 @@ import sqlalchemy as sa
 
 from openmultistack.api import body
 from openmultistack.api import listing
-from openmultistack.api import policy
 from openmultistack.api import scope
 from openmultistack.api import serializers
 from openmultistack.api import urls
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import policy
 from openmultistack.common import responses
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
+from openmultistack import providers
 
 bp = flask.Blueprint('accounts', __name__)
 
@@ -44,10 +46,16 @@ def _url(value: str):
     return None
 
 
+def _driver(value: str) -> typing.Optional[str]:
+    """A driver installed here (``openmultistack.providers``)."""
+    if value not in providers.names():
+        return '"%s" is not a valid choice.' % value
+    return None
+
+
 FIELDS = {
     'provider': body.Field(required=True, allow_null=False),
-    'driver': body.Field(allow_null=False, choices=(models.DRIVER_NOVA,
-                                                    models.DRIVER_SIMULATED)),
+    'driver': body.Field(allow_null=False, validator=_driver),
     'username': body.Field(allow_null=False),
     'password': body.Field(allow_null=False),
     'auth_url': body.Field(allow_null=False, validator=_url),

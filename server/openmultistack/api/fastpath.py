@@ -33,10 +33,10 @@ import typing
 
 from oslo_context import context as oslo_context
 
-from openmultistack.api import policy
 from openmultistack.api import queues
 from openmultistack.common import context
 from openmultistack.common import flaskapp
+from openmultistack.common import policy
 from openmultistack.common import responses
 
 _ONE = re.compile(r'/api/queues/([1-9][0-9]{0,9})/\Z')

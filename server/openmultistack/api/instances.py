@@ -15,14 +15,14 @@
 import flask
 
 from openmultistack.api import listing
-from openmultistack.api import policy
 from openmultistack.api import scope
 from openmultistack.api import serializers
 from openmultistack.common import flaskapp
+from openmultistack.common import policy
 from openmultistack.common import responses
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 
 bp = flask.Blueprint('instances', __name__)
 

@@ -24,19 +24,19 @@ import sqlalchemy as sa
 
 from openmultistack.api import body
 from openmultistack.api import listing
-from openmultistack.api import policy
 from openmultistack.api import scope
 from openmultistack.api import serializers
 from openmultistack.api import urls
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import policy
 from openmultistack.common import responses
 from openmultistack import conf
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.db import reads
 from openmultistack.db import types as db_types
-from openmultistack import events
 
 CONF = conf.CONF
 bp = flask.Blueprint('queues', __name__)

@@ -19,9 +19,9 @@ from oslo_context import context as oslo_context
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from openmultistack.api import policy
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
+from openmultistack.common import policy
 from openmultistack.db import models
 from openmultistack.db import reads
 

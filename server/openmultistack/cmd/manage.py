@@ -34,8 +34,8 @@ from openmultistack.common import service
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import encryption
+from openmultistack.db import events
 from openmultistack.db import migration
-from openmultistack import events
 
 CONF = conf.CONF
 

@@ -25,7 +25,7 @@ from openmultistack.conf import default
 from openmultistack.conf import encryption
 from openmultistack.conf import metering
 from openmultistack.conf import simulated
-from openmultistack.worker import opts as worker
+from openmultistack.conf import worker
 
 CONF = cfg.CONF
 

@@ -18,8 +18,8 @@ import string
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 
 
 def simulated_accounts(session: orm.Session, count: int) -> list:

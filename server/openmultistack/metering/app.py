@@ -19,10 +19,10 @@ Errors come in Ceilometer's shape, which python-ceilometerclient reads:
 
 import flask
 
-from openmultistack.api import policy
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack.common import middleware
+from openmultistack.common import policy
 from openmultistack.common import responses
 from openmultistack import conf
 from openmultistack.metering import logs

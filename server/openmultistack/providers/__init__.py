@@ -13,6 +13,7 @@
 """Compute provider drivers (``openmultistack.providers`` entry points)."""
 
 import functools
+from importlib import metadata
 
 from stevedore import driver as stevedore_driver
 
@@ -20,6 +21,13 @@ from openmultistack.providers import base
 
 NAMESPACE = 'openmultistack.providers'
 DEFAULT_DRIVER = 'nova'
+
+
+@functools.lru_cache(maxsize=None)
+def names() -> frozenset[str]:
+    """The names of the drivers installed (entry points of the namespace)."""
+    return frozenset(entry_point.name for entry_point in
+                     metadata.entry_points(group=NAMESPACE))
 
 
 @functools.lru_cache(maxsize=None)

@@ -12,20 +12,14 @@
 
 """Nova compute providers, through python-novaclient.
 
-An account reaches its Nova one of two ways, told apart by ``auth_url``:
-
-* **Keystone** (the usual case): ``auth_url`` is the identity endpoint,
-  e.g. ``https://keystone.example.com/v3``. The driver authenticates with
-  ``username``/``password`` scoped to ``tenant_id`` (or ``tenant_name``)
-  in ``user_domain_name``/``project_domain_name``, and finds the compute,
-  image and network endpoints in the catalog of ``region_name``.
-* **No Keystone**: ``auth_url`` is the compute endpoint itself, i.e. its
-  path is ``/v2.1`` or ``/v2`` (optionally followed by a project id),
-  e.g. ``http://127.0.0.1:15301/v2.1``. The driver then sends the token
-  ``<username>:<tenant_name>`` to it directly (keystoneauth's
-  ``admin_token`` plugin); ``password`` and ``region_name`` are unused.
-  This is how a Nova behind a ``user:project`` token middleware, such as
-  ``tools/stack/nova_provider.py --auth noauth``, is registered.
+An account reaches its Nova through Keystone: ``auth_url`` is the
+identity endpoint, e.g. ``https://keystone.example.com/v3``. The driver
+authenticates with ``username``/``password`` scoped to ``tenant_id`` (or
+``tenant_name``) in ``user_domain_name``/``project_domain_name``, and finds
+the compute, image and network endpoints in the catalog of
+``region_name``. A catalog without an image service has its images looked
+up through the compute API's image proxy; one without a network service
+boots servers without a network.
 
 ``version`` chooses the compute API microversion: empty, ``2`` or
 ``2.latest`` use the newest one both sides know (discovered once per
@@ -39,12 +33,11 @@ import contextlib
 import logging
 import re
 import typing
-import urllib.parse
 
 from keystoneauth1 import exceptions as ksa_exc
 from keystoneauth1 import identity
+from keystoneauth1 import plugin as ksa_plugin
 from keystoneauth1 import session as ksa_session
-from keystoneauth1 import token_endpoint
 from novaclient import api_versions
 from novaclient import client as nova_client
 from novaclient import exceptions as nova_exc
@@ -62,37 +55,23 @@ _DISCOVER = ('', '2', '2.latest', 'latest')
 # traffic of this driver is logged through a logger kept above DEBUG.
 HTTP_LOG = logging.getLogger(__name__ + '.http')
 HTTP_LOG.setLevel(logging.INFO)
-_COMPUTE_PATH = re.compile(r'/v2(\.1)?(/[^/]+)?/?$')
 _TAG = re.compile(r'<[^>]+>')
 _URL = re.compile(r'(?:connection to|exception for) (\S+?):? ')
 _ERRNO = re.compile(r'\[Errno -?\d+\] ([^"\')]+)')
 
 
-def is_compute_endpoint(url: str) -> bool:
-    """Whether ``url`` names a compute endpoint rather than Keystone."""
-    return bool(_COMPUTE_PATH.search(urllib.parse.urlsplit(url).path))
-
-
-def make_session(credentials: base.Credentials,
-                 timeout: float) -> ksa_session.Session:
-    """A keystoneauth session for the account."""
-    if is_compute_endpoint(credentials.auth_url):
-        project = credentials.tenant_name or credentials.tenant_id
-        auth = token_endpoint.Token(
-            credentials.auth_url.rstrip('/'),
-            '%s:%s' % (credentials.username, project))
-    else:
-        scope = ({'project_id': credentials.tenant_id}
-                 if credentials.tenant_id else
-                 {'project_name': credentials.tenant_name,
-                  'project_domain_name': credentials.project_domain_name})
-        auth = identity.Password(
-            auth_url=credentials.auth_url,
-            username=credentials.username,
-            password=credentials.password,
-            user_domain_name=credentials.user_domain_name,
-            **scope)
-    return ksa_session.Session(auth=auth, timeout=timeout)
+def password_auth(credentials: base.Credentials) -> ksa_plugin.BaseAuthPlugin:
+    """Keystone password authentication, scoped to the account's project."""
+    scope = ({'project_id': credentials.tenant_id}
+             if credentials.tenant_id else
+             {'project_name': credentials.tenant_name,
+              'project_domain_name': credentials.project_domain_name})
+    return identity.Password(
+        auth_url=credentials.auth_url,
+        username=credentials.username,
+        password=credentials.password,
+        user_domain_name=credentials.user_domain_name,
+        **scope)
 
 
 def _one_line(text: str) -> str:
@@ -158,12 +137,16 @@ class NovaProvider(base.Provider):
 
     def __init__(self, credentials: base.Credentials, timeout: float = 30.0):
         super().__init__(credentials, timeout)
-        self.noauth = is_compute_endpoint(credentials.auth_url)
-        self.session = make_session(credentials, timeout)
+        self.session = ksa_session.Session(auth=self.auth_plugin(),
+                                           timeout=timeout)
         self._endpoint_filter = {'interface': 'public'}
-        if credentials.region_name and not self.noauth:
+        if credentials.region_name:
             self._endpoint_filter['region_name'] = credentials.region_name
         self._nova = None
+
+    def auth_plugin(self) -> ksa_plugin.BaseAuthPlugin:
+        """How the driver's keystoneauth session authenticates."""
+        return password_auth(self.credentials)
 
     # The novaclient client, built on first use with the microversion
     # negotiated with the server.
@@ -197,14 +180,13 @@ class NovaProvider(base.Provider):
     def _images(self, name: typing.Optional[str]) -> list[dict]:
         """Images as ``{"id", "name", "status"}`` (status lower case)."""
         params = {'name': name} if name else {}
-        if not self.noauth:
-            try:
-                body = self._get_json('image', '/v2/images', params=params)
-                return [{'id': i['id'], 'name': i.get('name'),
-                         'status': (i.get('status') or '').lower()}
-                        for i in body.get('images', [])]
-            except ksa_exc.EndpointNotFound:
-                pass
+        try:
+            body = self._get_json('image', '/v2/images', params=params)
+            return [{'id': i['id'], 'name': i.get('name'),
+                     'status': (i.get('status') or '').lower()}
+                    for i in body.get('images', [])]
+        except ksa_exc.EndpointNotFound:
+            pass
         # No image service in reach: the compute API's image proxy.
         version = IMAGE_PROXY_VERSION
         body = self._get_json(
@@ -271,8 +253,6 @@ class NovaProvider(base.Provider):
 
     def _networks(self):
         """The ``nics`` argument: a usable network, else ``'none'``."""
-        if self.noauth:
-            return 'none'
         try:
             body = self._get_json('network', '/v2.0/networks',
                                   params={'status': 'ACTIVE'})

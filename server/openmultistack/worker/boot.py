@@ -25,13 +25,12 @@ import time
 from oslo_log import log as logging
 import sqlalchemy as sa
 
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 from openmultistack.providers import base
 from openmultistack.worker import claims
 from openmultistack.worker import cleanup
 from openmultistack.worker import context as worker_context
-from openmultistack.worker import faults
 from openmultistack.worker import job
 
 LOG = logging.getLogger(__name__)
@@ -46,7 +45,6 @@ class BootJob(job.Job):
 
     def run(self) -> None:
         try:
-            faults.pause(self.ctx, faults.CLAIMED, self.queue_id)
             if self.claim.taken_over and self._take_over():
                 return
             self._boot()
@@ -111,11 +109,7 @@ class BootJob(job.Job):
                 entry.name or self.key_name, image, flavor, self.key_name,
                 {base.QUEUE_ID_METADATA_KEY: str(self.queue_id)})
             server_id = server.id
-            faults.pause(self.ctx, faults.BOOT_REQUESTED, self.queue_id,
-                         server_id=server_id, provider=account.provider)
             self._record_boot(account, server, private_key)
-            faults.pause(self.ctx, faults.BUILDING, self.queue_id,
-                         server_id=server_id, provider=account.provider)
             self._follow(provider, account, server_id)
         except BaseException:
             if keypair_asked:
@@ -131,8 +125,6 @@ class BootJob(job.Job):
                 server_id: str) -> None:
         """Wait for a booted server to become ``ACTIVE``, then ``RUN``."""
         server = self._wait_active(provider, server_id)
-        faults.pause(self.ctx, faults.BOOTED, self.queue_id,
-                     server_id=server_id, provider=account.provider)
         with self.ctx.session() as session:
             claims.release(session, self.queue_id, self.ctx.worker_id,
                            claims.BOOTING, status=models.RUN, fault=None)

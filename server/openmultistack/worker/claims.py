@@ -36,9 +36,9 @@ import typing
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.db import types
-from openmultistack import events
 
 Queue = models.Queue
 

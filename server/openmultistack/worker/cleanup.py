@@ -16,7 +16,7 @@ import typing
 
 from oslo_log import log as logging
 
-from openmultistack import events
+from openmultistack.db import events
 from openmultistack.providers import base
 from openmultistack.worker import context as worker_context
 

@@ -19,7 +19,7 @@ import typing
 from sqlalchemy import orm
 
 from openmultistack.db import api as db_api
-from openmultistack import events
+from openmultistack.db import events
 from openmultistack import providers
 from openmultistack.providers import base
 
@@ -33,14 +33,11 @@ class Context:
     """The state and settings one worker's jobs share.
 
     :param options: the ``[worker]`` option group.
-    :param test_hooks: the ``[test_hooks]`` option group
-        (:mod:`openmultistack.worker.faults`).
     """
 
     sessionmaker: orm.sessionmaker
     worker_id: str
     options: typing.Any
-    test_hooks: typing.Any
     abort: threading.Event = dataclasses.field(
         default_factory=threading.Event)
 

@@ -26,13 +26,12 @@ import time
 from oslo_log import log as logging
 import sqlalchemy as sa
 
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 from openmultistack.providers import base
 from openmultistack.worker import claims
 from openmultistack.worker import cleanup
 from openmultistack.worker import context as worker_context
-from openmultistack.worker import faults
 from openmultistack.worker import job
 
 LOG = logging.getLogger(__name__)
@@ -77,9 +76,6 @@ class DestroyJob(job.Job):
                     provider, instance.key_name or self.key_name,
                     instance.instance_id)
                 if not failures:
-                    faults.pause(self.ctx, faults.DESTROYING, self.queue_id,
-                                 server_id=instance.instance_id,
-                                 provider=account.provider)
                     failures = self._wait_gone(provider,
                                                instance.instance_id)
             finally:

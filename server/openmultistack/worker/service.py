@@ -31,15 +31,14 @@ import typing
 from oslo_log import log as logging
 from sqlalchemy import orm
 
+from openmultistack.conf import worker as worker_opts
+from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.db import types
-from openmultistack import events
 from openmultistack.worker import boot
 from openmultistack.worker import claims
 from openmultistack.worker import context as worker_context
 from openmultistack.worker import destroy
-from openmultistack.worker import faults
-from openmultistack.worker import opts as worker_opts
 
 LOG = logging.getLogger(__name__)
 # The longest pause between two attempts while the database fails.
@@ -72,13 +71,12 @@ class WorkerService:
             sessionmaker = db_api.get_sessionmaker()
         # Idempotent: lets any ConfigOpts carry the worker's options.
         worker_opts.register_opts(conf)
-        faults.register_opts(conf)
         options = conf.worker
         self.options = options
         self.ctx = worker_context.Context(
             sessionmaker=sessionmaker,
             worker_id=options.worker_id or default_worker_id(),
-            options=options, test_hooks=conf.test_hooks)
+            options=options)
         self._stopping = threading.Event()
         self._wakeup = threading.Event()
         self._lock = threading.Lock()

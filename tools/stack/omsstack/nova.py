@@ -31,6 +31,9 @@ SERVICE_USER = 'nova'
 ACCOUNT_USER = 'oms-provider'
 ACCOUNT_PROJECT = 'providers'
 MODES = ('keystone', 'noauth')
+# The driver of the accounts of a Nova without Keystone; registered by
+# tools/stack/providers, which the tox environments install.
+NOAUTH_DRIVER = 'nova-noauth'
 
 
 def auth_mode() -> str:
@@ -97,9 +100,10 @@ def account(name: str, mode: str, password: str) -> dict[str, str]:
     """The reference service's account for one provider.
 
     With Keystone the account authenticates as a Keystone user and finds
-    its Nova in the catalog of its region. Without, an ``auth_url`` that
-    is a compute endpoint tells the Nova driver to send the token
-    ``username:tenant_name`` straight to it. ``version`` 2 lets the driver
+    its Nova in the catalog of its region. Without, the account's driver
+    is the stack's own ``nova-noauth`` (``tools/stack/providers``), which
+    sends the token ``username:tenant_name`` straight to the compute
+    endpoint its ``auth_url`` names. ``version`` 2 lets the driver
     discover the microversion.
     """
     if mode == 'keystone':
@@ -117,7 +121,7 @@ def account(name: str, mode: str, password: str) -> dict[str, str]:
         }
     return {
         'provider': name,
-        'driver': 'nova',
+        'driver': NOAUTH_DRIVER,
         'auth_url': endpoint(name),
         'username': 'oms',
         'password': 'unused-%s' % name,

@@ -40,7 +40,8 @@ def _script(name: str) -> str:
     if not path.exists():
         raise process.StackError(
             '%s is missing: install the repository with its server extra '
-            "(pip install -e '.[cli]' -e './server[postgresql]')" % path)
+            "(pip install -e '.[cli]' -e './server[postgresql]' "
+            '-e tools/stack/providers)' % path)
     return str(path)
 
 

@@ -15,6 +15,8 @@
 They run in the Nova venv built by ``tools/stack/install-nova.sh``
 (``OMS_NOVA_VENV`` names it, as the functional stack does; default
 ``.stack/venvs/nova`` in the repository); without it the test fails.
+Without Keystone, they are reached through the stack's ``nova-noauth``
+driver (``tools/stack/providers``, installed by tox).
 """
 
 import os
@@ -99,7 +101,7 @@ class TestNovaFailover(base.WorkerTestCase):
                     self.fail('nova %s did not start:\n%s'
                               % (name, log.read()[-3000:]))
         self.accounts = [
-            self.add_account(provider='nova-%s' % name, driver='nova',
+            self.add_account(provider='nova-%s' % name, driver='nova-noauth',
                              auth_url=nova.endpoint, username='oms',
                              tenant_name='proj-%s' % name, version='2')
             for nova, name in zip(self.novas, 'ab')]

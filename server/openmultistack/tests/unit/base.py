@@ -24,7 +24,7 @@ import sqlalchemy as sa
 import testtools
 from werkzeug import test as wz_test
 
-from openmultistack.api import policy
+from openmultistack.common import policy
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import encryption

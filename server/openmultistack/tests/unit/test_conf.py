@@ -23,11 +23,11 @@ import tempfile
 
 from oslo_policy import policy as oslo_policy
 
-from openmultistack.api import policy
+from openmultistack.common import policy
 from openmultistack import conf
 from openmultistack.db import api as db_api
+from openmultistack import providers
 from openmultistack.tests.unit import base
-from openmultistack.worker import faults
 
 
 def _entry_point(group, name):
@@ -52,18 +52,14 @@ class TestOpts(base.BaseTestCase):
                 # Registered on CONF, with a usable default.
                 getattr(section, dest)
 
-    def test_test_hooks_are_not_listed(self):
-        # The worker registers them for the tests and the functional
-        # stack; the sample configuration and the documentation, which
-        # show what list_opts() lists, never do.
-        faults.register_opts(conf.CONF)
-        self.assertEqual([], conf.CONF[faults.GROUP].pause_at)
-        list_opts = _entry_point('oslo.config.opts', 'openmultistack')
-        listed = {(getattr(group, 'name', group), opt.dest)
-                  for group, opts in list_opts() for opt in opts}
-        self.assertEqual(set(), {(group, dest) for group, dest in listed
-                                 if group == faults.GROUP or 'test' in dest
-                                 or 'pause' in dest})
+    def test_the_service_registers_no_test_driver(self):
+        # Fault injection and the stack's Nova without Keystone come from
+        # tools/stack/providers, installed by the test environments only.
+        service = importlib.metadata.distribution('openmultistack')
+        self.assertEqual({'nova', 'simulated'},
+                         {entry_point.name
+                          for entry_point in service.entry_points
+                          if entry_point.group == providers.NAMESPACE})
 
     def test_secrets_are_marked(self):
         list_opts = _entry_point('oslo.config.opts', 'openmultistack')

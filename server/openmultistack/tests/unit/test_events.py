@@ -19,9 +19,9 @@ import sqlalchemy as sa
 import testtools
 
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.db import types
-from openmultistack import events
 from openmultistack.tests.unit import base
 from openmultistack.tests.unit.worker import base as worker_base
 
@@ -58,7 +58,7 @@ class TestPurge(EventsMixin, base.TestCase):
 
     def test_purges_in_batches(self):
         self.useFixture(fixtures.MonkeyPatch(
-            'openmultistack.events.PURGE_BATCH', 2))
+            'openmultistack.db.events.PURGE_BATCH', 2))
         ids = self.add_events(7)
         self.assertEqual(5, events.purge(START + datetime.timedelta(days=5)))
         self.assertEqual(ids[5:], self.remaining())

@@ -28,9 +28,9 @@ from openmultistack.api import app
 from openmultistack.api import queues
 from openmultistack.api import serializers
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.db import types as db_types
-from openmultistack import events
 from openmultistack.tests.unit.api import base
 
 
@@ -568,7 +568,7 @@ class TestCapRace(base.APITestCase):
             time.sleep(0.1)
             return write(*args, **kwargs)
         self.useFixture(fixtures.MonkeyPatch(
-            'openmultistack.events.write', write_slowly))
+            'openmultistack.db.events.write', write_slowly))
         context = multiprocessing.get_context('fork')
         barrier = context.Barrier(self.PROCESSES * self.POSTS, timeout=60)
         results = context.Queue()

@@ -19,8 +19,8 @@ import re
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
+from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack import events
 from openmultistack.metering import app
 from openmultistack.tests.unit import base
 

@@ -20,7 +20,7 @@ from oslo_policy import policy as oslo_policy
 import requests
 import requests_mock
 
-from openmultistack.api import policy
+from openmultistack.common import policy
 from openmultistack.metering import app
 from openmultistack.metering import rabbit
 from openmultistack.tests.unit import base

@@ -81,10 +81,6 @@ class NovaTestCase(test_base.BaseTestCase):
         values.update(fields)
         return providers.get_provider(test_simulated.Account(**values), 9)
 
-    def noauth(self, **fields):
-        return self.provider(auth_url=NOVA, username='oms',
-                             tenant_name='proj-a', **fields)
-
     def requests_to(self, url_prefix, method=None):
         return [r for r in self.http.request_history
                 if r.url.startswith(url_prefix)
@@ -121,23 +117,6 @@ class TestAuthentication(NovaTestCase):
                       json={'flavors': FLAVORS[:1]})
         self.assertEqual('2', self.provider(
             region_name='RegionTwo').find_flavor(None))
-
-    def test_no_keystone_token_is_user_colon_project(self):
-        provider = self.noauth()
-        self.assertTrue(provider.noauth)
-        provider.find_flavor(None)
-        self.assertEqual([], self.requests_to(KEYSTONE))
-        for request in self.requests_to(NOVA):
-            self.assertEqual('oms:proj-a', request.headers['X-Auth-Token'])
-
-    def test_compute_endpoint_detection(self):
-        for url in ('http://h:8774/v2.1', 'http://h:8774/v2.1/',
-                    'https://h/compute/v2.1/%s' % PROJECT_ID,
-                    'http://h:8774/v2'):
-            self.assertTrue(nova.is_compute_endpoint(url), url)
-        for url in ('http://h:5000/v3', 'http://h:5000/', 'http://h/identity',
-                    'http://h:5000/v2.0'):
-            self.assertFalse(nova.is_compute_endpoint(url), url)
 
     def test_timeout_is_applied_to_the_session(self):
         self.assertEqual(9, self.provider().session.timeout)
@@ -207,14 +186,6 @@ class TestLookups(NovaTestCase):
                                             provider.find_image, 'twin')))
         self.assertRaises(base.NotFound, provider.find_image, 'none')
 
-    def test_images_through_the_compute_proxy_without_keystone(self):
-        self.http.get(NOVA + '/images/detail?name=cirros', json={'images': [
-            {'id': IMAGE_ID, 'name': 'cirros', 'status': 'ACTIVE'}]})
-        self.assertEqual(IMAGE_ID, self.noauth().find_image('cirros'))
-        [request] = self.requests_to(NOVA + '/images')
-        self.assertEqual('2.35',
-                         request.headers['X-OpenStack-Nova-API-Version'])
-
     def test_flavors(self):
         provider = self.provider()
         self.assertEqual('1', provider.find_flavor(None))
@@ -277,10 +248,9 @@ class TestServers(NovaTestCase):
     def test_boot_without_networks(self):
         self.http.post(NOVA + '/servers', status_code=202,
                        json={'server': {'id': SERVER_ID}})
-        self.noauth().boot('oms-1', IMAGE_ID, '1', 'oms-1', {})
         self.provider().boot('oms-1', IMAGE_ID, '1', 'oms-1', {})
-        for request in self.requests_to(NOVA + '/servers', 'POST'):
-            self.assertEqual('none', request.json()['server']['networks'])
+        [request] = self.requests_to(NOVA + '/servers', 'POST')
+        self.assertEqual('none', request.json()['server']['networks'])
 
     def test_quota(self):
         self.http.post(NOVA + '/servers', status_code=403, json={

@@ -15,13 +15,14 @@
 import time
 import typing
 
+from omsstack_providers import hold
+
+from openmultistack.conf import worker as worker_opts
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack import providers
 from openmultistack.providers import simulated
 from openmultistack.tests.unit import base
-from openmultistack.worker import faults
-from openmultistack.worker import opts as worker_opts
 from openmultistack.worker import service
 
 CONF = base.CONF
@@ -56,12 +57,16 @@ class WorkerTestCase(base.TestCase):
         account = self.get_row(models.Account, account_id)
         return providers.get_provider(account, 5)
 
-    def hold_at(self, *points: str, directory: typing.Optional[str] = None,
+    def hold_at(self, *points: str, directory: str,
                 seconds: typing.Optional[float] = None) -> None:
-        """Set the test hook for the next workers (``[test_hooks]``)."""
-        faults.register_opts(CONF)
-        self.config.config(group=faults.GROUP, pause_at=list(points),
-                           pause_dir=directory, pause_seconds=seconds)
+        """Hold these calls to the accounts of driver ``held``.
+
+        See :mod:`omsstack_providers.hold`; the markers go to
+        ``directory``.
+        """
+        hold.register_opts(CONF)
+        self.config.config(group=hold.GROUP, hold_at=list(points),
+                           marker_dir=directory, hold_seconds=seconds)
 
     def start_worker(self, worker_id: str = 'worker-1', **options):
         if options:

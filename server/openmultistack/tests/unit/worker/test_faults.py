@@ -10,69 +10,79 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The crash-test hook ``[test_hooks] pause_at``, and whose orphans are
-swept: only the deployment's own."""
+"""Workers held at each step by the ``held`` driver of the tests (fault
+injection, :mod:`omsstack_providers.hold`), and whose orphans are swept:
+only the deployment's own."""
 
 import datetime
 import json
 import os
 
 import fixtures
+from omsstack_providers import hold
 
 from openmultistack.db import models
 from openmultistack.db import types
 from openmultistack.providers import base as provider_base
 from openmultistack.tests.unit.worker import base
-from openmultistack.worker import faults
 
 METADATA_KEY = provider_base.QUEUE_ID_METADATA_KEY
 
 
-class TestPauseHook(base.WorkerTestCase):
+class TestHeldProvider(base.WorkerTestCase):
 
     def setUp(self):
         super().setUp()
-        self.account_id = self.add_sim_account('sim-a')
+        self.account_id = self.add_sim_account('sim-a', driver=hold.NAME)
+        # Tried after sim-a: a worker stopping while sim-a timed out hands
+        # the entry back instead of trying it.
+        self.add_sim_account('sim-b', driver=hold.NAME)
         self.provider_a = self.provider(self.account_id)
         self.markers = self.useFixture(fixtures.TempDir()).path
 
     def marker(self, point, queue_id):
-        path = faults.marker_path(self.markers, point, queue_id)
+        path = hold.marker_path(self.markers, point, queue_id)
         self.wait_for(lambda: os.path.exists(path), 'marker %s' % path)
         with open(path) as marker:
             return json.load(marker)
 
-    def test_off_by_default(self):
+    def test_the_wrapped_driver_without_holds(self):
         queue_id = self.add_queue()
         self.start_worker()
-        self.wait_for_status(queue_id, models.RUN)
+        entry = self.wait_for_status(queue_id, models.RUN)
         self.assertEqual([], os.listdir(self.markers))
+        self.assertEqual(
+            [entry.instance.instance_id],
+            [s.id for s in self.provider_a.find_servers_by_metadata(
+                METADATA_KEY, str(queue_id))])
 
     def test_holds_at_each_boot_point(self):
-        for point, status in ((faults.CLAIMED, models.RECIVE),
-                              (faults.BOOT_REQUESTED, models.RECIVE),
-                              (faults.BUILDING, models.BOOT),
-                              (faults.BOOTED, models.BOOT)):
+        for point, status in ((hold.IMPORT_KEYPAIR, models.RECIVE),
+                              (hold.BOOT, models.RECIVE),
+                              (hold.FIRST_GET, models.BOOT),
+                              (hold.ACTIVE, models.BOOT)):
             queue_id = self.add_queue()
             self.hold_at(point, directory=self.markers)
-            worker = self.start_worker(lease_duration=3)
+            # An untimed hold answers "timed out" after provider_timeout.
+            worker = self.start_worker(lease_duration=3, provider_timeout=2)
             marker = self.marker(point, queue_id)
 
-            self.assertEqual((point, queue_id, worker.worker_id),
+            self.assertEqual((point, queue_id, 'sim-a'),
                              (marker['point'], marker['queue_id'],
-                              marker['worker_id']))
+                              marker['provider']))
             entry = self.queue(queue_id)
             # Held: not further along, and still claimed.
             self.assertEqual((status, worker.worker_id),
                              (entry.status, entry.claimed_by), point)
             servers = self.provider_a.find_servers_by_metadata(
                 METADATA_KEY, str(queue_id))
-            if point == faults.CLAIMED:
+            if point == hold.IMPORT_KEYPAIR:
                 self.assertEqual([], servers)
             else:
                 self.assertEqual([marker['server_id']],
                                  [s.id for s in servers])
-            # Stopping hands the held entry back, with nothing left over.
+            # Stopping hands the held entry back once the held call timed
+            # out, with nothing left over.
             self.stop_worker(worker)
             entry = self.queue(queue_id)
             self.assertEqual((models.REQUEST, None),
@@ -85,10 +95,10 @@ class TestPauseHook(base.WorkerTestCase):
 
     def test_a_timed_hold_goes_on(self):
         queue_id = self.add_queue()
-        self.hold_at(faults.BUILDING, directory=self.markers, seconds=0.2)
+        self.hold_at(hold.FIRST_GET, directory=self.markers, seconds=0.2)
         self.start_worker()
         entry = self.wait_for_status(queue_id, models.RUN)
-        marker = self.marker(faults.BUILDING, queue_id)
+        marker = self.marker(hold.FIRST_GET, queue_id)
         self.assertEqual(entry.instance.instance_id, marker['server_id'])
 
     def session_delete(self, queue_id):
@@ -101,9 +111,9 @@ class TestPauseHook(base.WorkerTestCase):
         entry = self.wait_for_status(queue_id, models.RUN)
         with self.session() as session:
             session.get(models.Queue, queue_id).status = models.DESTROY
-        self.hold_at(faults.DESTROYING, directory=self.markers)
+        self.hold_at(hold.DELETE_SERVER, directory=self.markers)
         worker = self.start_worker('worker-2')
-        marker = self.marker(faults.DESTROYING, queue_id)
+        marker = self.marker(hold.DELETE_SERVER, queue_id)
         self.assertEqual(entry.instance.instance_id, marker['server_id'])
         self.assertEqual(models.DESTROY, self.queue(queue_id).status)
         self.stop_worker(worker)
@@ -146,13 +156,13 @@ class TestLeaseLostMidBoot(base.WorkerTestCase):
         # The worker stalls after asking for a server; meanwhile its lease
         # is taken over. It deletes its own server, and not the key pair,
         # which has the name the new holder uses too.
-        account_id = self.add_sim_account('sim-a')
+        account_id = self.add_sim_account('sim-a', driver=hold.NAME)
         provider = self.provider(account_id)
         markers = self.useFixture(fixtures.TempDir()).path
         queue_id = self.add_queue()
-        self.hold_at(faults.BOOT_REQUESTED, directory=markers, seconds=1)
+        self.hold_at(hold.BOOT, directory=markers, seconds=1)
         self.start_worker()
-        path = faults.marker_path(markers, faults.BOOT_REQUESTED, queue_id)
+        path = hold.marker_path(markers, hold.BOOT, queue_id)
         self.wait_for(lambda: os.path.exists(path), 'the held boot')
         with open(path) as marker:
             stalled_server = json.load(marker)['server_id']

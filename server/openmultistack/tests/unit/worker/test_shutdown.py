@@ -24,13 +24,13 @@ from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from openmultistack import conf
+from openmultistack.conf import worker as worker_opts
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
 from openmultistack.tests.unit.worker import base
 from openmultistack.worker import boot
 from openmultistack.worker import claims
-from openmultistack.worker import opts as worker_opts
 from openmultistack.worker import service
 
 # A worker process as the console script runs it: SIGTERM stops it.
@@ -44,8 +44,9 @@ import sqlalchemy as sa
 
 from openmultistack import conf as oms_conf
 from openmultistack.db import api as db_api
+from openmultistack.conf import worker as opts
 from openmultistack.providers import simulated
-from openmultistack.worker import opts, service
+from openmultistack.worker import service
 # The keys that decrypt the secrets are the service's, as in the test.
 oms_conf.CONF([])
 oms_conf.CONF.set_override('key_repository', sys.argv[3], 'encryption')

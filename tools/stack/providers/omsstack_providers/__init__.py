@@ -1,0 +1,27 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Provider drivers of the functional stack and the service's tests.
+
+Installed into the test environments only (``tox.ini``), never with the
+service: their ``openmultistack.providers`` entry points are registered
+by this distribution, not by ``server/setup.cfg``.
+
+``nova-noauth``
+    :class:`omsstack_providers.nova.NoKeystoneNovaProvider`: a Nova
+    reached without Keystone, as ``tools/stack/nova_provider.py --auth
+    noauth`` serves it.
+``held``
+    :class:`omsstack_providers.hold.HeldProvider`: another driver that
+    holds chosen calls, so that a test can kill a worker at an exact step
+    of a boot or a deletion.
+"""
