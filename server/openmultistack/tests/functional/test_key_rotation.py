@@ -43,12 +43,16 @@ connection = %(url)s
 key_repository = %(keys)s
 """
 BOOT_TIMEOUT = 120
+# Two starts, four boots and five manage commands, each a process of its
+# own: longer than the default timeout of a test on a loaded machine.
+TEST_TIMEOUT = 400
 
 
 class TestKeyRotation(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
+        self.useFixture(fixtures.Timeout(TEST_TIMEOUT, gentle=True))
         schema = self.useFixture(base.PostgreSQLSchema(base.postgresql_url()))
         self.dir = self.useFixture(fixtures.TempDir()).path
         self.keys = os.path.join(self.dir, 'keys')
