@@ -47,16 +47,17 @@ PROJECT_READER = 'rule:project_reader_api'
 PROJECT_MEMBER = 'rule:project_member_api'
 PROJECT_READER_OR_ADMIN = 'rule:project_reader_or_admin'
 PROJECT_MEMBER_OR_ADMIN = 'rule:project_member_or_admin'
+OWNER = 'project_id:%(project_id)s'
 SCOPES = ['project']
 
-# The check strings of earlier releases.
+# The default of earlier releases for a project's resources.
 LEGACY_ADMIN_OR_OWNER = 'rule:admin_or_owner'
-LEGACY_OWNER = 'project_id:%(project_id)s'
 DEPRECATED_REASON = (
     'The default rules now tell the readers, members and administrators '
     'of a project apart (Keystone\'s reader, member and admin roles) and '
     'apply to project-scoped tokens only; before, any role in a project '
     'allowed writes in it.')
+# The release series that introduced the personas.
 DEPRECATED_SINCE = '2027.1'
 
 QUEUES = '/api/queues/'
@@ -86,7 +87,7 @@ _base_rules = [
     policy.RuleDefault('context_is_admin', 'role:admin',
                        description='Administrators.'),
     policy.RuleDefault('admin_or_owner',
-                       'rule:context_is_admin or ' + LEGACY_OWNER,
+                       'rule:context_is_admin or ' + OWNER,
                        description='Administrators, or any role in the '
                                    'project that owns the resource: the '
                                    'default of earlier releases, no longer '
@@ -95,11 +96,11 @@ _base_rules = [
                        deprecated_reason=DEPRECATED_REASON,
                        deprecated_since=DEPRECATED_SINCE),
     policy.RuleDefault('project_reader_api',
-                       'role:reader and ' + LEGACY_OWNER,
+                       'role:reader and ' + OWNER,
                        description='Readers of the project that owns the '
                                    'resource.'),
     policy.RuleDefault('project_member_api',
-                       'role:member and ' + LEGACY_OWNER,
+                       'role:member and ' + OWNER,
                        description='Members of the project that owns the '
                                    'resource.'),
     policy.RuleDefault('project_reader_or_admin',
@@ -148,7 +149,7 @@ _api_rules = [
           'Read the private key of an instance, which logs in to it: '
           'members of the project that asked for it only, neither its '
           'readers nor administrators of other projects.',
-          INSTANCE + 'private_key/', ['GET'], deprecated=LEGACY_OWNER),
+          INSTANCE + 'private_key/', ['GET'], deprecated=OWNER),
 ]
 
 _metering_rules = [
