@@ -50,7 +50,10 @@ stop() {
     rm -f "$pidfile"
 }
 
+# noauth: anonymous administrators, on 127.0.0.1 only (the service
+# refuses it on other addresses).
 demo_conf() {
+    printf '[DEFAULT]\nauth_strategy = noauth\n'
     printf '[api]\nport = %s\n[metering]\nport = %s\n' \
         "$api_port" "$metering_port"
 }

@@ -33,6 +33,7 @@ extensions = [
     'cliff.sphinxext',
     'oslo_config.sphinxext',
     'oslo_policy.sphinxext',
+    'oslo_policy.sphinxpolicygen',
     'openstackdocstheme',
 ]
 
@@ -65,6 +66,10 @@ autodoc_default_options = {
 autodoc_typehints = 'description'
 
 # cliff.sphinxext: commands are read from their entry points.
+# The sample policy file of the admin guide, generated from the code.
+policy_generator_config_file = 'admin/policy-generator.conf'
+sample_policy_basename = '_static/openmultistack'
+
 autoprogram_cliff_application = 'openstack'
 # The output options every list and show command shares are described once,
 # in the page of each command group, not under every command.

@@ -155,7 +155,7 @@ def measure(max_concurrent_boots: int, entries: int,
     with service_process.state_dir(logs) as state:
         config = state / 'openmultistack.conf'
         service_process.write_config(config, {
-            'DEFAULT': {'state_dir': state},
+            'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth'},
             'api': {'host': common.LOOPBACK, 'port': port},
             'worker': dict(WORKER_OPTIONS,
                            max_concurrent_boots=max_concurrent_boots),

@@ -36,12 +36,18 @@ from openmultistack.db import migration
 CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 
-DEFAULTS = {'bootstrap_simulated_accounts': 2}
+# One machine, no Keystone: both APIs listen on 127.0.0.1 unless told
+# otherwise (service.check_noauth).
+DEFAULTS = {'bootstrap_simulated_accounts': 2,
+            'auth_strategy': conf.default.NOAUTH}
 
 
 def main() -> int:
     def body():
         service.prepare(defaults=DEFAULTS)
+        # First: they refuse an unsafe configuration before the state
+        # directory is touched.
+        servers = [api.make_server(), metering.make_server()]
         LOG.info('Database: %s', db_api.get_engine().url)
         if encryption.repository().setup():
             LOG.info('Created the keys of the secrets in %s',
@@ -54,8 +60,7 @@ def main() -> int:
         if names:
             LOG.info('Registered simulated provider accounts: %s',
                      ', '.join(names))
-        server.run([api.make_server(), metering.make_server()],
-                   [worker.WorkerRunner()])
+        server.run(servers, [worker.WorkerRunner()])
     return service.main(body)
 
 

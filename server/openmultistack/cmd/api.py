@@ -24,6 +24,7 @@ CONF = conf.CONF
 
 
 def make_server() -> server.WSGIServer:
+    service.check_noauth('api')
     return server.WSGIServer('multistack-api', app.create_app(),
                              CONF.api.host, CONF.api.port, CONF.api.threads,
                              CONF.api.workers or server.default_workers())

@@ -24,6 +24,7 @@ CONF = conf.CONF
 
 
 def make_server() -> server.WSGIServer:
+    service.check_noauth('metering')
     return server.WSGIServer('metering-api', app.create_app(),
                              CONF.metering.host, CONF.metering.port,
                              CONF.metering.threads,

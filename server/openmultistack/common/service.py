@@ -14,7 +14,9 @@
 """Start-up shared by the console scripts."""
 
 from importlib import metadata
+import ipaddress
 import os
+import socket
 import sys
 import typing
 
@@ -101,6 +103,60 @@ def printable(text: str) -> str:
                    for char in text)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reached from this machine only.
+
+    ``localhost``, or addresses in 127.0.0.0/8 or ``::1`` (IPv4-mapped
+    ones included); a name counts when every address it resolves to
+    does. ``0.0.0.0``, ``::`` and names that do not resolve do not.
+    """
+    if host.lower() in ('localhost', 'localhost.'):
+        return True
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None, socket.AF_UNSPEC,
+                                       socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return False
+        addresses = [ipaddress.ip_address(info[4][0].split('%')[0])
+                     for info in infos]
+    return bool(addresses) and all(
+        (getattr(address, 'ipv4_mapped', None) or address).is_loopback
+        for address in addresses)
+
+
+def check_noauth(group: typing.Optional[str]) -> None:
+    """Refuse ``auth_strategy = noauth`` where others may reach the API.
+
+    Every API calls this when it starts. ``group`` names the option
+    group of the address it listens on (``api``, ``metering``): noauth
+    is fine on a loopback address (:func:`is_loopback`). Under an
+    outside WSGI server (``group`` is ``None``) the address is not
+    known, and noauth needs ``allow_noauth_on_any_address`` there too.
+
+    :raises StartupError: noauth, on an address that is not loopback or
+        an unknown one, without ``allow_noauth_on_any_address``.
+    """
+    if (CONF.auth_strategy != conf.default.NOAUTH or
+            CONF.allow_noauth_on_any_address):
+        return
+    if group is None:
+        raise StartupError(
+            'Refusing auth_strategy = noauth under a WSGI server: whoever '
+            'reaches it would act as an administrator. Use auth_strategy '
+            '= keystone, or set allow_noauth_on_any_address = true.')
+    host = CONF[group].host
+    if not is_loopback(host):
+        raise StartupError(
+            'Refusing auth_strategy = noauth on [%s] host = %s, which is '
+            'not a loopback address: whoever reaches it would act as an '
+            'administrator. Listen on 127.0.0.1, use auth_strategy = '
+            'keystone, or set allow_noauth_on_any_address = true.'
+            % (group, host))
+
+
 def _fail(message: str) -> None:
     message = printable(message)
     if _logging_ready:
@@ -138,8 +194,11 @@ def serve(make_server: typing.Callable[[], typing.Any]) -> int:
 
     def body():
         prepare()
+        # First: it refuses an unsafe configuration before the database
+        # is read.
+        api_server = make_server()
         check_database()
-        server.run([make_server()])
+        server.run([api_server])
     return main(body)
 
 
@@ -152,5 +211,6 @@ def wsgi_application(create_app: typing.Callable[[], typing.Any]):
     """
     files = os.environ.get(CONFIG_FILES_ENV)
     prepare(argv=[], config_files=files.split(',') if files else None)
+    check_noauth(None)
     check_database()
     return create_app()

@@ -26,14 +26,29 @@ opts = [
                help='Directory for the state of the service: the SQLite '
                     'database when [database] connection is not set.'),
     cfg.StrOpt('auth_strategy',
-               default=NOAUTH,
-               choices=[(NOAUTH, 'Anonymous requests, as the original '
-                                 'service; for tests and demos only.'),
+               default=KEYSTONE,
+               choices=[(NOAUTH, 'Anonymous requests, every one acting as '
+                                 'an administrator, as the original '
+                                 'service; for tests and demos on one '
+                                 'machine only (see '
+                                 'allow_noauth_on_any_address).'),
                         (KEYSTONE, 'Keystone tokens, validated by '
                                    'keystonemiddleware auth_token '
                                    '([keystone_authtoken]), and policy '
                                    'rules.')],
-               help='How API requests are authenticated.'),
+               help='How API requests are authenticated. '
+                    'openmultistack-all defaults to noauth.'),
+    cfg.BoolOpt('allow_noauth_on_any_address',
+                default=False,
+                help='Let an API with auth_strategy = noauth start on an '
+                     'address that is not a loopback one (127.0.0.0/8, '
+                     '::1, localhost), such as 0.0.0.0. Off by default: '
+                     'whoever reaches the port then acts as an '
+                     'administrator, reads every private key and every '
+                     'provider account. Under an outside WSGI server '
+                     '(uWSGI, gunicorn, ...) the address is not known to '
+                     'the service: there noauth is refused unless this '
+                     'is true.'),
     cfg.IntOpt('bootstrap_simulated_accounts',
                default=0, min=0, max=26,
                help='On start, when no account exists, register this many '

@@ -32,6 +32,7 @@ from openmultistack.tests.unit.cmd import test_server
 CONFIG = """
 [DEFAULT]
 state_dir = %(state)s
+auth_strategy = noauth
 [api]
 port = 0
 workers = 1

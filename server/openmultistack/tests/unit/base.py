@@ -16,6 +16,7 @@
 import faulthandler
 import json
 import os
+import typing
 import uuid
 
 import fixtures
@@ -207,13 +208,22 @@ class TestCase(BaseTestCase):
 
 
 class AppTestCase(TestCase):
-    """Talks HTTP (in-process WSGI) to one application."""
+    """Talks HTTP (in-process WSGI) to one application.
+
+    The application is built with ``auth_strategy`` set to
+    :attr:`auth_strategy` (``noauth``: the tests of what the APIs do
+    send no token); ``None`` keeps the service's default.
+    """
+
+    auth_strategy: typing.Optional[str] = conf.default.NOAUTH
 
     def make_app(self):
         raise NotImplementedError
 
     def setUp(self):
         super().setUp()
+        if self.auth_strategy is not None:
+            self.config.config(auth_strategy=self.auth_strategy)
         self.client = wz_test.Client(self.make_app())
 
     def request(self, method, path, body=None, headers=None, **kwargs):

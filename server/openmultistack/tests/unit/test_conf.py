@@ -125,8 +125,18 @@ class TestPolicyRules(base.BaseTestCase):
 
     def test_private_key_is_not_for_admins_of_other_projects(self):
         rules = {rule.name: rule for rule in policy.list_rules()}
+        rule = rules['multistack:instance:private_key']
+        self.assertEqual('rule:project_member_api', rule.check_str)
+        self.assertEqual('role:member and project_id:%(project_id)s',
+                         rules['project_member_api'].check_str)
         self.assertEqual('project_id:%(project_id)s',
-                         rules['multistack:instance:private_key'].check_str)
+                         rule.deprecated_rule.check_str)
+
+    def test_api_rules_are_documented_for_projects(self):
+        for rule in policy.list_rules():
+            if ':' in rule.name:
+                self.assertIsInstance(rule, oslo_policy.DocumentedRuleDefault)
+                self.assertEqual(['project'], rule.scope_types, rule.name)
 
 
 class TestSampleConfig(base.TestCase):

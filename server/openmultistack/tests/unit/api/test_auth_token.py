@@ -13,9 +13,14 @@
 
 """Both applications behind the real keystonemiddleware ``auth_token``."""
 
+import fixtures
+from keystoneauth1 import loading
 from keystonemiddleware import fixture as ksm_fixture
+from oslo_config import cfg
 
 from openmultistack.api import app
+from openmultistack.common import auth
+from openmultistack import conf
 from openmultistack.metering import app as metering_app
 from openmultistack.tests.unit import base
 
@@ -80,3 +85,66 @@ class TestMeteringAuthToken(AuthTokenMixin, base.AppTestCase):
             401)
         self.assertEqual('Invalid or expired token.',
                          data['error_message']['faultstring'])
+
+
+class DefaultAuthMixin:
+    """A configuration that does not set ``auth_strategy``."""
+
+    auth_strategy = None
+
+    def make_app(self):
+        self.config.config(www_authenticate_uri='http://keystone.test/v3',
+                           group='keystone_authtoken')
+        return self.app_module.create_app()
+
+    def test_keystone_must_be_configured(self):
+        self.config.conf.clear_override('www_authenticate_uri',
+                                        group='keystone_authtoken')
+        error = self.assertRaises(auth.NotConfigured,
+                                  self.app_module.create_app)
+        self.assertIn('auth_strategy = keystone (the default) needs '
+                      '[keystone_authtoken]', str(error))
+
+    def test_default_is_keystone(self):
+        self.assertEqual('keystone', self.config.conf.auth_strategy)
+
+
+class TestAPIDefaultAuth(DefaultAuthMixin, base.AppTestCase):
+
+    app_module = app
+
+    def test_no_token_is_401(self):
+        for path in ('/api/', '/api/queues/', '/api/accounts/',
+                     '/api/instances/1/private_key/'):
+            self.assertJSON(self.request('GET', path), 401, {
+                'detail': 'Authentication credentials were not provided.'})
+        self.assertJSON(self.request('POST', '/api/queues/'), 401)
+
+
+class TestMeteringDefaultAuth(DefaultAuthMixin, base.AppTestCase):
+
+    app_module = metering_app
+
+    def test_no_token_is_401(self):
+        for path in ('/v2/logs', '/v2/rabbit/users'):
+            data = self.assertJSON(self.request('GET', path), 401)
+            self.assertIn('faultstring', data['error_message'])
+
+
+class TestIncompleteKeystoneOptions(base.BaseTestCase):
+
+    def test_one_line_names_the_missing_option(self):
+        # A configuration of its own: the options of an auth plugin stay
+        # registered once loaded.
+        config = cfg.ConfigOpts()
+        conf.default.register_opts(config)
+        loading.register_auth_conf_options(config, auth.GROUP)
+        config([], default_config_files=[])
+        config.set_override('auth_strategy', 'keystone')
+        config.set_override('auth_type', 'password', auth.GROUP)
+        self.useFixture(fixtures.MonkeyPatch(
+            'openmultistack.common.auth.CONF', config))
+        error = self.assertRaises(auth.NotConfigured, auth.wrap, object())
+        self.assertEqual('[keystone_authtoken]: Auth plugin requires '
+                         'parameters which were not given: auth_url',
+                         str(error))

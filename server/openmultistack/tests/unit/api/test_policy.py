@@ -17,25 +17,34 @@ The identity headers are those keystonemiddleware's ``auth_token`` sets
 after validating a token; the application behind it is tested here.
 """
 
+import warnings
+
+import fixtures
+
 from openmultistack.api import app
+from openmultistack.common import policy
 from openmultistack.db import models
 from openmultistack.tests.unit.api import base
 
 
-def identity(project, roles='member', user='user-1'):
+def identity(project, roles='member,reader', user='user-1'):
+    """Headers of a token; Keystone expands implied roles into them."""
     return {'X-Identity-Status': 'Confirmed', 'X-Project-Id': project,
             'X-User-Id': user, 'X-Roles': roles}
 
 
-ADMIN = identity('admin-project', roles='admin,member', user='admin')
+ADMIN = identity('admin-project', roles='admin,member,reader', user='admin')
 ALICE = identity('project-a', user='alice')
 BOB = identity('project-b', user='bob')
+CAROL = identity('project-a', roles='reader', user='carol')
 
 
-class TestKeystonePolicy(base.APITestCase):
+class PolicyTestCase(base.APITestCase):
+    """Two projects, each with an entry and its instance."""
+
+    auth_strategy = 'keystone'
 
     def make_app(self):
-        self.config.config(auth_strategy='keystone')
         return app.create_flask_app()
 
     def setUp(self):
@@ -51,6 +60,9 @@ class TestKeystonePolicy(base.APITestCase):
     def ids(self, path, who):
         data = self.assertJSON(self.request('GET', path, headers=who), 200)
         return [item['id'] for item in data]
+
+
+class TestKeystonePolicy(PolicyTestCase):
 
     def test_no_token(self):
         self.assertJSON(self.request('GET', '/api/queues/'), 401, {
@@ -140,3 +152,108 @@ class TestKeystonePolicy(base.APITestCase):
         self.assertJSON(self.request('GET', path, headers=BOB), 404)
         # Administrators see the instance, not its key.
         self.assertJSON(self.request('GET', path, headers=ADMIN), 403)
+
+
+class TestPersonas(PolicyTestCase):
+    """Readers read, members also write in their project, admins all.
+
+    With the new defaults alone, as once the deprecated rules are gone
+    (until then, any role in a project also writes in it: see
+    :class:`TestDeprecatedRules`).
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.config.config(enforce_new_defaults=True, group='oslo_policy')
+
+    def status(self, method, path, who):
+        response = self.request(method, path, headers=who)
+        return response.status_code
+
+    def test_reader_reads_but_does_not_write(self):
+        self.assertEqual([self.queue_a], self.ids('/api/queues/', CAROL))
+        self.assertEqual([self.instance_a], self.ids('/api/instances/',
+                                                     CAROL))
+        for path in ('/api/queues/%d/' % self.queue_a,
+                     '/api/instances/%d/' % self.instance_a):
+            self.assertEqual(200, self.status('GET', path, CAROL))
+        self.assertEqual(403, self.status('POST', '/api/queues/', CAROL))
+        self.assertEqual(403, self.status(
+            'DELETE', '/api/queues/%d/' % self.queue_a, CAROL))
+        self.assertEqual(models.RUN,
+                         self.get_row(models.Queue, self.queue_a).status)
+        # The key logs in to the instance: members only.
+        self.assertEqual(403, self.status(
+            'GET', '/api/instances/%d/private_key/' % self.instance_a,
+            CAROL))
+        self.assertEqual(403, self.status('GET', '/api/accounts/', CAROL))
+
+    def test_member_writes_in_own_project(self):
+        self.assertEqual(201, self.status('POST', '/api/queues/', ALICE))
+        self.assertEqual(204, self.status(
+            'DELETE', '/api/queues/%d/' % self.queue_a, ALICE))
+        self.assertEqual(404, self.status(
+            'DELETE', '/api/queues/%d/' % self.queue_b, ALICE))
+        self.assertEqual(403, self.status('POST', '/api/accounts/', ALICE))
+
+    def test_admin_does_everything(self):
+        self.assertEqual([self.instance_a, self.instance_b],
+                         self.ids('/api/instances/', ADMIN))
+        self.assertEqual(201, self.status('POST', '/api/queues/', ADMIN))
+        self.assertEqual(204, self.status(
+            'DELETE', '/api/queues/%d/' % self.queue_b, ADMIN))
+        self.assertEqual(200, self.status(
+            'GET', '/api/accounts/%d/' % self.account_id, ADMIN))
+        self.assertJSON(self.request('PATCH', '/api/accounts/%d/'
+                                     % self.account_id,
+                                     {'username': 'other'}, headers=ADMIN),
+                        200)
+
+    def test_system_scoped_tokens_are_refused(self):
+        headers = dict(ADMIN, **{'OpenStack-System-Scope': 'all'})
+        del headers['X-Project-Id']
+        self.assertEqual(403, self.status('GET', '/api/accounts/', headers))
+        self.assertEqual(403, self.status('POST', '/api/queues/', headers))
+
+
+class TestDeprecatedRules(PolicyTestCase):
+    """The rules of earlier releases: any role in the project."""
+
+    OTHER_ROLE = identity('project-a', roles='custom', user='dave')
+
+    def test_honoured_with_a_warning(self):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            self.assertEqual([self.queue_a],
+                             self.ids('/api/queues/', self.OTHER_ROLE))
+        messages = [str(warning.message) for warning in caught]
+        self.assertTrue(any(
+            '"multistack:queue:create":"rule:admin_or_owner" was '
+            'deprecated' in message for message in messages), messages)
+        self.assertJSON(self.request('POST', '/api/queues/',
+                                     headers=self.OTHER_ROLE), 201)
+        path = '/api/instances/%d/private_key/' % self.instance_a
+        self.assertJSON(self.request('GET', path, headers=self.OTHER_ROLE),
+                        200)
+
+    def test_ignored_with_enforce_new_defaults(self):
+        self.config.config(enforce_new_defaults=True, group='oslo_policy')
+        policy.reset()
+        for method, path in (
+                ('GET', '/api/queues/'), ('POST', '/api/queues/'),
+                ('GET', '/api/instances/%d/private_key/'
+                 % self.instance_a)):
+            self.assertJSON(self.request(method, path,
+                                         headers=self.OTHER_ROLE), 403)
+        self.assertEqual([self.queue_a], self.ids('/api/queues/', CAROL))
+
+    def test_policy_file_overrides_keep_working(self):
+        policy_file = self.useFixture(fixtures.TempDir()).join('policy.yaml')
+        with open(policy_file, 'w') as rules:
+            rules.write('"multistack:queue:create": "role:creator"\n')
+        self.config.config(policy_file=policy_file, group='oslo_policy')
+        policy.reset()
+        self.assertJSON(self.request('POST', '/api/queues/', headers=ALICE),
+                        403)
+        self.assertJSON(self.request('POST', '/api/queues/', headers=identity(
+            'project-a', roles='creator')), 201)

@@ -105,6 +105,10 @@ status_poll_interval = 0.05
 """
 
 
+# The separate APIs default to keystone.
+NOAUTH_CONFIG = ALL_CONFIG + '[DEFAULT]\nauth_strategy = noauth\n'
+
+
 class TestAllInOne(base.BaseTestCase):
 
     def setUp(self):
@@ -215,11 +219,17 @@ class TestStartupErrors(base.BaseTestCase):
         return service.process.wait(timeout=START_TIMEOUT), service.output()
 
     def test_api_refuses_an_empty_database(self):
-        code, output = self.run_script('openmultistack-api',
-                                       ALL_CONFIG)
+        code, output = self.run_script('openmultistack-api', NOAUTH_CONFIG)
         self.assertEqual(1, code)
         self.assertIn('openmultistack-manage db sync', output)
         self.assertNotIn('Traceback', output)
+
+    def test_api_needs_keystone_options_by_default(self):
+        code, output = self.run_script('openmultistack-api', ALL_CONFIG)
+        self.assertEqual(1, code, output)
+        self.assertEqual(1, len(output.strip().splitlines()), output)
+        self.assertIn('auth_strategy = keystone (the default) needs '
+                      '[keystone_authtoken]', output)
 
     def test_manage_db_sync(self):
         code, output = self.run_script('openmultistack-manage', ALL_CONFIG,
@@ -256,6 +266,22 @@ class TestStartupErrors(base.BaseTestCase):
             self.assertIn(value, output)
             self.assertEqual(1, len(output.strip().splitlines()), output)
 
+    def test_noauth_on_any_address_is_refused(self):
+        # openmultistack-all with its own default, noauth.
+        for script, group, config in (
+                ('openmultistack-api', 'api', NOAUTH_CONFIG),
+                ('openmultistack-metering-api', 'metering', NOAUTH_CONFIG),
+                ('openmultistack-all', 'metering', ALL_CONFIG)):
+            code, output = self.run_script(
+                script, config + '[%s]\nhost = 0.0.0.0\n' % group)
+            self.assertEqual(1, code, output)
+            self.assertEqual(1, len(output.strip().splitlines()), output)
+            self.assertIn('[%s] host = 0.0.0.0' % group, output)
+            self.assertIn('allow_noauth_on_any_address', output)
+            # Refused before anything was written.
+            self.assertFalse(os.path.exists(
+                os.path.join(self.service_dir, 'state')), script)
+
     def test_bad_option_value(self):
         code, output = self.run_script(
             'openmultistack-api', ALL_CONFIG + '[DEFAULT]\n'
@@ -268,6 +294,7 @@ class TestStartupErrors(base.BaseTestCase):
 API_CONFIG = """
 [DEFAULT]
 state_dir = %(dir)s/state
+auth_strategy = noauth
 [api]
 port = 0
 """
@@ -376,19 +403,37 @@ class TestSeparateServers(base.BaseTestCase):
         self.assertIn('Cannot start', output)
         self.assertEqual(1, len(output.strip().splitlines()), output)
 
-    def test_wsgi_module_for_outside_servers(self):
-        state = self.sync(API_CONFIG)
-        config = os.path.join(state, 'openmultistack.conf')
+    def wsgi_get(self, config):
+        """GET /api/queues/ from the WSGI module, with ``config``."""
+        state = self.sync(config)
         code = ('from werkzeug import test; '
                 'from openmultistack.api import wsgi; '
                 'print(test.Client(wsgi.application).get('
                 '"/api/queues/").status_code)')
-        output = subprocess.run(
+        return subprocess.run(
             [sys.executable, '-c', code, '--ignored-server-option'],
-            env=dict(os.environ, OMS_CONFIG_FILES=config),
+            env=dict(os.environ, OMS_CONFIG_FILES=os.path.join(
+                state, 'openmultistack.conf')),
             capture_output=True, text=True, timeout=START_TIMEOUT)
+
+    def test_wsgi_module_for_outside_servers(self):
+        output = self.wsgi_get(API_CONFIG.replace(
+            'auth_strategy = noauth', '') + '[keystone_authtoken]\n'
+            'www_authenticate_uri = http://keystone.test/v3\n')
+        self.assertEqual('401', output.stdout.strip().splitlines()[-1],
+                         output.stderr)
+        output = self.wsgi_get(API_CONFIG.replace(
+            'auth_strategy = noauth', 'auth_strategy = noauth\n'
+            'allow_noauth_on_any_address = true'))
         self.assertEqual('200', output.stdout.strip().splitlines()[-1],
                          output.stderr)
+
+    def test_wsgi_module_refuses_noauth(self):
+        output = self.wsgi_get(API_CONFIG)
+        self.assertNotEqual(0, output.returncode)
+        # Logged, and raised to the WSGI server.
+        self.assertIn('Refusing auth_strategy = noauth under a WSGI server',
+                      output.stdout + output.stderr)
 
     def test_worker_boots_for_a_separate_api(self):
         state = self.sync(API_CONFIG)

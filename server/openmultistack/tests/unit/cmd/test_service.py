@@ -15,6 +15,7 @@
 
 from importlib import metadata
 import signal
+import socket
 import threading
 
 import fixtures
@@ -150,3 +151,72 @@ class TestVersion(base.BaseTestCase):
         stdout.stream.flush()
         self.assertEqual('7.1.0\n',
                          stdout.getDetails()['stdout'].as_text())
+
+
+class TestCheckNoauth(base.BaseTestCase):
+    """Anonymous administrators on loopback addresses only."""
+
+    def setUp(self):
+        super().setUp()
+        self.config = self.useFixture(config_fixture.Config(service.CONF))
+        self.config.config(auth_strategy='noauth')
+
+    def refusal(self, group):
+        return str(self.assertRaises(service.StartupError,
+                                     service.check_noauth, group))
+
+    def test_loopback_addresses(self):
+        for host in ('127.0.0.1', '127.1.2.3', '::1', 'localhost',
+                     'LOCALHOST', '::ffff:127.0.0.1'):
+            self.assertTrue(service.is_loopback(host), host)
+        for host in ('0.0.0.0', '::', '192.0.2.1', '2001:db8::1',
+                     '::ffff:192.0.2.1'):
+            self.assertFalse(service.is_loopback(host), host)
+
+    def test_names_count_by_every_address(self):
+        def getaddrinfo(host, *args):
+            if host not in addresses:
+                raise socket.gaierror(socket.EAI_NONAME, 'unknown')
+            return [(None, None, None, '', (address, 0))
+                    for address in addresses[host]]
+        addresses = {'api.local': ['127.0.0.1', '::1'],
+                     'api.example': ['127.0.0.1', '192.0.2.1']}
+        self.useFixture(fixtures.MonkeyPatch('socket.getaddrinfo',
+                                             getaddrinfo))
+        self.assertTrue(service.is_loopback('api.local'))
+        self.assertFalse(service.is_loopback('api.example'))
+        self.assertFalse(service.is_loopback('unknown.example'))
+        self.assertFalse(service.is_loopback(''))
+
+    def test_loopback_starts(self):
+        for group in ('api', 'metering'):
+            self.config.config(host='127.0.0.1', group=group)
+            service.check_noauth(group)
+        self.config.config(host='::1', group='api')
+        service.check_noauth('api')
+
+    def test_any_address_is_refused(self):
+        self.config.config(host='0.0.0.0', group='metering')
+        message = self.refusal('metering')
+        self.assertIn('[metering] host = 0.0.0.0', message)
+        self.assertIn('allow_noauth_on_any_address', message)
+        self.assertNotIn('\n', message)
+        self.config.config(host='::', group='api')
+        self.assertIn('[api] host = ::', self.refusal('api'))
+
+    def test_outside_wsgi_server_needs_the_option(self):
+        message = self.refusal(None)
+        self.assertIn('WSGI server', message)
+        self.config.config(allow_noauth_on_any_address=True)
+        service.check_noauth(None)
+
+    def test_option_allows_any_address(self):
+        self.config.config(host='0.0.0.0', group='api')
+        self.config.config(allow_noauth_on_any_address=True)
+        service.check_noauth('api')
+
+    def test_keystone_anywhere(self):
+        self.config.config(auth_strategy='keystone')
+        self.config.config(host='0.0.0.0', group='api')
+        service.check_noauth('api')
+        service.check_noauth(None)
