@@ -109,6 +109,20 @@ class QueueManager(base.Manager[Queue]):
         """Return one entry; :class:`NotFound` if it does not exist."""
         return self._get(self._path(queue_id))
 
+    def find(self, name_or_id: Any) -> Queue:
+        """Return the entry with this ID, or the one with this name.
+
+        The name is the entry's own (``create(name=...)``) or that of its
+        instance.
+
+        :raises omsclient.common.exceptions.NotFound: no entry has that ID
+            or name.
+        :raises omsclient.common.exceptions.NoUniqueMatch: several entries
+            have that name.
+        """
+        return self._find_named(name_or_id, 'queue entry', lambda entry: (
+            entry.get('name'), (entry.get('instance') or {}).get('name')))
+
     def delete(self, queue_id: Any, timeout: float | None = None) -> None:
         """Destroy the instance of an entry and forget the entry.
 

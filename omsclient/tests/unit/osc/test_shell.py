@@ -80,12 +80,13 @@ class TestOpenStackShell(testtools.TestCase):
     def test_error_is_one_line_without_traceback(self):
         self.requests.get(oms_fixtures.QUEUES + '99/', status_code=404,
                           json=oms_fixtures.NOT_FOUND)
+        self.requests.get(oms_fixtures.QUEUES, json=[])
         code, out, err = self.openstack(*NO_AUTH + [
             'multistack', 'queue', 'show', '99'])
         self.assertEqual(1, code)
         self.assertEqual('', out)
-        self.assertEqual('Unable to show queue entry 99: Not found. '
-                         '(HTTP 404)\n', err)
+        self.assertEqual("Unable to show queue entry 99: No queue entry "
+                         "with ID or name '99' (HTTP 404)\n", err)
 
     def test_unreachable_server(self):
         self.requests.get(oms_fixtures.QUEUES,

@@ -357,10 +357,24 @@ class TestShowQueue(fakes.TestCommand):
     def test_not_found(self):
         self.requests.get(QUEUES + '99/', status_code=404,
                           json=oms_fixtures.NOT_FOUND)
+        self.requests.get(QUEUES, json=[entry(1, 'RUN')])
         error = self.assertRaises(osc_exc.CommandError, self.run_command,
                                   queue.ShowQueue, ['99'])
-        self.assertEqual('Unable to show queue entry 99: Not found. '
-                         '(HTTP 404)', str(error))
+        self.assertEqual("Unable to show queue entry 99: No queue entry "
+                         "with ID or name '99' (HTTP 404)", str(error))
+
+    def test_by_name(self):
+        named = entry(2, 'REQUEST', name='web-1')
+        self.requests.get(QUEUES, json=[entry(1, 'RUN'), named])
+        shown = self.run_json(queue.ShowQueue, ['web-1'])
+        self.assertEqual(2, shown['ID'])
+
+    def test_by_instance_name(self):
+        booted = entry(2, 'RUN')
+        booted['instance']['name'] = 'oms-2'
+        self.requests.get(QUEUES, json=[entry(1, 'RUN'), booted])
+        shown = self.run_json(queue.ShowQueue, ['oms-2'])
+        self.assertEqual(2, shown['ID'])
 
     def test_id_required(self):
         self.assert_parse_error(queue.ShowQueue, [])
