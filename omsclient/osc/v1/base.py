@@ -29,6 +29,7 @@ class ResourceCommand(common.Command):
     """What the commands of one resource share: its description."""
 
     resource: constants.Resource
+    service = ('multistack', plugin.API_NAME + '.http_client')
 
     def get_manager(self) -> Any:
         client = getattr(self.app.client_manager, plugin.API_NAME)

@@ -442,5 +442,33 @@ class TestDeleteQueue(fakes.TestCommand):
         self.assertIn('Method "DELETE" not allowed. (HTTP 405)',
                       self.log.output)
 
+    def test_wrong_service_says_which_answered(self):
+        # The metering API's port given for the multistack API.
+        self.requests.get(QUEUES, status_code=404, json={'detail': 'x'})
+        self.requests.get(fakes.API + '/', status_code=404,
+                          json={'detail': 'x'})
+        self.requests.get(fakes.ENDPOINT + '/', json={'versions': {
+            'values': [{'id': 'v2', 'status': 'stable'}]}})
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ListQueue, [])
+        self.assertEqual(
+            'GET http://oms.test/api/queues/ answered 404: '
+            'http://oms.test is the metering API, not the multistack API: '
+            'give the URL of the multistack API (for example '
+            'http://127.0.0.1:8765) with --os-endpoint or '
+            'multistack_endpoint_override in clouds.yaml', str(error))
+
+    def test_unknown_service_says_so(self):
+        self.requests.get(QUEUES + '3/', status_code=404, text='nope')
+        self.requests.get(QUEUES, status_code=404, text='nope')
+        self.requests.get(fakes.API + '/', status_code=404, text='nope')
+        self.requests.get(fakes.ENDPOINT + '/', text='<html></html>')
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ShowQueue, ['3'])
+        self.assertIn(
+            'answered 404: http://oms.test does not look like the '
+            'multistack API (GET http://oms.test/api/ did not answer as it '
+            'does)', str(error))
+
     def test_id_required(self):
         self.assert_parse_error(queue.DeleteQueue, ['--wait'])
