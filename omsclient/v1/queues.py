@@ -185,7 +185,8 @@ class QueueManager(base.Manager[Queue]):
             return exceptions.WaitTimeout(
                 'Queue entry %s is still %s after %d seconds (waiting for '
                 '%s)' % (queue_id, seen.get('status'), elapsed,
-                         ' or '.join(sorted(wanted))))
+                         ' or '.join(sorted({canonical_status(status)
+                                             for status in wanted}))))
 
         get = self._bounded_get(queue_id, timeout, timed_out)
 
