@@ -154,6 +154,19 @@ class TestSaveInstanceKey(fakes.TestCommand):
         self.assertEqual('', self.app.stderr.getvalue())
         self.assertNotIn('MIIE', self.log.output)
 
+    def test_by_name(self):
+        self.answer_key()
+        self.requests.get(INSTANCES, json=[
+            INSTANCE, dict(INSTANCE, id=2, name='web-1')])
+        self.requests.get(INSTANCES + '2/private_key/', json={
+            'key_name': 'oms-2', 'key_raw': KEY})
+        self.assert_quiet(self.run_command(
+            instance.SaveInstanceKey, ['web-1', '--file', self.path]))
+        with open(self.path) as key_file:
+            self.assertEqual(KEY, key_file.read())
+        self.assertEqual(INSTANCES + '2/private_key/',
+                         self.requests.last_request.url)
+
     def test_save_to_new_file(self):
         self.answer_key()
         self.assert_quiet(self.save('--file', self.path))
