@@ -26,7 +26,9 @@ from typing import Any
 
 from omsclient.common import exceptions
 
+#: The multistack API (``/api/``).
 MULTISTACK = 'multistack'
+#: The metering API (``/v2/...``).
 METERING = 'metering'
 
 #: Seconds each question may take: the endpoint has just answered.

@@ -49,8 +49,8 @@ class Instance(base.Resource):
     """An instance booted for a queue entry.
 
     Fields: ``id``, ``name``, ``instance_id``, ``ip_addr``, ``key_name``,
-    ``account``, ``queue_id``; never ``key_raw`` in :meth:`to_dict` or
-    ``repr``.
+    ``account``, ``queue_id``; never ``key_raw`` in
+    :meth:`~omsclient.common.base.Resource.to_dict` or ``repr``.
     """
 
     shape = INSTANCE

@@ -28,7 +28,8 @@ from omsclient.v1 import instances
 
 #: Statuses that end a wait for a new instance successfully.
 ACTIVE_STATUSES = ('RUN', 'running')
-#: Statuses that end a wait with :class:`ResourceFailed`.
+#: Statuses that end a wait with
+#: :class:`~omsclient.common.exceptions.ResourceFailed`.
 FAILED_STATUSES = ('FAILED', 'failed')
 #: The lower-case names of an earlier revision of the service, by the
 #: name the service uses now.
@@ -45,7 +46,8 @@ class Queue(base.Resource):
     """A queue entry: ``id``, ``status``, ``regist_datetime``, ``instance``.
 
     ``instance`` is ``None`` until an instance exists; read through the
-    attribute or :meth:`to_dict` it never holds ``key_raw``.
+    attribute or :meth:`~omsclient.common.base.Resource.to_dict` it never
+    holds ``key_raw``.
     """
 
     shape = shapes.Shape({
@@ -106,7 +108,10 @@ class QueueManager(base.Manager[Queue]):
         return self._send('POST', self.collection, body, **options)
 
     def get(self, queue_id: Any) -> Queue:
-        """Return one entry; :class:`NotFound` if it does not exist."""
+        """Return one entry.
+
+        :raises omsclient.common.exceptions.NotFound: it does not exist.
+        """
         return self._get(self._path(queue_id))
 
     def find(self, name_or_id: Any) -> Queue:
