@@ -274,9 +274,9 @@ class Command(command.Command):
                        ) -> osc_exc.CommandError | None:
         """A clearer error for a ``404`` from an endpoint of another API."""
         cause = error.__cause__
-        if not (self.service and cause is not None and cause.url
-                and isinstance(cause, (exceptions.NotFound,
-                                       exceptions.NotSupported))):
+        if not (self.service and isinstance(cause, (exceptions.NotFound,
+                                                    exceptions.NotSupported))
+                and cause.url):
             return None
         from omsclient.common import service_probe
 
