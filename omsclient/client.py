@@ -28,21 +28,19 @@ import importlib
 from typing import Any
 
 from omsclient.common import exceptions
+from omsclient.common import versions
 
 #: API versions and the module of their client class.
 VERSIONS = {'1': 'omsclient.v1.client'}
 
 
 def _normalise_version(version: Any) -> str:
-    text = str(version).strip().lower()
-    if text.startswith('v'):
-        text = text[1:]
-    major, _dot, minor = text.partition('.')
-    if minor.strip('0') == '' and major in VERSIONS:
-        return major
-    raise exceptions.UnsupportedVersion(
-        'Unsupported OpenMultiStack API version %r; supported: %s' % (
-            version, ', '.join(sorted(VERSIONS))))
+    major = versions.match(version, VERSIONS)
+    if major is None:
+        raise exceptions.UnsupportedVersion(
+            'Unsupported OpenMultiStack API version %r; supported: %s' % (
+                version, ', '.join(sorted(VERSIONS))))
+    return major
 
 
 def get_client_class(version: Any) -> type:

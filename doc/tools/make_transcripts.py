@@ -115,6 +115,19 @@ def _wait_for_rabbit(metering: str, timeout: float = 60) -> None:
     print('RabbitMQ management API not reachable: recording the errors')
 
 
+def without_clouds(rec: Recorder) -> Recorder:
+    """A recorder whose commands find no clouds.yaml.
+
+    Its endpoint overrides would win over ``--os-endpoint``, and the
+    openstack command also reads a clouds.yaml in the current directory.
+    """
+    cwd = rec.cwd / 'no-clouds'
+    cwd.mkdir(exist_ok=True)
+    env = dict(rec.env, OS_CLIENT_CONFIG_FILE=str(cwd / 'clouds.yaml'))
+    del env['OS_CLOUD']
+    return Recorder(rec.out, env, cwd)
+
+
 def record(rec: Recorder, api: str, metering: str) -> None:
     oms = client.Client('1', endpoint=api)
 
@@ -130,11 +143,9 @@ def record(rec: Recorder, api: str, metering: str) -> None:
             'create', '--name', 'web-1', '--wait', '-f', 'json')
     rec.run('queue-list', 'openstack', 'multistack', 'queue', 'list')
     # Without clouds.yaml: the endpoint on the command line.
-    env = dict(rec.env)
-    del env['OS_CLOUD']
-    Recorder(rec.out, env, rec.cwd).run(
-        'noauth-endpoint', 'openstack', '--os-auth-type', 'none',
-        '--os-endpoint', api, 'multistack', 'queue', 'list')
+    bare = without_clouds(rec)
+    bare.run('noauth-endpoint', 'openstack', '--os-auth-type', 'none',
+             '--os-endpoint', api, 'multistack', 'queue', 'list')
     rec.run('queue-list-long', 'openstack', 'multistack', 'queue', 'list',
             '--long')
     rec.run('queue-list-status', 'openstack', 'multistack', 'queue', 'list',
@@ -146,6 +157,12 @@ def record(rec: Recorder, api: str, metering: str) -> None:
             str(running))
     rec.run('queue-show-json', 'openstack', 'multistack', 'queue', 'show',
             str(running), '-f', 'json')
+    rec.run('queue-show-name', 'openstack', 'multistack', 'queue', 'show',
+            'web-1', '-c', 'ID', '-c', 'Status', '-c', 'Name', '-c',
+            'IP Address')
+    # The metering API's URL given for the multistack API.
+    bare.run('wrong-endpoint', 'openstack', '--os-auth-type', 'none',
+             '--os-endpoint', metering, 'multistack', 'queue', 'list')
 
     # Instances.
     instance = next(iter(oms.instances.list()))
@@ -206,6 +223,9 @@ def record(rec: Recorder, api: str, metering: str) -> None:
             'Status', '-c', 'Fault')
     for account in (1, 2):
         oms.accounts.update(account, tenant_name='demo')
+    # A --timeout shorter than a boot.
+    rec.run('queue-create-timeout', 'openstack', 'multistack', 'queue',
+            'create', '--wait', '--timeout', '1', '-c', 'ID')
 
     # Monitoring. The RabbitMQ of a functional stack may be restarting
     # (its tests stop it on purpose): wait for it, a minute at most.

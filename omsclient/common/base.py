@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Generator
+from collections.abc import Iterable
 from collections.abc import Iterator
 import contextlib
 import copy
@@ -240,6 +241,43 @@ class Manager(Generic[R]):
         """A resource of the answer ``info``, checked (see :meth:`_check`)."""
         return self.resource_class(
             self, self._check(info, method, path or self.collection, index))
+
+    def _find_named(self, reference: Any, what: str,
+                    names: Callable[[R], Iterable[Any]]) -> R:
+        """The resource whose ID is ``reference``, else the one it names.
+
+        As osc-lib's ``find_resource``: a whole number is asked for as an
+        ID first; any other text, or a number that no resource has as its
+        ID, is looked for among the names of the whole list (the API has
+        no filter by name).
+
+        :param what: the resource in messages (``instance``).
+        :param names: the names of one resource (``None`` is no name).
+        :raises omsclient.common.exceptions.NotFound: nothing has that ID
+            or name.
+        :raises omsclient.common.exceptions.NoUniqueMatch: several have
+            that name.
+        :raises omsclient.common.exceptions.InvalidId: ``reference`` is
+            neither (see :func:`check_id`).
+        """
+        wanted = check_id(reference)
+        if isinstance(wanted, int) and not isinstance(wanted, bool):
+            try:
+                return self.get(wanted)  # type: ignore[attr-defined]
+            except exceptions.NotFound:
+                pass
+        text = str(reference).strip()
+        found = [item for item in self.list()  # type: ignore[attr-defined]
+                 if text in {str(name) for name in names(item)
+                             if name is not None}]
+        if not found:
+            raise exceptions.NotFound('No %s with ID or name %r'
+                                      % (what, text))
+        if len(found) > 1:
+            raise exceptions.NoUniqueMatch(
+                'More than one %s has the name %r (IDs %s): give an ID'
+                % (what, text, ', '.join(str(item.id) for item in found)))
+        return found[0]
 
     def _open_page(self, params: dict[str, Any]
                    ) -> Generator[Any, None, None]:

@@ -13,8 +13,8 @@
 """Display formatting of nested values for the openstack commands.
 
 Every class here is a :class:`cliff.columns.FormattableColumn`: the
-``table`` formatter shows :meth:`human_readable`, the ``json``, ``yaml``,
-``value`` and ``csv`` formatters use :meth:`machine_readable`.
+``table`` formatter shows its ``human_readable()``, the ``json``,
+``yaml``, ``value`` and ``csv`` formatters use its ``machine_readable()``.
 
 Dictionaries and lists of dictionaries are shown by osc-lib's
 :mod:`osc_lib.cli.format_columns` (``key='value'`` pairs), as in every
@@ -24,7 +24,7 @@ docstrings say; the other classes show values that osc-lib has no column
 for (rates, durations, RabbitMQ counters, timestamps, nested resources).
 
 What every command's output gets, whatever its columns, is applied once
-in :mod:`omsclient.osc.common`: secrets are dropped from the data first
+in ``omsclient.osc.common``: secrets are dropped from the data first
 (:mod:`omsclient.common.secret_fields`), control characters are escaped
 (:func:`escape_text`) and a null value is a blank cell in a table.
 """

@@ -115,8 +115,8 @@ class SessionClient(adapter.Adapter):
     :param retry_delay: a fixed delay between retries in seconds, instead
         of the exponential back-off (0.5 s, then doubled each time).
     :param timeout: seconds, or ``(connect, read)`` seconds; by default the
-        session's timeout, else :data:`DEFAULT_TIMEOUT` (10 s to connect,
-        60 s to answer).
+        session's timeout, else 10 s to connect and 60 s to answer
+        (``http_policy.DEFAULT_TIMEOUT``).
     :param max_size: the largest answer (or list entry) read, in bytes.
     :param kwargs: the other ``Adapter`` arguments: ``interface``,
         ``region_name``, ``endpoint_override``, ``user_agent``, ...

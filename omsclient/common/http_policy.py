@@ -24,7 +24,8 @@ tool:
 * keystoneauth retries timeouts, so a stalled server costs four of them,
   and sleeps as long as any ``Retry-After`` asks (an hour, three times).
   Here only refused connections and 502/503/504 answers to idempotent
-  requests are retried. ``Retry-After`` is honoured up to
+  requests are retried; a warning says so before each retry of a refused
+  connection. ``Retry-After`` is honoured up to
   :data:`MAX_RETRY_AFTER` seconds in all, with a one-line warning before
   each such wait; an answer asking for more ends the call with its error.
 """
@@ -170,7 +171,10 @@ def exchange(send: Send, url: str, method: str, kwargs: dict[str, Any],
             if retries <= 0:
                 raise
             retries -= 1
-            _pause(next(delays), False, '%s; retrying', exc)
+            # Said on stderr: a user who named the wrong port learns at
+            # once why the command takes seconds to fail.
+            _pause(next(delays), True, '%s; retrying (%d more time%s)',
+                   exc, retries + 1, '' if retries == 0 else 's')
             continue
         status = response.status_code
         if status in REDIRECT_STATUSES:

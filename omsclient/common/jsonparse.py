@@ -256,6 +256,7 @@ class Values:
     def __init__(self, chunks: Iterator[bytes],
                  path: tuple[str, ...] = ('item',),
                  max_depth: int = MAX_DEPTH) -> None:
+        #: How many values it has yielded so far.
         self.count = 0
         self._text = _Text(chunks)
         self._path = path

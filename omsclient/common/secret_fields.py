@@ -17,7 +17,7 @@ instance (``key_raw``), a RabbitMQ user's ``password_hash``, a password
 or token that a newer or broken server leaks. Resources leave them out of
 ``repr``, the commands leave them out of every output format and the HTTP
 layer masks them in its debug log
-(:func:`omsclient.common.http.mask_secrets`), all by the same rule, at any
+(:func:`omsclient.common.http_log.mask_secrets`), all by the same rule, at any
 depth.
 The one explicit way to read a secret is asking for it by name: the
 ``key_raw`` of :meth:`omsclient.v1.instances.InstanceManager.get_private_key`

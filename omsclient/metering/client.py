@@ -46,6 +46,7 @@ from ceilometerclient import client as ceilo_client
 from keystoneauth1 import session as ksa_session
 
 from omsclient.common import exceptions
+from omsclient.common import versions
 from omsclient.metering import auth
 from omsclient.metering import http
 from omsclient.metering import logs
@@ -171,7 +172,7 @@ def extend(cclient: Any) -> Any:
 
 def client_class(version: str) -> type:
     """Return the client class of an API version."""
-    if str(version) not in SUPPORTED_VERSIONS:
+    if versions.match(version, SUPPORTED_VERSIONS) is None:
         raise exceptions.UnsupportedVersion(
             'Unsupported metering API version %s; valid versions: %s'
             % (version, ', '.join(SUPPORTED_VERSIONS)))

@@ -251,15 +251,46 @@ class MaskedArgs(argparse.Namespace):
 class Command(command.Command):
     """A command whose arguments and errors are safe to print."""
 
+    #: The API the command talks to (:mod:`omsclient.common.service_probe`)
+    #: and how to reach its client's SessionClient from the client
+    #: manager, e.g. ``('multistack', 'multistack.http_client')``: a
+    #: ``404`` from an endpoint that is not that API says what answered.
+    service: tuple[str, str] | None = None
+
     def run(self, parsed_args: argparse.Namespace) -> int:
         try:
-            return super().run(MaskedArgs(**vars(parsed_args)))
+            try:
+                return super().run(MaskedArgs(**vars(parsed_args)))
+            except osc_exc.CommandError as exc:
+                raise self._wrong_service(exc) or exc
         except osc_exc.CommandError as exc:
             text = str(exc)
             safe = formatters.escape_text(text)
             if safe == text:
                 raise
             raise osc_exc.CommandError(safe) from exc
+
+    def _wrong_service(self, error: osc_exc.CommandError
+                       ) -> osc_exc.CommandError | None:
+        """A clearer error for a ``404`` from an endpoint of another API."""
+        cause = error.__cause__
+        if not (self.service and isinstance(cause, (exceptions.NotFound,
+                                                    exceptions.NotSupported))
+                and cause.url):
+            return None
+        from omsclient.common import service_probe
+
+        expected, path = self.service
+        api: Any = self.app.client_manager
+        for name in path.split('.'):
+            api = getattr(api, name)
+        why = service_probe.wrong_service(api, expected)
+        if why is None:
+            return None
+        failed = osc_exc.CommandError('%s %s answered 404: %s' % (
+            cause.method or 'GET', cause.url, why))
+        failed.__cause__ = cause
+        return failed
 
 
 def _use_safe_formatter(display_command: display.DisplayCommandBase,

@@ -43,6 +43,12 @@ API_VERSIONS = {
 SERVICE_TYPE = 'metering'
 
 
+def check_api_version(check_version):
+    """Accept ``2`` and ``2.0``; refuse others in one line."""
+    plugin.supported_version(API_NAME, check_version, API_VERSIONS)
+    return True
+
+
 def make_client(instance):
     """Return the metering client for the openstack command.
 
@@ -50,7 +56,8 @@ def make_client(instance):
     """
     from omsclient.metering import client
 
-    client_class = client.client_class(instance._api_version[API_NAME])
+    client_class = client.client_class(plugin.supported_version(
+        API_NAME, instance._api_version[API_NAME], API_VERSIONS))
     instance.setup_auth()
     plugin.apply_timeout(instance, API_NAME)
     # get_endpoint_for_service_type() honours metering_endpoint_override

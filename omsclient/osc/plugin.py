@@ -34,15 +34,44 @@ SERVICE_TYPE = 'multistack'
 DEFAULT_TIMEOUT = 60.0
 
 
+def supported_version(api_name: str, version: str,
+                      api_versions: dict[str, str]) -> str:
+    """The key of ``api_versions`` that ``version`` names (``1.0``: ``1``).
+
+    :raises osc_lib.exceptions.UnsupportedVersion: it names none; the
+        message is one line naming the supported versions and the option.
+    """
+    from omsclient.common import versions
+
+    # The openstack command loads the commands of the group
+    # openstack.<api>.v<what precedes the first dot>: "v1" would be "vv1".
+    text = str(version)
+    major = versions.match(text, api_versions) if text[:1].isdigit() \
+        else None
+    if major is not None:
+        return major
+    from osc_lib import exceptions
+    option = api_name.replace('_', '-')
+    raise exceptions.UnsupportedVersion(
+        'Unsupported %s API version %r (--os-%s-api-version, '
+        'OS_%s_API_VERSION); supported: %s' % (
+            option, version, option, api_name.upper(),
+            ', '.join(sorted(api_versions))))
+
+
+def check_api_version(check_version: str) -> bool:
+    """Accept ``1`` and ``1.0``; refuse others in one line.
+
+    The openstack command calls it before loading the commands, so that an
+    unsupported version is one error line instead of "is not an openstack
+    command". ``True``: the version was checked here.
+    """
+    supported_version(API_NAME, check_version, API_VERSIONS)
+    return True
+
+
 def _client_class(version: str) -> type:
-    try:
-        dotted = API_VERSIONS[version]
-    except KeyError:
-        from osc_lib import exceptions
-        raise exceptions.UnsupportedVersion(
-            'Unsupported multistack API version %(version)s; valid '
-            'versions: %(valid)s' % {'version': version,
-                                     'valid': ', '.join(sorted(API_VERSIONS))})
+    dotted = API_VERSIONS[supported_version(API_NAME, version, API_VERSIONS)]
     module_name, _sep, class_name = dotted.rpartition('.')
     return getattr(importlib.import_module(module_name), class_name)
 

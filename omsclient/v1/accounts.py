@@ -13,7 +13,8 @@
 """Provider accounts (``/api/accounts/``, administrators only).
 
 The original service has no account API (it managed accounts in a web
-admin page): every call then raises :class:`NotSupported`.
+admin page): every call then raises
+:class:`~omsclient.common.exceptions.NotSupported`.
 """
 
 from __future__ import annotations

@@ -49,8 +49,8 @@ class Instance(base.Resource):
     """An instance booted for a queue entry.
 
     Fields: ``id``, ``name``, ``instance_id``, ``ip_addr``, ``key_name``,
-    ``account``, ``queue_id``; never ``key_raw`` in :meth:`to_dict` or
-    ``repr``.
+    ``account``, ``queue_id``; never ``key_raw`` in
+    :meth:`~omsclient.common.base.Resource.to_dict` or ``repr``.
     """
 
     shape = INSTANCE
@@ -127,6 +127,20 @@ class InstanceManager(base.Manager[Instance]):
             if self.root.has('instances'):
                 raise
         return self._find_in_queues(instance_id)
+
+    def find(self, name_or_id: Any) -> Instance:
+        """Return the instance with this ID, or the one with this name.
+
+        The name is the instance's ``name`` or its provider's
+        ``instance_id``.
+
+        :raises omsclient.common.exceptions.NotFound: no instance has that
+            ID or name.
+        :raises omsclient.common.exceptions.NoUniqueMatch: several
+            instances have that name.
+        """
+        return self._find_named(name_or_id, 'instance', lambda instance: (
+            instance.get('name'), instance.get('instance_id')))
 
     def get_private_key(self, instance_id: Any) -> PrivateKey:
         """Return the private key of an instance's key pair.

@@ -28,7 +28,8 @@ from omsclient.v1 import instances
 
 #: Statuses that end a wait for a new instance successfully.
 ACTIVE_STATUSES = ('RUN', 'running')
-#: Statuses that end a wait with :class:`ResourceFailed`.
+#: Statuses that end a wait with
+#: :class:`~omsclient.common.exceptions.ResourceFailed`.
 FAILED_STATUSES = ('FAILED', 'failed')
 #: The lower-case names of an earlier revision of the service, by the
 #: name the service uses now.
@@ -45,7 +46,8 @@ class Queue(base.Resource):
     """A queue entry: ``id``, ``status``, ``regist_datetime``, ``instance``.
 
     ``instance`` is ``None`` until an instance exists; read through the
-    attribute or :meth:`to_dict` it never holds ``key_raw``.
+    attribute or :meth:`~omsclient.common.base.Resource.to_dict` it never
+    holds ``key_raw``.
     """
 
     shape = shapes.Shape({
@@ -106,8 +108,25 @@ class QueueManager(base.Manager[Queue]):
         return self._send('POST', self.collection, body, **options)
 
     def get(self, queue_id: Any) -> Queue:
-        """Return one entry; :class:`NotFound` if it does not exist."""
+        """Return one entry.
+
+        :raises omsclient.common.exceptions.NotFound: it does not exist.
+        """
         return self._get(self._path(queue_id))
+
+    def find(self, name_or_id: Any) -> Queue:
+        """Return the entry with this ID, or the one with this name.
+
+        The name is the entry's own (``create(name=...)``) or that of its
+        instance.
+
+        :raises omsclient.common.exceptions.NotFound: no entry has that ID
+            or name.
+        :raises omsclient.common.exceptions.NoUniqueMatch: several entries
+            have that name.
+        """
+        return self._find_named(name_or_id, 'queue entry', lambda entry: (
+            entry.get('name'), (entry.get('instance') or {}).get('name')))
 
     def delete(self, queue_id: Any, timeout: float | None = None) -> None:
         """Destroy the instance of an entry and forget the entry.
@@ -171,7 +190,8 @@ class QueueManager(base.Manager[Queue]):
             return exceptions.WaitTimeout(
                 'Queue entry %s is still %s after %d seconds (waiting for '
                 '%s)' % (queue_id, seen.get('status'), elapsed,
-                         ' or '.join(sorted(wanted))))
+                         ' or '.join(sorted({canonical_status(status)
+                                             for status in wanted}))))
 
         get = self._bounded_get(queue_id, timeout, timed_out)
 

@@ -17,9 +17,9 @@ extensions = [
     'openstackdocstheme',
 ]
 
-openstackdocs_repo_name = 'openstack/python-omsclient'
-openstackdocs_bug_project = 'python-omsclient'
-openstackdocs_bug_tag = 'releasenotes'
+# No source or bug tracker links: the project has no public repository
+# or bug tracker to point them at.
+openstackdocs_repo_name = ''
 openstackdocs_auto_name = False
 
 project = 'python-omsclient Release Notes'

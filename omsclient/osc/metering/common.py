@@ -29,6 +29,9 @@ from omsclient.osc import common as osc_common
 #: FormattableColumn class for its value (``None``: shown as it is).
 Column = tuple[str, Any]
 
+#: The ``service`` of every metering command (see osc.common.Command).
+SERVICE = ('metering', 'oms_metering.metering_client')
+
 ENDPOINT_HINT = (
     'The metering API\'s URL (for example http://127.0.0.1:8777) is given '
     'with --os-endpoint (and --os-auth-type none without Keystone) or with '

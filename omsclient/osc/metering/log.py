@@ -33,6 +33,8 @@ def _past_the_end(manager, page):
 class ListLog(osc_common.Lister):
     """List the system log, newest entries first."""
 
+    service = common.SERVICE
+
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         pages = parser.add_mutually_exclusive_group()

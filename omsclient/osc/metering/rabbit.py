@@ -137,6 +137,8 @@ LIST_COLUMNS = {
 class ShowRabbit(osc_common.ShowOne):
     """Show the RabbitMQ overview: versions, totals, rates, listeners."""
 
+    service = common.SERVICE
+
     def take_action(self, parsed_args):
         client = self.app.client_manager.oms_metering
         what = 'Unable to show the RabbitMQ overview'
@@ -156,6 +158,8 @@ class ListRabbit(osc_common.Lister):
     with dots (-c message_stats.publish_details.rate). Secrets such as
     password hashes are never shown.
     """
+
+    service = common.SERVICE
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)

@@ -120,9 +120,6 @@ def _attributes(parsed_args, stdin):
 class AccountCommand(base.ResourceCommand):
     resource = constants.ACCOUNT
 
-    def lookup(self, manager, reference):
-        return manager.find(reference)
-
 
 class CreateAccount(AccountCommand, common.ShowOne):
     """Register a provider account."""

@@ -29,14 +29,11 @@ class ResourceCommand(common.Command):
     """What the commands of one resource share: its description."""
 
     resource: constants.Resource
+    service = ('multistack', plugin.API_NAME + '.http_client')
 
     def get_manager(self) -> Any:
         client = getattr(self.app.client_manager, plugin.API_NAME)
         return getattr(client, self.resource.manager)
-
-    def lookup(self, manager: Any, reference: str) -> Any:
-        """Return the resource a command-line argument names."""
-        return manager.get(reference)
 
 
 class ResourceLister(ResourceCommand, common.Lister):
@@ -99,14 +96,14 @@ def _checked(value, option, minimum):
 
 
 class ResourceShowOne(ResourceCommand, common.ShowOne):
-    """Show one resource, found by its ID."""
+    """Show one resource, found by its ID or its name."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument(
             'id',
             metavar='<%s>' % self.resource.singular.split()[0],
-            help='%s of the %s to show' % (self.resource.reference,
+            help='%s of the %s to show' % (self.resource.name_reference,
                                            self.resource.singular),
         )
         return parser
@@ -115,7 +112,8 @@ class ResourceShowOne(ResourceCommand, common.ShowOne):
         with common.command_errors('Unable to show %s %s'
                                    % (self.resource.singular,
                                       parsed_args.id)):
-            found = self.lookup(self.get_manager(), parsed_args.id)
+            # Its ID or its name, as openstack server show takes them.
+            found = self.get_manager().find(parsed_args.id)
         return utils.show_data(found, self.resource.show_columns,
                                self.resource.fields)
 

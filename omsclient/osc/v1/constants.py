@@ -66,7 +66,8 @@ class Resource(NamedTuple):
     :attr long_columns: the columns of ``list --long``.
     :attr show_columns: the columns of ``show``.
     :attr filters: the options of ``list`` that the service filters by.
-    :attr reference: what names one resource on the command line.
+    :attr reference: what names one resource to delete.
+    :attr name_reference: what names one resource to show.
     """
 
     manager: str
@@ -78,6 +79,7 @@ class Resource(NamedTuple):
     show_columns: tuple[str, ...]
     filters: tuple[Filter, ...] = ()
     reference: str = 'ID'
+    name_reference: str = 'ID or name'
 
 
 def _provider_filters(plural: str) -> tuple[Filter, ...]:
@@ -172,7 +174,7 @@ ACCOUNT = Resource(
         '--status', 'status',
         'Only the accounts in this status: %s'
         % ' or '.join(ACCOUNT_STATUSES), choices=ACCOUNT_STATUSES),),
-    reference='ID or provider name')
+    reference='ID or provider name', name_reference='ID or provider name')
 INSTANCE = Resource(
     'instances', 'instance', 'instances', INSTANCE_FIELDS,
     INSTANCE_LIST_COLUMNS, INSTANCE_LONG_COLUMNS, INSTANCE_SHOW_COLUMNS,

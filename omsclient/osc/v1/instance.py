@@ -19,6 +19,7 @@ explicitly, onto stdout).
 
 from osc_lib import exceptions as osc_exc
 
+from omsclient.common import base as common_base
 from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
@@ -50,7 +51,7 @@ class SaveInstanceKey(InstanceCommand, common.Command):
         parser.add_argument(
             'instance',
             metavar='<instance>',
-            help='ID of the instance whose private key to save',
+            help='ID or name of the instance whose private key to save',
         )
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument(
@@ -81,7 +82,12 @@ class SaveInstanceKey(InstanceCommand, common.Command):
             keyfile.check_target(parsed_args.file, parsed_args.force)
         with common.command_errors('Unable to get the private key of '
                                    'instance %s' % parsed_args.instance):
-            key = self.get_manager().get_private_key(parsed_args.instance)
+            manager = self.get_manager()
+            instance_id = parsed_args.instance
+            if not isinstance(common_base.as_id(instance_id), int):
+                # A name: found in the list, as show finds it.
+                instance_id = manager.find(instance_id).id
+            key = manager.get_private_key(instance_id)
         # Read by name: the secret is left out of the key's to_dict().
         key_raw = key.get('key_raw') if key is not None else None
         if not key_raw:

@@ -83,6 +83,7 @@ class CreateQueue(QueueCommand, common.ShowOne):
         request = {key: getattr(parsed_args, key)
                    for key in ('image', 'flavor', 'name', 'provider')
                    if getattr(parsed_args, key) is not None}
+        # --timeout and the seconds shown count from here.
         start = common_utils.monotonic()
         if parsed_args.wait and parsed_args.timeout:
             # --timeout bounds the whole command, the request included.
@@ -94,7 +95,8 @@ class CreateQueue(QueueCommand, common.ShowOne):
                 parsed_args.timeout - (common_utils.monotonic() - start),
                 0.001)
             try:
-                entry = _wait(queues, entry, left, self.app.stderr)
+                entry = _wait(queues, entry, left, self.app.stderr, start,
+                              parsed_args.timeout)
             except osc_exc.CommandError as error:
                 failed = error.__cause__
                 if not (isinstance(failed, exceptions.ResourceFailed)
@@ -119,13 +121,14 @@ def _show_hint(queue_id):
     return 'openstack multistack queue show %s' % queue_id
 
 
-def _wait(queues, entry, timeout, stderr):
+def _wait(queues, entry, timeout, stderr, start, command_timeout):
     queue_id = common.record_data(entry)['id']
-    reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id)
+    reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id,
+                                    start)
     reporter(entry)
-    with reporter.interruptible(_show_hint(queue_id)), \
-            common.command_errors('Unable to wait for queue entry %s'
-                                  % queue_id):
+    with common.command_errors('Unable to wait for queue entry %s'
+                               % queue_id), \
+            reporter.following(_show_hint(queue_id), command_timeout):
         return queues.wait(queue_id, timeout=timeout, interval=POLL_INTERVAL,
                            callback=reporter)
 
@@ -152,16 +155,16 @@ class DeleteQueue(QueueCommand, base.ResourceDeleter):
             return
         # --timeout bounds the deletion of each entry, request included.
         start = common_utils.monotonic()
+        reporter = utils.StatusReporter(self.app.stderr,
+                                        'Queue entry %s' % resource_id,
+                                        start)
         manager.delete(resource_id, timeout=parsed_args.timeout)
         left = max(parsed_args.timeout - (common_utils.monotonic() - start),
                    0.001)
-        _wait_for_delete(manager, resource_id, left, self.app.stderr)
-
-
-def _wait_for_delete(queues, queue_id, timeout, stderr):
-    reporter = utils.StatusReporter(stderr, 'Queue entry %s' % queue_id)
-    with reporter.interruptible(_show_hint(queue_id)), \
-            common.command_errors():
-        queues.wait_for_delete(queue_id, timeout=timeout,
-                               interval=POLL_INTERVAL, callback=reporter)
-    reporter.report('deleted')
+        with common.command_errors(), \
+                reporter.following(_show_hint(resource_id),
+                                   parsed_args.timeout):
+            manager.wait_for_delete(resource_id, timeout=left,
+                                    interval=POLL_INTERVAL,
+                                    callback=reporter)
+        reporter.report('deleted')

@@ -73,12 +73,16 @@ class StatusReporter:
     entry; a line ``<label>: <status> (<n>s)`` is written when the status
     differs from the previous one. The status is the server's text: its
     control characters are escaped, so that it cannot rewrite the line.
+
+    :param start: ``time.monotonic()`` when the command began, from which
+        the seconds shown count; by default, now.
     """
 
-    def __init__(self, stream: TextIO, label: str) -> None:
+    def __init__(self, stream: TextIO, label: str,
+                 start: float | None = None) -> None:
+        self.label = label
         self._stream = stream
-        self._label = label
-        self._start = time.monotonic()
+        self._start = time.monotonic() if start is None else start
         self._status: str | None = None
 
     def __call__(self, resource: Any) -> None:
@@ -89,29 +93,69 @@ class StatusReporter:
         if status == self._status:
             return
         self._status = status
-        elapsed = time.monotonic() - self._start
         self._stream.write('%s: %s (%ds)\n' % (
-            self._label, formatters.escape_text(str(status)), elapsed))
+            self.label, formatters.escape_text(str(status)),
+            self.elapsed()))
         self._stream.flush()
 
     @contextlib.contextmanager
-    def interruptible(self, hint: str) -> Iterator[None]:
-        """Say in one line what an interrupted wait leaves behind.
+    def following(self, hint: str, timeout: float | None = None
+                  ) -> Iterator[None]:
+        """Say in one line what a wait that ends early leaves behind.
 
-        Ctrl-C (``KeyboardInterrupt``) stops the wait, not the service:
-        one line names the last status seen and ``hint`` (how to follow
-        the resource), then the interrupt goes on to end the command as
-        usual (exit status 130, no traceback).
+        The resource goes on without its watcher; every line names the
+        last status seen and ``hint``, how to follow the resource:
+
+        * Ctrl-C (``KeyboardInterrupt``) stops the wait, not the service:
+          the line is written, then the interrupt goes on to end the
+          command as usual (exit status 130, no traceback);
+        * the end of ``--timeout`` (``WaitTimeout``) and a service that
+          stops answering (a refused or timed out connection, a 5xx
+          answer) end the command with a ``CommandError`` saying so.
+
+        :param timeout: the ``--timeout`` of the command, named by the
+            message of a timed out wait.
         """
         try:
             yield
         except KeyboardInterrupt:
-            seen = ('' if self._status is None else ' (last seen %s)'
-                    % formatters.escape_text(str(self._status)))
             self._stream.write('%s: stopped waiting%s; the service goes on '
-                               'with it: %s\n' % (self._label, seen, hint))
+                               'with it: %s\n' % (self.label, self._seen(),
+                                                  hint))
             self._stream.flush()
             raise
+        except exceptions.WaitTimeout as exc:
+            status = ('' if self._status is None else ' %s'
+                      % formatters.escape_text(str(self._status)))
+            raise osc_exc.CommandError(
+                '%s: still%s after %ds%s; the service goes on with it: %s'
+                % (self.label, status, self.elapsed(),
+                   '' if timeout is None else ' (--timeout %g)' % timeout,
+                   hint)) from exc
+        except exceptions.ClientException as exc:
+            if not _service_gone(exc):
+                raise
+            raise osc_exc.CommandError(
+                '%s: the service stopped answering while waiting%s: %s; it '
+                'may still exist: once the service answers again, look '
+                'with: %s' % (self.label, self._seen(),
+                              formatters.escape_text(str(exc)),
+                              hint)) from exc
+
+    def elapsed(self) -> float:
+        """Seconds since the reporter was made (the command started)."""
+        return time.monotonic() - self._start
+
+    def _seen(self) -> str:
+        return ('' if self._status is None else ' (last seen %s)'
+                % formatters.escape_text(str(self._status)))
+
+
+def _service_gone(exc: Exception) -> bool:
+    """Whether an error says that the service no longer answers."""
+    return isinstance(exc, exceptions.CommunicationError) or (
+        isinstance(exc, exceptions.HttpError)
+        and (exc.http_status or 0) in (502, 503, 504))
 
 
 def delete_each(ids: Iterable[str], delete: Callable[[str], Any],

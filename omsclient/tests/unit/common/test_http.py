@@ -217,6 +217,8 @@ class TestRetries(oms_fixtures.TestCase):
 class TestConnectionErrors(oms_fixtures.TestCase):
 
     def test_connection_refused(self):
+        log = self.useFixture(fixtures.FakeLogger(level=logging.WARNING,
+                                                  format='%(message)s'))
         self.requests.get(QUEUES, exc=requests.exceptions.ConnectionError(
             REFUSED))
         exc = self.assertRaises(exceptions.ConnectionRefused, list,
@@ -224,8 +226,15 @@ class TestConnectionErrors(oms_fixtures.TestCase):
         self.assertEqual('Unable to connect to http://oms.test: '
                          'connection refused', str(exc))
         self.assertEqual(QUEUES, exc.url)
-        # GET is retried on connection errors
+        # GET is retried on connection errors, and a warning says so.
         self.assertEqual(1 + http.DEFAULT_RETRIES, len(self.calls()))
+        self.assertEqual(
+            'Unable to connect to http://oms.test: connection refused; '
+            'retrying (3 more times) in 0.5 s\n'
+            'Unable to connect to http://oms.test: connection refused; '
+            'retrying (2 more times) in 1 s\n'
+            'Unable to connect to http://oms.test: connection refused; '
+            'retrying (1 more time) in 2 s\n', log.output)
 
     def test_connection_refused_post_not_retried(self):
         self.requests.post(QUEUES, exc=requests.exceptions.ConnectionError(

@@ -101,12 +101,12 @@ class TestEscaping(fakes.TestCommand):
         self.assertIn('Queue entry 5: BOOT\\x0d\\x1b[2KRUN (0s)\n', stderr)
 
     def test_error_message(self):
-        self.requests.get(QUEUES + '1/', status_code=404,
-                          json={'detail': 'Not \x1b[2Jfound.\r'})
+        self.requests.get(QUEUES + '1/', status_code=403,
+                          json={'detail': 'Not \x1b[2Jallowed.\r'})
         error = self.assertRaises(osc_exc.CommandError, self.run_command,
                                   queue.ShowQueue, ['1'])
-        self.assertEqual('Unable to show queue entry 1: Not \\x1b[2Jfound.'
-                         '\\x0d (HTTP 404)', str(error))
+        self.assertEqual('Unable to show queue entry 1: Not \\x1b[2J'
+                         'allowed.\\x0d (HTTP 403)', str(error))
 
     def test_delete_error_log_line(self):
         self.requests.delete(QUEUES + '1/', status_code=409,

@@ -123,6 +123,20 @@ class TestPlugin(testtools.TestCase):
             entry = client.queues.get(1)
         self.assertEqual('RUN', entry.status)
 
+    def test_check_api_version(self):
+        for version in ('1', '1.0', '1.00'):
+            self.assertTrue(plugin.check_api_version(version))
+        # v1 would name the command group openstack.multistack.vv1.
+        for version in ('2', '1.1', '', 'one', 'v1', ' 1'):
+            error = self.assertRaises(osc_exc.UnsupportedVersion,
+                                      plugin.check_api_version, version)
+            self.assertIn('supported: 1', str(error))
+
+    def test_make_client_version_with_minor_part(self):
+        client = plugin.make_client(FakeClientManager('http://oms.test',
+                                                      version='1.0'))
+        self.assertTrue(hasattr(client, 'queues'))
+
     def test_make_client_unknown_version(self):
         manager = FakeClientManager('http://oms.test', version='9')
         self.assertRaises(osc_exc.UnsupportedVersion,

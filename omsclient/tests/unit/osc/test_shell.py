@@ -80,12 +80,42 @@ class TestOpenStackShell(testtools.TestCase):
     def test_error_is_one_line_without_traceback(self):
         self.requests.get(oms_fixtures.QUEUES + '99/', status_code=404,
                           json=oms_fixtures.NOT_FOUND)
+        self.requests.get(oms_fixtures.QUEUES, json=[])
         code, out, err = self.openstack(*NO_AUTH + [
             'multistack', 'queue', 'show', '99'])
         self.assertEqual(1, code)
         self.assertEqual('', out)
-        self.assertEqual('Unable to show queue entry 99: Not found. '
-                         '(HTTP 404)\n', err)
+        self.assertEqual("Unable to show queue entry 99: No queue entry "
+                         "with ID or name '99' (HTTP 404)\n", err)
+
+    def test_api_version_with_minor_part(self):
+        self.requests.get(oms_fixtures.QUEUES, json=[])
+        for version in ('1', '1.0'):
+            code, out, err = self.openstack(*NO_AUTH + [
+                '--os-multistack-api-version', version,
+                'multistack', 'queue', 'list', '-f', 'json'])
+            self.assertEqual(0, code, err)
+            self.assertEqual([], json.loads(out))
+            self.assertEqual('', err)
+
+    def test_unsupported_api_version_is_one_line(self):
+        code, out, err = self.openstack(*NO_AUTH + [
+            '--os-multistack-api-version', '2',
+            'multistack', 'queue', 'list'])
+        self.assertEqual(1, code)
+        self.assertEqual('', out)
+        self.assertEqual("Unsupported multistack API version '2' "
+                         "(--os-multistack-api-version, "
+                         "OS_MULTISTACK_API_VERSION); supported: 1\n", err)
+        self.assertEqual([], self.requests.request_history)
+
+    def test_unsupported_metering_api_version_is_one_line(self):
+        code, out, err = self.openstack(*NO_AUTH + [
+            '--os-oms-metering-api-version', '3', 'metric', 'log', 'list'])
+        self.assertEqual(1, code)
+        self.assertEqual("Unsupported oms-metering API version '3' "
+                         "(--os-oms-metering-api-version, "
+                         "OS_OMS_METERING_API_VERSION); supported: 2\n", err)
 
     def test_unreachable_server(self):
         self.requests.get(oms_fixtures.QUEUES,

@@ -310,7 +310,7 @@ class TestWait(oms_fixtures.TestCase):
         exc = self.assertRaises(exceptions.WaitTimeout, self.queues.wait, 5,
                                 timeout=10, interval=4)
         self.assertEqual('Queue entry 5 is still BOOT after 10 seconds '
-                         '(waiting for RUN or running)', str(exc))
+                         '(waiting for RUN)', str(exc))
         self.assertEqual([4, 4, 2], self.clock.sleeps)
 
     def test_other_statuses(self):

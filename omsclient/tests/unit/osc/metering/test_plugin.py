@@ -25,7 +25,6 @@ from keystoneauth1 import exceptions as ksa_exc
 from osc_lib import exceptions as osc_exc
 import testtools
 
-from omsclient.common import exceptions
 from omsclient.metering import client
 from omsclient.osc.metering import log
 from omsclient.osc import metering_plugin
@@ -117,9 +116,15 @@ class TestMakeClient(base.TestCase):
 
     def test_unsupported_version(self):
         manager = FakeClientManager(base.METERING, version='1')
-        error = self.assertRaises(exceptions.UnsupportedVersion,
+        error = self.assertRaises(osc_exc.UnsupportedVersion,
                                   metering_plugin.make_client, manager)
-        self.assertIn('valid versions: 2', str(error))
+        self.assertIn('supported: 2', str(error))
+
+    def test_version_with_minor_part(self):
+        self.assertTrue(metering_plugin.check_api_version('2.0'))
+        cclient = metering_plugin.make_client(
+            FakeClientManager(base.METERING, version='2.0'))
+        self.assertTrue(hasattr(cclient, 'rabbit'))
 
 
 class TestOptionParser(testtools.TestCase):

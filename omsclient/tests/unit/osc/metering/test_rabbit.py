@@ -275,6 +275,30 @@ class TestListRabbitErrors(fakes.TestCommand):
                           'RabbitMQ or its management API is not reachable',
                           'HTTP 503', 'Connection refused')
 
+    def test_multistack_endpoint_is_named(self):
+        # The multistack API's port given for the metering API.
+        self.mock_item('queues', status_code=404, json={'detail': 'x'})
+        self.requests.get(base.METERING + '/', status_code=404,
+                          json={'detail': 'x'})
+        self.requests.get(base.METERING + '/api/',
+                          json={'queues': base.METERING + '/api/queues/'})
+        error = self.assert_error(['queues'])
+        self.assertEqual(
+            'GET http://metering.test:8777/v2/rabbit/queues answered 404: '
+            'http://metering.test:8777 is the multistack API, not the '
+            'metering API: give the URL of the metering API (for example '
+            'http://127.0.0.1:8777) with --os-endpoint or '
+            'metering_endpoint_override in clouds.yaml', str(error))
+
+    def test_not_found_from_the_metering_api_is_kept(self):
+        self.mock_item('queues', status_code=404, json={
+            'error_message': {'faultstring': 'No such item'}})
+        self.requests.get(base.METERING + '/', json={'versions': {
+            'values': [{'id': 'v2', 'status': 'stable'}]}})
+        error = self.assert_error(['queues'])
+        self.assertEqual('Unable to list RabbitMQ queues: No such item '
+                         '(HTTP 404)', str(error))
+
     def test_not_acceptable_is_explained(self):
         self.mock_item('users', status_code=406, text='')
         self.assert_error(['users'], '406 Not Acceptable',

@@ -61,8 +61,8 @@ class TestIds(fakes.TestCommand):
             self.assert_refused(instance.SaveInstanceKey, [bad, '--stdout'])
 
     def test_good_ids_are_sent(self):
-        self.requests.get(fakes.INSTANCES + 'bec7c0ea-2262/',
-                          json=fakes.INSTANCE)
+        self.requests.get(fakes.INSTANCES, json=[
+            dict(fakes.INSTANCE, instance_id='bec7c0ea-2262')])
         self.run_command(instance.ShowInstance, ['bec7c0ea-2262'])
         self.requests.get(fakes.ACCOUNTS, json=[fakes.ACCOUNT])
         self.run_command(account.ShowAccount, ['conoha'])

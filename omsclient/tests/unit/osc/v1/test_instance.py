@@ -95,10 +95,44 @@ class TestShowInstance(fakes.TestCommand):
                           json=oms_fixtures.NOT_FOUND)
         self.requests.get(fakes.API + '/',
                           json=oms_fixtures.REFERENCE_ROOT)
+        self.requests.get(INSTANCES, json=[INSTANCE])
         error = self.assertRaises(osc_exc.CommandError, self.run_command,
                                   instance.ShowInstance, ['8'])
-        self.assertEqual('Unable to show instance 8: Not found. (HTTP 404)',
-                         str(error))
+        self.assertEqual("Unable to show instance 8: No instance with ID or "
+                         "name '8' (HTTP 404)", str(error))
+
+    def test_by_name(self):
+        other = dict(INSTANCE, id=2, name='oms-3', instance_id='c0ffee')
+        self.requests.get(INSTANCES, json=[INSTANCE, other])
+        shown = self.run_json(instance.ShowInstance, ['oms-3'])
+        self.assertEqual(2, shown['ID'])
+        self.assertEqual('oms-3', shown['Name'])
+        # A name is looked for in the list: no request for it as an ID.
+        self.assertEqual([INSTANCES], [call.url.split('?')[0]
+                                       for call in self.calls('GET')])
+
+    def test_by_provider_instance_id(self):
+        self.requests.get(INSTANCES, json=[INSTANCE])
+        shown = self.run_json(instance.ShowInstance,
+                              [INSTANCE['instance_id']])
+        self.assertEqual(1, shown['ID'])
+
+    def test_name_not_unique(self):
+        self.requests.get(INSTANCES, json=[
+            dict(INSTANCE, id=2, name='web'), dict(INSTANCE, id=5,
+                                                   name='web')])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  instance.ShowInstance, ['web'])
+        self.assertEqual("Unable to show instance web: More than one "
+                         "instance has the name 'web' (IDs 2, 5): give an "
+                         "ID", str(error))
+
+    def test_name_not_found(self):
+        self.requests.get(INSTANCES, json=[INSTANCE])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  instance.ShowInstance, ['oms-3'])
+        self.assertEqual("Unable to show instance oms-3: No instance with "
+                         "ID or name 'oms-3' (HTTP 404)", str(error))
 
 
 class TestSaveInstanceKey(fakes.TestCommand):
@@ -119,6 +153,19 @@ class TestSaveInstanceKey(fakes.TestCommand):
         self.assertEqual('', output)
         self.assertEqual('', self.app.stderr.getvalue())
         self.assertNotIn('MIIE', self.log.output)
+
+    def test_by_name(self):
+        self.answer_key()
+        self.requests.get(INSTANCES, json=[
+            INSTANCE, dict(INSTANCE, id=2, name='web-1')])
+        self.requests.get(INSTANCES + '2/private_key/', json={
+            'key_name': 'oms-2', 'key_raw': KEY})
+        self.assert_quiet(self.run_command(
+            instance.SaveInstanceKey, ['web-1', '--file', self.path]))
+        with open(self.path) as key_file:
+            self.assertEqual(KEY, key_file.read())
+        self.assertEqual(INSTANCES + '2/private_key/',
+                         self.requests.last_request.url)
 
     def test_save_to_new_file(self):
         self.answer_key()

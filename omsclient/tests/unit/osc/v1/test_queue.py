@@ -119,8 +119,10 @@ class TestCreateQueue(fakes.TestCommand):
         error = self.assertRaises(osc_exc.CommandError, self.run_command,
                                   queue.CreateQueue,
                                   ['--wait', '--timeout', '7'])
-        self.assertIn('Queue entry 5 is still BOOT after 7 seconds',
-                      str(error))
+        self.assertEqual(
+            'Queue entry 5: still BOOT after 7s (--timeout 7); the service '
+            'goes on with it: openstack multistack queue show 5',
+            str(error))
         self.assertEqual(7, sum(self.clock.sleeps))
         self.assertEqual('', self.app.stdout.getvalue())
 
@@ -134,7 +136,11 @@ class TestCreateQueue(fakes.TestCommand):
         error = self.assertRaises(osc_exc.CommandError, self.run_command,
                                   queue.CreateQueue,
                                   ['--wait', '--timeout', '7'])
-        self.assertIn('still BOOT after 4 seconds', str(error))
+        # The seconds shown are those of the command, the request's
+        # included.
+        self.assertIn('still BOOT after 7s (--timeout 7)', str(error))
+        self.assertIn('Queue entry 5: REQUEST (3s)\n',
+                      self.app.stderr.getvalue())
         self.assertEqual(7, sum(self.clock.sleeps))
         (post,) = [r for r in self.requests.request_history
                    if r.method == 'POST']
@@ -154,6 +160,45 @@ class TestCreateQueue(fakes.TestCommand):
             'goes on with it: openstack multistack queue show 5\n',
             self.app.stderr.getvalue())
         self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_wait_service_gone_says_where_to_look(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', [
+            {'json': entry(5, 'BOOT')},
+            {'exc': requests.exceptions.ConnectionError(
+                'Failed to establish a new connection: [Errno 111] '
+                'Connection refused')}])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, ['--wait'])
+        self.assertEqual(
+            'Queue entry 5: the service stopped answering while waiting '
+            '(last seen BOOT): Unable to connect to http://oms.test: '
+            'connection refused; it may still exist: once the service '
+            'answers again, look with: openstack multistack queue show 5',
+            str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_wait_service_unavailable_says_where_to_look(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', status_code=503, text='')
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, ['--wait'])
+        self.assertIn('Queue entry 5: the service stopped answering while '
+                      'waiting (last seen REQUEST): ', str(error))
+        self.assertIn('look with: openstack multistack queue show 5',
+                      str(error))
+
+    def test_wait_error_answer_is_not_a_lost_service(self):
+        self.requests.post(QUEUES, status_code=201,
+                           json=entry(5, 'REQUEST'))
+        self.requests.get(QUEUES + '5/', status_code=403,
+                          json={'detail': 'Denied.'})
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.CreateQueue, ['--wait'])
+        self.assertEqual('Unable to wait for queue entry 5: Denied. '
+                         '(HTTP 403)', str(error))
 
     def test_no_wait_sends_no_get(self):
         self.requests.post(QUEUES, status_code=201,
@@ -357,10 +402,52 @@ class TestShowQueue(fakes.TestCommand):
     def test_not_found(self):
         self.requests.get(QUEUES + '99/', status_code=404,
                           json=oms_fixtures.NOT_FOUND)
+        self.requests.get(QUEUES, json=[entry(1, 'RUN')])
         error = self.assertRaises(osc_exc.CommandError, self.run_command,
                                   queue.ShowQueue, ['99'])
-        self.assertEqual('Unable to show queue entry 99: Not found. '
-                         '(HTTP 404)', str(error))
+        self.assertEqual("Unable to show queue entry 99: No queue entry "
+                         "with ID or name '99' (HTTP 404)", str(error))
+
+    def test_by_name(self):
+        named = entry(2, 'REQUEST', name='web-1')
+        self.requests.get(QUEUES, json=[entry(1, 'RUN'), named])
+        shown = self.run_json(queue.ShowQueue, ['web-1'])
+        self.assertEqual(2, shown['ID'])
+
+    def test_by_instance_name(self):
+        booted = entry(2, 'RUN')
+        booted['instance']['name'] = 'oms-2'
+        self.requests.get(QUEUES, json=[entry(1, 'RUN'), booted])
+        shown = self.run_json(queue.ShowQueue, ['oms-2'])
+        self.assertEqual(2, shown['ID'])
+
+    def test_wrong_service_says_which_answered(self):
+        # The metering API's port given for the multistack API.
+        self.requests.get(QUEUES, status_code=404, json={'detail': 'x'})
+        self.requests.get(fakes.API + '/', status_code=404,
+                          json={'detail': 'x'})
+        self.requests.get(fakes.ENDPOINT + '/', json={'versions': {
+            'values': [{'id': 'v2', 'status': 'stable'}]}})
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ListQueue, [])
+        self.assertEqual(
+            'GET http://oms.test/api/queues/ answered 404: '
+            'http://oms.test is the metering API, not the multistack API: '
+            'give the URL of the multistack API (for example '
+            'http://127.0.0.1:8765) with --os-endpoint or '
+            'multistack_endpoint_override in clouds.yaml', str(error))
+
+    def test_unknown_service_says_so(self):
+        self.requests.get(QUEUES + '3/', status_code=404, text='nope')
+        self.requests.get(QUEUES, status_code=404, text='nope')
+        self.requests.get(fakes.API + '/', status_code=404, text='nope')
+        self.requests.get(fakes.ENDPOINT + '/', text='<html></html>')
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ShowQueue, ['3'])
+        self.assertIn(
+            'answered 404: http://oms.test does not look like the '
+            'multistack API (GET http://oms.test/api/ did not answer as it '
+            'does)', str(error))
 
     def test_id_required(self):
         self.assert_parse_error(queue.ShowQueue, [])
@@ -417,8 +504,25 @@ class TestDeleteQueue(fakes.TestCommand):
                                   ['1', '--wait', '--timeout', '3'])
         self.assertEqual('1 of 1 queue entries failed to delete',
                          str(error))
-        self.assertIn('Failed to delete queue entry 1: Queue entry 1 still '
-                      'exists after 3 seconds', self.log.output)
+        self.assertIn('Failed to delete queue entry 1: Queue entry 1: '
+                      'still DESTROY after 3s (--timeout 3); the service '
+                      'goes on with it: openstack multistack queue show 1',
+                      self.log.output)
+
+    def test_wait_service_gone_says_it_may_still_exist(self):
+        self.requests.delete(QUEUES + '1/', status_code=204)
+        self.requests.get(QUEUES + '1/', [
+            {'json': entry(1, 'DESTROY')},
+            {'exc': requests.exceptions.ConnectTimeout}])
+        self.assertRaises(osc_exc.CommandError, self.run_command,
+                          queue.DeleteQueue, ['1', '--wait'])
+        self.assertIn('Failed to delete queue entry 1: Queue entry 1: the '
+                      'service stopped answering while waiting (last seen '
+                      'DESTROY): Unable to connect to http://oms.test',
+                      self.log.output)
+        self.assertIn('it may still exist: once the service answers again, '
+                      'look with: openstack multistack queue show 1',
+                      self.log.output)
 
     def test_method_not_allowed(self):
         self.requests.delete(QUEUES + '1/', status_code=405, json={
