@@ -20,7 +20,11 @@ of one entry, lists of 100 and of 1,000 entries, and ``POST``; first
 served by one process (``[api] workers = 1``), then every kind again by
 one process with one request thread (``[api] threads = 1``, the way
 OpenStack's APIs usually run under uWSGI), then ``GET`` of one entry by
-one process per CPU (the default).
+one process per CPU (the default); then, when gunicorn is installed,
+every kind again served by the production WSGI application
+(``openmultistack.api.wsgi:application``) under gunicorn, one
+synchronous worker process, the configuration coming from
+``OMS_CONFIG_FILES``.
 
 The server's CPU time per request is read from the operating system
 (``/proc/<pid>/stat`` of the server's processes, user and system time)
@@ -54,6 +58,7 @@ TARGETS_MS = {'GET one entry': 0.4, 'GET list of 100': 1.0,
 # Requests per second of every CPU over one process, GET of one entry.
 TARGET_SCALING = 1.7
 ONE = 'GET one entry'
+GUNICORN = 'gunicorn'
 
 
 def _kinds(first_id: int) -> list[tuple[str, str, str]]:
@@ -130,6 +135,9 @@ def run(options) -> common.PartResult:
         rows += _serve_and_measure(state, 1, options, kinds, threads=1)
         # GET of the same entry, served by every CPU.
         rows += _serve_and_measure(state, 0, options, kinds[:1])
+        # Every kind again, under a production WSGI server.
+        if service_process.script(GUNICORN):
+            rows += _wsgi_server_measure(state, options, kinds)
     data = {'rows': rows, 'connections': options.connections,
             'duration_s': options.duration, 'preloaded': PRELOAD,
             'database': 'sqlite', 'cpus': common.machine()['cpus'],
@@ -176,10 +184,41 @@ def _serve_and_measure(state: pathlib.Path, workers: int, options,
     return rows
 
 
+def _wsgi_server_measure(state: pathlib.Path, options,
+                         kinds: list[tuple[str, str, str]]
+                         ) -> list[dict[str, Any]]:
+    """``kinds`` on the database of an earlier run, under gunicorn."""
+    port = service_process.free_port()
+    base = 'http://%s:%d' % (common.LOOPBACK, port)
+    config = state / 'openmultistack-wsgi.conf'
+    service_process.write_config(config, {
+        'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth',
+                    'log_file': state / 'api-wsgi-app.log'}})
+    argv = [service_process.installed_script(GUNICORN), '--workers', '1',
+            '--bind', '%s:%d' % (common.LOOPBACK, port),
+            'openmultistack.api.wsgi:application']
+    environment = {'OMS_CONFIG_FILES': str(config)}
+    with service_process.running_argv(argv, base + '/api/',
+                                      state / 'api-wsgi.log',
+                                      env=environment) as proc:
+        rows = []
+        for label, method, path in kinds:
+            result = measure(base, proc.pid, label, method, path, options)
+            result.update(processes=1, threads=1, server=GUNICORN)
+            rows.append(result)
+    return rows
+
+
 def _one_thread(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Server CPU ms per request of each kind with one request thread."""
     return {r['kind']: r['server_cpu_ms_per_request'] for r in rows
-            if r.get('threads') == 1}
+            if r.get('threads') == 1 and not r.get('server')}
+
+
+def _wsgi_server(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Server CPU ms per request of each kind under gunicorn."""
+    return {r['kind']: r['server_cpu_ms_per_request'] for r in rows
+            if r.get('server') == GUNICORN}
 
 
 def _preload(base: str, count: int) -> int:
@@ -194,7 +233,8 @@ def _preload(base: str, count: int) -> int:
 
 def _single(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The runs of one process with the default threads."""
-    return [r for r in rows if r['processes'] == 1 and not r.get('threads')]
+    return [r for r in rows if r['processes'] == 1 and not r.get('threads')
+            and not r.get('server')]
 
 
 def _every(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -205,12 +245,13 @@ def _every(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def summarise(rows, options) -> list[common.Block]:
     single = _single(rows)
     one_thread = _one_thread(rows)
+    wsgi_server = _wsgi_server(rows)
     base = single[0]['requests_per_s'] if single else 0
     table = []
     for r in single:
         table.append([
             r['kind'], r['server_cpu_ms_per_request'],
-            one_thread.get(r['kind'], ''),
+            one_thread.get(r['kind'], ''), wsgi_server.get(r['kind'], ''),
             '<= %s' % TARGETS_MS[r['kind']], r['requests_per_s'],
             round(r['latency_us']['p50'] / 1000, 2),
             round(r['latency_us']['p99'] / 1000, 2),
@@ -221,7 +262,8 @@ def summarise(rows, options) -> list[common.Block]:
         'preloaded; server CPU from /proc of its processes.' % (
             options.connections, options.duration, PRELOAD),
         common.Table(['request (1 process)', 'server CPU ms/request',
-                      'the same, 1 thread', 'target', 'requests/s',
+                      'the same, 1 thread', 'gunicorn, 1 worker',
+                      'target', 'requests/s',
                       'p50 ms', 'p99 ms',
                       'errors', 'vs GET one'], table)]
     every = _every(rows)
@@ -243,12 +285,13 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
     """The rows of the targets: CPU per request, every CPU vs one."""
     rows = data['rows']
     single = _single(rows)
-    one_thread = _one_thread(rows)
+    others = [(label, found(rows)) for label, found in (
+        ('1 thread', _one_thread), ('gunicorn', _wsgi_server))]
     every = _every(rows)
     table: list[list[Any]] = [
-        ['%s, server CPU ms per request%s' % (
-            r['kind'], ' (1 thread: %s)' % one_thread[r['kind']]
-            if r['kind'] in one_thread else ''),
+        ['%s, server CPU ms per request%s' % (r['kind'], ''.join(
+            ' (%s: %s)' % (label, values[r['kind']])
+            for label, values in others if r['kind'] in values)),
          r['server_cpu_ms_per_request'], '<= %s' % TARGETS_MS[r['kind']]]
         for r in single]
     if single and every:

@@ -144,14 +144,18 @@ def running(name: str, config: pathlib.Path, ready_url: str | None,
 @contextlib.contextmanager
 def running_argv(argv: list[str], ready_url: str | None,
                  log: pathlib.Path,
-                 ready_timeout: float = READY_TIMEOUT
+                 ready_timeout: float = READY_TIMEOUT,
+                 env: Mapping[str, str] | None = None
                  ) -> Iterator[subprocess.Popen]:
-    """Run ``argv`` in the block; first wait for ``ready_url`` (200)."""
+    """Run ``argv`` in the block; first wait for ``ready_url`` (200).
+
+    :param env: variables added to this process's environment.
+    """
     with open(log, 'ab') as out:
         proc = subprocess.Popen(
             argv, stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=dict(os.environ, PYTHONUNBUFFERED='1'))
+            env=dict(os.environ, PYTHONUNBUFFERED='1', **(env or {})))
     try:
         if ready_url:
             wait_ready(ready_url, proc, argv[0], log, ready_timeout)

@@ -15,7 +15,6 @@
 import flask
 
 from openmultistack.api import accounts
-from openmultistack.api import fastpath
 from openmultistack.api import instances
 from openmultistack.api import queues
 from openmultistack.api import urls
@@ -48,9 +47,5 @@ def create_flask_app() -> flask.Flask:
 
 
 def create_app():
-    """The WSGI application, behind the middleware of both APIs.
-
-    The most frequent reads are answered in front of Flask
-    (:mod:`openmultistack.api.fastpath`).
-    """
-    return middleware.wrap(fastpath.wrap(create_flask_app()))
+    """The WSGI application, behind the middleware of both APIs."""
+    return middleware.wrap(create_flask_app())

@@ -23,7 +23,6 @@ from openmultistack.api import scope
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack import conf
-from openmultistack.db import reads
 
 CONF = conf.CONF
 
@@ -102,7 +101,7 @@ def keyset(query: sa.Select) -> sa.Select:
         id_column).limit(sa.bindparam('size'))
 
 
-def iter_batches(statement: typing.Union[sa.Select, reads.Prepared],
+def iter_batches(statement: sa.Select,
                  params: dict,
                  render: typing.Callable,
                  limit: typing.Optional[int] = None,
@@ -136,9 +135,9 @@ def iter_batches(statement: typing.Union[sa.Select, reads.Prepared],
 
 @functools.lru_cache(maxsize=None)
 def statement(select: typing.Callable[[], sa.Select],
-              kind: str = scope.ALL) -> reads.Prepared:
+              kind: str = scope.ALL) -> sa.Select:
     """The :func:`keyset` statement of ``select()`` for a visibility."""
-    return reads.Prepared(keyset(scope.restrict(select(), kind)))
+    return keyset(scope.restrict(select(), kind))
 
 
 def filtered_statement(select: typing.Callable[[], sa.Select],
@@ -146,7 +145,7 @@ def filtered_statement(select: typing.Callable[[], sa.Select],
                        kind: str = scope.ALL,
                        choices: typing.Optional[collections.abc.Mapping[
                            str, typing.Sequence[str]]] = None
-                       ) -> typing.Union[sa.Select, reads.Prepared]:
+                       ) -> sa.Select:
     """:func:`statement`, narrowed by the filters the request gives.
 
     Without a filter the statement is the cached one; with one it is built

@@ -35,7 +35,6 @@ from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import events
 from openmultistack.db import models
-from openmultistack.db import reads
 from openmultistack.db import types as db_types
 
 CONF = conf.CONF
@@ -100,12 +99,12 @@ def batches(context, statuses: typing.List[str],
 
 
 @functools.lru_cache(maxsize=None)
-def _list_statement(kind: str, by_status: bool) -> reads.Prepared:
+def _list_statement(kind: str, by_status: bool) -> sa.Select:
     query = scope.restrict(serializers.queue_select(), kind)
     if by_status:
         query = query.where(models.Queue.status.in_(
             sa.bindparam('statuses', expanding=True)))
-    return reads.Prepared(listing.keyset(query))
+    return listing.keyset(query)
 
 
 def _idempotency_key():

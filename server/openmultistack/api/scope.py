@@ -22,8 +22,8 @@ from sqlalchemy import orm
 from openmultistack.common import exceptions
 from openmultistack.common import flaskapp
 from openmultistack.common import policy
+from openmultistack.db import api as db_api
 from openmultistack.db import models
-from openmultistack.db import reads
 
 
 Context = typing.Optional[oslo_context.RequestContext]
@@ -75,10 +75,10 @@ def restrict(query: sa.Select, kind: str) -> sa.Select:
 
 @functools.lru_cache(maxsize=None)
 def _one(select: typing.Callable[[], sa.Select],
-         kind: str) -> reads.Prepared:
+         kind: str) -> sa.Select:
     query = select()
-    return reads.Prepared(restrict(query, kind).where(
-        query.selected_columns[0] == sa.bindparam('row_id')))
+    return restrict(query, kind).where(
+        query.selected_columns[0] == sa.bindparam('row_id'))
 
 
 def instances() -> sa.Select:
@@ -98,16 +98,14 @@ def get_one(session: orm.Session, query: sa.Select, model, row_id: int):
     return row
 
 
-def read(statement: typing.Union[sa.Select, reads.Prepared],
-         params: dict) -> reads.Rows:
+def read(statement: sa.Select, params: dict) -> typing.Sequence[sa.Row]:
     """The plain rows of a read-only Core statement.
 
-    A connection of the engine's pool, given back at once: no ORM session
-    and no commit, which cost more than the read itself on the hot paths
-    (``GET`` of one entry, each batch of a list); a statement prepared
-    once runs on the driver's cursor (:mod:`openmultistack.db.reads`).
+    A reader scope on a connection of the engine's pool, given back at
+    once: no ORM session, which costs more than the read itself on the
+    hot paths (``GET`` of one entry, each batch of a list).
     """
-    return reads.read(statement, params)
+    return db_api.read(statement, params)
 
 
 def read_one(select: typing.Callable[[], sa.Select], row_id: int,

@@ -17,6 +17,17 @@ from alembic import context
 from openmultistack.db import models
 
 
+def _foreign_keys(connection, state: str) -> None:
+    """Turn SQLite's foreign keys on or off, outside a transaction.
+
+    The pragma does nothing inside one, and oslo.db's engines begin one
+    before every statement that goes through SQLAlchemy: it goes to the
+    driver's connection, which is in autocommit mode between them.
+    """
+    connection.connection.driver_connection.execute(
+        'PRAGMA foreign_keys=%s' % state)
+
+
 def run_migrations_online() -> None:
     engine = context.config.attributes['engine']
     with engine.connect() as connection:
@@ -25,8 +36,7 @@ def run_migrations_online() -> None:
             # A batch operation rebuilds a table (copy, drop, rename),
             # which SQLite refuses while foreign keys of another table
             # point at it: they are checked after the migrations instead.
-            connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
-            connection.commit()
+            _foreign_keys(connection, 'OFF')
         context.configure(connection=connection,
                           target_metadata=models.Base.metadata,
                           render_as_batch=True)
@@ -35,8 +45,8 @@ def run_migrations_online() -> None:
         if sqlite:
             broken = connection.exec_driver_sql(
                 'PRAGMA foreign_key_check').all()
-            connection.exec_driver_sql('PRAGMA foreign_keys=ON')
             connection.commit()
+            _foreign_keys(connection, 'ON')
             if broken:
                 raise RuntimeError('foreign keys broken by the migration: '
                                    '%s' % broken)

@@ -203,7 +203,7 @@ class TestBadInput(base.APITestCase):
 
     def test_database_unavailable_is_a_json_503(self):
         error = sa_exc.OperationalError('SELECT', {}, Exception('locked'))
-        with mock.patch.object(db_api, 'get_engine', side_effect=error):
+        with mock.patch.object(db_api, 'read', side_effect=error):
             response = self.request('GET', '/api/queues/1/')
         data = self.assertJSON(response, 503)
         self.assertIn('database is unavailable', data['detail'])

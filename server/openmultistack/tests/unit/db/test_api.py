@@ -13,11 +13,13 @@
 """The engine on a PostgreSQL server that is away; retried transactions."""
 
 import socket
+import sqlite3
 
 from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from openmultistack.db import api as db_api
+from openmultistack.db import models
 from openmultistack.tests.unit import base
 
 
@@ -93,3 +95,83 @@ class TestRetryOnFailure(base.TestCase):
             raise db_exc.DBDuplicateEntry()
         self.assertRaises(db_exc.DBDuplicateEntry, duplicate)
         self.assertEqual([1], self.calls)
+
+
+class TestSQLiteEngine(base.TestCase):
+    """oslo.db's engine on the service's SQLite file, tuned."""
+
+    def setUp(self):
+        super().setUp()
+        self.engine = db_api.get_engine()
+        path = self.engine.url.database
+        # Another process's connection, which waits for nothing.
+        self.other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        self.addCleanup(self.other.close)
+
+    def test_pragmas_and_pool(self):
+        with self.engine.connect() as connection:
+            self.assertEqual(
+                ['wal', 1, 30000],
+                [connection.exec_driver_sql('PRAGMA %s' % name).scalar()
+                 for name in ('journal_mode', 'foreign_keys',
+                              'busy_timeout')])
+        # Connections are kept, not opened for every transaction.
+        self.assertIsInstance(self.engine.pool, sa.pool.QueuePool)
+        self.assertEqual(1, self.engine.pool.checkedin())
+
+    def assertWriteLocked(self, locked: bool):
+        if locked:
+            self.assertRaisesRegex(sqlite3.OperationalError, 'locked',
+                                   self.other.execute, 'BEGIN IMMEDIATE')
+        else:
+            self.other.execute('BEGIN IMMEDIATE')
+            self.other.execute('ROLLBACK')
+
+    def test_writers_take_the_write_lock_first(self):
+        with db_api.connection_scope():
+            self.assertWriteLocked(True)
+        with db_api.session_scope() as session:
+            session.execute(sa.select(models.Queue.id)).all()
+            self.assertWriteLocked(True)
+        self.assertWriteLocked(False)
+
+    def test_reads_never_lock_and_give_back_their_connection(self):
+        statement = sa.select(models.Queue.id).where(
+            models.Queue.id > sa.bindparam('last_id'))
+        self.other.execute('BEGIN IMMEDIATE')
+        # The other writer holds the lock: reads go on.
+        for _ in range(3 * db_api.pool_size() + 5):
+            self.assertEqual([], db_api.read(statement, {'last_id': 0}))
+        self.other.execute('ROLLBACK')
+        self.assertEqual(0, self.engine.pool.checkedout())
+        # The next writer takes the lock first again.
+        with db_api.connection_scope():
+            self.assertWriteLocked(True)
+
+    def test_a_failed_read_lets_the_others_go_on(self):
+        missing = sa.select(sa.column('x')).select_from(sa.table('nothing'))
+        self.assertRaises(sa.exc.OperationalError, db_api.read, missing, {})
+        self.assertFalse(db_api._SQLITE_TURN.locked())
+        self.assertEqual(0, self.engine.pool.checkedout())
+        with db_api.connection_scope():
+            self.assertWriteLocked(True)
+
+    def test_a_transaction_refused_by_sqlite_is_run_again(self):
+        self.config.config(group='database', db_retry_interval=0)
+        error = sqlite3.OperationalError('database is locked')
+        error.sqlite_errorname = 'SQLITE_BUSY_SNAPSHOT'
+        calls = []
+
+        @db_api.retry_on_failure
+        def refused_once():
+            calls.append(1)
+            if len(calls) == 1:
+                raise sa.exc.OperationalError('INSERT', {}, error)
+            return 'done'
+        self.assertEqual('done', refused_once())
+        self.assertEqual([1, 1], calls)
+        # Other errors of SQLite are not run again.
+        error.sqlite_errorname = 'SQLITE_CORRUPT'
+        calls.clear()
+        self.assertRaises(sa.exc.OperationalError, refused_once)
+        self.assertEqual([1], calls)
