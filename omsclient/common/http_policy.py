@@ -61,6 +61,10 @@ DEFAULT_TIMEOUT = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT)
 #: The most seconds one call waits in all for ``Retry-After`` answers.
 MAX_RETRY_AFTER = 30.0
 
+#: The longest timeout accepted, in seconds (one hour): longer is surely a
+#: mistake (``1e10``), and beyond the clock's range a Python error.
+MAX_TIMEOUT = 3600.0
+
 #: A timeout as given: seconds (to answer; connecting gives up after
 #: :data:`DEFAULT_CONNECT_TIMEOUT` or that, whichever is shorter), or
 #: ``(connect, read)``.
@@ -70,16 +74,73 @@ TimeoutValue = Union[float, tuple[float, float], None]
 Send = Callable[[str, str, dict[str, Any]], requests.Response]
 
 
-def as_timeout(value: TimeoutValue,
+def _seconds(value: Any) -> float | None:
+    """A number of seconds within the bounds, from a number or a text."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    if not 0 < seconds <= MAX_TIMEOUT:    # NaN fails too
+        return None
+    return seconds
+
+
+def as_timeout(value: Any, source: str = 'timeout',
                default: tuple[float, float] = DEFAULT_TIMEOUT
                ) -> tuple[float, float]:
-    """Return a timeout as ``(connect, read)`` seconds."""
+    """Return a timeout as ``(connect, read)`` seconds, checked.
+
+    Every source of a timeout goes through here: the Python API's
+    ``timeout=``, a session's, the command-line options, their
+    environment variables and ``clouds.yaml`` keys.
+
+    :param value: seconds (a number, or a text from a command line or a
+        file), ``(connect, read)``, or ``None`` for ``default``.
+    :param source: where the value came from, named by the error
+        (``'--os-multistack-timeout'``, ``'OS_MULTISTACK_TIMEOUT'``).
+    :raises omsclient.common.exceptions.InvalidTimeout: the value is not
+        seconds above 0 and at most :data:`MAX_TIMEOUT`.
+    """
     if value is None:
         return default
-    if isinstance(value, tuple):
-        connect, read = value
-        return float(connect), float(read)
-    return min(float(value), DEFAULT_CONNECT_TIMEOUT), float(value)
+    if isinstance(value, (tuple, list)):
+        pair = [_seconds(v) for v in value]
+        if len(pair) == 2 and None not in pair:
+            return pair[0], pair[1]
+        expected = 'seconds, or (connect, read) seconds,'
+    else:
+        seconds = _seconds(value)
+        if seconds is not None:
+            return min(seconds, DEFAULT_CONNECT_TIMEOUT), seconds
+        expected = 'a number of seconds'
+    raise exceptions.InvalidTimeout(
+        'Invalid %s %r: expected %s above 0 and at most %g'
+        % (source, value, expected, MAX_TIMEOUT))
+
+
+def shorter(value: Any, bound: tuple[float, float]) -> tuple[float, float]:
+    """The timeout of one call: ``value`` (seconds), within ``bound``.
+
+    A call's own timeout (what is left of a wait) shortens the client's,
+    never lengthens it; any number is taken, since only the shorter of
+    the two is used.
+    """
+    if value is None:
+        return bound
+    if isinstance(value, (tuple, list)):
+        connect, read = (float(v) for v in value)
+    else:
+        connect = read = float(value)
+    return min(connect, bound[0]), min(read, bound[1])
 
 
 def retry_after(response: requests.Response) -> float | None:
