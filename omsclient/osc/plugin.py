@@ -170,8 +170,45 @@ def add_api_version_option(parser, api_name, default, description):
     return parser
 
 
+def mask_urls_in_log():
+    """Mask the password of every URL in every log line of the command.
+
+    osc-lib masks ``password=`` and the like (oslo.utils' ``mask_password``)
+    in the lines ``--debug`` prints, but not the user information of a URL
+    (``--os-endpoint http://admin:secret@host``): in the start options,
+    the parameters, keystoneauth's errors and their tracebacks. Every log
+    record of the process is made with it masked, as ``http://***@host``,
+    by :func:`omsclient.common.exceptions.mask_url`. Called by both plugins;
+    it wraps the record factory once.
+    """
+    import logging
+
+    from omsclient.common import exceptions
+
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, 'masks_urls', False):
+        return
+
+    def masked_record(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:
+            return record    # logging reports it when the line is written
+        if '@' in message:
+            record.msg, record.args = exceptions.mask_url(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = exceptions.mask_url(
+                logging.Formatter().formatException(record.exc_info))
+        return record
+
+    masked_record.masks_urls = True
+    logging.setLogRecordFactory(masked_record)
+
+
 def build_option_parser(parser):
     """Add the global options of the multistack plugin to the parser."""
+    mask_urls_in_log()
     add_timeout_option(parser, API_NAME)
     return add_api_version_option(parser, API_NAME, DEFAULT_API_VERSION,
                                   'OpenMultiStack')

@@ -181,6 +181,21 @@ class TestOpenStackShell(ShellTestCase):
         self.assertEqual('Sup3r-s3cret!',
                          self.requests.last_request.json()['password'])
 
+    def test_password_of_the_endpoint_not_in_debug_output(self):
+        endpoint = ENDPOINT.replace('://', '://admin:s3cr3tPW@')
+        self.requests.get(endpoint + '/api/queues/', exc=(
+            requests.exceptions.ConnectTimeout(
+                'Connection to %s timed out' % endpoint)))
+        for api in ('--os-multistack-timeout', '--os-oms-metering-timeout'):
+            code, out, err = self.openstack(
+                '--debug', '--os-auth-type', 'none', '--os-endpoint',
+                endpoint, api, '5', 'multistack', 'queue', 'list')
+            self.assertEqual(1, code)
+            self.assertIn('START with options', err)
+            self.assertIn('Traceback', err)
+            self.assertIn('http://***@oms.test', err)
+            self.assertNotIn('s3cr3tPW', out + err)
+
     def test_help_documents_every_option(self):
         code, out, err = self.openstack(
             'help', 'multistack', 'queue', 'create')
