@@ -224,6 +224,9 @@ MISBEHAVIOURS: list[Misbehaviour] = [
                  headers={'Content-Type': 'application/json; charset=x-no'}),
     # A delete ignores the body of a 2xx answer: it may succeed below.
     Misbehaviour('not-objects', benign=DELETES, body=b'[1, "two", null]'),
+    # Falsy entries: not skipped as empty records.
+    Misbehaviour('zeros', benign=DELETES, body=b'[' + b','.join(
+        [b'0'] * 100000) + b']'),
     Misbehaviour('wrong-types', benign=DELETES + (
         # Lists whose records have none of these fields.
         'multistack account list', 'multistack instance list',

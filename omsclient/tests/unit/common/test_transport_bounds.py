@@ -19,6 +19,7 @@ import testtools
 
 from omsclient import client
 from omsclient.common import exceptions
+from omsclient.metering import client as metering
 from omsclient.tests import broken_server
 
 
@@ -92,12 +93,29 @@ class TestAgainstBrokenServer(testtools.TestCase):
 
     def test_not_json_values_refused_alike(self):
         for name, reason in (('nan', 'such as NaN'),
-                             ('huge-id', 'a number is too large'),
+                             ('huge-id', 'an integer beyond 64 bits'),
                              ('invalid-utf8', 'not valid UTF-8')):
             for call in (lambda q: list(q.list()), lambda q: q.get(1)):
                 exc = self.fails(exceptions.InvalidResponse, name, call)
                 self.assertIn('is not what the API promises', str(exc))
                 self.assertIn(reason, str(exc))
+
+    def metering(self, name, **kwargs):
+        kwargs.setdefault('timeout', 0.5)
+        return metering.get_client('2', endpoint=self.server.endpoint(name),
+                                   token=broken_server.TOKEN, **kwargs)
+
+    def test_entries_not_objects_refused_by_every_list(self):
+        oms = self.client('zeros')
+        cclient = self.metering('zeros')
+        for call in (lambda: list(oms.queues.list()),
+                     lambda: list(oms.accounts.list()),
+                     lambda: list(cclient.logs.list()),
+                     lambda: list(cclient.logs.list_all()),
+                     lambda: list(cclient.rabbit.list('users'))):
+            exc = self.assertRaises(exceptions.InvalidResponse, call)
+            self.assertIn('is not what the API promises: entry 1 is a '
+                          'number (0), not an object', str(exc))
 
     def test_declared_charset_decoded_alike(self):
         queues = self.client('latin-1').queues
