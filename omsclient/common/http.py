@@ -257,6 +257,12 @@ class SessionClient(adapter.Adapter):
                       exceptions.mask_url(url), exceptions.mask_url(str(exc)))
             raise http_errors.map_ksa_error(exc, method, url,
                                             kwargs.get('timeout'))
+        except UnicodeDecodeError:
+            # requests reads the Location of a redirect as UTF-8, even
+            # when it is told not to follow it.
+            raise exceptions.InvalidResponse(
+                '%s %s answered with a redirect whose Location is not '
+                'valid UTF-8' % (method, url), url=url, method=method)
         http_log.log_exchange(response, kwargs.get('json'))
         return response
 

@@ -53,6 +53,8 @@ RETRIABLE_STATUS_CODES = frozenset([502, 503, 504])
 DEFAULT_RETRIES = 3
 REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
 MAX_REDIRECTS = 5
+#: The schemes a redirect may lead to.
+REDIRECT_SCHEMES = frozenset(['http', 'https'])
 #: Seconds to connect, and to wait for an answer (and, while an answer is
 #: read, for each entry of a list and for the whole of any other answer).
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -202,6 +204,12 @@ def next_hop(response: requests.Response, method: str, url: str,
         raise _invalid(response, method, '%s %s answered %s with an '
                        'invalid Location' % (method, url,
                                              response.status_code))
+    scheme = urllib.parse.urlsplit(target).scheme.lower()
+    if scheme not in REDIRECT_SCHEMES:
+        raise _invalid(response, method, '%s %s answered %s with a redirect '
+                       'to a %s: URL, refused: only http and https are '
+                       'followed' % (method, url, response.status_code,
+                                     scheme or 'relative'))
     # The new location carries its own query string.
     kwargs = dict(kwargs, params=None)
     if http_errors.root_of(target) != http_errors.root_of(url):
@@ -246,9 +254,15 @@ def exchange(send: Send, url: str, method: str, kwargs: dict[str, Any],
             if asked is not None and waited + asked > MAX_RETRY_AFTER:
                 error = http_errors.error_from(response, method,
                                                kwargs['timeout'][1])
-                error.message += (
-                    '; it asks to be retried in %g s, longer than this '
-                    'client waits (%g s)' % (asked, MAX_RETRY_AFTER))
+                if waited:
+                    error.message += (
+                        '; it asks again to be retried in %g s, after %g s '
+                        'waited: longer than this client waits in all '
+                        '(%g s)' % (asked, waited, MAX_RETRY_AFTER))
+                else:
+                    error.message += (
+                        '; it asks to be retried in %g s, longer than this '
+                        'client waits (%g s)' % (asked, MAX_RETRY_AFTER))
                 raise error
             retries -= 1
             delay = next(delays) if asked is None else asked

@@ -145,6 +145,12 @@ def redirect_elsewhere(handler: Handler, bad: Misbehaviour) -> None:
     _send(handler, 307, b'', {'Location': other})
 
 
+def retry_after_growing(handler: Handler, bad: Misbehaviour) -> None:
+    """503 asking for 1 s, then for 30 s: more than a client waits in all."""
+    asked = len(handler.server.seen[bad.name]) % 2
+    _send(handler, 503, b'', {'Retry-After': '1' if asked else '30'})
+
+
 def huge(handler: Handler, bad: Misbehaviour) -> None:
     """A single string of 40 MB, streamed."""
     _start(handler, None, b'[{"id": 1, "desc": "')
@@ -200,10 +206,20 @@ MISBEHAVIOURS: list[Misbehaviour] = [
     Misbehaviour('reset', act=reset),
     Misbehaviour('truncated', act=truncated),
     Misbehaviour('redirect-elsewhere', act=redirect_elsewhere, benign=True),
-    Misbehaviour('redirect-loop', status=302,
-                 headers={'Location': '/redirect-loop/'}),
+    # Redirects: a loop, other schemes, a Location that is not UTF-8 (the
+    # byte 0xff).
+    *(Misbehaviour(name, status=status, headers={'Location': location})
+      for name, status, location in (
+          ('redirect-loop', 302, '/redirect-loop/'),
+          ('redirect-file', 302, 'file:///etc/passwd'),
+          ('redirect-data', 301, 'data:application/json,[]'),
+          ('redirect-javascript', 307, 'javascript:alert(1)'),
+          ('location-not-utf8', 302, '/caf\xff/'))),
     Misbehaviour('retry-after-3600', status=503,
                  headers={'Retry-After': '3600'}),
+    Misbehaviour('retry-after-growing', act=retry_after_growing),
+    Misbehaviour('bad-gzip', body=b'[{"id": 1}]',
+                 headers={'Content-Encoding': 'gzip'}),
     Misbehaviour('huge', act=huge),
     Misbehaviour('deep', body=_deep(200000)),
     Misbehaviour('invalid-utf8', body=b'[{"id": 1, "desc": "\xff\xfe"}]'),

@@ -70,8 +70,8 @@ class TestAgainstBrokenServer(testtools.TestCase):
         exc = self.fails(exceptions.WaitTimeout, 'stall',
                          lambda q: q.wait(1, timeout=0.3, interval=0.1),
                          timeout=60)
-        self.assertIn('Queue entry 1 is still None after 0 seconds',
-                      str(exc))
+        self.assertIn('Queue entry 1 has told no status after 0.3 '
+                      'seconds (waiting for RUN or running)', str(exc))
 
     def test_create_bounded_by_its_own_timeout(self):
         # What queue create --wait --timeout does with a stalled POST.
@@ -117,6 +117,27 @@ class TestAgainstBrokenServer(testtools.TestCase):
             self.assertIn('is not what the API promises: entry 1 is a '
                           'number (0), not an object', str(exc))
 
+    def test_redirect_to_another_scheme_refused_saying_why(self):
+        for name, scheme in (('redirect-file', 'file'),
+                             ('redirect-data', 'data'),
+                             ('redirect-javascript', 'javascript')):
+            self.server.seen.pop(name, None)
+            for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+                exc = self.fails(exceptions.InvalidResponse, name, call)
+                self.assertIn('with a redirect to a %s: URL, refused: only '
+                              'http and https are followed' % scheme,
+                              str(exc))
+            # Each call asked once and stopped there.
+            self.assertEqual(2, len(self.server.seen[name]))
+
+    def test_location_not_utf8_is_one_error(self):
+        for call in (lambda q: list(q.list()), lambda q: q.get(1),
+                     lambda q: q.delete(1)):
+            exc = self.fails(exceptions.InvalidResponse,
+                             'location-not-utf8', call)
+            self.assertIn('answered with a redirect whose Location is not '
+                          'valid UTF-8', str(exc))
+
     def test_declared_charset_decoded_alike(self):
         queues = self.client('latin-1').queues
         self.assertEqual('caf\xe9', list(queues.list())[0].desc)
@@ -135,6 +156,27 @@ class TestAgainstBrokenServer(testtools.TestCase):
         self.assertIn('asks to be retried in 3600 s, longer than this '
                       'client waits (30 s)', str(exc))
         self.assertEqual(1, len(self.server.seen['retry-after-3600']))
+
+    def test_retry_after_again_says_what_was_waited(self):
+        sleep = self.useFixture(fixtures.MockPatch(
+            'omsclient.common.http_policy.time.sleep')).mock
+        self.server.seen.pop('retry-after-growing', None)
+        exc = self.fails(exceptions.ServiceUnavailable, 'retry-after-growing',
+                         lambda q: q.get(1))
+        self.assertIn('it asks again to be retried in 30 s, after 1 s '
+                      'waited: longer than this client waits in all (30 s)',
+                      str(exc))
+        sleep.assert_called_once_with(1.0)
+        self.assertEqual(2, len(self.server.seen['retry-after-growing']))
+
+    def test_gzip_error_says_what_failed(self):
+        for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+            exc = self.fails(exceptions.InvalidResponse, 'bad-gzip', call)
+            self.assertIn('could not be decompressed (Content-Encoding: '
+                          'gzip)', str(exc))
+            self.assertIn('incorrect header check', str(exc))
+            self.assertNotIn('broke off', str(exc))
+            self.assertNotIn("('", str(exc))
 
     def test_token_not_sent_to_another_origin(self):
         self.server.seen.pop('recorder', None)
