@@ -53,6 +53,13 @@ from omsclient.common import jsonparse
 CHUNK_SIZE = 64 * 1024
 #: The largest single answer, or list entry, read (bytes).
 MAX_SIZE = 16 * 1024 * 1024
+#: The most a compressed answer (gzip, deflate) may expand to (bytes).
+MAX_DECOMPRESSED = 1024 ** 3
+#: How many times its size on the wire a compressed answer may expand to,
+#: once it has expanded to :data:`EXPANSION_CHECKED_FROM` bytes: JSON
+#: compresses some ten times, a decompression bomb a thousand.
+MAX_EXPANSION = 100
+EXPANSION_CHECKED_FROM = 1024 * 1024
 _WHITESPACE = b' \t\r\n'
 _UTF8 = frozenset(['utf-8', 'utf8'])
 
@@ -124,13 +131,23 @@ def _transcoder(answer: _Answer) -> Callable[[bytes], bytes] | None:
 
 
 def _chunks(answer: _Answer, chunk_size: int) -> Iterator[bytes]:
-    """The body as it arrives, decompressed, with its read errors mapped."""
+    """The body as it arrives, decompressed, with its read errors mapped.
+
+    A compressed body is bounded in what it expands to: at most
+    :data:`MAX_DECOMPRESSED` bytes, and :data:`MAX_EXPANSION` times what
+    came over the wire once past :data:`EXPANSION_CHECKED_FROM`.
+    """
     raw = answer.response.raw
+    encoding = answer.response.headers.get('Content-Encoding')
+    size = 0
     try:
         while True:
             chunk = raw.read1(chunk_size, decode_content=True)
             if not chunk:
                 return
+            if encoding:
+                size += len(chunk)
+                _check_expansion(answer, encoding, size, raw.tell())
             yield chunk
     except urllib3.exceptions.ReadTimeoutError:
         raise exceptions.Timeout(
@@ -151,6 +168,17 @@ def _chunks(answer: _Answer, chunk_size: int) -> Iterator[bytes]:
         raise _broken(answer, exc)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise _broken(answer, exc)
+
+
+def _check_expansion(answer: _Answer, encoding: str, size: int,
+                     wire: int) -> None:
+    if size > MAX_DECOMPRESSED:
+        raise answer.unexpected('compressed (%s), it expands to more than '
+                                '%d bytes' % (encoding, MAX_DECOMPRESSED))
+    if size > EXPANSION_CHECKED_FROM and size > MAX_EXPANSION * wire:
+        raise answer.unexpected(
+            'compressed (%s), it expands more than %d times (%d bytes '
+            'from %d)' % (encoding, MAX_EXPANSION, size, wire))
 
 
 def _broken(answer: _Answer, exc: Exception

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import dataclasses
+import gzip
 import http.server
 import json
 import socket
@@ -218,6 +219,10 @@ MISBEHAVIOURS: list[Misbehaviour] = [
     Misbehaviour('retry-after-3600', status=503,
                  headers={'Retry-After': '3600'}),
     Misbehaviour('retry-after-growing', act=retry_after_growing),
+    # 10 MB of entries in 30 kB: a decompression bomb.
+    Misbehaviour('gzip-bomb', body=gzip.compress(b'[' + b','.join(
+        [b'{"id": 1, "desc": "x"}'] * 450000) + b']'),
+        headers={'Content-Encoding': 'gzip'}),
     Misbehaviour('bad-gzip', body=b'[{"id": 1}]',
                  headers={'Content-Encoding': 'gzip'}),
     Misbehaviour('huge', act=huge),
