@@ -344,3 +344,14 @@ class InvalidId(ClientException, ValueError):
     """
 
     message = 'Invalid ID'
+
+
+class InvalidTimeout(ClientException, ValueError):
+    """A timeout is not a number of seconds the client can wait.
+
+    Raised where the timeout is given (building a client, reading the
+    command's options), not at the first request; the message names where
+    the value came from. A ``ValueError`` too, as it is the caller's.
+    """
+
+    message = 'Invalid timeout'

@@ -138,9 +138,11 @@ class SessionClient(adapter.Adapter):
         self.trailing_slash = trailing_slash
         self.retries = retries
         self.retry_delay = retry_delay
+        source = 'timeout'
         if timeout is None:
             timeout = getattr(session, 'timeout', None)
-        self.timeout = http_policy.as_timeout(timeout)
+            source = 'session timeout'
+        self.timeout = http_policy.as_timeout(timeout, source)
         self.max_size = max_size
         self._base_url: str | None = None
 
@@ -207,10 +209,7 @@ class SessionClient(adapter.Adapter):
         A call's own ``timeout`` (seconds) shortens the client's, never
         lengthens it: a wait bounded in time passes what is left of it.
         """
-        if value is None:
-            return self.timeout
-        connect, read = http_policy.as_timeout(value)
-        return min(connect, self.timeout[0]), min(read, self.timeout[1])
+        return http_policy.shorter(value, self.timeout)
 
     # Requests
 
@@ -258,6 +257,12 @@ class SessionClient(adapter.Adapter):
                       exceptions.mask_url(url), exceptions.mask_url(str(exc)))
             raise http_errors.map_ksa_error(exc, method, url,
                                             kwargs.get('timeout'))
+        except UnicodeDecodeError:
+            # requests reads the Location of a redirect as UTF-8, even
+            # when it is told not to follow it.
+            raise exceptions.InvalidResponse(
+                '%s %s answered with a redirect whose Location is not '
+                'valid UTF-8' % (method, url), url=url, method=method)
         http_log.log_exchange(response, kwargs.get('json'))
         return response
 

@@ -54,6 +54,8 @@ RETRIABLE_STATUS_CODES = frozenset([502, 503, 504])
 DEFAULT_RETRIES = 3
 REDIRECT_STATUSES = frozenset([301, 302, 303, 307, 308])
 MAX_REDIRECTS = 5
+#: The schemes a redirect may lead to.
+REDIRECT_SCHEMES = frozenset(['http', 'https'])
 #: Seconds to connect, and to wait for an answer (and, while an answer is
 #: read, for each entry of a list and for the whole of any other answer).
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -61,6 +63,10 @@ DEFAULT_READ_TIMEOUT = 60.0
 DEFAULT_TIMEOUT = (DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT)
 #: The most seconds one call waits in all for ``Retry-After`` answers.
 MAX_RETRY_AFTER = 30.0
+
+#: The longest timeout accepted, in seconds (one hour): longer is surely a
+#: mistake (``1e10``), and beyond the clock's range a Python error.
+MAX_TIMEOUT = 3600.0
 
 #: A timeout as given: seconds (to answer; connecting gives up after
 #: :data:`DEFAULT_CONNECT_TIMEOUT` or that, whichever is shorter), or
@@ -71,16 +77,73 @@ TimeoutValue = Union[float, tuple[float, float], None]
 Send = Callable[[str, str, dict[str, Any]], requests.Response]
 
 
-def as_timeout(value: TimeoutValue,
+def _seconds(value: Any) -> float | None:
+    """A number of seconds within the bounds, from a number or a text."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    if not 0 < seconds <= MAX_TIMEOUT:    # NaN fails too
+        return None
+    return seconds
+
+
+def as_timeout(value: Any, source: str = 'timeout',
                default: tuple[float, float] = DEFAULT_TIMEOUT
                ) -> tuple[float, float]:
-    """Return a timeout as ``(connect, read)`` seconds."""
+    """Return a timeout as ``(connect, read)`` seconds, checked.
+
+    Every source of a timeout goes through here: the Python API's
+    ``timeout=``, a session's, the command-line options, their
+    environment variables and ``clouds.yaml`` keys.
+
+    :param value: seconds (a number, or a text from a command line or a
+        file), ``(connect, read)``, or ``None`` for ``default``.
+    :param source: where the value came from, named by the error
+        (``'--os-multistack-timeout'``, ``'OS_MULTISTACK_TIMEOUT'``).
+    :raises omsclient.common.exceptions.InvalidTimeout: the value is not
+        seconds above 0 and at most :data:`MAX_TIMEOUT`.
+    """
     if value is None:
         return default
-    if isinstance(value, tuple):
-        connect, read = value
-        return float(connect), float(read)
-    return min(float(value), DEFAULT_CONNECT_TIMEOUT), float(value)
+    if isinstance(value, (tuple, list)):
+        pair = [_seconds(v) for v in value]
+        if len(pair) == 2 and None not in pair:
+            return pair[0], pair[1]
+        expected = 'seconds, or (connect, read) seconds,'
+    else:
+        seconds = _seconds(value)
+        if seconds is not None:
+            return min(seconds, DEFAULT_CONNECT_TIMEOUT), seconds
+        expected = 'a number of seconds'
+    raise exceptions.InvalidTimeout(
+        'Invalid %s %r: expected %s above 0 and at most %g'
+        % (source, value, expected, MAX_TIMEOUT))
+
+
+def shorter(value: Any, bound: tuple[float, float]) -> tuple[float, float]:
+    """The timeout of one call: ``value`` (seconds), within ``bound``.
+
+    A call's own timeout (what is left of a wait) shortens the client's,
+    never lengthens it; any number is taken, since only the shorter of
+    the two is used.
+    """
+    if value is None:
+        return bound
+    if isinstance(value, (tuple, list)):
+        connect, read = (float(v) for v in value)
+    else:
+        connect = read = float(value)
+    return min(connect, bound[0]), min(read, bound[1])
 
 
 def retry_after(response: requests.Response) -> float | None:
@@ -142,6 +205,12 @@ def next_hop(response: requests.Response, method: str, url: str,
         raise _invalid(response, method, '%s %s answered %s with an '
                        'invalid Location' % (method, url,
                                              response.status_code))
+    scheme = urllib.parse.urlsplit(target).scheme.lower()
+    if scheme not in REDIRECT_SCHEMES:
+        raise _invalid(response, method, '%s %s answered %s with a redirect '
+                       'to a %s: URL, refused: only http and https are '
+                       'followed' % (method, url, response.status_code,
+                                     scheme or 'relative'))
     # The new location carries its own query string.
     kwargs = dict(kwargs, params=None)
     if http_errors.root_of(target) != http_errors.root_of(url):
@@ -189,9 +258,15 @@ def exchange(send: Send, url: str, method: str, kwargs: dict[str, Any],
             if asked is not None and waited + asked > MAX_RETRY_AFTER:
                 error = http_errors.error_from(response, method,
                                                kwargs['timeout'][1])
-                error.message += (
-                    '; it asks to be retried in %g s, longer than this '
-                    'client waits (%g s)' % (asked, MAX_RETRY_AFTER))
+                if waited:
+                    error.message += (
+                        '; it asks again to be retried in %g s, after %g s '
+                        'waited: longer than this client waits in all '
+                        '(%g s)' % (asked, waited, MAX_RETRY_AFTER))
+                else:
+                    error.message += (
+                        '; it asks to be retried in %g s, longer than this '
+                        'client waits (%g s)' % (asked, MAX_RETRY_AFTER))
                 raise error
             retries -= 1
             delay = next(delays) if asked is None else asked

@@ -10,38 +10,41 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Strict JSON, bounded in depth, read value by value as it arrives.
+"""Strict JSON, bounded in depth, read entry by entry as it arrives.
 
 Every answer of a server, a list read entry by entry or a single object,
-goes through :class:`Values`. It hands each value of a list whole to
-the standard library's C decoder (``json.JSONDecoder.scan_once``) as soon
-as its text has arrived, so a list of a million entries costs one C call
-per entry, not one Python step per token.
+goes through :class:`Values`. A list is parsed in batches: as soon as the
+text of one or more whole entries has arrived, they are decoded together
+by one call of the standard library's C decoder (``json.JSONDecoder``'s
+documented ``decode``), so a list of a million entries costs a few
+thousand C calls, not one Python step per entry or token. The end of the
+last whole entry of the text read so far is found by trying the last
+``},`` (or ``],``, or ``,``) and letting the decoder tell whether the text
+before it is a list of whole entries; a try that fails waits for twice as
+much text, so the work stays linear in the size of the answer whatever it
+holds.
 
 The decoder is made strict, as the API promises plain JSON:
 
 * ``NaN``, ``Infinity`` and ``-Infinity`` are refused, and so is a number
   that overflows a float;
 * integers must fit in 64 bits: runs of 19 digits or more are found in the
-  raw bytes with one ``bytes.translate`` per chunk, and only the values
-  whose text holds one are checked;
+  raw bytes with one ``bytes.translate`` per batch, and only the values of
+  a batch whose text holds one are checked;
 * text must be UTF-8 (an answer in another declared charset is turned
   into UTF-8 before it reaches the parser);
-* nesting deeper than :data:`MAX_DEPTH` is refused. A value with fewer
-  brackets than that (counted in C) cannot be too deep; only one with
-  more is measured exactly. The C decoder itself stops at the
-  interpreter's recursion limit, so no nesting costs more than that.
+* nesting deeper than :data:`MAX_DEPTH` is refused before the text is
+  decoded: the brackets of a batch, outside its strings, are kept by one
+  ``bytes.translate`` and matching pairs removed level by level.
 """
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Generator
 from collections.abc import Iterator
 import itertools
 import json
 import math
-import re
 from typing import Any
 
 #: The deepest nesting accepted in an answer; the API's documents are at
@@ -52,13 +55,15 @@ _INT64 = range(-2 ** 63, 2 ** 63)
 #: Digit runs this long may hold an integer beyond 64 bits.
 _LONG_DIGITS = b'0' * 19
 _DIGITS_TO_ZERO = bytes.maketrans(b'123456789', b'000000000')
-_WHITESPACE = ' \t\r\n'
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(r'[^\[\]{}]+')
-_DEPTH_STEP = {'[': 1, '{': 1, ']': -1, '}': -1}
-#: The most characters a value may need after what decodes as a value, or
-#: before an error, to tell whether it goes on: ``-Infinity``.
-_LOOKAHEAD = 9
+#: Every byte but the brackets and the quote, to delete.
+_NOT_STRUCTURE = bytes(range(256)).translate(None, b'[]{}"')
+_BRACKETS_ALIKE = bytes.maketrans(b'[]{}', b'()()')
+_WHITESPACE = b' \t\r\n'
+_BOM = b'\xef\xbb\xbf'
+#: Where a batch of whole entries may end: after an object or a list.
+_ENTRY_ENDS = (b'},', b'],')
+#: Bytes of text a failed try waits for at least before the next.
+_MIN_RETRY = 4096
 
 
 class Refused(ValueError):
@@ -82,22 +87,21 @@ def _not_a_number(name: str) -> Any:
                   '(such as NaN or Infinity)')
 
 
-def _too_large() -> Refused:
-    return Refused('it is not valid JSON: a number is too large')
-
-
 def _finite_float(text: str) -> float:
     value = float(text)
     if math.isinf(value):
-        raise _too_large()
+        raise Refused('it holds a number beyond the range of a float (%s)'
+                      % _shown_number(text))
     return value
 
 
-#: ``scan_once(text, index) -> (value, end)``: the C scanner that
-#: ``json.JSONDecoder.raw_decode`` calls, without its Python frame.
-_scan_once = json.JSONDecoder(
-    parse_constant=_not_a_number,
-    parse_float=_finite_float).scan_once  # type: ignore[attr-defined]
+def _shown_number(text: str) -> str:
+    return text if len(text) <= 24 else '%s... of %d characters' % (
+        text[:12], len(text))
+
+
+_DECODER = json.JSONDecoder(parse_constant=_not_a_number,
+                            parse_float=_finite_float)
 
 
 def _check_integers(value: Any) -> None:
@@ -107,135 +111,75 @@ def _check_integers(value: Any) -> None:
         item = stack.pop()
         if type(item) is int:
             if item not in _INT64:
-                raise _too_large()
+                raise Refused('it holds an integer beyond 64 bits (%s)'
+                              % _shown_number(str(item)))
         elif type(item) is dict:
             stack.extend(item.values())
         elif type(item) is list:
             stack.extend(item)
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of the JSON text ``text``, strings left out."""
-    brackets = _NOT_BRACKETS.sub('', _STRINGS.sub('', text))
-    return max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)),
-               default=0)
+def nesting(data: bytes | bytearray, limit: int = MAX_DEPTH) -> int:
+    """The deepest nesting of the JSON text ``data``, strings left out.
 
-
-class _Text:
-    """The text of the document from the first character not yet parsed.
-
-    :param chunks: the body in UTF-8, as it arrives.
+    ``data`` starts outside a string. Counting stops past ``limit``.
     """
+    if b'\\\\' in data or b'\\"' in data:
+        # Escaped backslashes first, then escaped quotes: as JSON reads.
+        data = data.replace(b'\\\\', b'').replace(b'\\"', b'')
+    marks = data.translate(None, _NOT_STRUCTURE).replace(b'""', b'')
+    if b'"' in marks:
+        # A string holds brackets: keep what is outside the strings.
+        marks = b''.join(marks.split(b'"')[::2])
+    # Brackets of both kinds alike: a text that mixes them up is not
+    # JSON, which the decoder says.
+    marks = marks.translate(_BRACKETS_ALIKE)
+    if b'(' * (limit + 1) in marks:
+        return limit + 1
+    depth = 0
+    while marks and depth <= limit:
+        inner = marks.replace(b'()', b'')
+        if len(inner) == len(marks):
+            break    # not balanced: the decoder tells where
+        marks = inner
+        depth += 1
+    return depth
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self.text = ''
-        self.pos = 0
-        self.ended = False
-        #: Values that start before this index hold a long digit run.
-        self.long_digits_end = 0
-        self._chunks = chunks
-        self._decode = codecs.getincrementaldecoder('utf-8')().decode
-        self._trailing_digits = 0
 
-    def more(self, wanted: int = 1) -> None:
-        """Read until ``wanted`` characters are unparsed, or the end.
+def _decode(data: bytes | bytearray, depth: int, max_depth: int) -> Any:
+    """Decode a whole JSON text, within the bounds.
 
-        What was parsed is dropped. Asking for twice the unparsed text
-        each time a value is incomplete keeps the work linear in the size
-        of a value that arrives in many pieces.
-        """
-        parts = [self.text[self.pos:]]
-        size = len(parts[0])
-        self.long_digits_end -= self.pos
-        while size < wanted and not self.ended:
-            chunk = next(self._chunks, None)
-            try:
-                text = self._decode(chunk or b'', final=chunk is None)
-            except UnicodeDecodeError:
-                raise Refused('text that is not valid UTF-8')
-            if chunk is None:
-                self.ended = True
-            elif self._long_digits(chunk):
-                self.long_digits_end = size + len(text)
-            parts.append(text)
-            size += len(text)
-        self.text = ''.join(parts)
-        self.pos = 0
+    :param depth: how many containers enclose it.
+    """
+    if depth + nesting(data, max_depth - depth) > max_depth:
+        raise TooDeep(max_depth)
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        raise Refused('text that is not valid UTF-8')
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise Malformed(_problem(exc))
+    except RecursionError:
+        raise TooDeep(max_depth)
+    if _LONG_DIGITS in data.translate(_DIGITS_TO_ZERO):
+        _check_integers(value)
+    return value
 
-    def _long_digits(self, chunk: bytes) -> bool:
-        digits = chunk.translate(_DIGITS_TO_ZERO)
-        leading = len(digits) - len(digits.lstrip(b'0'))
-        found = (_LONG_DIGITS in digits
-                 or self._trailing_digits + leading >= len(_LONG_DIGITS))
-        trailing = len(digits) - len(digits.rstrip(b'0'))
-        self._trailing_digits = (self._trailing_digits + trailing
-                                 if trailing == len(digits) else trailing)
-        return found
 
-    def next_char(self) -> str:
-        """Skip white space; the next character, ``''`` at the end."""
-        while True:
-            text, pos = self.text, self.pos
-            while pos < len(text) and text[pos] in _WHITESPACE:
-                pos += 1
-            self.pos = pos
-            if pos < len(text) or self.ended:
-                return text[pos:pos + 1]
-            self.more()
-
-    def expect(self, wanted: str) -> str:
-        """Consume the next character, one of ``wanted``."""
-        char = self.next_char()
-        if not char:
-            raise Malformed('the document ends before its end')
-        if char not in wanted:
-            raise Malformed('expected %s at %r' % (
-                ' or '.join(repr(c) for c in wanted), self.excerpt()))
-        self.pos += 1
-        return char
-
-    def excerpt(self) -> str:
-        return self.text[self.pos:self.pos + 20]
-
-    def value(self, depth: int, max_depth: int) -> Any:
-        """Decode the value at the current position, whole.
-
-        :param depth: how many containers enclose it.
-        """
-        while True:
-            text, start = self.text, self.pos
-            try:
-                value, end = _scan_once(text, start)
-            except StopIteration as exc:
-                # Raised for a missing value, here or nested in this one.
-                if start < len(text) and text[start] in _WHITESPACE:
-                    self.next_char()
-                    continue
-                end = exc.value
-                problem = 'expected a value at %r' % text[end:end + 20]
-            except json.JSONDecodeError as exc:
-                end, problem = exc.pos, exc.msg
-                if exc.msg.startswith('Unterminated string'):
-                    end = len(text)
-            except RecursionError:
-                raise TooDeep(max_depth)
-            else:
-                # A number that ends near the end of the text may go on
-                # (``1`` of ``1e5``) unless the document has ended.
-                if end + _LOOKAHEAD < len(text) or self.ended:
-                    self.pos = end
-                    break
-                problem = ''
-            if self.ended or end + _LOOKAHEAD < len(text):
-                raise Malformed(problem if end < len(text)
-                                else 'the document ends before its end')
-            self.more(2 * (len(text) - start) + 1)
-        if (depth + text.count('{', start, end) + text.count('[', start, end)
-                > max_depth and depth + _depth(text[start:end]) > max_depth):
-            raise TooDeep(max_depth)
-        if start < self.long_digits_end:
-            _check_integers(value)
-        return value
+def _problem(exc: json.JSONDecodeError) -> str:
+    """What is wrong with a text, in the words of this module."""
+    rest = exc.doc[exc.pos:]
+    if not rest.strip() or exc.msg.startswith('Unterminated string'):
+        return 'the document ends before its end'
+    if exc.msg == 'Extra data':
+        return 'unexpected text after the document: %r' % rest[:20]
+    if exc.msg == 'Expecting value':
+        return 'expected a value at %r' % rest[:20]
+    if exc.msg.startswith("Expecting ',' delimiter"):
+        return "expected ',' or ']' at %r" % rest[:20]
+    return '%s at %r' % (exc.msg, rest[:20])
 
 
 class Values:
@@ -245,8 +189,10 @@ class Values:
 
     :param chunks: the document in UTF-8, in pieces of any size.
     :param path: where the wanted values are: ``('item',)`` for the
-        entries of a top-level list, ``('results', 'item')`` for those of
-        the list under the key ``results``, ``()`` for the whole document.
+        entries of a top-level list, read as they arrive;
+        ``('results', 'item')`` for those of the list under the key
+        ``results`` and ``()`` for the whole document, both read whole
+        first.
     :param max_depth: the deepest nesting accepted, counted from the top.
     :raises Refused: the document breaks a bound or is JSON that the API
         never sends; :class:`TooDeep` for its depth.
@@ -258,110 +204,170 @@ class Values:
                  max_depth: int = MAX_DEPTH) -> None:
         #: How many values it has yielded so far.
         self.count = 0
-        self._text = _Text(chunks)
+        self._comma_pending = False
+        #: How the entries of the list open, once the first has arrived.
+        self._opening: bytes | None = None
+        self._chunks = chunks
         self._path = path
         self._max_depth = max_depth
 
     def __iter__(self) -> Generator[Any, None, None]:
-        text = self._text
-        if text.next_char() == '\ufeff':
-            text.pos += 1
-        yield from self._at(self._path, 0)
-        if text.next_char():
-            raise Malformed('unexpected text after the document: %r'
-                            % text.excerpt())
-
-    def _at(self, path: tuple[str, ...], depth: int
-            ) -> Generator[Any, None, None]:
-        if not path:
-            self.count += 1
-            yield self._text.value(depth, self._max_depth)
-        elif path[0] != 'item':
-            yield from self._members(path, depth + 1)
-        elif path[1:]:
-            for _item in self._items(depth + 1):
-                yield from self._at(path[1:], depth + 1)
-        else:
-            yield from self._values(depth + 1)
-
-    def _items(self, depth: int) -> Iterator[None]:
-        """Stop at each item of the list that starts here."""
-        text = self._text
-        if self._opens_empty('[', depth):
+        if self._path == ('item',):
+            yield from self._entries()
             return
-        while True:
-            yield None
-            if text.expect(',]') == ']':
-                return
-
-    def _opens_empty(self, bracket: str, depth: int) -> bool:
-        """Consume the start of a container; whether it is empty."""
-        if depth > self._max_depth:
-            raise TooDeep(self._max_depth)
-        text = self._text
-        text.expect(bracket)
-        if text.next_char() == {'[': ']', '{': '}'}[bracket]:
-            text.pos += 1
-            return True
-        return False
-
-    def _values(self, depth: int) -> Generator[Any, None, None]:
-        """The items of the list that starts here, each decoded whole.
-
-        This is the loop of every entry of a long list: in the common
-        case (a value decoded at once, followed by a comma) it makes one
-        C call and no other Python call. Everything else (a value cut by
-        the end of the text read so far, with many brackets or long
-        digit runs, white space, errors) goes to :meth:`_Text.value`.
-        """
-        text = self._text
-        max_depth = self._max_depth
-        if self._opens_empty('[', depth):
-            return
-        while True:
-            start, buffer = text.pos, text.text
-            try:
-                value, end = _scan_once(buffer, start)
-            except (StopIteration, ValueError, RecursionError):
-                value = text.value(depth, max_depth)
-            else:
-                if (end + _LOOKAHEAD < len(buffer)
-                        and start >= text.long_digits_end
-                        and depth + buffer.count('{', start, end)
-                        + buffer.count('[', start, end) <= max_depth):
-                    text.pos = end
-                else:
-                    value = text.value(depth, max_depth)
+        data = bytearray()
+        for chunk in self._chunks:
+            data += chunk
+        start = _start(data)
+        if start >= len(data):
+            raise Malformed('the document ends before its end')
+        values = [_decode(data[start:], 0, self._max_depth)]
+        for name in self._path:
+            values = [v for value in values for v in _at(value, name)]
+        for value in values:
             self.count += 1
             yield value
-            if text.text[text.pos:text.pos + 1] == ',':
-                text.pos += 1
-            elif text.expect(',]') == ']':
-                return
 
-    def _members(self, path: tuple[str, ...], depth: int
-                 ) -> Generator[Any, None, None]:
-        """The values at ``path[1:]`` of the member ``path[0]`` of an object.
+    def _entries(self) -> Generator[Any, None, None]:
+        """The entries of the top-level list, a batch at a time."""
+        buffer = bytearray()
+        chunks = self._chunks
+        for chunk in chunks:
+            buffer += chunk
+            start = _start(buffer)
+            if start < len(buffer) and not _BOM.startswith(buffer[start:]):
+                break
+        else:
+            raise Malformed('the document ends before its end')
+        if buffer[start:start + 1] != b'[':
+            raise Malformed("expected '[' at %r" % bytes(
+                buffer[start:start + 20]))
+        del buffer[:start + 1]
+        retry_at = 0
+        # What came with the start of the list is tried at once.
+        for chunk in itertools.chain([b''], chunks):
+            buffer += chunk
+            if len(buffer) < retry_at:
+                continue
+            batch = self._batch(buffer)
+            if batch is None:
+                retry_at = max(2 * len(buffer), _MIN_RETRY)
+                continue
+            retry_at = 0
+            yield from self._counted(batch)
+        # The end: the entries left, with the closing bracket.
+        if self._comma_pending:
+            self._take_comma(buffer)
+        if (self.count and not self._comma_pending
+                and buffer.lstrip(_WHITESPACE)[:1] == b']'):
+            raise Malformed('expected a value at %r' % bytes(buffer[:20]))
+        try:
+            batch = _decode(b'[' + buffer, 0, self._max_depth)
+        except Malformed:
+            # The whole entries before what is wrong are the caller's.
+            while True:
+                batch = self._batch(buffer)
+                if not batch:
+                    raise
+                yield from self._counted(batch)
+        yield from self._counted(batch)
 
-        A document without that member has no values there; the other
-        members are read whole, and dropped.
+    def _counted(self, batch: list[Any]) -> Iterator[Any]:
+        for self.count, value in enumerate(batch, self.count + 1):
+            yield value
+
+    def _batch(self, buffer: bytearray) -> list[Any] | None:
+        """Take the whole entries at the start of ``buffer``, if any.
+
+        They are removed from ``buffer`` with the comma after them;
+        ``None`` if no whole entry could be told apart.
         """
-        text = self._text
-        if self._opens_empty('{', depth):
-            return
-        while True:
-            if text.next_char() != '"':
-                raise Malformed('expected a member name at %r'
-                                % text.excerpt())
-            key = text.value(depth, self._max_depth)
-            text.expect(':')
-            text.next_char()
-            if key == path[0]:
-                yield from self._at(path[1:], depth)
-            else:
-                text.value(depth, self._max_depth)
-            if text.expect(',}') == '}':
-                return
+        if self._comma_pending and not self._take_comma(buffer):
+            return []
+        if self._opening is None:
+            self._opening = _opening(buffer[:64].lstrip(_WHITESPACE))
+        for end, rest in _ends(buffer, self._opening):
+            try:
+                batch = _decode(b'[' + buffer[:end] + b']', 0,
+                                self._max_depth)
+            except Malformed:
+                continue
+            del buffer[:rest]
+            # Entries that end the text read so far: a comma (or the
+            # end of the list) is still to come.
+            self._comma_pending = rest == end
+            return batch
+        return None
+
+    def _take_comma(self, buffer: bytearray) -> bool:
+        """Take the comma after the entries taken; whether it was there."""
+        while buffer[:1] and buffer[0] in _WHITESPACE:
+            del buffer[:1]
+        if buffer[:1] == b',':
+            del buffer[:1]
+            self._comma_pending = False
+            return True
+        if buffer[:1] not in (b'', b']'):
+            raise Malformed("expected ',' or ']' at %r" % bytes(buffer[:20]))
+        return False
+
+
+def _start(data: bytes | bytearray) -> int:
+    """Where the document starts: after white space and a byte order mark."""
+    start = len(data) - len(data.lstrip(_WHITESPACE))
+    if data[start:start + 3] == _BOM:
+        start += 3
+        start += len(data) - start - len(data[start:].lstrip(_WHITESPACE))
+    return start
+
+
+def _ends(buffer: bytearray, opening: bytes | None
+          ) -> Iterator[tuple[int, int]]:
+    """Where the whole entries of ``buffer`` may end: ``(end, rest)``.
+
+    ``buffer[:end]`` would be the entries, ``buffer[rest:]`` what follows
+    the comma after them (``rest == end``: the comma is still to come).
+    Most likely first: the whole text when it ends with an object or a
+    list; before the last comma followed by ``opening`` (how the first
+    entry opened: entries of one list start alike, ``{"id":``); after the
+    last object or list followed by a comma; at the last comma.
+    """
+    last = len(buffer)
+    while last and buffer[last - 1] in _WHITESPACE:
+        last -= 1
+    if buffer[last - 1:last] in (b'}', b']'):
+        yield last, last
+    if opening:
+        start = buffer.rfind(opening)
+        comma = len(buffer[:start].rstrip(_WHITESPACE)) - 1
+        if start > 0 and buffer[comma:comma + 1] == b',':
+            yield comma, comma + 1
+    closer = max(buffer.rfind(end) for end in _ENTRY_ENDS)
+    if closer >= 0:
+        yield closer + 1, closer + 2
+    comma = buffer.rfind(b',')
+    if comma >= 0 and comma != closer + 1:
+        yield comma, comma + 1
+
+
+def _opening(buffer: bytearray) -> bytes | None:
+    """How the first entry of a list of objects opens: ``{"id":``."""
+    colon = buffer.find(b':', 0, 64)
+    if buffer[:1] != b'{' or colon < 0:
+        return None
+    return bytes(buffer[:colon + 1])
+
+
+def _at(value: Any, name: str) -> list[Any]:
+    """The values under ``name`` of ``value``: its items, or its member."""
+    if name == 'item':
+        if not isinstance(value, list):
+            raise Malformed('expected a list, found %s'
+                            % type(value).__name__)
+        return value
+    if isinstance(value, dict) and name in value:
+        return [value[name]]
+    return []
 
 
 def loads(data: bytes, max_depth: int = MAX_DEPTH) -> Any:

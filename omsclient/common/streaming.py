@@ -53,6 +53,13 @@ from omsclient.common import jsonparse
 CHUNK_SIZE = 64 * 1024
 #: The largest single answer, or list entry, read (bytes).
 MAX_SIZE = 16 * 1024 * 1024
+#: The most a compressed answer (gzip, deflate) may expand to (bytes).
+MAX_DECOMPRESSED = 1024 ** 3
+#: How many times its size on the wire a compressed answer may expand to,
+#: once it has expanded to :data:`EXPANSION_CHECKED_FROM` bytes: JSON
+#: compresses some ten times, a decompression bomb a thousand.
+MAX_EXPANSION = 100
+EXPANSION_CHECKED_FROM = 1024 * 1024
 _WHITESPACE = b' \t\r\n'
 _UTF8 = frozenset(['utf-8', 'utf8'])
 
@@ -69,11 +76,21 @@ class _Answer:
         self.content_type = response.headers.get('Content-Type', '')
         #: The values being read, once the parsing has started.
         self.values: jsonparse.Values | None = None
+        #: Whether the entries of a list are read, not a single answer.
+        self.is_list = False
 
     @property
     def entries(self) -> int:
         """How many entries were read."""
         return 0 if self.values is None else self.values.count
+
+    @property
+    def after(self) -> str:
+        """`` after 3 entries`` for a list; nothing for a single answer."""
+        if not self.is_list:
+            return ''
+        count = self.entries
+        return ' after %d %s' % (count, 'entry' if count == 1 else 'entries')
 
     @property
     def where(self) -> str:
@@ -85,8 +102,7 @@ class _Answer:
             request_id=self.request_id, url=self.url, method=self.method)
 
     def unexpected(self, reason: str) -> exceptions.InvalidResponse:
-        after = (' (after %d entries)' % self.entries
-                 if self.entries else '')
+        after = ' (%s)' % self.after.strip() if self.entries else ''
         return self.invalid('The answer of %s is not what the API '
                             'promises: %s%s' % (self.where, reason, after))
 
@@ -115,38 +131,61 @@ def _transcoder(answer: _Answer) -> Callable[[bytes], bytes] | None:
 
 
 def _chunks(answer: _Answer, chunk_size: int) -> Iterator[bytes]:
-    """The body as it arrives, decompressed, with its read errors mapped."""
+    """The body as it arrives, decompressed, with its read errors mapped.
+
+    A compressed body is bounded in what it expands to: at most
+    :data:`MAX_DECOMPRESSED` bytes, and :data:`MAX_EXPANSION` times what
+    came over the wire once past :data:`EXPANSION_CHECKED_FROM`.
+    """
     raw = answer.response.raw
+    encoding = answer.response.headers.get('Content-Encoding')
+    size = 0
     try:
         while True:
             chunk = raw.read1(chunk_size, decode_content=True)
             if not chunk:
                 return
+            if encoding:
+                size += len(chunk)
+                _check_expansion(answer, encoding, size, raw.tell())
             yield chunk
     except urllib3.exceptions.ReadTimeoutError:
         raise exceptions.Timeout(
-            'Reading the answer of %s timed out after %d entries'
-            % (answer.where, answer.entries), request_id=answer.request_id,
+            'Reading the answer of %s timed out%s'
+            % (answer.where, answer.after), request_id=answer.request_id,
             url=answer.url, method=answer.method)
     except urllib3.exceptions.DecodeError as exc:
-        raise answer.invalid('The answer of %s broke off after %d entries: '
-                             '%s' % (answer.where, answer.entries,
-                                     _reason(exc)))
+        raise answer.invalid(
+            'The answer of %s could not be decompressed (Content-Encoding: '
+            '%s)%s: %s' % (answer.where, answer.response.headers.get(
+                'Content-Encoding', '?'), answer.after,
+                _decode_reason(exc)))
     except urllib3.exceptions.ProtocolError as exc:
         if isinstance(exc.__context__, http.client.IncompleteRead):
-            raise answer.invalid('The answer of %s broke off after %d '
-                                 'entries: the connection closed before '
-                                 'its end' % (answer.where, answer.entries))
+            raise answer.invalid('The answer of %s broke off%s: the '
+                                 'connection closed before its end'
+                                 % (answer.where, answer.after))
         raise _broken(answer, exc)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
         raise _broken(answer, exc)
 
 
+def _check_expansion(answer: _Answer, encoding: str, size: int,
+                     wire: int) -> None:
+    if size > MAX_DECOMPRESSED:
+        raise answer.unexpected('compressed (%s), it expands to more than '
+                                '%d bytes' % (encoding, MAX_DECOMPRESSED))
+    if size > EXPANSION_CHECKED_FROM and size > MAX_EXPANSION * wire:
+        raise answer.unexpected(
+            'compressed (%s), it expands more than %d times (%d bytes '
+            'from %d)' % (encoding, MAX_EXPANSION, size, wire))
+
+
 def _broken(answer: _Answer, exc: Exception
             ) -> exceptions.CommunicationError:
     return exceptions.CommunicationError(
-        'The connection broke while reading the answer of %s after %d '
-        'entries: %s' % (answer.where, answer.entries, _reason(exc)),
+        'The connection broke while reading the answer of %s%s: %s'
+        % (answer.where, answer.after, _reason(exc)),
         request_id=answer.request_id, url=answer.url, method=answer.method)
 
 
@@ -205,9 +244,8 @@ class _Body:
                     'an entry' if self.path else 'it', self.max_size))
             if deadline is not None and time.monotonic() > deadline:
                 raise exceptions.Timeout(
-                    'Reading the answer of %s took longer than %s s after '
-                    '%d entries' % (answer.where, self.read_timeout,
-                                    answer.entries),
+                    'Reading the answer of %s took longer than %g s%s'
+                    % (answer.where, self.read_timeout, answer.after),
                     request_id=answer.request_id, url=answer.url,
                     method=answer.method)
             yield chunk
@@ -224,6 +262,7 @@ def _parse(answer: _Answer, path: tuple[str, ...], chunk_size: int,
     """Yield the values at ``path`` of the answer, within the bounds."""
     if 'html' in answer.content_type.lower():
         raise answer.describe('<')
+    answer.is_list = bool(path)
     body = _Body(answer, path, chunk_size, read_timeout, max_size)
     answer.values = jsonparse.Values(iter(body), path)
     try:
@@ -238,8 +277,8 @@ def _parse(answer: _Answer, path: tuple[str, ...], chunk_size: int,
         if not path:
             raise answer.describe('?')
         raise answer.invalid(
-            'The JSON list from %s is truncated or malformed after %d '
-            'entries: %s' % (answer.where, answer.entries, exc))
+            'The JSON list from %s is truncated or malformed%s: %s'
+            % (answer.where, answer.after, exc))
 
 
 def _decoded(answer: _Answer, transcode: Callable[[bytes], bytes],
@@ -328,6 +367,15 @@ def _reason(exc: Exception) -> str:
     """The first line of an error, without the parser's excerpt."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _decode_reason(exc: Exception) -> str:
+    """Why a body could not be decompressed: zlib's words, not a tuple.
+
+    urllib3 raises ``DecodeError(message, zlib_error)``.
+    """
+    causes = [arg for arg in exc.args if isinstance(arg, Exception)]
+    return _reason(causes[-1]) if causes else _reason(exc)
 
 
 def _kind(first: bytes) -> str:

@@ -28,6 +28,8 @@ from keystoneauth1 import plugin
 from keystoneauth1 import session as ksa_session
 from oslo_utils import strutils
 
+from omsclient.common import http_policy
+
 DEFAULT_DOMAIN = 'Default'
 
 #: The names python-ceilometerclient accepts for each authentication
@@ -113,10 +115,10 @@ def _auth_plugin(args: Mapping[str, Any]) -> plugin.BaseAuthPlugin | None:
 
 
 def _timeout(value: Any) -> float | None:
-    # python-ceilometerclient: whole seconds, and 0 or less for none.
-    if value is None or int(value) <= 0:
+    """The read timeout of a session, checked as every timeout is."""
+    if value is None:
         return None
-    return int(value)
+    return http_policy.as_timeout(value)[1]
 
 
 def legacy_session(**kwargs: Any) -> ksa_session.Session:

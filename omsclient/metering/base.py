@@ -132,21 +132,19 @@ class Manager(base.Manager):
     #: What the API promises about the records of this manager.
     shape = shapes.Shape({})
 
-    def _checked(self, url: str, where: str) -> Callable[..., Any]:
-        """Make the records of the answer of ``url``, checked.
+    def _check(self, url: str, info: Any, where: str) -> None:
+        """Raise if a record is not what the API promises.
 
-        :raises omsclient.common.exceptions.InvalidResponse: a record is
-            not what the API promises.
+        :param where: how the record is named: ``''`` for the answer
+            itself, ``'entry 3: '`` for an entry of a list.
+        :raises omsclient.common.exceptions.InvalidResponse: it is not.
         """
-        def record(manager: Any, info: Any, loaded: bool = False) -> Any:
-            problem = self.shape.problem(info, where)
-            if problem:
-                full_url = self.api.url_for(url)
-                raise exceptions.InvalidResponse(
-                    'the answer of GET %s is not what the API promises: %s'
-                    % (full_url, problem), url=full_url, method='GET')
-            return self.resource_class(manager, info, loaded=loaded)
-        return record
+        problem = self.shape.problem(info, where)
+        if problem:
+            full_url = self.api.url_for(url)
+            raise exceptions.InvalidResponse(
+                'the answer of GET %s is not what the API promises: %s'
+                % (full_url, problem), url=full_url, method='GET')
 
     def _list(self, url: str, response_key: str | None = None,
               obj_class: Callable[..., Any] | None = None, body: Any = None,
@@ -155,22 +153,30 @@ class Manager(base.Manager):
 
         See :class:`ResourceList`. ``expect_single`` marks an answer that
         is one object instead of a list: the sequence holds that one
-        resource.
+        resource. Each record is checked as it is read, with the same
+        quick test as the multistack lists (a list of numbers is "entry 1
+        is a number", not an empty list).
         """
-        cls = obj_class or self._checked(
-            url, '' if expect_single else 'an entry: ')
         if expect_single:
-            return ResourceList(
-                lambda: iter([cls(self, self.api.get_json(url),
-                                  loaded=True)]))
+            return ResourceList(lambda: iter([self._get(url)]))
         prefix = '%s.item' % response_key if response_key else 'item'
+        make = obj_class or self.resource_class
+        fits = self.shape.fits if obj_class is None else None
 
-        def open_records() -> Iterator[Any]:
-            items = self.api.open_json_list(url, prefix=prefix)
-            # Empty records are skipped, as ceilometerclient does.
-            return (cls(self, info, loaded=True) for info in items if info)
-        return ResourceList(open_records)
+        def records(items: Iterator[Any]) -> Iterator[Any]:
+            for index, info in enumerate(items, 1):
+                # Empty records (null, {}) are skipped, as ceilometerclient
+                # does; other values that are not objects are refused.
+                if info is None or info == {}:
+                    continue
+                if fits is not None and not fits(info):
+                    self._check(url, info, 'entry %d: ' % index)
+                yield make(self, info, loaded=True)
+
+        return ResourceList(
+            lambda: records(self.api.open_json_list(url, prefix=prefix)))
 
     def _get(self, url: str) -> Any:
-        return self._checked(url, '')(self, self.api.get_json(url),
-                                      loaded=True)
+        info = self.api.get_json(url)
+        self._check(url, info, '')
+        return self.resource_class(self, info, loaded=True)

@@ -46,6 +46,7 @@ from ceilometerclient import client as ceilo_client
 from keystoneauth1 import session as ksa_session
 
 from omsclient.common import exceptions
+from omsclient.common import http_policy
 from omsclient.common import versions
 from omsclient.metering import auth
 from omsclient.metering import http
@@ -72,8 +73,13 @@ class Client:
     :param region_name: the catalog region.
     :param aodh_endpoint: the alarming API, for ``alarms``.
     :param panko_endpoint: the event API, for ``events`` and ``traits``.
+    :param timeout: seconds to wait for each answer (connecting gives up
+        after 10 s or that, whichever is shorter), or ``(connect, read)``;
+        by default the session's timeout, else 10 s and 60 s.
     :param kwargs: other keystoneauth ``Adapter`` arguments
         (``user_agent``, ``auth``, ...).
+    :raises omsclient.common.exceptions.InvalidTimeout: ``timeout`` (or
+        the session's) is not seconds above 0 and at most an hour.
     """
 
     def __init__(self, endpoint: http.Endpoint = None,
@@ -87,14 +93,18 @@ class Client:
         endpoint = kwargs.pop('endpoint_override', None) or endpoint
         interface = (interface or kwargs.pop('endpoint_type', None)
                      or DEFAULT_INTERFACE)
+        timeout = kwargs.pop('timeout', None)
+        if timeout is not None:
+            timeout = http_policy.as_timeout(timeout)
         if session is None:
-            session = auth.legacy_session(**kwargs)
+            session = auth.legacy_session(
+                timeout=None if timeout is None else timeout[1], **kwargs)
         options = dict(auth.drop_legacy_args(kwargs),
                        service_type=service_type or http.SERVICE_TYPE,
                        interface=interface, region_name=region_name)
         self.session = session
-        self.metering_client = http.SessionClient(session, endpoint=endpoint,
-                                                  **options)
+        self.metering_client = http.SessionClient(
+            session, endpoint=endpoint, timeout=timeout, **options)
         self.rabbit = rabbit.RabbitManager(self.metering_client)
         self.logs = logs.LogManager(self.metering_client)
         other_apis = dict(aodh_endpoint=aodh_endpoint,

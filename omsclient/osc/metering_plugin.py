@@ -81,6 +81,7 @@ def make_client(instance):
 
 def build_option_parser(parser):
     """Add the global options of the metering plugin to the parser."""
+    plugin.mask_urls_in_log()
     plugin.add_timeout_option(parser, API_NAME)
     return plugin.add_api_version_option(parser, API_NAME,
                                          DEFAULT_API_VERSION,

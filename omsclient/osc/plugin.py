@@ -18,8 +18,8 @@ standard library and names its client class as a dotted string. The client
 and its HTTP layer are imported only when a multistack command runs.
 """
 
+import argparse
 import importlib
-import math
 import os
 
 API_NAME = 'multistack'
@@ -101,24 +101,47 @@ def make_client(instance):
 
 def _timeout_key(api_name):
     # The clouds.yaml key; openstacksdk folds every key ending in
-    # "timeout" into api_timeout, which osc-lib then drops.
+    # "timeout" into api_timeout, which the plugins do not read.
     return '%s_timeout_seconds' % api_name
+
+
+def _timeout_names(api_name):
+    """The option, environment variable and clouds.yaml key of a timeout."""
+    return ('--os-%s-timeout' % api_name.replace('_', '-'),
+            'OS_%s_TIMEOUT' % api_name.upper(), _timeout_key(api_name))
+
+
+class _FromEnvironment(str):
+    """A timeout read from its environment variable."""
+
+
+class _GivenTimeout(argparse.Action):
+    """Store the option, and that it was given on the command line."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        setattr(namespace, self.dest + '_given', True)
 
 
 def add_timeout_option(parser, api_name):
     """Add ``--os-<api>-timeout`` (clouds.yaml ``<api>_timeout_seconds``)."""
-    option = api_name.replace('_', '-')
+    option, env, key = _timeout_names(api_name)
+    # Taken out of the environment: openstacksdk would read it as
+    # "multistack_timeout", fold it into api_timeout, the timeout of every
+    # API of the command, and fail on a bad value before this plugin
+    # could name it. It is this option's default instead.
+    default = os.environ.pop(env, None) or None
     parser.add_argument(
-        '--os-%s-timeout' % option,
+        option,
         metavar='<seconds>',
-        dest='os_' + _timeout_key(api_name),
-        default=os.environ.get('OS_%s_TIMEOUT' % api_name.upper()),
+        dest='os_' + key,
+        action=_GivenTimeout,
+        default=_FromEnvironment(default) if default else None,
         help='Seconds to wait for each answer of the %s API (and of '
-             'Keystone for its commands); connecting gives up after 10 s '
-             'or this, whichever is shorter (default: %d; Env: '
-             'OS_%s_TIMEOUT; clouds.yaml: %s)' % (
-                 option, DEFAULT_TIMEOUT, api_name.upper(),
-                 _timeout_key(api_name)),
+             'Keystone for its commands), above 0 and at most 3600; '
+             'connecting gives up after 10 s or this, whichever is '
+             'shorter (default: %d; Env: %s; clouds.yaml: %s)' % (
+                 option[5:-8], DEFAULT_TIMEOUT, env, key),
     )
 
 
@@ -126,24 +149,34 @@ def apply_timeout(instance, api_name):
     """Give the command's session the timeout its user chose.
 
     osc-lib builds its session without a timeout; every request of a
-    command, Keystone's included, gets this one.
+    command, Keystone's included, gets this one. The value is checked as
+    every timeout of omsclient is, and a bad one is named by where it came
+    from: the option, its environment variable or the clouds.yaml key.
     """
+    option, env, key = _timeout_names(api_name)
     options = getattr(instance, '_cli_options', None)
     config = getattr(options, 'config', None) or {}
-    value = config.get(_timeout_key(api_name))
-    if value is None or value == '':
-        if instance.session.timeout is None:
-            instance.session.timeout = DEFAULT_TIMEOUT
+    value = config.get(key)
+    if config.get(key + '_given'):
+        source = option
+    elif isinstance(value, _FromEnvironment):
+        source = env
+    elif value is not None and value != '':
+        source = 'clouds.yaml %s' % key
+    elif instance.session.timeout is None:
+        instance.session.timeout = DEFAULT_TIMEOUT
         return
+    else:
+        # openstacksdk's api_timeout, or a key it folds into it.
+        value = instance.session.timeout
+        source = 'clouds.yaml api_timeout'
+    from osc_lib import exceptions
+
+    from omsclient.common import http_policy
     try:
-        seconds = float(value)
-    except (TypeError, ValueError):
-        seconds = 0.0
-    if not (seconds > 0 and math.isfinite(seconds)):
-        from osc_lib import exceptions
-        raise exceptions.CommandError(
-            'Invalid --os-%s-timeout %r: expected a number of seconds '
-            'above 0' % (api_name.replace('_', '-'), value))
+        _connect, seconds = http_policy.as_timeout(value, source)
+    except ValueError as exc:
+        raise exceptions.CommandError(str(exc))
     instance.session.timeout = seconds
 
 
@@ -166,8 +199,45 @@ def add_api_version_option(parser, api_name, default, description):
     return parser
 
 
+def mask_urls_in_log():
+    """Mask the password of every URL in every log line of the command.
+
+    osc-lib masks ``password=`` and the like (oslo.utils' ``mask_password``)
+    in the lines ``--debug`` prints, but not the user information of a URL
+    (``--os-endpoint http://admin:secret@host``): in the start options,
+    the parameters, keystoneauth's errors and their tracebacks. Every log
+    record of the process is made with it masked, as ``http://***@host``,
+    by :func:`omsclient.common.exceptions.mask_url`. Called by both plugins;
+    it wraps the record factory once.
+    """
+    import logging
+
+    from omsclient.common import exceptions
+
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, 'masks_urls', False):
+        return
+
+    def masked_record(*args, **kwargs):
+        record = make_record(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:
+            return record    # logging reports it when the line is written
+        if '@' in message:
+            record.msg, record.args = exceptions.mask_url(message), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = exceptions.mask_url(
+                logging.Formatter().formatException(record.exc_info))
+        return record
+
+    masked_record.masks_urls = True
+    logging.setLogRecordFactory(masked_record)
+
+
 def build_option_parser(parser):
     """Add the global options of the multistack plugin to the parser."""
+    mask_urls_in_log()
     add_timeout_option(parser, API_NAME)
     return add_api_version_option(parser, API_NAME, DEFAULT_API_VERSION,
                                   'OpenMultiStack')

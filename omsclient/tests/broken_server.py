@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 import dataclasses
+import gzip
 import http.server
 import json
 import socket
@@ -145,6 +146,12 @@ def redirect_elsewhere(handler: Handler, bad: Misbehaviour) -> None:
     _send(handler, 307, b'', {'Location': other})
 
 
+def retry_after_growing(handler: Handler, bad: Misbehaviour) -> None:
+    """503 asking for 1 s, then for 30 s: more than a client waits in all."""
+    asked = len(handler.server.seen[bad.name]) % 2
+    _send(handler, 503, b'', {'Retry-After': '1' if asked else '30'})
+
+
 def huge(handler: Handler, bad: Misbehaviour) -> None:
     """A single string of 40 MB, streamed."""
     _start(handler, None, b'[{"id": 1, "desc": "')
@@ -200,10 +207,24 @@ MISBEHAVIOURS: list[Misbehaviour] = [
     Misbehaviour('reset', act=reset),
     Misbehaviour('truncated', act=truncated),
     Misbehaviour('redirect-elsewhere', act=redirect_elsewhere, benign=True),
-    Misbehaviour('redirect-loop', status=302,
-                 headers={'Location': '/redirect-loop/'}),
+    # Redirects: a loop, other schemes, a Location that is not UTF-8 (the
+    # byte 0xff).
+    *(Misbehaviour(name, status=status, headers={'Location': location})
+      for name, status, location in (
+          ('redirect-loop', 302, '/redirect-loop/'),
+          ('redirect-file', 302, 'file:///etc/passwd'),
+          ('redirect-data', 301, 'data:application/json,[]'),
+          ('redirect-javascript', 307, 'javascript:alert(1)'),
+          ('location-not-utf8', 302, '/caf\xff/'))),
     Misbehaviour('retry-after-3600', status=503,
                  headers={'Retry-After': '3600'}),
+    Misbehaviour('retry-after-growing', act=retry_after_growing),
+    # 10 MB of entries in 30 kB: a decompression bomb.
+    Misbehaviour('gzip-bomb', body=gzip.compress(b'[' + b','.join(
+        [b'{"id": 1, "desc": "x"}'] * 450000) + b']'),
+        headers={'Content-Encoding': 'gzip'}),
+    Misbehaviour('bad-gzip', body=b'[{"id": 1}]',
+                 headers={'Content-Encoding': 'gzip'}),
     Misbehaviour('huge', act=huge),
     Misbehaviour('deep', body=_deep(200000)),
     Misbehaviour('invalid-utf8', body=b'[{"id": 1, "desc": "\xff\xfe"}]'),
@@ -224,6 +245,9 @@ MISBEHAVIOURS: list[Misbehaviour] = [
                  headers={'Content-Type': 'application/json; charset=x-no'}),
     # A delete ignores the body of a 2xx answer: it may succeed below.
     Misbehaviour('not-objects', benign=DELETES, body=b'[1, "two", null]'),
+    # Falsy entries: not skipped as empty records.
+    Misbehaviour('zeros', benign=DELETES, body=b'[' + b','.join(
+        [b'0'] * 100000) + b']'),
     Misbehaviour('wrong-types', benign=DELETES + (
         # Lists whose records have none of these fields.
         'multistack account list', 'multistack instance list',

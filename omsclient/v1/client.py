@@ -21,6 +21,7 @@ from keystoneauth1 import session as ksa_session
 from omsclient.common import base
 from omsclient.common import exceptions
 from omsclient.common import http
+from omsclient.common import http_policy
 from omsclient.v1 import accounts
 from omsclient.v1 import instances
 from omsclient.v1 import queues
@@ -52,6 +53,8 @@ class Client:
         arguments (``retries``, ``retry_delay``, ``user_agent``...).
     :raises omsclient.common.exceptions.EndpointNotFound: neither a
         session nor an endpoint was given.
+    :raises omsclient.common.exceptions.InvalidTimeout: ``timeout`` (or
+        the session's) is not seconds above 0 and at most an hour.
     """
 
     def __init__(self, session: ksa_session.Session | None = None,
@@ -62,18 +65,21 @@ class Client:
                  token: str | None = None,
                  insecure: bool = False,
                  cacert: str | None = None,
-                 timeout: float | None = None,
+                 timeout: http_policy.TimeoutValue = None,
                  **kwargs: Any) -> None:
         if session is None and not endpoint:
             raise exceptions.EndpointNotFound(
                 'Either a keystoneauth1 session or an endpoint is needed to '
                 'build an OpenMultiStack client')
+        if timeout is not None:
+            timeout = http_policy.as_timeout(timeout)
         if session is None:
             verify: bool | str = not insecure
             if cacert and not insecure:
                 verify = cacert
-            session = http.make_session(token=token, verify=verify,
-                                        timeout=timeout)
+            session = http.make_session(
+                token=token, verify=verify,
+                timeout=None if timeout is None else timeout[1])
         self.http_client = http.SessionClient(
             session, service_type=service_type, interface=interface,
             region_name=region_name, endpoint_override=endpoint,

@@ -187,11 +187,14 @@ class QueueManager(base.Manager[Queue]):
         seen: dict[str, Any] = {}
 
         def timed_out(elapsed: float) -> exceptions.WaitTimeout:
+            status = seen.get('status')
+            state = ('has told no status' if status is None
+                     else 'is still %s' % status)
             return exceptions.WaitTimeout(
-                'Queue entry %s is still %s after %d seconds (waiting for '
-                '%s)' % (queue_id, seen.get('status'), elapsed,
-                         ' or '.join(sorted({canonical_status(status)
-                                             for status in wanted}))))
+                'Queue entry %s %s after %g seconds (waiting for %s)'
+                % (queue_id, state, round(elapsed, 1),
+                   ' or '.join(sorted({canonical_status(status)
+                                       for status in wanted}))))
 
         get = self._bounded_get(queue_id, timeout, timed_out)
 

@@ -41,7 +41,8 @@ class ListLog(osc_common.Lister):
         pages.add_argument(
             '--page',
             metavar='<page>',
-            type=osc_common.positive_int,
+            # A page holds one entry at least, and ids are 32-bit.
+            type=osc_common.bounded_int(1, osc_common.MAX_ID),
             # None, not 1: argparse lets an option given with its default
             # value pass a mutually exclusive group (--page 1 --all).
             default=None,

@@ -13,9 +13,10 @@
 """A loopback HTTP server that streams a generated list of queue entries.
 
 It answers ``GET <anything>/queues/`` with a JSON list of ``count``
-entries shaped like the reference service's (an instance, no private
-key), sent with chunked transfer encoding while it is being generated,
-the way a real service streams a large answer. The server never holds the
+entries of the shape of API-CONTRACT.md's ``<queue>`` (a nested
+``instance`` with its ``key_raw`` and ``account``), sent with chunked
+transfer encoding while it is being generated, the way a real service
+streams a large answer. The server never holds the
 whole body: what a client keeps in memory is the client's doing.
 """
 
@@ -33,22 +34,17 @@ _TEMPLATE = json.dumps({
     'id': 0,
     'status': 'RUN',
     'regist_datetime': '2016-08-09T02:29:34.461432Z',
-    'updated_datetime': '2016-08-09T02:31:02.118204Z',
-    'project_id': '8f1b3c2c51c94d8b9d8a3d3a5e0c2f61',
-    'image': None, 'flavor': None, 'name': None, 'provider': None,
-    'fault': None,
     'instance': {
         'id': 0,
         'name': '133-130-111-194',
         'instance_id': 'bec7c0ea-2262-4d73-aa6d-002d1e231103',
         'ip_addr': '133.130.111.194',
         'key_name': 'gShakAACHA',
-        'queue_id': 0,
+        'key_raw': '-----BEGIN RSA PRIVATE KEY-----\n...',
         'account': {'provider': 'conoha', 'region_name': 'tyo1',
                     'tenant_name': 'gnct26543406'},
     },
-}, separators=(',', ':')).replace('"id":0', '"id":%(id)d').replace(
-    '"queue_id":0', '"queue_id":%(id)d')
+}, separators=(',', ':')).replace('"id":0', '"id":%(id)d')
 
 
 def entry(entry_id: int) -> bytes:

@@ -141,8 +141,13 @@ class TestListServer(testtools.TestCase):
         body = b''.join(stream_server.body_chunks(1000, chunk_bytes=512))
         entries = json.loads(body)
         self.assertEqual(list(range(1, 1001)), [e['id'] for e in entries])
-        self.assertEqual(1000, entries[-1]['instance']['queue_id'])
-        self.assertNotIn('key_raw', entries[0]['instance'])
+        # The shape of the API contract's <queue>.
+        self.assertEqual(1000, entries[-1]['instance']['id'])
+        self.assertEqual({'id', 'status', 'regist_datetime', 'instance'},
+                         set(entries[0]))
+        self.assertEqual('tyo1',
+                         entries[0]['instance']['account']['region_name'])
+        self.assertIn('key_raw', entries[0]['instance'])
 
     def test_empty_list(self):
         self.assertEqual([], json.loads(b''.join(

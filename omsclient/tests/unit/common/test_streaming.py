@@ -86,7 +86,7 @@ class TestStreamedList(oms_fixtures.TestCase):
         exc = self.assertRaises(
             exceptions.InvalidResponse, list,
             self.make_client().http_client.iter_json_list('queues/'))
-        self.assertIn('after 1 entries', str(exc))
+        self.assertIn('after 1 entry:', str(exc))
 
     def test_html(self):
         self.requests.get(QUEUES, text='<html>oops</html>')

@@ -13,12 +13,14 @@
 """Timeouts, bounds, redirects and masked URLs, against a real server."""
 
 import logging
+from unittest import mock
 
 import fixtures
 import testtools
 
 from omsclient import client
 from omsclient.common import exceptions
+from omsclient.metering import client as metering
 from omsclient.tests import broken_server
 
 
@@ -69,8 +71,8 @@ class TestAgainstBrokenServer(testtools.TestCase):
         exc = self.fails(exceptions.WaitTimeout, 'stall',
                          lambda q: q.wait(1, timeout=0.3, interval=0.1),
                          timeout=60)
-        self.assertIn('Queue entry 1 is still None after 0 seconds',
-                      str(exc))
+        self.assertIn('Queue entry 1 has told no status after 0.3 '
+                      'seconds (waiting for RUN or running)', str(exc))
 
     def test_create_bounded_by_its_own_timeout(self):
         # What queue create --wait --timeout does with a stalled POST.
@@ -92,12 +94,50 @@ class TestAgainstBrokenServer(testtools.TestCase):
 
     def test_not_json_values_refused_alike(self):
         for name, reason in (('nan', 'such as NaN'),
-                             ('huge-id', 'a number is too large'),
+                             ('huge-id', 'an integer beyond 64 bits'),
                              ('invalid-utf8', 'not valid UTF-8')):
             for call in (lambda q: list(q.list()), lambda q: q.get(1)):
                 exc = self.fails(exceptions.InvalidResponse, name, call)
                 self.assertIn('is not what the API promises', str(exc))
                 self.assertIn(reason, str(exc))
+
+    def metering(self, name, **kwargs):
+        kwargs.setdefault('timeout', 0.5)
+        return metering.get_client('2', endpoint=self.server.endpoint(name),
+                                   token=broken_server.TOKEN, **kwargs)
+
+    def test_entries_not_objects_refused_by_every_list(self):
+        oms = self.client('zeros')
+        cclient = self.metering('zeros')
+        for call in (lambda: list(oms.queues.list()),
+                     lambda: list(oms.accounts.list()),
+                     lambda: list(cclient.logs.list()),
+                     lambda: list(cclient.logs.list_all()),
+                     lambda: list(cclient.rabbit.list('users'))):
+            exc = self.assertRaises(exceptions.InvalidResponse, call)
+            self.assertIn('is not what the API promises: entry 1 is a '
+                          'number (0), not an object', str(exc))
+
+    def test_redirect_to_another_scheme_refused_saying_why(self):
+        for name, scheme in (('redirect-file', 'file'),
+                             ('redirect-data', 'data'),
+                             ('redirect-javascript', 'javascript')):
+            self.server.seen.pop(name, None)
+            for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+                exc = self.fails(exceptions.InvalidResponse, name, call)
+                self.assertIn('with a redirect to a %s: URL, refused: only '
+                              'http and https are followed' % scheme,
+                              str(exc))
+            # Each call asked once and stopped there.
+            self.assertEqual(2, len(self.server.seen[name]))
+
+    def test_location_not_utf8_is_one_error(self):
+        for call in (lambda q: list(q.list()), lambda q: q.get(1),
+                     lambda q: q.delete(1)):
+            exc = self.fails(exceptions.InvalidResponse,
+                             'location-not-utf8', call)
+            self.assertIn('answered with a redirect whose Location is not '
+                          'valid UTF-8', str(exc))
 
     def test_declared_charset_decoded_alike(self):
         queues = self.client('latin-1').queues
@@ -117,6 +157,34 @@ class TestAgainstBrokenServer(testtools.TestCase):
         self.assertIn('asks to be retried in 3600 s, longer than this '
                       'client waits (30 s)', str(exc))
         self.assertEqual(1, len(self.server.seen['retry-after-3600']))
+
+    def test_retry_after_again_says_what_was_waited(self):
+        sleep = self.useFixture(fixtures.MockPatch(
+            'omsclient.common.http_policy.time.sleep')).mock
+        self.server.seen.pop('retry-after-growing', None)
+        exc = self.fails(exceptions.ServiceUnavailable, 'retry-after-growing',
+                         lambda q: q.get(1))
+        self.assertIn('it asks again to be retried in 30 s, after 1 s '
+                      'waited: longer than this client waits in all (30 s)',
+                      str(exc))
+        # (time.sleep of the server's threads is patched too.)
+        self.assertEqual(1, sleep.call_args_list.count(mock.call(1.0)))
+        self.assertEqual(2, len(self.server.seen['retry-after-growing']))
+
+    def test_decompression_bomb_refused(self):
+        for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+            exc = self.fails(exceptions.InvalidResponse, 'gzip-bomb', call)
+            self.assertIn('is not what the API promises: compressed (gzip), '
+                          'it expands more than 100 times', str(exc))
+
+    def test_gzip_error_says_what_failed(self):
+        for call in (lambda q: list(q.list()), lambda q: q.get(1)):
+            exc = self.fails(exceptions.InvalidResponse, 'bad-gzip', call)
+            self.assertIn('could not be decompressed (Content-Encoding: '
+                          'gzip)', str(exc))
+            self.assertIn('incorrect header check', str(exc))
+            self.assertNotIn('broke off', str(exc))
+            self.assertNotIn("('", str(exc))
 
     def test_token_not_sent_to_another_origin(self):
         self.server.seen.pop('recorder', None)

@@ -50,9 +50,12 @@ class TestConstruction(base.TestCase):
         self.assertFalse(cclient.session.verify)
         self.assertEqual(('c.pem', 'k.pem'), cclient.session.cert)
         self.assertEqual(30, cclient.session.timeout)
-        cclient = client.Client(base.METERING, ca_file='ca.pem', timeout=0)
+        cclient = client.Client(base.METERING, ca_file='ca.pem')
         self.assertEqual('ca.pem', cclient.session.verify)
         self.assertIsNone(cclient.session.timeout)
+        # Not "no timeout", as python-ceilometerclient took it: refused.
+        self.assertRaises(exceptions.InvalidTimeout, client.Client,
+                          base.METERING, timeout=0)
 
     def test_ceilometer_client_is_built_on_first_use(self):
         cclient = self.metering_client()

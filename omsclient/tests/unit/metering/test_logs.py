@@ -140,12 +140,12 @@ class TestListShapes(base.TestCase):
     def test_records_that_are_not_objects(self):
         exc = self._error([1, 'two', None])
         self.assertEqual(
-            'the answer of GET %s is not what the API promises: an entry '
+            'the answer of GET %s is not what the API promises: entry 1 '
             'is a number (1), not an object' % base.LOGS, str(exc))
 
     def test_fields_of_the_wrong_kind(self):
         exc = self._error([{'id': 1, 'desc': 5, 'time': []}])
-        self.assertIn('an entry: desc is a number (5), not a text or null',
+        self.assertIn('entry 1: desc is a number (5), not a text or null',
                       str(exc))
 
     def test_empty_records_are_skipped_as_ceilometerclient_does(self):
@@ -153,6 +153,12 @@ class TestListShapes(base.TestCase):
         self.assertEqual(
             ['x'], [entry.desc for entry in
                     self.metering_client().logs.list()])
+
+    def test_other_falsy_records_refused(self):
+        for value, shown in ((0, 'a number (0)'), ('', "a text ('')"),
+                             ([], 'a list'), (False, 'false')):
+            exc = self._error([{}, value])
+            self.assertIn('entry 2 is %s, not an object' % shown, str(exc))
 
 
 class TestCountPages(base.TestCase):

@@ -119,14 +119,14 @@ class TestRabbitAnswers(metering_fakes.TestCommand):
         self.assert_broken(
             rabbit.ListRabbit, ['queues'],
             'Unable to list RabbitMQ queues: the answer of GET %squeues %s'
-            'an entry is a number (1), not an object' % (self.URL, PROMISE))
+            'entry 1 is a number (1), not an object' % (self.URL, PROMISE))
 
     def test_fields_of_the_wrong_type(self):
         self.mock_item('users', [{'name': 'guest', 'tags': 7}])
         self.assert_broken(
             rabbit.ListRabbit, ['users'],
             'Unable to list RabbitMQ users: the answer of GET %susers %s'
-            'an entry: tags is a number (7), not a text or a list'
+            'entry 1: tags is a number (7), not a text or a list'
             % (self.URL, PROMISE))
         self.mock_item('overview', dict(metering_fixtures.OVERVIEW,
                                         queue_totals=[1, 2]))

@@ -34,7 +34,7 @@ ENDPOINT = oms_fixtures.ENDPOINT
 NO_AUTH = ['--os-auth-type', 'none', '--os-endpoint', ENDPOINT]
 
 
-class TestOpenStackShell(testtools.TestCase):
+class ShellTestCase(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -54,9 +54,9 @@ class TestOpenStackShell(testtools.TestCase):
         from openstackclient import shell
         # The openstack command caches each plugin's client on the
         # ClientManager class, for the life of the process: start afresh.
-        cache = vars(clientmanager.ClientManager).get('multistack')
-        if cache is not None:
-            cache._handle = None
+        for cache in vars(clientmanager.ClientManager).values():
+            if hasattr(cache, '_handle'):
+                cache._handle = None
         stdout, stderr = io.StringIO(), io.StringIO()
         self.useFixture(fixtures.MonkeyPatch('sys.stdout', stdout))
         self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
@@ -65,6 +65,18 @@ class TestOpenStackShell(testtools.TestCase):
         except SystemExit as exit:
             code = exit.code
         return code, stdout.getvalue(), stderr.getvalue()
+
+    def clouds_yaml(self, **keys):
+        """Write a clouds.yaml with the cloud ``oms`` of ``keys``."""
+        clouds = os.path.join(self.home, 'clouds.yaml')
+        self.useFixture(fixtures.EnvironmentVariable(
+            'OS_CLIENT_CONFIG_FILE', clouds))
+        with open(clouds, 'w') as f:
+            f.write('clouds:\n  oms:\n    auth_type: none\n')
+            f.writelines('    %s: %s\n' % item for item in keys.items())
+
+
+class TestOpenStackShell(ShellTestCase):
 
     def test_list_json(self):
         self.requests.get(oms_fixtures.QUEUES,
@@ -178,15 +190,8 @@ class TestOpenStackShell(testtools.TestCase):
         self.assertEqual([], self.requests.request_history)
 
     def test_clouds_yaml_endpoint_override(self):
-        clouds = os.path.join(self.home, 'clouds.yaml')
-        self.useFixture(fixtures.EnvironmentVariable(
-            'OS_CLIENT_CONFIG_FILE', clouds))
-        with open(clouds, 'w') as f:
-            f.write('clouds:\n'
-                    '  oms:\n'
-                    '    auth_type: none\n'
-                    '    multistack_endpoint_override: '
-                    'http://other.test:8765/api/\n')
+        self.clouds_yaml(
+            multistack_endpoint_override='http://other.test:8765/api/')
         self.requests.get('http://other.test:8765/api/queues/', json=[])
         code, out, err = self.openstack(
             '--os-cloud', 'oms', 'multistack', 'queue', 'list', '-f', 'json')
@@ -206,6 +211,21 @@ class TestOpenStackShell(testtools.TestCase):
         self.assertEqual('Sup3r-s3cret!',
                          self.requests.last_request.json()['password'])
 
+    def test_password_of_the_endpoint_not_in_debug_output(self):
+        endpoint = ENDPOINT.replace('://', '://admin:s3cr3tPW@')
+        self.requests.get(endpoint + '/api/queues/', exc=(
+            requests.exceptions.ConnectTimeout(
+                'Connection to %s timed out' % endpoint)))
+        for api in ('--os-multistack-timeout', '--os-oms-metering-timeout'):
+            code, out, err = self.openstack(
+                '--debug', '--os-auth-type', 'none', '--os-endpoint',
+                endpoint, api, '5', 'multistack', 'queue', 'list')
+            self.assertEqual(1, code)
+            self.assertIn('START with options', err)
+            self.assertIn('Traceback', err)
+            self.assertIn('http://***@oms.test', err)
+            self.assertNotIn('s3cr3tPW', out + err)
+
     def test_help_documents_every_option(self):
         code, out, err = self.openstack(
             'help', 'multistack', 'queue', 'create')
@@ -213,3 +233,61 @@ class TestOpenStackShell(testtools.TestCase):
         for option in ('--image', '--flavor', '--name', '--provider',
                        '--wait', '--timeout'):
             self.assertIn(option, out)
+
+
+class TestTimeoutSources(ShellTestCase):
+    """Every source of a command's timeout, checked alike, named."""
+
+    def clouds(self, value):
+        self.clouds_yaml(multistack_endpoint_override=ENDPOINT,
+                         metering_endpoint_override=ENDPOINT,
+                         multistack_timeout_seconds=value,
+                         oms_metering_timeout_seconds=value)
+
+    def refused(self, command, source, shown, *argv):
+        code, out, err = self.openstack(*list(argv) + command)
+        self.assertEqual(1, code, err)
+        self.assertEqual('', out)
+        self.assertEqual(
+            ['Invalid %s %s: expected a number of seconds above 0 and at '
+             'most 3600' % (source, shown)], err.splitlines())
+        self.assertEqual([], self.requests.request_history)
+
+    def test_each_source_named(self):
+        for api, command in (
+                ('multistack', ['multistack', 'queue', 'list']),
+                ('oms-metering', ['metric', 'log', 'list'])):
+            env = 'OS_%s_TIMEOUT' % api.upper().replace('-', '_')
+            key = '%s_timeout_seconds' % api.replace('-', '_')
+            for value, shown in (('1e10', "'1e10'"), ('abc', "'abc'"),
+                                 ('99999999999999999999',
+                                  "'99999999999999999999'"),
+                                 ('0', "'0'"), ('nan', "'nan'")):
+                self.refused(command, '--os-%s-timeout' % api, shown,
+                             *NO_AUTH + ['--os-%s-timeout' % api, value])
+                self.useFixture(fixtures.EnvironmentVariable(env, value))
+                self.refused(command, env, shown, *NO_AUTH)
+                # The command line wins, and is the one named.
+                self.useFixture(fixtures.EnvironmentVariable(env, value))
+                self.refused(command, '--os-%s-timeout' % api, "'-1'",
+                             *NO_AUTH + ['--os-%s-timeout' % api, '-1'])
+                self.useFixture(fixtures.EnvironmentVariable(env))
+            # openstacksdk passes numbers on as texts.
+            for value, shown in (('99999999999', "'99999999999'"),
+                                 ('true', 'True'), ('abc', "'abc'"),
+                                 ('.nan', "'nan'")):
+                self.clouds(value)
+                self.refused(command, 'clouds.yaml %s' % key, shown,
+                             '--os-cloud', 'oms')
+
+    def test_good_values_used(self):
+        self.requests.get(oms_fixtures.QUEUES, json=[])
+        code, out, err = self.openstack(*NO_AUTH + [
+            '--os-multistack-timeout', '2.5', 'multistack', 'queue', 'list'])
+        self.assertEqual(0, code, err)
+        self.clouds('7')
+        code, out, err = self.openstack(
+            '--os-cloud', 'oms', 'multistack', 'queue', 'list')
+        self.assertEqual(0, code, err)
+        self.assertEqual([(2.5, 2.5), (7.0, 7.0)],
+                         [r.timeout for r in self.requests.request_history])

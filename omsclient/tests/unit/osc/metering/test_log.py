@@ -99,9 +99,12 @@ class TestListLog(fakes.TestCommand):
                       self.assert_parse_error(['--page', '1', '--all']))
 
     def test_page_and_limit_are_positive(self):
-        for argv in (['--page', '0'], ['--limit', '-1'], ['--page', 'x']):
+        for argv in (['--limit', '-1'], ['--limit', 'x']):
             self.assertIn('not a positive integer',
                           self.assert_parse_error(argv))
+        for page in ('0', 'x', '2147483648', '9' * 400):
+            self.assertIn("'%s' is not a whole number from 1 to 2147483647"
+                          % page, self.assert_parse_error(['--page', page]))
         self.assertEqual([], self.log.asked)
 
     def test_service_unavailable(self):
