@@ -113,6 +113,18 @@ def format_list(data: Iterable | None) -> str:
     return ', '.join(_item_text(item) for item in data or ())
 
 
+def format_nested(value: Mapping | Iterable) -> str:
+    """Return a dictionary or a list as one line of text, never a repr.
+
+    A dictionary as osc-lib's :class:`~osc_lib.cli.format_columns.DictColumn`
+    shows it (``key='value'`` pairs, nested keys dotted), a list as
+    :class:`ListColumn` does (``a, b``, dictionaries in braces).
+    """
+    if isinstance(value, Mapping):
+        return format_columns.DictColumn(dict(value)).human_readable()
+    return ListColumn(value).human_readable()
+
+
 def format_datetime(value: str | None) -> str:
     """Return an ISO 8601 timestamp as ``2016-08-09 02:29:34 UTC``.
 

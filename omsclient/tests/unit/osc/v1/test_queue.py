@@ -245,7 +245,7 @@ class TestListQueue(fakes.TestCommand):
         output = self.run_command(queue.ListQueue, ['-f', 'value'])
         self.assertEqual(
             '1 RUN conoha 133.130.111.194 2016-08-09T02:29:34.461432Z\n'
-            '2 FAILED None None 2016-08-09T11:29:34+09:00\n', output)
+            '2 FAILED   2016-08-09T11:29:34+09:00\n', output)
 
     def test_value_format_prints_rows_while_reading(self):
         body = oms_fixtures.GeneratedList(20000, template=ORIGINAL)
