@@ -109,8 +109,8 @@ class RabbitItemTabsTests(helpers.AdminTestCase):
         response = self._tab('queues')
         table = response.context['queues_table']
         self.assertEqual(
-            ['name', 'vhost', 'messages', 'messages_ready',
-             'messages_unacknowledged', 'consumers', 'state'],
+            ['Name', 'VHost', 'Messages', 'Messages Ready',
+             'Messages Unacknowledged', 'Consumers', 'State'],
             [str(column.verbose_name) for column in table.get_columns()])
         self.assertContains(response, 'q1')
 

@@ -14,11 +14,13 @@
 
 import itertools
 
+from omsclient.common import formatters
 from omsclient.metering import logs
 from omsclient.osc import common as osc_common
 from omsclient.osc.metering import common
 
-COLUMNS = (('id', None), ('time', None), ('desc', None))
+COLUMNS = (('id', None), ('time', formatters.UTCDateTimeColumn),
+           ('desc', None))
 
 
 def _past_the_end(manager, page):

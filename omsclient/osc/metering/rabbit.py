@@ -12,11 +12,12 @@
 
 """``openstack metric rabbit show|list``: RabbitMQ through the metering API.
 
-Column names are the RabbitMQ management API's own field names (dotted for
-nested ones), so ``-c`` and ``-f json`` use the names of the management
-API's documentation. ``-c`` also accepts any other field of the records
-that the first record has; secrets such as ``password_hash`` are never
-shown.
+Columns are named in title case as those of every other ``openstack``
+command, after the RabbitMQ management API's fields (``messages_ready``
+is ``Messages Ready``). ``-c`` takes a column name or the field's path
+in the management API's documentation (dotted for nested ones), in any
+case, and also any other field that the record (the first one of a
+list) has; secrets such as ``password_hash`` are never shown.
 """
 
 import itertools
@@ -142,19 +143,21 @@ class ShowRabbit(osc_common.ShowOne):
         what = 'Unable to show the RabbitMQ overview'
         with common.metering_errors(what, UNAVAILABLE):
             overview = osc_common.record_data(client.rabbit.get('overview'))
-        names = tuple(sorted(overview))
-        return names, tuple(common.cell(overview, name,
-                                        OVERVIEW_COLUMNS.get(name))
-                            for name in names)
+        columns = common.select_columns(
+            parsed_args, [(name, OVERVIEW_COLUMNS.get(name))
+                          for name in sorted(overview)], (), overview)
+        return common.names(columns), tuple(
+            common.cell(overview, path, column) for path, column in columns)
 
 
 class ListRabbit(osc_common.Lister):
     """List RabbitMQ users, queues, exchanges, connections, ...
 
     The columns are named after the RabbitMQ management API's fields; -c
-    also selects any other field that the first record has, a nested one
-    with dots (-c message_stats.publish_details.rate). Secrets such as
-    password hashes are never shown.
+    takes a column name or a field (-c messages_ready), and also selects
+    any other field that the first record has, a nested one with dots
+    (-c message_stats.publish_details.rate). Secrets such as password
+    hashes are never shown.
     """
 
     def get_parser(self, prog_name):

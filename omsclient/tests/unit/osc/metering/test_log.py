@@ -30,11 +30,13 @@ class TestListLog(fakes.TestCommand):
         self.requests.get(base.LOGS, json=self.log)
 
     def ids(self, argv):
-        return [row['id'] for row in self.run_json(log.ListLog, argv)]
+        return [row['ID'] for row in self.run_json(log.ListLog, argv)]
 
     def test_first_page_by_default(self):
         rows = self.run_json(log.ListLog, [])
-        self.assertEqual(fixtures.log_entries(25)[:10], rows)
+        self.assertEqual([{'ID': entry['id'], 'Time': entry['time'],
+                           'Description': entry['desc']}
+                          for entry in fixtures.log_entries(25)[:10]], rows)
         self.assertEqual([1], self.log.asked)
 
     def test_page(self):
@@ -81,9 +83,20 @@ class TestListLog(fakes.TestCommand):
 
     def test_table(self):
         out = self.run_command(log.ListLog, ['--limit', '1'])
-        self.assertIn('| id | time                | desc', out)
-        self.assertIn('| 25 | 2016-08-02 06:00:25 | queue 25: status changed '
-                      'to RUN |', out)
+        self.assertIn('| ID | Time                    | Description', out)
+        # The service writes its log times in UTC, without a zone.
+        self.assertIn('| 25 | 2016-08-02 06:00:25 UTC | queue 25: status '
+                      'changed to RUN |', out)
+
+    def test_columns_match_without_case(self):
+        for names in (['ID', 'Description'], ['id', 'desc'],
+                      ['Id', 'DESCRIPTION']):
+            argv = ['--limit', '1']
+            for name in names:
+                argv += ['-c', name]
+            out = self.run_command(log.ListLog, argv + ['-f', 'csv'])
+            self.assertEqual('"ID","Description"\n'
+                             '25,"queue 25: status changed to RUN"\n', out)
 
     def assert_parse_error(self, argv):
         stderr = io.StringIO()
