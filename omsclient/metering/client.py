@@ -46,12 +46,15 @@ from ceilometerclient import client as ceilo_client
 from keystoneauth1 import session as ksa_session
 
 from omsclient.common import exceptions
+from omsclient.common import utils
 from omsclient.metering import auth
 from omsclient.metering import http
 from omsclient.metering import logs
 from omsclient.metering import rabbit
 
 SUPPORTED_VERSIONS = ('2',)
+#: Keyword arguments of python-ceilometerclient's that this client takes.
+_OWN_ARGS = frozenset(['endpoint_override', 'endpoint_type'])
 DEFAULT_INTERFACE = 'public'
 
 
@@ -73,6 +76,10 @@ class Client:
     :param panko_endpoint: the event API, for ``events`` and ``traits``.
     :param kwargs: other keystoneauth ``Adapter`` arguments
         (``user_agent``, ``auth``, ...).
+    :raises TypeError: ``session`` is not a keystoneauth1 session,
+        ``endpoint`` neither a URL nor a callable, or a keyword argument is
+        none of those above, of python-ceilometerclient's or of the HTTP
+        layer's; when the client is built, before any request.
     """
 
     def __init__(self, endpoint: http.Endpoint = None,
@@ -83,6 +90,11 @@ class Client:
                  aodh_endpoint: str | None = None,
                  panko_endpoint: str | None = None,
                  **kwargs: Any) -> None:
+        utils.check_client_arguments(
+            session, endpoint, [name for name in kwargs
+                                if not name.startswith('os_')],
+            utils.http_options() | auth.LEGACY_ARGS | _OWN_ARGS,
+            callable_endpoint=True)
         endpoint = kwargs.pop('endpoint_override', None) or endpoint
         interface = (interface or kwargs.pop('endpoint_type', None)
                      or DEFAULT_INTERFACE)

@@ -21,6 +21,7 @@ from keystoneauth1 import session as ksa_session
 from omsclient.common import base
 from omsclient.common import exceptions
 from omsclient.common import http
+from omsclient.common import utils
 from omsclient.v1 import accounts
 from omsclient.v1 import instances
 from omsclient.v1 import queues
@@ -34,11 +35,11 @@ class Client:
     Its managers are ``queues``, ``accounts`` and ``instances``. Building
     it sends no request: the endpoint is looked up on first use.
 
-    :param session: a keystoneauth1 session; the endpoint comes from its
-        service catalog unless ``endpoint`` is given.
     :param endpoint: the base URL of the service (``http://host:port``,
         with or without ``/api``). Without a session, a session without
         authentication is built for it (or one sending ``token``).
+    :param session: a keystoneauth1 session; the endpoint comes from its
+        service catalog unless ``endpoint`` is given.
     :param service_type: the catalog type (``multistack``).
     :param interface: the catalog interface (``public``, ``internal``...).
     :param region_name: the catalog region.
@@ -52,10 +53,14 @@ class Client:
         arguments (``retries``, ``retry_delay``, ``user_agent``...).
     :raises omsclient.common.exceptions.EndpointNotFound: neither a
         session nor an endpoint was given.
+    :raises TypeError: ``session`` is not a keystoneauth1 session,
+        ``endpoint`` not a URL, or another keyword argument is not one of
+        those above, of :class:`omsclient.common.http.SessionClient` or of
+        keystoneauth1's ``Adapter``.
     """
 
-    def __init__(self, session: ksa_session.Session | None = None,
-                 endpoint: str | None = None,
+    def __init__(self, endpoint: str | None = None,
+                 session: ksa_session.Session | None = None,
                  service_type: str = SERVICE_TYPE,
                  interface: str | None = None,
                  region_name: str | None = None,
@@ -64,6 +69,8 @@ class Client:
                  cacert: str | None = None,
                  timeout: float | None = None,
                  **kwargs: Any) -> None:
+        utils.check_client_arguments(session, endpoint, kwargs,
+                                     utils.http_options())
         if session is None and not endpoint:
             raise exceptions.EndpointNotFound(
                 'Either a keystoneauth1 session or an endpoint is needed to '
