@@ -17,11 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
+from collections.abc import Sequence
 import contextlib
 import copy
 import re
 from typing import Any
 from typing import Generic
+from typing import overload
 from typing import TYPE_CHECKING
 from typing import TypeVar
 import urllib.parse
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from omsclient.common import http
 
 R = TypeVar('R', bound='Resource')
+T = TypeVar('T')
 
 
 class Resource:
@@ -168,6 +171,69 @@ def quote_id(value: Any) -> str:
     return urllib.parse.quote(str(value), safe='')
 
 
+class ResourceList(Sequence[T]):
+    """The records of a list answer, read on demand.
+
+    What every ``list()`` of the Python API returns, ``queues``,
+    ``accounts`` and ``instances`` as ``rabbit`` and ``logs``. What
+    python-ceilometerclient's managers answered was a list: the seed's
+    ``print(cclient.rabbit.list('users'))`` shows ``[<Rabbitmq record --
+    {...}>, ...]``, and ``len()``, indexing, slicing and truthiness work.
+    Those answers were read whole, though; this sequence behaves as that
+    list while a plain ``for`` loop still reads a long answer (or walks
+    the pages of a long list) in constant memory:
+
+    * nothing is sent when the sequence is made (by ``list()``): the
+      request goes out, and its errors are raised, when it is first used,
+      as with a generator;
+    * a ``for`` loop reads the records one by one as they arrive and
+      keeps none of them;
+    * ``len()``, indexing, slicing, truthiness, ``in`` and ``repr()`` read
+      the whole answer once and keep it; every later iteration walks the
+      kept records without a request;
+    * every iteration of a sequence that was not kept sends the request
+      again, and reads the records as they are then.
+
+    :param open_records: sends the request and returns an iterator over the
+        records of its answer; called on each use as described above.
+    """
+
+    def __init__(self, open_records: Callable[[], Iterator[T]]) -> None:
+        self._open_records = open_records
+        self._kept: list[T] | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        # A generator, so that the answer is taken on the first next(),
+        # not by iter(): list(self) calls iter() and then len(), which
+        # reads and keeps the answer; the first next() then walks it.
+        if self._kept is not None:
+            yield from self._kept
+            return
+        yield from self._open_records()
+
+    def _records(self) -> list[T]:
+        if self._kept is None:
+            self._kept = list(iter(self))
+        return self._kept
+
+    def __len__(self) -> int:
+        return len(self._records())
+
+    @overload
+    def __getitem__(self, index: int) -> T:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]:
+        ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self._records()[index]
+
+    def __repr__(self) -> str:
+        return repr(self._records())
+
+
 class ApiRoot:
     """The API root (``GET /api/``), read once, on demand.
 
@@ -300,6 +366,14 @@ class Manager(Generic[R]):
                 # server ignored it), or the last page was reached.
                 return
             marker = last_id
+
+    def _listing(self, filters: dict[str, Any], limit: int | None,
+                 marker: Any,
+                 keep: Callable[[dict[str, Any]], bool] | None = None
+                 ) -> ResourceList[R]:
+        """The entries of :meth:`_iter_pages` as a :class:`ResourceList`."""
+        return ResourceList(lambda: self._iter_pages(filters, limit, marker,
+                                                     keep))
 
     def _get(self, path: str, **kwargs: Any) -> R:
         return self._resource(self.api.get_json(path, **kwargs), 'GET', path)

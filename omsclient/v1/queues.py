@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 import time
 from typing import Any
 
@@ -120,8 +119,13 @@ class QueueManager(base.Manager[Queue]):
 
     def list(self, status: str | Iterable[str] | None = None,
              limit: int | None = None,
-             marker: Any = None) -> Iterator[Queue]:
-        """Yield the entries in id order, read incrementally.
+             marker: Any = None) -> base.ResourceList[Queue]:
+        """Return the entries in id order, read incrementally.
+
+        A :class:`~omsclient.common.base.ResourceList`, as every ``list()``
+        returns: the first page is asked for by this call; a ``for`` loop
+        reads the entries as they arrive, page after page, keeping none;
+        ``len()``, indexing and ``repr()`` read them all once.
 
         The filters are sent to the server (``?status=&limit=&marker=``)
         and applied again here, because the original service ignores
@@ -142,9 +146,8 @@ class QueueManager(base.Manager[Queue]):
         def keep(item: dict[str, Any]) -> bool:
             return canonical_status(item.get('status')) in wanted
 
-        return self._iter_pages(filters, base.check_limit(limit),
-                                base.as_id(marker),
-                                keep if wanted else None)
+        return self._listing(filters, base.check_limit(limit),
+                             base.as_id(marker), keep if wanted else None)
 
     def wait(self, queue_id: Any, statuses: Iterable[str] = ACTIVE_STATUSES,
              timeout: float | None = 600, interval: float = 2,

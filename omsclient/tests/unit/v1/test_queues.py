@@ -12,6 +12,7 @@
 
 import urllib.parse
 
+from omsclient.common import base
 from omsclient.common import exceptions
 from omsclient.tests.unit import fixtures as oms_fixtures
 from omsclient.v1 import queues
@@ -119,10 +120,14 @@ class ListTestMixin:
         self.assertEqual([2, 4, 6, 8, 10], self.ids(status='running'))
         self.assertEqual([3], self.ids(status=['failed']))
 
-    def test_is_a_generator(self):
+    def test_is_a_sequence_read_on_demand(self):
         listing = self.queues.list()
+        self.assertIsInstance(listing, base.ResourceList)
         self.assertEqual([], self.server.queries)
-        self.assertEqual(1, next(listing).id)
+        self.assertEqual(1, next(iter(listing)).id)
+        self.assertEqual(1, len(self.server.queries))
+        self.assertEqual(10, len(listing))
+        self.assertEqual(3, listing[2].id)
 
 
 class TestListOriginalServer(ListTestMixin, oms_fixtures.TestCase):
