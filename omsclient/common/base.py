@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
@@ -332,28 +333,47 @@ class Manager(Generic[R]):
         :param limit: the most entries to yield; pages are asked for one
             after the other (marker = last id) until that many were
             yielded, so a server's page size never cuts the list short.
-        :param marker: yield only entries whose id comes after it.
+        :param marker: yield only entries whose id comes after it. A
+            server that does not know it answers ``400``, raised. When the
+            entry of a marker this method sends itself (the last id of a
+            page) is deleted before the next page is asked for, it goes on
+            from an id received before that one.
         :param keep: whether an entry meets ``filters``; ``None`` when
             there are none.
         """
         fits = self.resource_class.shape.fits
         make = self.resource_class
         remaining = limit
+        # Entries up to ``seen`` were yielded or skipped already; the
+        # marker sent is ``seen`` unless that entry went away meanwhile.
+        seen = marker
+        # Ids received before ``seen``, to go back to (a few suffice).
+        earlier: collections.deque[Any] = collections.deque(maxlen=16)
         while remaining is None or remaining > 0:
             params = dict(filters, limit=remaining, marker=marker)
             params = {k: v for k, v in params.items() if v is not None}
             received = fresh = 0
-            page = self._open_page(params)
+            try:
+                page = self._open_page(params)
+            except exceptions.BadRequest:
+                if marker is None or marker == seen and not earlier:
+                    raise   # the caller's marker, or nothing to go back to
+                # The entry of our own marker was deleted between two
+                # pages: go on from one received before it.
+                marker = earlier.pop() if earlier else None
+                continue
             with contextlib.closing(page):
                 for item in page:
                     received += 1
                     if not fits(item):
                         self._check(item, 'GET', self.collection, received)
-                    if marker is not None and not after(item['id'],
-                                                        marker):
+                    last_received = item['id']
+                    if seen is not None and not after(item['id'], seen):
                         continue    # the server ignored the marker
                     fresh += 1
-                    last_id = item['id']
+                    if remaining is not None:   # another page may follow
+                        earlier.append(seen)
+                    seen = item['id']
                     if keep is not None and not keep(item):
                         continue    # the server ignored a filter
                     yield make(self, item)
@@ -361,11 +381,14 @@ class Manager(Generic[R]):
                         remaining -= 1
                         if remaining == 0:
                             return
-            if remaining is None or not fresh or received > params['limit']:
+            went_back = marker != seen and received
+            if remaining is None or received > params['limit'] or not (
+                    fresh or went_back):
                 # The whole list came at once (no limit asked, or the
                 # server ignored it), or the last page was reached.
                 return
-            marker = last_id
+            # After going back, a page may hold only entries seen before.
+            marker = seen if fresh else last_received
 
     def _listing(self, filters: dict[str, Any], limit: int | None,
                  marker: Any,

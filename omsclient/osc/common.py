@@ -94,6 +94,9 @@ def bounded_int(minimum: int, maximum: int | None = None
 #: An ``argparse`` type: a whole number above zero (a count, a page).
 positive_int = bounded_int(1)
 
+#: ``--limit -1``: no limit, as with ``openstack server list``.
+NO_LIMIT = -1
+
 
 def record_data(record: Any) -> dict:
     """Return the fields of a resource (or a dict) without its secrets."""

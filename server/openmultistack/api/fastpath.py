@@ -33,8 +33,10 @@ import typing
 
 from oslo_context import context as oslo_context
 
+from openmultistack.api import listing
 from openmultistack.api import policy
 from openmultistack.api import queues
+from openmultistack.api import serializers
 from openmultistack.common import context
 from openmultistack.common import flaskapp
 from openmultistack.common import responses
@@ -120,6 +122,9 @@ class Reads:
     def _list(self, environ: dict, paging):
         request = self._context(environ)
         policy.authorize(request, 'multistack:queue:list')
+        # A marker not found is a 400 that Flask answers.
+        listing.check_marker(serializers.queue_select, paging[1],
+                             context=request)
         headers, body = responses.list_body(
             queues.batches(request, [], *paging))
         query = environ.get('QUERY_STRING')
