@@ -98,6 +98,29 @@ positive_int = bounded_int(1)
 NO_LIMIT = -1
 
 
+def limit_int(text: str) -> int | None:
+    """An ``argparse`` type: a ``--limit``; ``None`` for ``-1`` (all)."""
+    if text.strip() == str(NO_LIMIT):
+        return None
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            '%r is not a positive integer (or -1 for no limit)' % text)
+
+
+def add_limit_option(parser: argparse.ArgumentParser, what: str,
+                     more: str = '') -> None:
+    """Add ``--limit <num-what>``; ``-1`` lists everything."""
+    parser.add_argument(
+        '--limit',
+        metavar='<num-%s>' % what,
+        type=limit_int,
+        help='List at most this many %s%s; -1 lists them all' % (what,
+                                                                 more),
+    )
+
+
 def record_data(record: Any) -> dict:
     """Return the fields of a resource (or a dict) without its secrets."""
     if hasattr(record, 'to_dict'):

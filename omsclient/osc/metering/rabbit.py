@@ -135,6 +135,12 @@ LIST_COLUMNS = {
 }
 
 
+#: The field that names a record of an item, for --marker.
+MARKER_FIELDS = {item: 'name' for item in LIST_COLUMNS
+                 if item not in ('bindings', 'consumers', 'permissions')}
+MARKER_FIELDS['consumers'] = 'consumer_tag'
+
+
 class ShowRabbit(osc_common.ShowOne):
     """Show the RabbitMQ overview: versions, totals, rates, listeners."""
 
@@ -173,12 +179,14 @@ class ListRabbit(osc_common.Lister):
             default=False,
             help='List more fields',
         )
+        osc_common.add_limit_option(
+            parser, 'records', ' (the rest of the answer is not read)')
         parser.add_argument(
-            '--limit',
-            metavar='<num-records>',
-            type=osc_common.positive_int,
-            help='List at most this many records (the rest of the answer '
-                 'is not read)',
+            '--marker',
+            metavar='<name>',
+            help='List the records after the one with this name (the last '
+                 'one listed before; a consumer\'s tag); a name of no '
+                 'record is an error',
         )
         return parser
 
@@ -193,9 +201,34 @@ class ListRabbit(osc_common.Lister):
         except ValueError as exc:
             raise osc_exc.CommandError(str(exc))
         default, long = LIST_COLUMNS[item]
+        marker = parsed_args.marker
+        if marker is not None and item not in MARKER_FIELDS:
+            raise osc_exc.CommandError(
+                'RabbitMQ %s have no name to page by: --marker applies to '
+                '%s' % (item, ', '.join(sorted(MARKER_FIELDS))))
         client = self.app.client_manager.oms_metering
+
+        def fetch():
+            records = client.rabbit.list(item)
+            if marker is not None:
+                records = _after(records, MARKER_FIELDS[item], marker, item)
+            return itertools.islice(records, parsed_args.limit)
+
         return common.listing(
-            parsed_args,
-            lambda: itertools.islice(client.rabbit.list(item),
-                                     parsed_args.limit),
-            default, long, 'Unable to list RabbitMQ %s' % item, UNAVAILABLE)
+            parsed_args, fetch, default, long,
+            'Unable to list RabbitMQ %s' % item, UNAVAILABLE)
+
+
+def _after(records, field, marker, item):
+    """The records after the first one whose ``field`` is ``marker``.
+
+    The management API answers every record at once, in its own order
+    (by name): the ones up to the marker are read and dropped.
+    """
+    records = iter(records)
+    for record in records:
+        if getattr(record, field, None) == marker:
+            yield from records
+            return
+    raise osc_exc.CommandError('Marker %s not found among the RabbitMQ %s'
+                               % (fmt.escape_text(marker), item))

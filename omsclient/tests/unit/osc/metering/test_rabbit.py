@@ -288,6 +288,29 @@ class TestListRabbit(fakes.TestCommand):
         self.assertEqual(['q0', 'q1'], [row['Name'] for row in rows])
         self.assertLess(body.consumed, body.size // 4)
 
+    def test_marker_and_limit(self):
+        self.mock_item('queues')
+        names = [queue['name'] for queue in fixtures.QUEUES]
+        rows = self.run_json(rabbit.ListRabbit,
+                             ['queues', '--marker', names[0]])
+        self.assertEqual(names[1:], [row['Name'] for row in rows])
+        rows = self.run_json(rabbit.ListRabbit, [
+            'queues', '--marker', names[0], '--limit', '1'])
+        self.assertEqual(names[1:2], [row['Name'] for row in rows])
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '--limit', '-1'])
+        self.assertEqual(names, [row['Name'] for row in rows])
+        self.assertEqual([], self.run_json(rabbit.ListRabbit, [
+            'queues', '--marker', names[-1]]))
+
+    def test_consumers_page_by_tag(self):
+        self.mock_item('consumers', [
+            {'consumer_tag': 'c%d' % i, 'queue': {'name': 'q'}}
+            for i in range(3)])
+        out = self.run_command(rabbit.ListRabbit, [
+            'consumers', '--marker', 'c0', '-f', 'value', '-c',
+            'consumer_tag'])
+        self.assertEqual('c1\nc2\n', out)
+
     def test_value_format_streams_rows(self):
         self.mock_item('channels')
         out = self.run_command(rabbit.ListRabbit,
@@ -310,6 +333,18 @@ class TestListRabbitErrors(fakes.TestCommand):
 
     def test_unknown_item(self):
         self.assert_error(['bindingz'], "'bindingz'", 'queues, users')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_marker_not_found(self):
+        self.mock_item('queues')
+        self.assert_error(['queues', '--marker', 'nosuch\x1b'],
+                          'Marker nosuch\\x1b not found among the RabbitMQ '
+                          'queues')
+
+    def test_marker_of_items_without_names(self):
+        for item in ('bindings', 'permissions'):
+            self.assert_error([item, '--marker', 'x'], '--marker applies to',
+                              'queues', 'consumers')
         self.assertEqual([], self.requests.request_history)
 
     def test_overview_is_not_a_list(self):
