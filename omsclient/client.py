@@ -16,7 +16,7 @@
 
    from omsclient import client
    c = client.Client('1', session=sess)                      # catalog
-   c = client.Client('1', endpoint='http://127.0.0.1:8765')  # no auth
+   c = client.Client('1', 'http://127.0.0.1:8765')           # no auth
 
 Importing this module is cheap: the HTTP layer (keystoneauth1, requests)
 is imported when a client is built.
@@ -49,18 +49,26 @@ def get_client_class(version: Any) -> type:
     return module.Client
 
 
-def Client(version: Any, session: Any = None, endpoint: str | None = None,
+def Client(version: Any, endpoint: str | None = None, session: Any = None,
            **kwargs: Any) -> Any:
     """Build the client of an API version (``'1'``).
 
+    The arguments come in the order of the metering client's
+    (:func:`omsclient.metering.client.get_client`) and of
+    python-ceilometerclient's ``Client(version, endpoint, ...)``: version,
+    endpoint, session.
+
     :param version: the API version: ``'1'``, ``1``, ``'1.0'`` or ``'v1'``.
-    :param session: a keystoneauth1 session; the endpoint comes from its
-        catalog unless ``endpoint`` is given.
     :param endpoint: the service's base URL; enough on its own for a
         service without authentication.
+    :param session: a keystoneauth1 session; the endpoint comes from its
+        catalog unless ``endpoint`` is given.
     :param kwargs: passed to the version's client
         (:class:`omsclient.v1.client.Client`).
     :raises omsclient.common.exceptions.UnsupportedVersion: unknown version.
+    :raises TypeError: ``session`` is not a keystoneauth1 session,
+        ``endpoint`` not a URL, or a keyword argument is not one of the
+        client's; when the client is built, before any request.
     """
-    return get_client_class(version)(session=session, endpoint=endpoint,
+    return get_client_class(version)(endpoint=endpoint, session=session,
                                      **kwargs)

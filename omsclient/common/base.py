@@ -14,15 +14,18 @@
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Sequence
 import contextlib
 import copy
 import re
 from typing import Any
 from typing import Generic
+from typing import overload
 from typing import TYPE_CHECKING
 from typing import TypeVar
 import urllib.parse
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from omsclient.common import http
 
 R = TypeVar('R', bound='Resource')
+T = TypeVar('T')
 
 
 class Resource:
@@ -167,6 +171,69 @@ def check_limit(limit: int | None) -> int | None:
 def quote_id(value: Any) -> str:
     """Quote an id for use as one path segment."""
     return urllib.parse.quote(str(value), safe='')
+
+
+class ResourceList(Sequence[T]):
+    """The records of a list answer, read on demand.
+
+    What every ``list()`` of the Python API returns, ``queues``,
+    ``accounts`` and ``instances`` as ``rabbit`` and ``logs``. What
+    python-ceilometerclient's managers answered was a list: the seed's
+    ``print(cclient.rabbit.list('users'))`` shows ``[<Rabbitmq record --
+    {...}>, ...]``, and ``len()``, indexing, slicing and truthiness work.
+    Those answers were read whole, though; this sequence behaves as that
+    list while a plain ``for`` loop still reads a long answer (or walks
+    the pages of a long list) in constant memory:
+
+    * nothing is sent when the sequence is made (by ``list()``): the
+      request goes out, and its errors are raised, when it is first used,
+      as with a generator;
+    * a ``for`` loop reads the records one by one as they arrive and
+      keeps none of them;
+    * ``len()``, indexing, slicing, truthiness, ``in`` and ``repr()`` read
+      the whole answer once and keep it; every later iteration walks the
+      kept records without a request;
+    * every iteration of a sequence that was not kept sends the request
+      again, and reads the records as they are then.
+
+    :param open_records: sends the request and returns an iterator over the
+        records of its answer; called on each use as described above.
+    """
+
+    def __init__(self, open_records: Callable[[], Iterator[T]]) -> None:
+        self._open_records = open_records
+        self._kept: list[T] | None = None
+
+    def __iter__(self) -> Iterator[T]:
+        # A generator, so that the answer is taken on the first next(),
+        # not by iter(): list(self) calls iter() and then len(), which
+        # reads and keeps the answer; the first next() then walks it.
+        if self._kept is not None:
+            yield from self._kept
+            return
+        yield from self._open_records()
+
+    def _records(self) -> list[T]:
+        if self._kept is None:
+            self._kept = list(iter(self))
+        return self._kept
+
+    def __len__(self) -> int:
+        return len(self._records())
+
+    @overload
+    def __getitem__(self, index: int) -> T:
+        ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]:
+        ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return self._records()[index]
+
+    def __repr__(self) -> str:
+        return repr(self._records())
 
 
 class ApiRoot:
@@ -304,28 +371,47 @@ class Manager(Generic[R]):
         :param limit: the most entries to yield; pages are asked for one
             after the other (marker = last id) until that many were
             yielded, so a server's page size never cuts the list short.
-        :param marker: yield only entries whose id comes after it.
+        :param marker: yield only entries whose id comes after it. A
+            server that does not know it answers ``400``, raised. When the
+            entry of a marker this method sends itself (the last id of a
+            page) is deleted before the next page is asked for, it goes on
+            from an id received before that one.
         :param keep: whether an entry meets ``filters``; ``None`` when
             there are none.
         """
         fits = self.resource_class.shape.fits
         make = self.resource_class
         remaining = limit
+        # Entries up to ``seen`` were yielded or skipped already; the
+        # marker sent is ``seen`` unless that entry went away meanwhile.
+        seen = marker
+        # Ids received before ``seen``, to go back to (a few suffice).
+        earlier: collections.deque[Any] = collections.deque(maxlen=16)
         while remaining is None or remaining > 0:
             params = dict(filters, limit=remaining, marker=marker)
             params = {k: v for k, v in params.items() if v is not None}
             received = fresh = 0
-            page = self._open_page(params)
+            try:
+                page = self._open_page(params)
+            except exceptions.BadRequest:
+                if marker is None or marker == seen and not earlier:
+                    raise   # the caller's marker, or nothing to go back to
+                # The entry of our own marker was deleted between two
+                # pages: go on from one received before it.
+                marker = earlier.pop() if earlier else None
+                continue
             with contextlib.closing(page):
                 for item in page:
                     received += 1
                     if not fits(item):
                         self._check(item, 'GET', self.collection, received)
-                    if marker is not None and not after(item['id'],
-                                                        marker):
+                    last_received = item['id']
+                    if seen is not None and not after(item['id'], seen):
                         continue    # the server ignored the marker
                     fresh += 1
-                    last_id = item['id']
+                    if remaining is not None:   # another page may follow
+                        earlier.append(seen)
+                    seen = item['id']
                     if keep is not None and not keep(item):
                         continue    # the server ignored a filter
                     yield make(self, item)
@@ -333,11 +419,22 @@ class Manager(Generic[R]):
                         remaining -= 1
                         if remaining == 0:
                             return
-            if remaining is None or not fresh or received > params['limit']:
+            went_back = marker != seen and received
+            if remaining is None or received > params['limit'] or not (
+                    fresh or went_back):
                 # The whole list came at once (no limit asked, or the
                 # server ignored it), or the last page was reached.
                 return
-            marker = last_id
+            # After going back, a page may hold only entries seen before.
+            marker = seen if fresh else last_received
+
+    def _listing(self, filters: dict[str, Any], limit: int | None,
+                 marker: Any,
+                 keep: Callable[[dict[str, Any]], bool] | None = None
+                 ) -> ResourceList[R]:
+        """The entries of :meth:`_iter_pages` as a :class:`ResourceList`."""
+        return ResourceList(lambda: self._iter_pages(filters, limit, marker,
+                                                     keep))
 
     def _get(self, path: str, **kwargs: Any) -> R:
         return self._resource(self.api.get_json(path, **kwargs), 'GET', path)

@@ -113,19 +113,32 @@ def format_list(data: Iterable | None) -> str:
     return ', '.join(_item_text(item) for item in data or ())
 
 
-def format_datetime(value: str | None) -> str:
+def format_nested(value: Mapping | Iterable) -> str:
+    """Return a dictionary or a list as one line of text, never a repr.
+
+    A dictionary as osc-lib's :class:`~osc_lib.cli.format_columns.DictColumn`
+    shows it (``key='value'`` pairs, nested keys dotted), a list as
+    :class:`ListColumn` does (``a, b``, dictionaries in braces).
+    """
+    if isinstance(value, Mapping):
+        return format_columns.DictColumn(dict(value)).human_readable()
+    return ListColumn(value).human_readable()
+
+
+def format_datetime(value: str | None, naive_is_utc: bool = False) -> str:
     """Return an ISO 8601 timestamp as ``2016-08-09 02:29:34 UTC``.
 
     A timestamp with ``Z`` or a numeric offset is converted to UTC. One
-    without any zone is shown as it is written (without claiming a zone),
-    and a value that is not a timestamp at all is returned unchanged.
+    without any zone is shown as it is written, without claiming a zone
+    unless ``naive_is_utc`` says the service writes UTC; a value that is
+    not a timestamp at all is returned unchanged.
     """
     if not value:
         return ''
     parsed = utils.parse_datetime(value)
     if parsed is None:
         return str(value)
-    if parsed.tzinfo is None:
+    if parsed.tzinfo is None and not naive_is_utc:
         return parsed.strftime(_UTC_FORMAT)
     return parsed.strftime(_UTC_FORMAT) + ' UTC'
 
@@ -274,6 +287,17 @@ class DateTimeColumn(columns.FormattableColumn):
                     and (mine.tzinfo is None) == (theirs.tzinfo is None)):
                 return mine < theirs
         return super().__lt__(other)
+
+
+class UTCDateTimeColumn(DateTimeColumn):
+    """A timestamp that the service writes in UTC, with or without a zone.
+
+    The metering API's log times (``2016-08-02 06:58:24``) carry no zone;
+    the service writes them in UTC, and a table says so.
+    """
+
+    def human_readable(self) -> str:
+        return format_datetime(self._value, naive_is_utc=True)
 
 
 def summarize_account(account: Mapping | None) -> str:

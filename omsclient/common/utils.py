@@ -13,6 +13,7 @@
 """Small helpers shared by the library and the commands."""
 
 from collections.abc import Callable
+from collections.abc import Iterable
 import datetime
 import functools
 import time
@@ -30,6 +31,79 @@ def version_string() -> str:
         return metadata.version('python-omsclient')
     except metadata.PackageNotFoundError:
         return 'unknown'
+
+
+#: Arguments that belong to an authentication, not to a client: they go
+#: into a keystoneauth1 session (or ``token=`` with ``endpoint=``).
+_CREDENTIALS = frozenset([
+    'username', 'password', 'auth_url', 'project_name', 'project_id',
+    'tenant_name', 'tenant_id', 'user_domain_name', 'project_domain_name',
+    'user_id', 'auth'])
+
+
+@functools.lru_cache(maxsize=1)
+def http_options() -> frozenset[str]:
+    """The keyword arguments of the HTTP layer, keystoneauth's included.
+
+    Those of :class:`omsclient.common.http.SessionClient` and of
+    keystoneauth1's ``Adapter``, which a client passes on.
+    """
+    import inspect
+
+    from keystoneauth1 import adapter
+
+    from omsclient.common import http
+
+    return frozenset(
+        name for function in (http.SessionClient.__init__,
+                              adapter.Adapter.__init__)
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind in (inspect.Parameter.KEYWORD_ONLY,
+                              inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        and name not in ('self', 'session'))
+
+
+def check_client_arguments(session: Any, endpoint: Any,
+                           options: Iterable[str] = (),
+                           accepted: Iterable[str] | None = None,
+                           callable_endpoint: bool = False) -> None:
+    """Refuse, with a clear ``TypeError``, what no client can be built of.
+
+    A client built of a URL as its session, or of a session as its URL,
+    would fail only at its first request, deep inside keystoneauth.
+
+    :param session: must be ``None`` or a keystoneauth1 session.
+    :param endpoint: must be ``None`` or a URL (or, with
+        ``callable_endpoint``, a callable returning one).
+    :param options: the names of the other keyword arguments given.
+    :param accepted: the names of the keyword arguments the client takes;
+        ``None``: any.
+    """
+    from keystoneauth1 import session as ksa_session
+
+    if session is not None and not isinstance(session,
+                                              ksa_session.Session):
+        hint = ('; a URL is the endpoint: endpoint=%r' % session
+                if isinstance(session, str) and '://' in session else '')
+        raise TypeError('session must be a keystoneauth1 session '
+                        '(keystoneauth1.session.Session), not %s%s'
+                        % (type(session).__name__, hint))
+    if endpoint is not None and not isinstance(endpoint, str) and not (
+            callable_endpoint and callable(endpoint)):
+        hint = ('; a session is given as session=' if isinstance(
+            endpoint, ksa_session.Session) else '')
+        raise TypeError('endpoint must be the URL of the service, not %s%s'
+                        % (type(endpoint).__name__, hint))
+    if accepted is None:
+        return
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        hint = ''
+        if _CREDENTIALS.intersection(unknown):
+            hint = ('; credentials go into a keystoneauth1 session '
+                    '(session=), or a token with endpoint= and token=')
+        raise TypeError('Unexpected keyword argument%s: %s%s' % (
+            's' if len(unknown) > 1 else '', ', '.join(unknown), hint))
 
 
 def monotonic() -> float:

@@ -14,90 +14,27 @@
 
 They are python-ceilometerclient's own ``Manager`` and ``Resource``, so that
 code written for ceilometerclient's managers keeps working, with one
-difference: a list is a :class:`ResourceList`, which reads the answer
-incrementally through omsclient's HTTP layer when it is only iterated.
+difference: a list is a :class:`~omsclient.common.base.ResourceList`, as
+every list of omsclient, which reads the answer incrementally through
+omsclient's HTTP layer when it is only iterated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterator
-from collections.abc import Sequence
 from typing import Any
-from typing import overload
-from typing import TypeVar
 
 from ceilometerclient.common import base
 
+from omsclient.common import base as common_base
 from omsclient.common import exceptions
 from omsclient.common import secret_fields
 from omsclient.common import shapes
 from omsclient.metering import http
 
-T = TypeVar('T')
-
-
-class ResourceList(Sequence[T]):
-    """The records of a list answer, read on demand.
-
-    What python-ceilometerclient's managers answered was a list: the seed's
-    ``print(cclient.rabbit.list('users'))`` shows ``[<Rabbitmq record --
-    {...}>, ...]``, and ``len()``, indexing, slicing and truthiness work.
-    Those answers were read whole, though; this sequence behaves as that
-    list while a plain ``for`` loop still reads a long answer in constant
-    memory:
-
-    * the request is sent, and its HTTP errors raised, when the sequence is
-      made (by ``list()``);
-    * the first iteration reads the records from that answer one by one and
-      keeps none of them;
-    * ``len()``, indexing, slicing, truthiness, ``in`` and ``repr()`` read
-      the whole answer once and keep it; every later iteration walks the
-      kept records without a request;
-    * once the answer has been iterated without being kept, it is gone: a
-      new iteration, or ``len()`` and the others, send the request again.
-
-    :param open_records: sends the request and returns an iterator over the
-        records of its answer; called once here, and again only as
-        described above.
-    """
-
-    def __init__(self, open_records: Callable[[], Iterator[T]]) -> None:
-        self._open_records = open_records
-        self._pending: Iterator[T] | None = open_records()
-        self._kept: list[T] | None = None
-
-    def __iter__(self) -> Iterator[T]:
-        # A generator, so that the answer is taken on the first next(),
-        # not by iter(): list(self) calls iter() and then len(), which
-        # must find the answer still unread.
-        if self._kept is not None:
-            yield from self._kept
-            return
-        records, self._pending = self._pending, None
-        yield from records if records is not None else self._open_records()
-
-    def _records(self) -> list[T]:
-        if self._kept is None:
-            self._kept = list(iter(self))
-        return self._kept
-
-    def __len__(self) -> int:
-        return len(self._records())
-
-    @overload
-    def __getitem__(self, index: int) -> T:
-        ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[T]:
-        ...
-
-    def __getitem__(self, index: int | slice) -> T | list[T]:
-        return self._records()[index]
-
-    def __repr__(self) -> str:
-        return repr(self._records())
+#: Kept here too: the metering managers' lists were defined here first.
+ResourceList = common_base.ResourceList
 
 
 class Resource(base.Resource):

@@ -47,6 +47,7 @@ from keystoneauth1 import session as ksa_session
 
 from omsclient.common import exceptions
 from omsclient.common import http_policy
+from omsclient.common import utils
 from omsclient.common import versions
 from omsclient.metering import auth
 from omsclient.metering import http
@@ -54,6 +55,8 @@ from omsclient.metering import logs
 from omsclient.metering import rabbit
 
 SUPPORTED_VERSIONS = ('2',)
+#: Keyword arguments of python-ceilometerclient's that this client takes.
+_OWN_ARGS = frozenset(['endpoint_override', 'endpoint_type'])
 DEFAULT_INTERFACE = 'public'
 
 
@@ -80,6 +83,10 @@ class Client:
         (``user_agent``, ``auth``, ...).
     :raises omsclient.common.exceptions.InvalidTimeout: ``timeout`` (or
         the session's) is not seconds above 0 and at most an hour.
+    :raises TypeError: ``session`` is not a keystoneauth1 session,
+        ``endpoint`` neither a URL nor a callable, or a keyword argument is
+        none of those above, of python-ceilometerclient's or of the HTTP
+        layer's; when the client is built, before any request.
     """
 
     def __init__(self, endpoint: http.Endpoint = None,
@@ -90,6 +97,11 @@ class Client:
                  aodh_endpoint: str | None = None,
                  panko_endpoint: str | None = None,
                  **kwargs: Any) -> None:
+        utils.check_client_arguments(
+            session, endpoint, [name for name in kwargs
+                                if not name.startswith('os_')],
+            utils.http_options() | auth.LEGACY_ARGS | _OWN_ARGS,
+            callable_endpoint=True)
         endpoint = kwargs.pop('endpoint_override', None) or endpoint
         interface = (interface or kwargs.pop('endpoint_type', None)
                      or DEFAULT_INTERFACE)

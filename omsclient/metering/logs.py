@@ -31,6 +31,7 @@ from omsclient.metering import base
 
 PATH = 'v2/logs'
 PAGE_FIELD = 'page'
+MARKER_FIELD = 'marker'
 
 Query = Iterable[dict[str, Any]]
 
@@ -44,6 +45,32 @@ def page_query(page: int, q: Query | None = None) -> list[dict[str, Any]]:
              if cond.get('field') != PAGE_FIELD]
     query.append({'field': PAGE_FIELD, 'value': page})
     return query
+
+
+def marker_query(marker: int, q: Query | None = None
+                 ) -> list[dict[str, Any]]:
+    """Return the query ``q`` asking for the entries older than ``marker``.
+
+    ``marker`` is the id of an entry; the pages of that query are those of
+    the older entries. An earlier ``marker`` condition in ``q`` is
+    replaced.
+    """
+    query = [dict(cond) for cond in (q or ())
+             if cond.get('field') != MARKER_FIELD]
+    query.append({'field': MARKER_FIELD, 'value': marker})
+    return query
+
+
+def older(entries: Iterable[Any], marker: int) -> Iterator[Any]:
+    """The ``entries`` whose id is below ``marker``.
+
+    What a service that ignores the marker sends too is dropped here; an
+    entry without an integer id is kept.
+    """
+    for entry in entries:
+        entry_id = getattr(entry, 'id', None)
+        if not isinstance(entry_id, int) or entry_id < marker:
+            yield entry
 
 
 class Log(base.Resource):

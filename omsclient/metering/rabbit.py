@@ -80,7 +80,7 @@ class RabbitManager(base.Manager):
     def _path(item: str) -> str:
         return 'v2/rabbit/%s' % urllib.parse.quote(item, safe='')
 
-    def list(self, q: str = 'overview') -> base.ResourceList[Rabbitmq]:
+    def list(self, q: str | None = None) -> base.ResourceList[Rabbitmq]:
         """Return the records of one item, as a list read on demand.
 
         ``list('users')``, ``list('queues')``, ...; ``list('overview')``
@@ -91,10 +91,12 @@ class RabbitManager(base.Manager):
         :class:`omsclient.metering.base.ResourceList`.
 
         :param q: the item (the name follows python-ceilometerclient's
-            extension that this API comes from).
+            extension that this API comes from); ``None``, as the seed's
+            ``rabbit_list(request, query=None)`` sends it, is
+            ``overview``.
         :raises ValueError: for an unknown item, before any request.
         """
-        item = check_item(q)
+        item = check_item(OBJECT_ITEMS[0] if q is None else q)
         return self._list(self._path(item),
                           expect_single=item in OBJECT_ITEMS)
 

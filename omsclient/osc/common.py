@@ -15,11 +15,14 @@
 Every command derives from :class:`Command`, :class:`Lister` or
 :class:`ShowOne` here, so that what it prints is made safe in one place:
 
-* control characters sent by a server are escaped in every format meant
-  for a terminal (``table``, ``value``, ``shell``, ``csv``), in column
-  names and in error messages; ``json`` and ``yaml`` keep the values
-  exact, as their own escapes already keep a terminal safe;
-* a null value is a blank cell in a table;
+* control characters sent by a server are escaped once in every format
+  meant for a terminal (``table``, ``value``, ``shell``, ``csv``), in
+  column names and in error messages; ``json`` and ``yaml`` keep the
+  values exact, as their own escapes already keep a terminal safe;
+* no format prints Python: a null value is empty in ``table``,
+  ``value``, ``shell`` and ``csv``; there a dictionary is shown as
+  osc-lib's ``format_dict`` shows it (``key='value'`` pairs) and a list
+  as ``a, b``, while ``json`` and ``yaml`` keep their JSON types;
 * a :class:`TextColumn` shows its readable text in every format but
   ``json`` and ``yaml`` (the default exchange's empty name is ``(AMQP
   default)`` there);
@@ -35,9 +38,12 @@ import argparse
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
+from collections.abc import Mapping
 from collections.abc import Sequence
 import contextlib
+import csv
 import itertools
+import os
 from typing import Any
 
 from cliff import columns
@@ -55,6 +61,8 @@ MAX_ID = 2 ** 31 - 1
 
 #: Formatters whose own escaping keeps values exact and a terminal safe.
 EXACT_FORMATS = frozenset(['json', 'yaml'])
+#: Formatters that write each value as one text (scripts read them).
+TEXT_FORMATS = frozenset(['value', 'shell', 'csv'])
 
 
 def bounded_int(minimum: int, maximum: int | None = None
@@ -85,6 +93,32 @@ def bounded_int(minimum: int, maximum: int | None = None
 
 #: An ``argparse`` type: a whole number above zero (a count, a page).
 positive_int = bounded_int(1)
+
+#: ``--limit -1``: no limit, as with ``openstack server list``.
+NO_LIMIT = -1
+
+
+def limit_int(text: str) -> int | None:
+    """An ``argparse`` type: a ``--limit``; ``None`` for ``-1`` (all)."""
+    if text.strip() == str(NO_LIMIT):
+        return None
+    try:
+        return positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            '%r is not a positive integer (or -1 for no limit)' % text)
+
+
+def add_limit_option(parser: argparse.ArgumentParser, what: str,
+                     more: str = '') -> None:
+    """Add ``--limit <num-what>``; ``-1`` lists everything."""
+    parser.add_argument(
+        '--limit',
+        metavar='<num-%s>' % what,
+        type=limit_int,
+        help='List at most this many %s%s; -1 lists them all' % (what,
+                                                                 more),
+    )
 
 
 def record_data(record: Any) -> dict:
@@ -145,13 +179,17 @@ def normalize_column(name: str) -> str:
 
 
 def check_columns(requested: Iterable[str] | None,
-                  known: Sequence[str]) -> None:
+                  known: Sequence[str], aliases: Iterable[str] = ()) -> None:
     """Refuse ``-c`` names that are not columns of the command.
 
     cliff leaves out an unknown column silently as long as one known
     column is asked for; a typo would then go unnoticed.
+
+    :param aliases: other names that ``-c`` takes (field paths), not
+        listed in the message.
     """
-    names = {normalize_column(name) for name in known}
+    names = {normalize_column(name)
+             for name in itertools.chain(known, aliases)}
     unknown = [name for name in requested or ()
                if normalize_column(name) not in names]
     if unknown:
@@ -210,7 +248,9 @@ class _SafeFormatter(formatters_base.ListFormatter,
                 # What every other formatter of cliff prints of a column.
                 value = value.machine_readable()
         if value is None:
-            return '' if self.name == 'table' else value
+            return ''
+        if isinstance(value, (Mapping, list, tuple)):
+            value = formatters.format_nested(value)
         if isinstance(value, str):
             return formatters.escape_text(value,
                                           keep_newlines=self.name == 'table')
@@ -224,9 +264,27 @@ class _SafeFormatter(formatters_base.ListFormatter,
 
     def emit_list(self, column_names: Sequence[str], data: Iterable,
                   stdout: Any, parsed_args: argparse.Namespace) -> None:
-        self.formatter.emit_list(self._names(column_names),
-                                 (self._row(row) for row in data),
-                                 stdout, parsed_args)
+        names = self._names(column_names)
+        rows = (self._row(row) for row in data)
+        if self.name == 'csv':
+            self._emit_csv(names, rows, stdout, parsed_args)
+        else:
+            self.formatter.emit_list(names, rows, stdout, parsed_args)
+
+    def _emit_csv(self, names: Sequence[str], rows: Iterable[tuple],
+                  stdout: Any, parsed_args: argparse.Namespace) -> None:
+        """Write CSV as cliff's formatter does, its options included.
+
+        The texts are escaped already: a backslash is doubled only with
+        ``--quote none``, where it is the escape of the delimiter.
+        """
+        quoting = self.formatter.QUOTE_MODES[parsed_args.quote_mode]
+        writer = csv.writer(
+            stdout, quoting=quoting, lineterminator=os.linesep,
+            escapechar='\\' if quoting == csv.QUOTE_NONE else None)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(row)
 
     def emit_one(self, column_names: Sequence[str], data: Sequence,
                  stdout: Any, parsed_args: argparse.Namespace) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Generator
-from collections.abc import Iterator
 import functools
 from typing import Any
 from typing import TypeVar
@@ -81,8 +80,11 @@ class AccountManager(base.Manager[Account]):
     def list(self, provider: str | None = None,
              region_name: str | None = None, status: str | None = None,
              limit: int | None = None,
-             marker: Any = None) -> Iterator[Account]:
-        """Yield the accounts in id order, read incrementally.
+             marker: Any = None) -> base.ResourceList[Account]:
+        """Return the accounts in id order, read incrementally.
+
+        A :class:`~omsclient.common.base.ResourceList`, as
+        :meth:`omsclient.v1.queues.QueueManager.list` explains.
 
         The filters are sent to the server (``?provider=&region_name=
         &status=&limit=&marker=``) and applied again here, so that the
@@ -97,7 +99,7 @@ class AccountManager(base.Manager[Account]):
         filters = {name: value for name, value in (
             ('provider', provider), ('region_name', region_name),
             ('status', status)) if value is not None}
-        return self._iter_pages(
+        return self._listing(
             filters, base.check_limit(limit), base.as_id(marker),
             lambda item: all(item.get(name) == value
                              for name, value in filters.items()))

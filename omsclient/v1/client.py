@@ -22,6 +22,7 @@ from omsclient.common import base
 from omsclient.common import exceptions
 from omsclient.common import http
 from omsclient.common import http_policy
+from omsclient.common import utils
 from omsclient.v1 import accounts
 from omsclient.v1 import instances
 from omsclient.v1 import queues
@@ -35,11 +36,11 @@ class Client:
     Its managers are ``queues``, ``accounts`` and ``instances``. Building
     it sends no request: the endpoint is looked up on first use.
 
-    :param session: a keystoneauth1 session; the endpoint comes from its
-        service catalog unless ``endpoint`` is given.
     :param endpoint: the base URL of the service (``http://host:port``,
         with or without ``/api``). Without a session, a session without
         authentication is built for it (or one sending ``token``).
+    :param session: a keystoneauth1 session; the endpoint comes from its
+        service catalog unless ``endpoint`` is given.
     :param service_type: the catalog type (``multistack``).
     :param interface: the catalog interface (``public``, ``internal``...).
     :param region_name: the catalog region.
@@ -55,10 +56,14 @@ class Client:
         session nor an endpoint was given.
     :raises omsclient.common.exceptions.InvalidTimeout: ``timeout`` (or
         the session's) is not seconds above 0 and at most an hour.
+    :raises TypeError: ``session`` is not a keystoneauth1 session,
+        ``endpoint`` not a URL, or another keyword argument is not one of
+        those above, of :class:`omsclient.common.http.SessionClient` or of
+        keystoneauth1's ``Adapter``.
     """
 
-    def __init__(self, session: ksa_session.Session | None = None,
-                 endpoint: str | None = None,
+    def __init__(self, endpoint: str | None = None,
+                 session: ksa_session.Session | None = None,
                  service_type: str = SERVICE_TYPE,
                  interface: str | None = None,
                  region_name: str | None = None,
@@ -67,6 +72,8 @@ class Client:
                  cacert: str | None = None,
                  timeout: http_policy.TimeoutValue = None,
                  **kwargs: Any) -> None:
+        utils.check_client_arguments(session, endpoint, kwargs,
+                                     utils.http_options())
         if session is None and not endpoint:
             raise exceptions.EndpointNotFound(
                 'Either a keystoneauth1 session or an endpoint is needed to '

@@ -73,8 +73,11 @@ class InstanceManager(base.Manager[Instance]):
 
     def list(self, provider: str | None = None,
              region_name: str | None = None, limit: int | None = None,
-             marker: Any = None) -> Iterator[Instance]:
-        """Yield the instances in id order, read incrementally.
+             marker: Any = None) -> base.ResourceList[Instance]:
+        """Return the instances in id order, read incrementally.
+
+        A :class:`~omsclient.common.base.ResourceList`, as
+        :meth:`omsclient.v1.queues.QueueManager.list` explains.
 
         The filters are sent to the server (``?provider=&region_name=
         &limit=&marker=``) and applied again here, so that the answer is
@@ -95,8 +98,9 @@ class InstanceManager(base.Manager[Instance]):
             return all(account.get(name) == value
                        for name, value in filters.items())
 
-        return self._list(filters, base.check_limit(limit),
-                          base.as_id(marker), keep)
+        limit, marker = base.check_limit(limit), base.as_id(marker)
+        return base.ResourceList(lambda: self._list(filters, limit, marker,
+                                                    keep))
 
     def _list(self, filters: dict[str, Any], limit: int | None,
               marker: Any, keep: Callable[[dict[str, Any]], bool]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
-from collections.abc import Iterator
 import time
 from typing import Any
 
@@ -138,13 +137,19 @@ class QueueManager(base.Manager[Queue]):
         self._delete(self._path(queue_id), **options)
 
     def list(self, status: str | Iterable[str] | None = None,
-             limit: int | None = None,
-             marker: Any = None) -> Iterator[Queue]:
-        """Yield the entries in id order, read incrementally.
+             limit: int | None = None, marker: Any = None,
+             provider: str | None = None,
+             name: str | None = None) -> base.ResourceList[Queue]:
+        """Return the entries in id order, read incrementally.
 
-        The filters are sent to the server (``?status=&limit=&marker=``)
-        and applied again here, because the original service ignores
-        them: the answer is right with both servers.
+        A :class:`~omsclient.common.base.ResourceList`, as every ``list()``
+        returns: the first page is asked for by this call; a ``for`` loop
+        reads the entries as they arrive, page after page, keeping none;
+        ``len()``, indexing and ``repr()`` read them all once.
+
+        The filters are sent to the server (``?status=&provider=&name=
+        &limit=&marker=``) and applied again here, because the original
+        service ignores them: the answer is right with both servers.
 
         :param status: one status or several; entries with another status
             are skipped (compared without regard to case, an earlier
@@ -152,18 +157,33 @@ class QueueManager(base.Manager[Queue]):
         :param limit: the most entries to yield. Against a server that
             honours pagination, pages are asked for one after the other
             (marker = last id) until ``limit`` entries were yielded.
-        :param marker: yield only entries whose id comes after this one.
+        :param marker: yield only entries whose id comes after this one;
+            it must be the id of an entry (the server answers ``400``,
+            :class:`~omsclient.common.exceptions.BadRequest`, otherwise).
+        :param provider: only the entries whose instance runs on this
+            provider or, before there is an instance, that asked for it.
+        :param name: only the entries that asked for this name or whose
+            instance has it.
         """
         statuses = _statuses(status)
         wanted = {canonical_status(s) for s in statuses}
-        filters = {'status': list(statuses)} if statuses else {}
+        filters: dict[str, Any] = {'status': list(statuses)} if statuses \
+            else {}
+        filters.update((key, value) for key, value in (
+            ('provider', provider), ('name', name)) if value is not None)
 
         def keep(item: dict[str, Any]) -> bool:
-            return canonical_status(item.get('status')) in wanted
+            instance = item.get('instance') or {}
+            account = instance.get('account') or {}
+            return ((not wanted
+                     or canonical_status(item.get('status')) in wanted)
+                    and (provider is None or provider == (
+                        account.get('provider') or item.get('provider')))
+                    and (name is None
+                         or name in (item.get('name'), instance.get('name'))))
 
-        return self._iter_pages(filters, base.check_limit(limit),
-                                base.as_id(marker),
-                                keep if wanted else None)
+        return self._listing(filters, base.check_limit(limit),
+                             base.as_id(marker), keep if filters else None)
 
     def wait(self, queue_id: Any, statuses: Iterable[str] = ACTIVE_STATUSES,
              timeout: float | None = 600, interval: float = 2,

@@ -40,14 +40,15 @@ def rabbit_overview(request) -> dict:
     return ceilometerclient(request).rabbit.get('overview').public_info()
 
 
-def rabbit_list(request, item: str) -> list[dict]:
+def rabbit_list(request, query: str | None = None) -> list[dict]:
     """The records of one RabbitMQ item (``queues``, ``users``, ...).
 
-    Secret fields (a user's ``password_hash``) are dropped here, so that
-    no page can show them.
+    The seed's signature: without ``query``, the ``overview`` record, as
+    ``rabbit.list()`` answers. Secret fields (a user's ``password_hash``)
+    are dropped here, so that no page can show them.
     """
     return [record.public_info()
-            for record in ceilometerclient(request).rabbit.list(item)]
+            for record in ceilometerclient(request).rabbit.list(query)]
 
 
 def log_page(request, page: int = 1) -> list[dict]:

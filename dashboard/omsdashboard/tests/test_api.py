@@ -35,6 +35,13 @@ class MeteringWrapperTests(RequestUserMixin, helpers.AdminTestCase):
         self.assertEqual([{'name': 'guest', 'tags': 'administrator'}],
                          records)
 
+    def test_rabbit_list_defaults_as_the_seed_did(self):
+        self.metering.rabbit.list.return_value = iter([helpers.rabbit_record(
+            {'node': 'rabbit@controller'})])
+        records = api.metering.rabbit_list(self.request)
+        self.metering.rabbit.list.assert_called_once_with(None)
+        self.assertEqual([{'node': 'rabbit@controller'}], records)
+
     def test_log_page_asks_for_that_page(self):
         self.metering.logs.list.return_value = iter([helpers.log_entry(
             {'id': 3, 'desc': 'x', 'time': '2026-01-01 00:00:00'})])

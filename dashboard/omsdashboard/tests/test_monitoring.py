@@ -109,8 +109,8 @@ class RabbitItemTabsTests(helpers.AdminTestCase):
         response = self._tab('queues')
         table = response.context['queues_table']
         self.assertEqual(
-            ['name', 'vhost', 'messages', 'messages_ready',
-             'messages_unacknowledged', 'consumers', 'state'],
+            ['Name', 'VHost', 'Messages', 'Messages Ready',
+             'Messages Unacknowledged', 'Consumers', 'State'],
             [str(column.verbose_name) for column in table.get_columns()])
         self.assertContains(response, 'q1')
 
@@ -156,6 +156,8 @@ class SystemLogTests(helpers.AdminTestCase):
         self.assertContains(response, 'href="?page=2"')
         self.assertNotContains(response, 'href="?page=0"')
         self.assertContains(response, 'event 9')
+        # In UTC, as the service writes it and metric log list shows it.
+        self.assertContains(response, '2026-01-01 00:00:09 UTC')
 
     def test_middle_page_has_previous_and_next(self):
         self._pages(self._entries(9), self._entries(8), self._entries(7))

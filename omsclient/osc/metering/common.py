@@ -25,12 +25,32 @@ from omsclient.common import exceptions
 from omsclient.common import formatters
 from omsclient.osc import common as osc_common
 
-#: A column of a listing: the field path (also the column's name) and the
-#: FormattableColumn class for its value (``None``: shown as it is).
+#: A column of a listing: the field path and the FormattableColumn class
+#: for its value (``None``: shown as it is). Its name is :func:`title`.
 Column = tuple[str, Any]
 
 #: The ``service`` of every metering command (see osc.common.Command).
 SERVICE = ('metering', 'oms_metering.metering_client')
+
+#: Words of field names written otherwise than in title case.
+_WORDS = {'id': 'ID', 'ip': 'IP', 'url': 'URL', 'fd': 'FD', 'ssl': 'SSL',
+          'amqp': 'AMQP', 'rabbitmq': 'RabbitMQ', 'vhost': 'VHost',
+          'desc': 'Description', 'oct': 'Octets', 'mem': 'Memory'}
+
+
+def title(path: str) -> str:
+    """The column name of a field path, in title case as OSC's columns.
+
+    ``messages_ready`` is ``Messages Ready``, ``id`` is ``ID`` and
+    ``message_stats.publish_details.rate`` is ``Message Stats Publish
+    Rate``. ``-c`` takes the column name or the path, in any case.
+    """
+    words = [word for word in path.replace('.', '_').split('_') if word]
+    # x_details.rate is the rate of x; x_details alone keeps its name.
+    words = [word for word in words[:-1] if word != 'details'] + words[-1:]
+    return ' '.join(_WORDS.get(word.lower(), word[:1].upper() + word[1:])
+                    for word in words)
+
 
 ENDPOINT_HINT = (
     'The metering API\'s URL (for example http://127.0.0.1:8777) is given '
@@ -110,12 +130,14 @@ def field_paths(data: Mapping) -> list[str]:
 def select_columns(parsed_args: Any, default: Iterable[Column],
                    long: Iterable[Column] = (),
                    record: Mapping | None = None) -> list[Column]:
-    """Return the columns of a listing.
+    """Return the columns of a listing or of a record shown.
 
     ``default``, plus ``long`` with ``--long``, plus every column of
-    ``long`` or field of ``record`` (the first one of the listing)
+    ``long`` or field of ``record`` (the first one of a listing)
     explicitly asked for with ``-c``, a nested one with dots (``-c
-    message_stats.publish_details.rate``).
+    message_stats.publish_details.rate``). ``-c`` names a column by its
+    name or its field path, in any case; the names asked for are replaced
+    by the column names, so that cliff selects exactly these columns.
 
     :raises osc_lib.exceptions.CommandError: ``-c`` names something else;
         the message lists what it may name.
@@ -123,18 +145,32 @@ def select_columns(parsed_args: Any, default: Iterable[Column],
     default, long = list(default), list(long)
     selected = default + (long if getattr(parsed_args, 'long', False)
                           else [])
-    known = [name for name, _column in default + long]
-    known += [path for path in field_paths(record or {})
-              if path not in known]
+    known = dict(default + long)
+    for path in field_paths(record or {}):
+        known.setdefault(path, None)
+    by_name: dict[str, str] = {}
+    for path in known:
+        for name in (path, title(path)):
+            by_name.setdefault(osc_common.normalize_column(name), path)
     requested = getattr(parsed_args, 'columns', None) or ()
-    osc_common.check_columns(requested, known)
-    names = {name for name, _column in selected}
-    columns = dict(long)
-    for name in requested:
-        if name not in names:
-            selected.append((name, columns.get(name)))
-            names.add(name)
+    osc_common.check_columns(requested, [title(path) for path in known],
+                             aliases=known)
+    paths = [by_name[osc_common.normalize_column(name)]
+             for name in requested]
+    shown = {path for path, _column in selected}
+    for path in paths:
+        if path not in shown:
+            selected.append((path, known[path]))
+            shown.add(path)
+    if requested:
+        parsed_args.columns = list(dict.fromkeys(title(path)
+                                                 for path in paths))
     return selected
+
+
+def names(columns: Iterable[Column]) -> tuple[str, ...]:
+    """The column names of ``columns``."""
+    return tuple(title(path) for path, _column in columns)
 
 
 def record_data(record: Any) -> dict:
@@ -168,8 +204,7 @@ def listing(parsed_args: Any, fetch: Callable[[], Iterable],
         records = iter(fetch())
         first = next(records, None)
     if first is None:
-        columns = select_columns(parsed_args, default, long)
-        return tuple(name for name, _column in columns), iter(())
+        return names(select_columns(parsed_args, default, long)), iter(())
     first_data = record_data(first)
     columns = select_columns(parsed_args, default, long, first_data)
 
@@ -182,4 +217,4 @@ def listing(parsed_args: Any, fetch: Callable[[], Iterable],
             for record in records:
                 yield row(record_data(record))
 
-    return tuple(name for name, _column in columns), rows()
+    return names(columns), rows()

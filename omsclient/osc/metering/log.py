@@ -14,11 +14,13 @@
 
 import itertools
 
+from omsclient.common import formatters
 from omsclient.metering import logs
 from omsclient.osc import common as osc_common
 from omsclient.osc.metering import common
 
-COLUMNS = (('id', None), ('time', None), ('desc', None))
+COLUMNS = (('id', None), ('time', formatters.UTCDateTimeColumn),
+           ('desc', None))
 
 
 def _past_the_end(manager, page):
@@ -55,17 +57,28 @@ class ListLog(osc_common.Lister):
             help='List every page, from the newest entries to the oldest, '
                  'reading the next page only when needed',
         )
-        parser.add_argument(
-            '--limit',
-            metavar='<num-entries>',
-            type=osc_common.positive_int,
-            help='List at most this many entries',
+        pages.add_argument(
+            '--marker',
+            metavar='<id>',
+            type=osc_common.bounded_int(1, osc_common.MAX_ID),
+            help='List the entries older than the one with this ID (the '
+                 'last ID listed before), page after page; an ID of no '
+                 'entry is an error',
         )
+        osc_common.add_limit_option(parser, 'entries')
         return parser
 
     def take_action(self, parsed_args):
         manager = self.app.client_manager.oms_metering.logs
-        if parsed_args.all:
+        marker = parsed_args.marker
+        if marker is not None:
+            what = ('Unable to list the system log after entry %d'
+                    % marker)
+
+            def fetch():
+                return logs.older(manager.list_all(
+                    logs.marker_query(marker)), marker)
+        elif parsed_args.all:
             what = 'Unable to list the system log'
 
             def fetch():

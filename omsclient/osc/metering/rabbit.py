@@ -12,11 +12,12 @@
 
 """``openstack metric rabbit show|list``: RabbitMQ through the metering API.
 
-Column names are the RabbitMQ management API's own field names (dotted for
-nested ones), so ``-c`` and ``-f json`` use the names of the management
-API's documentation. ``-c`` also accepts any other field of the records
-that the first record has; secrets such as ``password_hash`` are never
-shown.
+Columns are named in title case as those of every other ``openstack``
+command, after the RabbitMQ management API's fields (``messages_ready``
+is ``Messages Ready``). ``-c`` takes a column name or the field's path
+in the management API's documentation (dotted for nested ones), in any
+case, and also any other field that the record (the first one of a
+list) has; secrets such as ``password_hash`` are never shown.
 """
 
 import itertools
@@ -134,6 +135,12 @@ LIST_COLUMNS = {
 }
 
 
+#: The field that names a record of an item, for --marker.
+MARKER_FIELDS = {item: 'name' for item in LIST_COLUMNS
+                 if item not in ('bindings', 'consumers', 'permissions')}
+MARKER_FIELDS['consumers'] = 'consumer_tag'
+
+
 class ShowRabbit(osc_common.ShowOne):
     """Show the RabbitMQ overview: versions, totals, rates, listeners."""
 
@@ -144,19 +151,21 @@ class ShowRabbit(osc_common.ShowOne):
         what = 'Unable to show the RabbitMQ overview'
         with common.metering_errors(what, UNAVAILABLE):
             overview = osc_common.record_data(client.rabbit.get('overview'))
-        names = tuple(sorted(overview))
-        return names, tuple(common.cell(overview, name,
-                                        OVERVIEW_COLUMNS.get(name))
-                            for name in names)
+        columns = common.select_columns(
+            parsed_args, [(name, OVERVIEW_COLUMNS.get(name))
+                          for name in sorted(overview)], (), overview)
+        return common.names(columns), tuple(
+            common.cell(overview, path, column) for path, column in columns)
 
 
 class ListRabbit(osc_common.Lister):
     """List RabbitMQ users, queues, exchanges, connections, ...
 
     The columns are named after the RabbitMQ management API's fields; -c
-    also selects any other field that the first record has, a nested one
-    with dots (-c message_stats.publish_details.rate). Secrets such as
-    password hashes are never shown.
+    takes a column name or a field (-c messages_ready), and also selects
+    any other field that the first record has, a nested one with dots
+    (-c message_stats.publish_details.rate). Secrets such as password
+    hashes are never shown.
     """
 
     service = common.SERVICE
@@ -174,12 +183,14 @@ class ListRabbit(osc_common.Lister):
             default=False,
             help='List more fields',
         )
+        osc_common.add_limit_option(
+            parser, 'records', ' (the rest of the answer is not read)')
         parser.add_argument(
-            '--limit',
-            metavar='<num-records>',
-            type=osc_common.positive_int,
-            help='List at most this many records (the rest of the answer '
-                 'is not read)',
+            '--marker',
+            metavar='<name>',
+            help='List the records after the one with this name (the last '
+                 'one listed before; a consumer\'s tag); a name of no '
+                 'record is an error',
         )
         return parser
 
@@ -194,9 +205,34 @@ class ListRabbit(osc_common.Lister):
         except ValueError as exc:
             raise osc_exc.CommandError(str(exc))
         default, long = LIST_COLUMNS[item]
+        marker = parsed_args.marker
+        if marker is not None and item not in MARKER_FIELDS:
+            raise osc_exc.CommandError(
+                'RabbitMQ %s have no name to page by: --marker applies to '
+                '%s' % (item, ', '.join(sorted(MARKER_FIELDS))))
         client = self.app.client_manager.oms_metering
+
+        def fetch():
+            records = client.rabbit.list(item)
+            if marker is not None:
+                records = _after(records, MARKER_FIELDS[item], marker, item)
+            return itertools.islice(records, parsed_args.limit)
+
         return common.listing(
-            parsed_args,
-            lambda: itertools.islice(client.rabbit.list(item),
-                                     parsed_args.limit),
-            default, long, 'Unable to list RabbitMQ %s' % item, UNAVAILABLE)
+            parsed_args, fetch, default, long,
+            'Unable to list RabbitMQ %s' % item, UNAVAILABLE)
+
+
+def _after(records, field, marker, item):
+    """The records after the first one whose ``field`` is ``marker``.
+
+    The management API answers every record at once, in its own order
+    (by name): the ones up to the marker are read and dropped.
+    """
+    records = iter(records)
+    for record in records:
+        if getattr(record, field, None) == marker:
+            yield from records
+            return
+    raise osc_exc.CommandError('Marker %s not found among the RabbitMQ %s'
+                               % (fmt.escape_text(marker), item))

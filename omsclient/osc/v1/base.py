@@ -16,7 +16,6 @@ import argparse
 import functools
 from typing import Any
 
-from osc_lib.cli import pagination
 from osc_lib import exceptions as osc_exc
 
 from omsclient.osc import common
@@ -39,10 +38,12 @@ class ResourceCommand(common.Command):
 class ResourceLister(ResourceCommand, common.Lister):
     """List the resources in id order, streaming the rows as they arrive.
 
-    ``--limit`` and ``--marker`` are osc-lib's. The client walks the pages
-    itself until ``--limit`` rows were listed, and applies both options
-    again when the server ignores them (the original service does). The
-    resource's filters are options too, sent to the service.
+    ``--limit`` and ``--marker`` as in osc-lib; ``--limit -1``, as with
+    ``openstack server list``, lists everything, as no ``--limit`` does.
+    The client walks the pages itself until ``--limit`` rows were listed,
+    and applies both options again when the server ignores them (the
+    original service does). The resource's filters are options too, sent
+    to the service.
     """
 
     def get_parser(self, prog_name):
@@ -52,7 +53,20 @@ class ResourceLister(ResourceCommand, common.Lister):
             action='store_true',
             help='List additional fields in output',
         )
-        pagination.add_marker_pagination_option_to_parser(parser)
+        parser.add_argument(
+            '--limit',
+            metavar='<num-%s>' % self.resource.plural.split()[-1],
+            type=int,
+            help='List at most this many %s (default: all of them; -1 '
+                 'also lists them all)' % self.resource.plural,
+        )
+        parser.add_argument(
+            '--marker',
+            metavar='<id>',
+            help='List the %s after the one with this ID (the last ID of '
+                 'the previous page); an ID of none is an error'
+                 % self.resource.plural,
+        )
         for option in self.resource.filters:
             parser.add_argument(
                 option.option,
@@ -65,8 +79,10 @@ class ResourceLister(ResourceCommand, common.Lister):
         return parser
 
     def take_action(self, parsed_args):
-        limit = _checked(parsed_args.limit, '--limit', 1)
-        marker = _checked(parsed_args.marker, '--marker', 0)
+        limit = parsed_args.limit
+        limit = (None if limit == common.NO_LIMIT
+                 else _checked(limit, '--limit', 1))
+        marker = _checked(parsed_args.marker, '--marker', 1)
         resource = self.resource
         columns = (resource.long_columns if parsed_args.long
                    else resource.list_columns)
@@ -84,8 +100,8 @@ class ResourceLister(ResourceCommand, common.Lister):
 def _checked(value, option, minimum):
     """``value`` as the API takes it (``minimum`` to the largest id).
 
-    osc-lib's options take a limit of 0 and a marker of any text; what the
-    API would refuse is refused here, before any request.
+    A limit of 0 and a marker of any text pass the parser; what the API
+    would refuse is refused here, before any request.
     """
     if value is None:
         return None

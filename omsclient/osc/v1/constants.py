@@ -166,7 +166,13 @@ QUEUE = Resource(
         'REQUEST, RECIVE, BOOT, RUN, FAILED, DESTROY; the earlier names '
         'queueing, booting, running, destroying, failed match their '
         'current ones); repeat the option for several statuses',
-        repeat=True),))
+        repeat=True),
+        Filter('--provider', 'provider',
+               'Only the entries whose instance runs on this provider (its '
+               'exact name) or, before there is one, that asked for it'),
+        Filter('--name', 'name',
+               'Only the entries that asked for this instance name or whose '
+               'instance has it')))
 ACCOUNT = Resource(
     'accounts', 'account', 'accounts', ACCOUNT_FIELDS,
     ACCOUNT_LIST_COLUMNS, ACCOUNT_LONG_COLUMNS, ACCOUNT_SHOW_COLUMNS,

@@ -102,6 +102,7 @@ def _changed(data: dict) -> str:
 def list_accounts():
     policy.authorize(flaskapp.current_context(), 'multistack:account:list')
     limit, marker = listing.pagination()
+    listing.check_marker(serializers.account_select, marker, on_queues=False)
     statement = listing.filtered_statement(
         serializers.account_select, FILTERS,
         choices={'status': models.ACCOUNT_STATUSES})

@@ -38,6 +38,7 @@ FILTERS = {
 def list_instances():
     policy.authorize(flaskapp.current_context(), 'multistack:instance:list')
     limit, marker = listing.pagination()
+    listing.check_marker(serializers.instance_select, marker)
     kind, params = scope.visibility()
     return responses.stream_list(listing.iter_batches(
         listing.filtered_statement(serializers.instance_select, FILTERS,

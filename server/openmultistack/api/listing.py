@@ -39,9 +39,8 @@ def pagination() -> typing.Tuple[typing.Optional[int], typing.Optional[int]]:
     """``(limit, marker)`` from the query string, ``None`` when absent.
 
     The marker is an id: the list goes on with the rows whose id is
-    greater. The row itself need not exist any more, so that a client
-    paging through a list whose entries come and go is never stopped by
-    the deletion of the last row it saw.
+    greater. It must be the id of a row the caller may see, checked by
+    :func:`check_marker` before the list starts.
     """
     args = flask.request.args
     limit = args.get('limit')
@@ -53,6 +52,24 @@ def pagination() -> typing.Tuple[typing.Optional[int], typing.Optional[int]]:
         marker = _integer('marker', marker, 0,
                           'A valid id (an integer, 0 or more) is required.')
     return limit, marker
+
+
+def check_marker(select: typing.Callable[[], sa.Select],
+                 marker: typing.Optional[int], on_queues: bool = True,
+                 context=None) -> None:
+    """Refuse a marker that is not the id of a row the caller may see.
+
+    As Nova answers ``400 marker not found``: an empty list would read as
+    the end of the list. A row the caller may not see is not found
+    either, so that the answer tells nothing of it.
+    """
+    if marker is None:
+        return
+    try:
+        scope.read_one(select, marker, on_queues=on_queues, context=context)
+    except exceptions.NotFound:
+        raise exceptions.BadRequest(errors={'marker': [
+            'Marker %d not found.' % marker]})
 
 
 #: What one filter of a list does: from the values given for it, the

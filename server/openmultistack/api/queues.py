@@ -73,38 +73,67 @@ def _statuses() -> list:
     return sorted({_status(name) for name in names})
 
 
+#: The filters of the queue list besides ``status``: ``?provider=`` is
+#: the provider the entry's instance runs on or, before it has one, the
+#: provider asked for; ``?name=`` the name asked for or its instance's.
+FILTERS = {
+    'provider': lambda values: sa.func.coalesce(
+        models.Account.provider, models.Queue.provider).in_(values),
+    'name': lambda values: sa.or_(models.Queue.name.in_(values),
+                                  models.Instance.name.in_(values)),
+}
+
+
 @bp.get('/api/queues/')
 def list_queues():
     context = flaskapp.current_context()
     policy.authorize(context, 'multistack:queue:list')
     statuses = _statuses()
     limit, marker = listing.pagination()
+    listing.check_marker(serializers.queue_select, marker, context=context)
+    filters = {name: flask.request.args.getlist(name) for name in FILTERS
+               if name in flask.request.args}
     return responses.stream_list(
-        batches(context, statuses, limit, marker))
+        batches(context, statuses, limit, marker, filters))
 
 
 def batches(context, statuses: typing.List[str],
-            limit: typing.Optional[int], marker: typing.Optional[int]
+            limit: typing.Optional[int], marker: typing.Optional[int],
+            filters: typing.Optional[typing.Dict[str, list]] = None
             ) -> typing.Iterator[list]:
     """The entries ``context`` may see, rendered, a batch at a time.
 
-    The caller has checked the ``multistack:queue:list`` rule.
+    The caller has checked the ``multistack:queue:list`` rule and the
+    marker.
+
+    :param filters: the values of the :data:`FILTERS` given, by name.
     """
     kind, params = scope.visibility(context)
     if statuses:
         params['statuses'] = statuses
-    return listing.iter_batches(
-        _list_statement(kind, bool(statuses)), params,
-        serializers.queue_row, limit, marker)
+    statement: sa.Select
+    if filters:
+        query = _list_query(kind, bool(statuses))
+        for name, values in filters.items():
+            query = query.where(FILTERS[name](values))
+        statement = listing.keyset(query)
+    else:
+        statement = _list_statement(kind, bool(statuses))
+    return listing.iter_batches(statement, params, serializers.queue_row,
+                                limit, marker)
 
 
-@functools.lru_cache(maxsize=None)
-def _list_statement(kind: str, by_status: bool) -> sa.Select:
+def _list_query(kind: str, by_status: bool) -> sa.Select:
     query = scope.restrict(serializers.queue_select(), kind)
     if by_status:
         query = query.where(models.Queue.status.in_(
             sa.bindparam('statuses', expanding=True)))
-    return listing.keyset(query)
+    return query
+
+
+@functools.lru_cache(maxsize=None)
+def _list_statement(kind: str, by_status: bool) -> sa.Select:
+    return listing.keyset(_list_query(kind, by_status))
 
 
 def _idempotency_key():

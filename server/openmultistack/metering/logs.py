@@ -12,10 +12,13 @@
 
 """``/v2/logs``: the system event log, a page at a time, newest first."""
 
+import typing
+
 import flask
 import sqlalchemy as sa
 
 from openmultistack.common import exceptions
+from openmultistack.common import flaskapp
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import models
@@ -27,8 +30,12 @@ MAX_PAGE = 10 ** 7
 _EQUAL = ('', 'eq')
 
 
-def _page() -> int:
-    """The page asked for with Ceilometer's ``q.field/q.op/q.value``."""
+def _query() -> typing.Tuple[int, typing.Optional[int]]:
+    """``(page, marker)`` asked for with ``q.field/q.op/q.value``.
+
+    ``page`` counts from 1, the newest; with a ``marker`` (the id of an
+    event) the pages are those of the events older than that one.
+    """
     args = flask.request.args
     fields = args.getlist('q.field')
     values = args.getlist('q.value')
@@ -36,27 +43,33 @@ def _page() -> int:
     if not (len(fields) == len(values) == len(ops)):
         raise exceptions.BadRequest(
             'Every q.field needs one q.value (and q.op, if any).')
-    page = 1
+    page, marker = 1, None
     for field, op, value in zip(fields, ops, values):
-        if field != 'page':
+        if field not in ('page', 'marker'):
             raise exceptions.BadRequest(
-                'Unknown query field "%s"; the logs accept "page" only.'
-                % field)
+                'Unknown query field "%s"; the logs accept "page" and '
+                '"marker".' % field)
         if op not in _EQUAL:
             raise exceptions.BadRequest(
-                'Unsupported operator "%s" for page; use "eq".' % op)
-        try:
-            page = int(value)
-        except ValueError:
-            page = 0
+                'Unsupported operator "%s" for %s; use "eq".' % (op, field))
+        number = int(value) if value.isascii() and value.isdigit() else 0
+        if field == 'marker':
+            if not 1 <= number <= flaskapp.MAX_ID:
+                raise exceptions.BadRequest(
+                    'The marker must be the id of an event, not "%s".'
+                    % value)
+            marker = number
+            continue
+        page = number
         if not 1 <= page <= MAX_PAGE:
             raise exceptions.BadRequest(
                 'The page must be an integer from 1 to %d, not "%s".'
                 % (MAX_PAGE, value))
-    return page
+    return page, marker
 
 
-def page_query(page: int, size: int) -> sa.Select:
+def page_query(page: int, size: int,
+               marker: typing.Optional[int] = None) -> sa.Select:
     """The events of one page, newest first: a keyset on the id.
 
     The page starts at the id ``(page - 1) * size`` places below the
@@ -65,10 +78,13 @@ def page_query(page: int, size: int) -> sa.Select:
     through the same index. ``OFFSET`` over the rows themselves would
     read every event of the pages before. Ids that were never committed
     or whose events were purged take no place: the pages are those of
-    ``OFFSET``, exactly.
+    ``OFFSET``, exactly. With a ``marker``, the pages start below it.
     """
     event_id = models.Event.id
-    first = (sa.select(event_id).order_by(event_id.desc())
+    below = sa.select(event_id)
+    if marker is not None:
+        below = below.where(event_id < marker)
+    first = (below.order_by(event_id.desc())
              .offset((page - 1) * size).limit(1).scalar_subquery())
     return (sa.select(event_id, models.Event.desc, models.Event.time)
             .where(event_id <= first).order_by(event_id.desc())
@@ -76,8 +92,12 @@ def page_query(page: int, size: int) -> sa.Select:
 
 
 def list_page() -> list:
-    query = page_query(_page(), CONF.metering.log_page_size)
+    page, marker = _query()
+    query = page_query(page, CONF.metering.log_page_size, marker)
     with db_api.session_scope() as session:
+        if marker is not None and session.get(models.Event, marker) is None:
+            # As Nova answers: an empty page would read as the end.
+            raise exceptions.BadRequest('Marker %d not found.' % marker)
         rows = session.execute(query)
         return [{'id': row.id, 'desc': row.desc,
                  'time': row.time.strftime(TIME_FORMAT)} for row in rows]

@@ -35,7 +35,8 @@ entry = oms.queues.wait(entry.id, timeout=300, interval=1,
 instance = entry.instance
 print('running on', instance['account']['provider'], instance['ip_addr'])
 
-# Lists are generators reading the answer as it arrives.
+# Lists are sequences read on demand: a loop reads the answer as it
+# arrives.
 for queued in oms.queues.list(status='RUN', limit=5):
     print(queued.id, queued.status, queued.regist_datetime)
 

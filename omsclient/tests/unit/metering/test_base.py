@@ -12,9 +12,13 @@
 
 """The lists of the managers: the seed's list, read on demand."""
 
+import collections.abc
 import gc
 import weakref
 
+from omsclient import client
+from omsclient.common import base as common_base
+from omsclient.common import exceptions
 from omsclient.tests.unit import fixtures as unit_fixtures
 from omsclient.tests.unit.metering import base
 from omsclient.tests.unit.metering import fixtures
@@ -98,6 +102,29 @@ class TestResourceList(base.TestCase):
         self.assertEqual(['ceilometer', 'guest', 'nova'],
                          [user.name for user in users])
         self.assertEqual(2, len(self.requests.request_history))
+
+    def test_one_shape_for_every_list(self):
+        oms = client.Client('1', unit_fixtures.ENDPOINT)
+        for listing in (self.cclient.rabbit.list('users'),
+                        self.cclient.logs.list(), oms.queues.list(),
+                        oms.accounts.list(), oms.instances.list()):
+            self.assertIsInstance(listing, common_base.ResourceList)
+            self.assertIsInstance(listing, collections.abc.Sequence)
+        # Nothing is sent before a list is used, as with a generator.
+        self.assertEqual([], self.requests.request_history)
+
+    def test_errors_come_when_the_list_is_used(self):
+        self.mock_item('users', status_code=503, json={})
+        users = self.cclient.rabbit.list('users')
+        self.assertRaises(exceptions.ServiceUnavailable, list, users)
+
+    def test_overview_by_default(self):
+        self.mock_item('overview')
+        # The seed's rabbit_list(request, query=None) passes None.
+        for listing in (self.cclient.rabbit.list(),
+                        self.cclient.rabbit.list(None)):
+            self.assertEqual(1, len(listing))
+            self.assertEqual(fixtures.OVERVIEW['node'], listing[0].node)
 
     def test_log_page(self):
         self.requests.get(base.LOGS, json=fixtures.log_entries(3))

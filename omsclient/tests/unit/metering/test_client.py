@@ -84,6 +84,28 @@ class TestConstruction(base.TestCase):
         self.assertRaises(AttributeError, getattr, cclient, '_nothing')
         self.assertEqual([], self.requests.request_history)
 
+    def test_bad_arguments_are_refused_when_built(self):
+        for kwargs, message in (
+                ({'session': base.METERING},
+                 'session must be a keystoneauth1 session '
+                 '(keystoneauth1.session.Session), not str; a URL is the '
+                 'endpoint: endpoint=\'%s\'' % base.METERING),
+                ({'endpoint': ksa_session.Session()},
+                 'endpoint must be the URL of the service, not Session; a '
+                 'session is given as session='),
+                ({'endpoint': base.METERING, 'colour': 'red'},
+                 'Unexpected keyword argument: colour')):
+            error = self.assertRaises(TypeError, client.get_client, '2',
+                                      **kwargs)
+            self.assertEqual(message, str(error))
+        # The endpoint first, as in python-ceilometerclient's v2 client.
+        error = self.assertRaises(TypeError, client.Client, base.METERING,
+                                  'not a session')
+        self.assertIn('session must be a keystoneauth1 session', str(error))
+        # python-ceilometerclient's own arguments are still taken.
+        client.get_client('2', endpoint=base.METERING, username='u',
+                          os_password='p', endpoint_type='internal')
+
     def test_unsupported_version(self):
         error = self.assertRaises(exceptions.UnsupportedVersion,
                                   client.get_client, '1',

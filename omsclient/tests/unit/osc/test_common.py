@@ -84,7 +84,12 @@ class TestEscaping(fakes.TestCommand):
                                          fakes.LIST_FORMATS):
             self.assert_safe(output)
         output = self.run_command(queue.ListQueue, ['-f', 'csv'])
-        # cliff's csv formatter doubles a backslash.
+        # Escaped once: the backslash of the escape is not doubled.
+        self.assertIn('"RUN\\x1b[2J\\x0d\\x07FAKE', output)
+        self.assertNotIn('\\\\', output)
+        # With --quote none the backslash is the escape of the delimiter.
+        output = self.run_command(queue.ListQueue,
+                                  ['-f', 'csv', '--quote', 'none'])
         self.assertIn('RUN\\\\x1b[2J', output)
 
     def test_wait_progress_line(self):
@@ -147,6 +152,53 @@ class TestNulls(fakes.TestCommand):
         output = self.run_command(queue.ListQueue, [
             '-c', 'Fault', '-c', 'ID', '--long', '-f', 'csv'])
         self.assertEqual('"ID","Fault"\n1,""\n', output)
+
+
+class TestScriptFormats(fakes.TestCommand):
+    """value, shell and csv print no Python; json and yaml keep types."""
+
+    def test_show_value_and_shell(self):
+        entry = oms_fixtures.queue(3, 'REQUEST', instance=False)
+        entry.update(provider=None, image='cirros', fault=None,
+                     extra={'a': 1, 'b': None, 'c': {'d': 'x'}},
+                     tags=['web', 2, None])
+        self.requests.get(QUEUES + '3/', json=entry)
+        value = self.run_command(queue.ShowQueue, ['3', '-f', 'value'])
+        self.assertNotIn('None', value)
+        self.assertNotIn('{', value)
+        self.assertIn("\na='1', b=, c.d='x'\n", value)
+        self.assertIn('\nweb, 2, \n', value)
+        shell = self.run_command(queue.ShowQueue,
+                                 ['3', '-f', 'shell', '--prefix', 'q_'])
+        self.assertIn('q_requested_provider=""\n', shell)
+        self.assertIn('q_image="cirros"\n', shell)
+        self.assertIn('q_extra="a=\'1\', b=, c.d=\'x\'"\n', shell)
+        self.assertNotIn('None', shell)
+        shown = self.run_json(queue.ShowQueue, ['3'])
+        self.assertEqual({'a': 1, 'b': None, 'c': {'d': 'x'}},
+                         shown['extra'])
+        self.assertEqual(['web', 2, None], shown['tags'])
+        self.assertIsNone(shown['Requested Provider'])
+
+    def test_nested_instance_in_value(self):
+        entry = oms_fixtures.queue(1, 'RUN')
+        self.requests.get(QUEUES + '1/', json=entry)
+        value = self.run_command(queue.ShowQueue,
+                                 ['1', '-c', 'Instance', '-f', 'value'])
+        self.assertIn("account.provider='conoha', ", value)
+        self.assertIn("ip_addr='133.130.111.194'", value)
+        self.assertNotIn('key_raw', value)
+        self.assertEqual(1, len(value.splitlines()))
+
+    def test_list_csv_and_value(self):
+        entry = oms_fixtures.queue(1, 'REQUEST', instance=False)
+        self.requests.get(QUEUES, json=[entry])
+        output = self.run_command(queue.ListQueue, ['-f', 'csv'])
+        self.assertEqual(1, output.count('\n1,"REQUEST","","",'), output)
+        output = self.run_command(queue.ListQueue,
+                                  ['-f', 'value', '-c', 'ID', '-c',
+                                   'Provider', '-c', 'Status'])
+        self.assertEqual('1 REQUEST \n', output)
 
 
 class _NoneNamed(common.TextColumn):

@@ -147,4 +147,4 @@ class TestRabbitAnswers(metering_fakes.TestCommand):
     def test_empty_list_for_an_object_is_an_empty_object(self):
         self.mock_item('bindings', [{'source': '', 'arguments': []}])
         rows = self.run_json(rabbit.ListRabbit, ['bindings', '--long'])
-        self.assertEqual({}, rows[0]['arguments'])
+        self.assertEqual({}, rows[0]['Arguments'])

@@ -76,6 +76,44 @@ class TestClientFactory(oms_fixtures.TestCase):
                           c.http_client.region_name,
                           c.http_client.interface))
 
+    def test_endpoint_comes_second_as_in_the_metering_client(self):
+        c = client.Client('1', oms_fixtures.ENDPOINT)
+        self.requests.get(oms_fixtures.QUEUES, json=[])
+        self.assertEqual([], list(c.queues.list()))
+        self.assertEqual(oms_fixtures.QUEUES,
+                         self.requests.request_history[0].url)
+        sess = ksa_session.Session()
+        c = client.Client('1', oms_fixtures.ENDPOINT, sess)
+        self.assertIs(sess, c.http_client.session)
+
+    def test_bad_arguments_are_refused_when_built(self):
+        for args, kwargs, message in (
+                (('1',), {'session': oms_fixtures.ENDPOINT},
+                 "session must be a keystoneauth1 session "
+                 "(keystoneauth1.session.Session), not str; a URL is the "
+                 "endpoint: endpoint='%s'" % oms_fixtures.ENDPOINT),
+                (('1', ksa_session.Session()), {},
+                 'endpoint must be the URL of the service, not Session; a '
+                 'session is given as session='),
+                (('1', oms_fixtures.ENDPOINT), {'username': 'admin',
+                                                'password': 'secret'},
+                 'Unexpected keyword arguments: password, username; '
+                 'credentials go into a keystoneauth1 session (session=), '
+                 'or a token with endpoint= and token='),
+                (('1', oms_fixtures.ENDPOINT), {'retry': 3},
+                 'Unexpected keyword argument: retry')):
+            error = self.assertRaises(TypeError, client.Client, *args,
+                                      **kwargs)
+            self.assertEqual(message, str(error))
+            self.assertNotIn('secret', str(error))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_http_options_are_taken(self):
+        c = client.Client('1', oms_fixtures.ENDPOINT, retries=0,
+                          user_agent='me/1', connect_retries=2)
+        self.assertEqual(0, c.http_client.retries)
+        self.assertEqual('me/1', c.http_client.user_agent)
+
     def test_import_is_light(self):
         code = ('import sys; import omsclient.client; '
                 'print(sorted(m for m in ("ijson", "requests", '

@@ -12,6 +12,7 @@
 
 import urllib.parse
 
+from omsclient.common import base
 from omsclient.common import exceptions
 from omsclient.tests.unit import fixtures as oms_fixtures
 from omsclient.v1 import queues
@@ -51,7 +52,11 @@ class FakeQueueServer:
                       for s in query['status']}
             found = [e for e in found if e['status'] in wanted]
         if 'marker' in query:
-            found = [e for e in found if e['id'] > int(query['marker'][0])]
+            marker = int(query['marker'][0])
+            if marker not in {e['id'] for e in self.entries}:
+                context.status_code = 400
+                return {'marker': ['Marker %d not found.' % marker]}
+            found = [e for e in found if e['id'] > marker]
         limit = int(query['limit'][0]) if 'limit' in query else None
         if self.max_limit is not None:
             limit = min(limit or self.max_limit, self.max_limit)
@@ -119,10 +124,45 @@ class ListTestMixin:
         self.assertEqual([2, 4, 6, 8, 10], self.ids(status='running'))
         self.assertEqual([3], self.ids(status=['failed']))
 
-    def test_is_a_generator(self):
+    def test_is_a_sequence_read_on_demand(self):
         listing = self.queues.list()
+        self.assertIsInstance(listing, base.ResourceList)
         self.assertEqual([], self.server.queries)
-        self.assertEqual(1, next(listing).id)
+        self.assertEqual(1, next(iter(listing)).id)
+        self.assertEqual(1, len(self.server.queries))
+        self.assertEqual(10, len(listing))
+        self.assertEqual(3, listing[2].id)
+
+
+class TestListMarkers(oms_fixtures.TestCase):
+    """A marker that is no entry is an error, unless the client chose it."""
+
+    def setUp(self):
+        super().setUp()
+        self.server = FakeQueueServer(entries(), True, max_limit=3)
+        self.requests.get(QUEUES, json=self.server)
+        self.queues = self.make_client().queues
+
+    def test_unknown_marker_is_an_error(self):
+        error = self.assertRaises(exceptions.BadRequest, list,
+                                  self.queues.list(marker=42, limit=5))
+        self.assertIn('Marker 42 not found.', str(error))
+
+    def test_last_entry_of_a_page_deleted_before_the_next(self):
+        listing = iter(self.queues.list(limit=8))
+        self.assertEqual([1, 2, 3], [next(listing).id for _ in range(3)])
+        # Entries 2 and 3 go away while the first page is being read.
+        del self.server.entries[1:3]
+        self.assertEqual([4, 5, 6, 7, 8], [entry.id for entry in listing])
+        self.assertEqual(['3', '2', '1', '6'],
+                         [query['marker'][0]
+                          for query in self.server.queries[1:]])
+
+    def test_every_entry_before_deleted(self):
+        listing = iter(self.queues.list(limit=6))
+        self.assertEqual([1, 2, 3], [next(listing).id for _ in range(3)])
+        del self.server.entries[:3]
+        self.assertEqual([4, 5, 6], [entry.id for entry in listing])
 
 
 class TestListOriginalServer(ListTestMixin, oms_fixtures.TestCase):

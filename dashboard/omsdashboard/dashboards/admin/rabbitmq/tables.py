@@ -13,10 +13,12 @@
 """One table per RabbitMQ item, with the columns of the CLI.
 
 The columns are those that ``openstack metric rabbit list <item>`` shows
-by default, read from the same definitions, and formatted the same way.
+by default, read from the same definitions, named (in title case) and
+formatted the same way.
 """
 
 from horizon import tables
+from omsclient.osc.metering import common as metering_commands
 from omsclient.osc.metering import rabbit as rabbit_commands
 
 #: The items with a tab, in the order of the tabs.
@@ -53,7 +55,8 @@ def table_class(item: str) -> type:
         if field in HIDDEN_FIELDS:
             continue
         attrs[field.replace('.', '__')] = tables.Column(
-            _cell(field, column_class), verbose_name=field)
+            _cell(field, column_class),
+            verbose_name=metering_commands.title(field))
     attrs['Meta'] = type('Meta', (), {'name': item, 'verbose_name': item})
     return type('%sTable' % item.title(), (RabbitTable,), attrs)
 

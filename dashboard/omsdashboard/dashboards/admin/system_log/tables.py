@@ -12,6 +12,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from horizon import tables
+from omsclient.common import formatters
 
 PAGE_PARAM = 'page'
 
@@ -20,8 +21,9 @@ class LogTable(tables.DataTable):
     """One page of the log; Prev and Next move by page number."""
 
     id = tables.Column(lambda entry: entry.get('id'), verbose_name=_('ID'))
-    time = tables.Column(lambda entry: entry.get('time'),
-                         verbose_name=_('Time'))
+    # In UTC, as the service writes it and as metric log list shows it.
+    time = tables.Column(lambda entry: formatters.format_datetime(
+        entry.get('time'), naive_is_utc=True), verbose_name=_('Time'))
     desc = tables.Column(lambda entry: entry.get('desc'),
                          verbose_name=_('Event'))
 

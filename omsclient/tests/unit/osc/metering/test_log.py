@@ -11,6 +11,7 @@
 # under the License.
 
 import io
+import urllib.parse
 
 import fixtures as fx
 from osc_lib import exceptions as osc_exc
@@ -30,11 +31,13 @@ class TestListLog(fakes.TestCommand):
         self.requests.get(base.LOGS, json=self.log)
 
     def ids(self, argv):
-        return [row['id'] for row in self.run_json(log.ListLog, argv)]
+        return [row['ID'] for row in self.run_json(log.ListLog, argv)]
 
     def test_first_page_by_default(self):
         rows = self.run_json(log.ListLog, [])
-        self.assertEqual(fixtures.log_entries(25)[:10], rows)
+        self.assertEqual([{'ID': entry['id'], 'Time': entry['time'],
+                           'Description': entry['desc']}
+                          for entry in fixtures.log_entries(25)[:10]], rows)
         self.assertEqual([1], self.log.asked)
 
     def test_page(self):
@@ -81,9 +84,67 @@ class TestListLog(fakes.TestCommand):
 
     def test_table(self):
         out = self.run_command(log.ListLog, ['--limit', '1'])
-        self.assertIn('| id | time                | desc', out)
-        self.assertIn('| 25 | 2016-08-02 06:00:25 | queue 25: status changed '
-                      'to RUN |', out)
+        self.assertIn('| ID | Time                    | Description', out)
+        # The service writes its log times in UTC, without a zone.
+        self.assertIn('| 25 | 2016-08-02 06:00:25 UTC | queue 25: status '
+                      'changed to RUN |', out)
+
+    def test_columns_match_without_case(self):
+        for names in (['ID', 'Description'], ['id', 'desc'],
+                      ['Id', 'DESCRIPTION']):
+            argv = ['--limit', '1']
+            for name in names:
+                argv += ['-c', name]
+            out = self.run_command(log.ListLog, argv + ['-f', 'csv'])
+            self.assertEqual('"ID","Description"\n'
+                             '25,"queue 25: status changed to RUN"\n', out)
+
+    def test_limit_minus_one_is_no_limit(self):
+        self.assertEqual(list(range(25, 0, -1)),
+                         self.ids(['--all', '--limit', '-1']))
+        self.assertEqual(list(range(25, 15, -1)),
+                         self.ids(['--limit', '-1']))
+
+    def test_marker_with_a_service_that_ignores_it(self):
+        # The pages are walked from the newest; the newer entries dropped.
+        self.assertEqual([17, 16, 15, 14, 13],
+                         self.ids(['--marker', '18', '--limit', '5']))
+        self.assertEqual([1, 2], self.log.asked)
+
+    def test_marker(self):
+        entries = fixtures.log_entries(25)
+        queries = []
+
+        def older(request, context):
+            query = urllib.parse.parse_qs(request.query)
+            queries.append(query)
+            fields = dict(zip(query['q.field'], query['q.value']))
+            page = int(fields.get('page', 1))
+            below = [e for e in entries if e['id'] < int(fields['marker'])]
+            return below[(page - 1) * 10:page * 10]
+        self.requests.get(base.LOGS, json=older)
+        self.assertEqual(list(range(17, 0, -1)), self.ids(['--marker', '18']))
+        self.assertEqual([{'q.field': ['marker', 'page'],
+                           'q.value': ['18', str(page)]}
+                          for page in (1, 2, 3)], queries)
+        self.assertEqual([17, 16], self.ids(['--marker', '18', '--limit',
+                                             '2']))
+
+    def test_marker_not_found(self):
+        self.requests.get(base.LOGS, status_code=400, json={
+            'error_message': {'faultstring': 'Marker 99 not found.'}})
+        command, parsed_args = self.parse(log.ListLog, ['--marker', '99'])
+        error = self.assertRaises(osc_exc.CommandError, command.run,
+                                  parsed_args)
+        self.assertEqual('Unable to list the system log after entry 99: '
+                         'Marker 99 not found. (HTTP 400)', str(error))
+
+    def test_marker_excludes_page_and_all(self):
+        for argv in (['--marker', '3', '--page', '2'],
+                     ['--marker', '3', '--all']):
+            self.assertIn('not allowed with', self.assert_parse_error(argv))
+        self.assertIn('is not a whole number from 1',
+                      self.assert_parse_error(['--marker', '0']))
 
     def assert_parse_error(self, argv):
         stderr = io.StringIO()
@@ -99,7 +160,7 @@ class TestListLog(fakes.TestCommand):
                       self.assert_parse_error(['--page', '1', '--all']))
 
     def test_page_and_limit_are_positive(self):
-        for argv in (['--limit', '-1'], ['--limit', 'x']):
+        for argv in (['--limit', '0'], ['--limit', 'x'], ['--limit', '-2']):
             self.assertIn('not a positive integer',
                           self.assert_parse_error(argv))
         for page in ('0', 'x', '2147483648', '9' * 400):

@@ -201,7 +201,7 @@ class TestBesideGnocchi(testtools.TestCase):
         result = self.openstack('metric', 'rabbit', 'list', 'users',
                                 '-f', 'json')
         self.assertEqual(0, result.returncode, result.stderr)
-        self.assertEqual([{'name': user['name'], 'tags': user['tags']}
+        self.assertEqual([{'Name': user['name'], 'Tags': user['tags']}
                           for user in fixtures.USERS],
                          json.loads(result.stdout))
         result = self.openstack('metric', 'log', 'list', '--all',

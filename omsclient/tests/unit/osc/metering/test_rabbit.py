@@ -19,6 +19,7 @@ import requests
 from omsclient.common import formatters as fmt
 from omsclient.metering import client
 from omsclient.metering import rabbit as metering_rabbit
+from omsclient.osc.metering import common
 from omsclient.osc.metering import rabbit
 from omsclient.tests.unit import fixtures as unit_fixtures
 from omsclient.tests.unit.metering import base
@@ -47,24 +48,48 @@ class TestShowRabbit(fakes.TestCommand):
 
     def test_json_is_exact(self):
         shown = self.run_json(rabbit.ShowRabbit, [])
-        self.assertEqual(fixtures.OVERVIEW, shown)
+        self.assertEqual({common.title(key): value
+                          for key, value in fixtures.OVERVIEW.items()},
+                         shown)
+        self.assertEqual(fixtures.OVERVIEW['object_totals'],
+                         shown['Object Totals'])
+        self.assertEqual('3.10.8', shown['RabbitMQ Version'])
 
     def test_rabbitmq_3_2_overview(self):
         self.mock_item('overview', fixtures.LEGACY_OVERVIEW)
         out = self.run_command(rabbit.ShowRabbit, [])
         self.assertIn('| publish: 115027 (0.6/s)', out)
         self.assertIn('| amqp [::]:5672', out)
-        self.assertIn('| statistics_level ', out)
-        self.assertEqual(fixtures.LEGACY_OVERVIEW,
-                         self.run_json(rabbit.ShowRabbit, []))
+        self.assertIn('| Statistics Level ', out)
+        self.assertEqual(fixtures.LEGACY_OVERVIEW['message_stats'],
+                         self.run_json(rabbit.ShowRabbit,
+                                       [])['Message Stats'])
 
     def test_columns(self):
         shown = self.run_json(rabbit.ShowRabbit,
                               ['-c', 'rabbitmq_version', '-c',
                                'object_totals'])
-        self.assertEqual({'rabbitmq_version': '3.10.8',
-                          'object_totals': fixtures.OVERVIEW[
+        self.assertEqual({'RabbitMQ Version': '3.10.8',
+                          'Object Totals': fixtures.OVERVIEW[
                               'object_totals']}, shown)
+
+    def test_dotted_columns_as_list_takes_them(self):
+        rate = fixtures.OVERVIEW['message_stats']['publish_details']['rate']
+        for name in ('message_stats.publish_details.rate',
+                     'Message Stats Publish Rate'):
+            shown = self.run_json(rabbit.ShowRabbit, ['-c', name])
+            self.assertEqual({'Message Stats Publish Rate': rate}, shown)
+        out = self.run_command(rabbit.ShowRabbit, [
+            '-c', 'message_stats.publish_details.rate', '-c', 'node',
+            '-f', 'value'])
+        self.assertEqual('rabbit@controller\n%s\n' % rate, out)
+
+    def test_columns_match_without_case(self):
+        for name in ('RABBITMQ_VERSION', 'rabbitmq version',
+                     'RabbitMQ Version'):
+            out = self.run_command(rabbit.ShowRabbit,
+                                   ['-c', name, '-f', 'shell'])
+            self.assertEqual('rabbitmq_version="3.10.8"\n', out)
 
 
 class TestListRabbit(fakes.TestCommand):
@@ -73,18 +98,31 @@ class TestListRabbit(fakes.TestCommand):
         self.mock_item('queues')
         rows = self.run_json(rabbit.ListRabbit, ['queues'])
         self.assertEqual(
-            {'name': 'compute.vm', 'vhost': '/', 'messages': 434,
-             'messages_ready': 429, 'messages_unacknowledged': 5,
-             'consumers': 1, 'state': 'running'}, rows[0])
+            {'Name': 'compute.vm', 'VHost': '/', 'Messages': 434,
+             'Messages Ready': 429, 'Messages Unacknowledged': 5,
+             'Consumers': 1, 'State': 'running'}, rows[0])
         self.assertEqual(['compute.vm', 'notifications.info', 'scheduler'],
-                         [row['name'] for row in rows])
+                         [row['Name'] for row in rows])
+
+    def test_one_column_whatever_its_case(self):
+        self.mock_item('queues')
+        for argv in (['-c', 'Name'], ['-c', 'name'], ['-c', 'NAME', '-c',
+                                                      'name']):
+            out = self.run_command(rabbit.ListRabbit,
+                                   ['queues', '-f', 'csv'] + argv)
+            self.assertEqual('"Name"\n"compute.vm"\n"notifications.info"'
+                             '\n"scheduler"\n', out)
+        rows = self.run_json(rabbit.ListRabbit, [
+            'queues', '-c', 'messages_ready', '-c', 'Messages Rate'])
+        self.assertEqual({'Messages Ready': 429, 'Messages Rate': 3.4},
+                         rows[0])
 
     def test_queues_long(self):
         self.mock_item('queues')
         rows = self.run_json(rabbit.ListRabbit, ['queues', '--long'])
-        self.assertEqual(3.4, rows[0]['messages_details.rate'])
-        self.assertEqual(3.4, rows[2]['message_stats.ack_details.rate'])
-        self.assertEqual(1115904, rows[0]['memory'])
+        self.assertEqual(3.4, rows[0]['Messages Rate'])
+        self.assertEqual(3.4, rows[2]['Message Stats Ack Rate'])
+        self.assertEqual(1115904, rows[0]['Memory'])
         out = self.run_command(rabbit.ListRabbit, ['queues', '--long'])
         self.assertIn('3.4/s', out)
         self.assertIn('1.1 MiB', out)
@@ -93,8 +131,8 @@ class TestListRabbit(fakes.TestCommand):
         self.mock_item('nodes')
         out = self.run_command(rabbit.ListRabbit, ['nodes'])
         header = out.splitlines()[1]
-        for name in ('name', 'running', 'mem_used', 'mem_limit',
-                     'disk_free', 'fd_used', 'fd_total', 'uptime'):
+        for name in ('Name', 'Running', 'Memory Used', 'Memory Limit',
+                     'Disk Free', 'FD Used', 'FD Total', 'Uptime'):
             self.assertIn(' %s ' % name, header)
         node = fixtures.NODES[0]
         self.assertIn('%.1f MiB' % (node['mem_used'] / 2 ** 20), out)
@@ -120,7 +158,7 @@ class TestListRabbit(fakes.TestCommand):
             osc_exc.CommandError, self.run_json, rabbit.ListRabbit,
             ['users', '-c', 'name', '-c', 'password_hash'])
         self.assertEqual('Unknown column password_hash; the columns are: '
-                         'name, tags, hashing_algorithm, limits',
+                         'Name, Tags, Hashing Algorithm, Limits',
                          str(error))
 
     def test_unknown_column_lists_the_known_ones(self):
@@ -130,18 +168,19 @@ class TestListRabbit(fakes.TestCommand):
             ['queues', '-c', 'name', '-c', 'nosuchfield'])
         message = str(error)
         self.assertTrue(message.startswith(
-            'Unknown column nosuchfield; the columns are: name, vhost, '),
+            'Unknown column nosuchfield; the columns are: Name, VHost, '),
             message)
         # The long columns and the fields of the first record.
-        self.assertIn(' consumer_utilisation, ', message)
-        self.assertIn(' message_stats.publish_details.rate', message)
+        self.assertIn(' Consumer Utilisation, ', message)
+        self.assertIn(' Message Stats Publish Rate, ', message)
+        self.assertIn(' Message Bytes', message)
         self.assertEqual(1, len(message.splitlines()))
 
     def test_long_column_without_long(self):
         self.mock_item('queues')
         rows = self.run_json(rabbit.ListRabbit,
                              ['queues', '-c', 'name', '-c', 'memory'])
-        self.assertEqual({'name': 'compute.vm', 'memory': 1115904}, rows[0])
+        self.assertEqual({'Name': 'compute.vm', 'Memory': 1115904}, rows[0])
         out = self.run_command(rabbit.ListRabbit,
                                ['queues', '-c', 'name', '-c', 'memory'])
         self.assertIn('1.1 MiB', out)
@@ -170,7 +209,7 @@ class TestListRabbit(fakes.TestCommand):
         self.assertIn('| guest      | administrator |', out)
         self.mock_item('users', fixtures.LEGACY_USERS)
         rows = self.run_json(rabbit.ListRabbit, ['users'])
-        self.assertEqual([{'name': 'guest', 'tags': 'administrator'}], rows)
+        self.assertEqual([{'Name': 'guest', 'Tags': 'administrator'}], rows)
 
     def test_any_field_with_explicit_column(self):
         self.mock_item('connections')
@@ -178,15 +217,15 @@ class TestListRabbit(fakes.TestCommand):
                              ['connections', '-c', 'name', '-c',
                               'client_properties.product_version'])
         self.assertEqual('5.4.2',
-                         rows[0]['client_properties.product_version'])
+                         rows[0]['Client Properties Product Version'])
 
     def test_default_exchange_is_named_but_in_json_and_yaml(self):
         self.mock_item('exchanges')
         self.assertIn('(AMQP default)',
                       self.run_command(rabbit.ListRabbit, ['exchanges']))
         rows = self.run_json(rabbit.ListRabbit, ['exchanges'])
-        self.assertEqual('', rows[0]['name'])
-        self.assertIn("- name: ''\n", self.run_command(
+        self.assertEqual('', rows[0]['Name'])
+        self.assertIn("- Name: ''\n", self.run_command(
             rabbit.ListRabbit, ['exchanges', '-c', 'name', '-f', 'yaml']))
         for formatter, line in (('value', '(AMQP default) direct'),
                                 ('csv', '"(AMQP default)","direct"')):
@@ -209,6 +248,14 @@ class TestListRabbit(fakes.TestCommand):
                                ['queues', '-c', 'name', '-c', 'arguments'])
         self.assertIn("| x-max-length='10000', x-queue-type='classic' |",
                       out)
+        out = self.run_command(rabbit.ListRabbit, [
+            'queues', '--long', '-f', 'csv', '-c', 'arguments'])
+        self.assertEqual('"Arguments"\n'
+                         '"x-max-length=\'10000\', x-queue-type=\'classic\'"'
+                         '\n', out)
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '-c', 'arguments'])
+        self.assertEqual({'x-max-length': 10000, 'x-queue-type': 'classic'},
+                         rows[0]['Arguments'])
 
     def test_absent_and_null_values_are_blank(self):
         self.mock_item('queues', [{'name': 'q', 'policy': None,
@@ -216,8 +263,8 @@ class TestListRabbit(fakes.TestCommand):
         out = self.run_command(rabbit.ListRabbit, ['queues', '--long'])
         self.assertNotIn('None', out)
         rows = self.run_json(rabbit.ListRabbit, ['queues', '--long'])
-        self.assertIsNone(rows[0]['policy'])
-        self.assertIsNone(rows[0]['message_stats.ack_details.rate'])
+        self.assertIsNone(rows[0]['Policy'])
+        self.assertIsNone(rows[0]['Message Stats Ack Rate'])
 
     def test_every_item_lists(self):
         self.assertEqual(sorted(metering_rabbit.LIST_ITEMS),
@@ -226,19 +273,43 @@ class TestListRabbit(fakes.TestCommand):
             self.mock_item(item)
             rows = self.run_json(rabbit.ListRabbit, [item])
             self.assertEqual(len(fixtures.ITEMS[item]), len(rows))
-            names = [name for name, _column in default]
-            self.assertEqual(names, list(rows[0]))
+            paths = [path for path, _column in default]
+            self.assertEqual([common.title(path) for path in paths],
+                             list(rows[0]))
             self.assertEqual(
-                fmt.get_path(fixtures.ITEMS[item][-1], names[1]),
-                rows[-1][names[1]])
+                fmt.get_path(fixtures.ITEMS[item][-1], paths[1]),
+                rows[-1][common.title(paths[1])])
 
     def test_limit_stops_reading(self):
         body = unit_fixtures.GeneratedList(
             500, make=lambda i: dict(fixtures.QUEUES[0], name='q%d' % i))
         self.requests.get(base.RABBIT + 'queues', body=body)
         rows = self.run_json(rabbit.ListRabbit, ['queues', '--limit', '2'])
-        self.assertEqual(['q0', 'q1'], [row['name'] for row in rows])
+        self.assertEqual(['q0', 'q1'], [row['Name'] for row in rows])
         self.assertLess(body.consumed, body.size // 4)
+
+    def test_marker_and_limit(self):
+        self.mock_item('queues')
+        names = [queue['name'] for queue in fixtures.QUEUES]
+        rows = self.run_json(rabbit.ListRabbit,
+                             ['queues', '--marker', names[0]])
+        self.assertEqual(names[1:], [row['Name'] for row in rows])
+        rows = self.run_json(rabbit.ListRabbit, [
+            'queues', '--marker', names[0], '--limit', '1'])
+        self.assertEqual(names[1:2], [row['Name'] for row in rows])
+        rows = self.run_json(rabbit.ListRabbit, ['queues', '--limit', '-1'])
+        self.assertEqual(names, [row['Name'] for row in rows])
+        self.assertEqual([], self.run_json(rabbit.ListRabbit, [
+            'queues', '--marker', names[-1]]))
+
+    def test_consumers_page_by_tag(self):
+        self.mock_item('consumers', [
+            {'consumer_tag': 'c%d' % i, 'queue': {'name': 'q'}}
+            for i in range(3)])
+        out = self.run_command(rabbit.ListRabbit, [
+            'consumers', '--marker', 'c0', '-f', 'value', '-c',
+            'consumer_tag'])
+        self.assertEqual('c1\nc2\n', out)
 
     def test_value_format_streams_rows(self):
         self.mock_item('channels')
@@ -262,6 +333,18 @@ class TestListRabbitErrors(fakes.TestCommand):
 
     def test_unknown_item(self):
         self.assert_error(['bindingz'], "'bindingz'", 'queues, users')
+        self.assertEqual([], self.requests.request_history)
+
+    def test_marker_not_found(self):
+        self.mock_item('queues')
+        self.assert_error(['queues', '--marker', 'nosuch\x1b'],
+                          'Marker nosuch\\x1b not found among the RabbitMQ '
+                          'queues')
+
+    def test_marker_of_items_without_names(self):
+        for item in ('bindings', 'permissions'):
+            self.assert_error([item, '--marker', 'x'], '--marker applies to',
+                              'queues', 'consumers')
         self.assertEqual([], self.requests.request_history)
 
     def test_overview_is_not_a_list(self):

@@ -146,14 +146,14 @@ class TestListAccount(fakes.TestCommand):
             self.assertNotIn(PASSWORD, output, name)
 
     def test_filters_and_pages(self):
-        self.requests.get(ACCOUNTS, json=[ACCOUNT])
+        self.requests.get(ACCOUNTS, json=[dict(ACCOUNT, id=2)])
         (listed,) = self.run_json(account.ListAccount, [
             '--provider', 'conoha', '--region', 'tyo1', '--status',
-            'available', '--limit', '1', '--marker', '0'])
-        self.assertEqual(1, listed['ID'])
+            'available', '--limit', '1', '--marker', '1'])
+        self.assertEqual(2, listed['ID'])
         self.assertEqual({'provider': ['conoha'], 'region_name': ['tyo1'],
                           'status': ['available'], 'limit': ['1'],
-                          'marker': ['0']}, self.requests.last_request.qs)
+                          'marker': ['1']}, self.requests.last_request.qs)
 
     def test_unknown_status(self):
         self.assert_parse_error(account.ListAccount, ['--status', 'enabled'])

@@ -75,25 +75,32 @@ class TestLimitAndMarker(fakes.TestCommand):
     def test_beyond_the_range_of_the_api(self):
         for lister in self.LISTERS:
             for argv in (['--limit', '2147483648'], ['--limit', '0'],
+                         ['--limit', '-2'], ['--marker', '0'],
                          ['--marker', '-1'], ['--marker', '2147483648'],
                          ['--marker', 'abc'], ['--marker', '']):
                 error = self.assertRaises(osc_exc.CommandError,
                                           self.run_command, lister, argv)
                 self.assertRegex(str(error), r'^Invalid --(limit|marker): '
-                                 r'.* is not a whole number from [01] to '
+                                 r'.* is not a whole number from 1 to '
                                  r'2147483647$')
         self.assertEqual([], self.requests.request_history)
 
     def test_not_a_number(self):
         for lister in self.LISTERS:
-            self.assert_parse_error(lister, ['--limit', '-1'])
             self.assert_parse_error(lister, ['--limit', 'all'])
+
+    def test_limit_minus_one_lists_everything(self):
+        for lister, url in zip(self.LISTERS, (fakes.QUEUES, fakes.ACCOUNTS,
+                                              fakes.INSTANCES)):
+            self.requests.get(url, json=[])
+            self.run_command(lister, ['--limit', '-1'])
+            self.assertEqual({}, self.requests.last_request.qs)
 
     def test_bounds_are_accepted(self):
         for lister, url in zip(self.LISTERS, (fakes.QUEUES, fakes.ACCOUNTS,
                                               fakes.INSTANCES)):
             self.requests.get(url, json=[])
             self.run_command(lister, ['--limit', '2147483647',
-                                      '--marker', '0'])
-            self.assertEqual({'limit': ['2147483647'], 'marker': ['0']},
+                                      '--marker', '1'])
+            self.assertEqual({'limit': ['2147483647'], 'marker': ['1']},
                              self.requests.last_request.qs)

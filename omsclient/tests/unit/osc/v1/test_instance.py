@@ -57,9 +57,9 @@ class TestListInstance(fakes.TestCommand):
         self.requests.get(INSTANCES, json=[INSTANCE])
         self.run_json(instance.ListInstance, [
             '--provider', 'conoha', '--region', 'tyo1', '--limit', '5',
-            '--marker', '0'])
+            '--marker', '1'])
         self.assertEqual({'provider': ['conoha'], 'region_name': ['tyo1'],
-                          'limit': ['5'], 'marker': ['0']},
+                          'limit': ['5'], 'marker': ['1']},
                          self.calls('GET')[0].qs)
 
     def test_original_server_lists_instances_of_the_queue(self):

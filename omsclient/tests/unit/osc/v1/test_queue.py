@@ -290,7 +290,7 @@ class TestListQueue(fakes.TestCommand):
         output = self.run_command(queue.ListQueue, ['-f', 'value'])
         self.assertEqual(
             '1 RUN conoha 133.130.111.194 2016-08-09T02:29:34.461432Z\n'
-            '2 FAILED None None 2016-08-09T11:29:34+09:00\n', output)
+            '2 FAILED   2016-08-09T11:29:34+09:00\n', output)
 
     def test_value_format_prints_rows_while_reading(self):
         body = oms_fixtures.GeneratedList(20000, template=ORIGINAL)
@@ -333,6 +333,33 @@ class TestListQueue(fakes.TestCommand):
         self.assertEqual([2], [e['ID'] for e in listed])
         (call,) = self.calls('GET')
         self.assertEqual(['failed', 'boot'], call.qs['status'])
+
+    def test_provider_and_name_filters(self):
+        # The original service ignores both: the client applies them too.
+        self.requests.get(QUEUES, json=[
+            entry(1, 'RUN'), entry(2, 'REQUEST', provider='sakura'),
+            entry(3, 'REQUEST', name='web'),
+            entry(4, 'REQUEST', provider='conoha', name='db')])
+        listed = self.run_json(queue.ListQueue, ['--provider', 'conoha'])
+        # Entry 1 runs on conoha; entry 4 asked for it.
+        self.assertEqual([1, 4], [e['ID'] for e in listed])
+        self.assertEqual(['conoha'], self.calls('GET')[-1].qs['provider'])
+        listed = self.run_json(queue.ListQueue, ['--name', 'web'])
+        self.assertEqual([3], [e['ID'] for e in listed])
+        listed = self.run_json(queue.ListQueue, [
+            '--name', '133-130-111-194', '--provider', 'conoha'])
+        self.assertEqual([1], [e['ID'] for e in listed])
+        self.assertEqual({'name': ['133-130-111-194'],
+                          'provider': ['conoha']},
+                         self.calls('GET')[-1].qs)
+
+    def test_marker_not_found(self):
+        self.requests.get(QUEUES, status_code=400, json={
+            'marker': ['Marker 42 not found.']})
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ListQueue, ['--marker', '42'])
+        self.assertIn('Unable to list queue entries: ', str(error))
+        self.assertIn('Marker 42 not found.', str(error))
 
     def test_limit_and_marker(self):
         listed = self.run_json(queue.ListQueue, ['--limit', '1',

@@ -91,9 +91,12 @@ class TestAccounts(base.APITestCase):
                for n in range(3)]
         self.assertEqual(204, self.request(
             'DELETE', '/api/accounts/%d/' % ids[0]).status_code)
+        data = self.assertJSON(self.request(
+            'GET', '/api/accounts/?limit=1&marker=%d' % ids[0]), 400)
+        self.assertEqual({'marker': ['Marker %d not found.' % ids[0]]}, data)
         listed = self.assertJSON(self.request(
-            'GET', '/api/accounts/?limit=1&marker=%d' % ids[0]), 200)
-        self.assertEqual([ids[1]], [account['id'] for account in listed])
+            'GET', '/api/accounts/?limit=1&marker=%d' % ids[1]), 200)
+        self.assertEqual([ids[2]], [account['id'] for account in listed])
         self.assertJSON(self.request('GET', '/api/accounts/?marker=-1'),
                         400)
 

@@ -65,11 +65,14 @@ class TestInstances(base.APITestCase):
     def test_marker_of_a_gone_instance(self):
         with self.session() as session:
             session.delete(session.get(models.Queue, self.queue_ids[1]))
+        for marker in (self.instance_ids[1], 999):
+            data = self.assertJSON(self.request(
+                'GET', '/api/instances/?marker=%d' % marker), 400)
+            self.assertEqual({'marker': ['Marker %d not found.' % marker]},
+                             data)
         data = self.assertJSON(self.request(
-            'GET', '/api/instances/?marker=%d' % self.instance_ids[1]), 200)
+            'GET', '/api/instances/?marker=%d' % self.instance_ids[0]), 200)
         self.assertEqual(self.instance_ids[2:], [item['id'] for item in data])
-        self.assertEqual([], self.assertJSON(self.request(
-            'GET', '/api/instances/?marker=999'), 200))
 
     def test_get(self):
         data = self.assertJSON(self.request(

@@ -83,12 +83,12 @@ class TestKeystonePolicy(PolicyTestCase):
         self.assertJSON(self.request(
             'GET', '/api/instances/%d/' % self.instance_b, headers=ALICE),
             404)
-        # Markers are ids: pages hold the own project's entries only,
-        # whatever project the marker's entry belongs to.
-        self.assertEqual([], self.ids('/api/queues/?marker=%d'
-                                      % self.queue_a, ALICE))
-        self.assertEqual([self.queue_b], self.ids('/api/queues/?marker=%d'
-                                                  % self.queue_a, BOB))
+        # Another project's entry is no marker: not found, as it is not
+        # found by GET.
+        self.assertEqual({'marker': ['Marker %d not found.' % self.queue_a]},
+                         self.assertJSON(self.request(
+                             'GET', '/api/queues/?marker=%d' % self.queue_a,
+                             headers=BOB), 400))
 
     def test_admin_sees_everything(self):
         self.assertEqual([self.queue_a, self.queue_b],

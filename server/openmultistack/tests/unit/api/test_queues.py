@@ -211,24 +211,50 @@ class TestQueues(base.APITestCase):
         ids = [self.add_queue() for _ in range(6)]
         self.assertEqual(ids[1:4], self._ids('?limit=3&marker=%d' % ids[0]))
 
+    def assert_marker_not_found(self, query, marker):
+        data = self.assertJSON(self.request('GET', '/api/queues/' + query),
+                               400)
+        self.assertEqual({'marker': ['Marker %d not found.' % marker]}, data)
+
     def test_marker_deleted_between_pages(self):
         ids = [self.add_queue() for _ in range(5)]
         self.assertEqual(ids[:2], self._ids('?limit=2'))
         self.assertEqual(204, self.request(
             'DELETE', '/api/queues/%d/' % ids[1]).status_code)
-        self.assertEqual(ids[2:4], self._ids('?limit=2&marker=%d' % ids[1]))
+        # As Nova answers: not an empty page that reads as the end.
+        self.assert_marker_not_found('?limit=2&marker=%d' % ids[1], ids[1])
 
     def test_marker_that_never_existed(self):
         ids = [self.add_queue() for _ in range(3)]
-        self.assertEqual(ids, self._ids('?marker=0'))
-        self.assertEqual([], self._ids('?marker=%d' % (ids[-1] + 100)))
+        for marker in (0, ids[-1] + 100):
+            self.assert_marker_not_found('?marker=%d' % marker, marker)
 
     def test_marker_with_status_filter(self):
-        first = self.add_queue(status=models.RUN)
+        self.add_queue(status=models.RUN)
         other = self.add_queue(status=models.REQUEST)
         last = self.add_queue(status=models.RUN)
+        # The marker is an entry of the list, not of the filtered page.
         self.assertEqual([last], self._ids('?status=RUN&marker=%d' % other))
-        self.assertEqual([first, last], self._ids('?status=RUN&marker=0'))
+
+    def test_provider_and_name_filters(self):
+        booted = self.add_queue(status=models.RUN, provider='prov-b')
+        asked = self.add_queue(status=models.REQUEST, provider='prov-b',
+                               name='web')
+        other = self.add_queue(status=models.REQUEST, name='db')
+        # Booted on prov-a, whatever was asked for.
+        self.add_instance(booted, self.add_account(provider='prov-a'),
+                          name='web')
+        self.assertEqual([booted], self._ids('?provider=prov-a'))
+        self.assertEqual([asked], self._ids('?provider=prov-b'))
+        self.assertEqual([asked], self._ids('?provider=prov-b'))
+        self.assertEqual([booted, asked],
+                         self._ids('?provider=prov-a&provider=prov-b'))
+        self.assertEqual([booted, asked], self._ids('?name=web'))
+        self.assertEqual([other], self._ids('?name=db'))
+        self.assertEqual([asked], self._ids('?name=web&provider=prov-b'))
+        self.assertEqual([asked], self._ids('?name=web&status=REQUEST'))
+        self.assertEqual([asked], self._ids('?name=web&marker=%d' % booted))
+        self.assertEqual([], self._ids('?provider=nowhere'))
 
     def test_bad_limit_and_marker(self):
         self.add_queue()

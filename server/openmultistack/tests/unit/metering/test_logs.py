@@ -77,6 +77,27 @@ class TestLogs(base.AppTestCase):
                 'GET', '/v2/logs?q.field=page&q.value=%s' % value), 400)
             self.assertIn('page', data['error_message']['faultstring'])
 
+    def test_marker(self):
+        self.assertEqual([6, 5, 4, 3], [e['id'] for e in self.page(
+            '?q.field=marker&q.value=7')])
+        self.assertEqual([2, 1], [e['id'] for e in self.page(
+            '?q.field=marker&q.value=7&q.field=page&q.value=2')])
+        self.assertEqual([], self.page('?q.field=marker&q.value=1'))
+
+    def test_marker_not_found(self):
+        with self.session() as session:
+            session.delete(session.get(models.Event, 5))
+        for marker in ('5', '99'):
+            data = self.assertJSON(self.request(
+                'GET', '/v2/logs?q.field=marker&q.value=%s' % marker), 400)
+            self.assertEqual('Marker %s not found.' % marker,
+                             data['error_message']['faultstring'])
+        for marker in ('0', 'x', '-1'):
+            data = self.assertJSON(self.request(
+                'GET', '/v2/logs?q.field=marker&q.value=%s' % marker), 400)
+            self.assertIn('The marker must be the id of an event',
+                          data['error_message']['faultstring'])
+
     def test_bad_query(self):
         for query in ('?q.field=level&q.value=1',
                       '?q.field=page&q.op=gt&q.value=1',
