@@ -72,7 +72,7 @@ class TestAgainstBrokenServer(testtools.TestCase):
                          lambda q: q.wait(1, timeout=0.3, interval=0.1),
                          timeout=60)
         self.assertIn('Queue entry 1 has told no status after 0.3 '
-                      'seconds (waiting for RUN or running)', str(exc))
+                      'seconds (waiting for RUN)', str(exc))
 
     def test_create_bounded_by_its_own_timeout(self):
         # What queue create --wait --timeout does with a stalled POST.
