@@ -117,8 +117,10 @@ def as_timeout(value: Any, source: str = 'timeout',
         return default
     if isinstance(value, (tuple, list)):
         pair = [_seconds(v) for v in value]
-        if len(pair) == 2 and None not in pair:
-            return pair[0], pair[1]
+        if len(pair) == 2:
+            connect, read = pair
+            if connect is not None and read is not None:
+                return connect, read
         expected = 'seconds, or (connect, read) seconds,'
     else:
         seconds = _seconds(value)

@@ -242,7 +242,8 @@ class _Body:
             if pending > self.max_size:
                 raise answer.unexpected('%s is larger than %d bytes' % (
                     'an entry' if self.path else 'it', self.max_size))
-            if deadline is not None and time.monotonic() > deadline:
+            if (deadline is not None and self.read_timeout is not None
+                    and time.monotonic() > deadline):
                 raise exceptions.Timeout(
                     'Reading the answer of %s took longer than %g s%s'
                     % (answer.where, self.read_timeout, answer.after),
