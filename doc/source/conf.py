@@ -74,7 +74,7 @@ nitpick_ignore_regex = [
     ('py:.*', r'(abc|argparse|collections\.abc|logging|requests|'
               r'keystoneauth1|ksa_session|cliff|osc_lib|ceilometerclient)'
               r'\..*'),
-    ('py:.*', r'(T|R|omsclient\.common\.base\.R|'
+    ('py:.*', r'(T|R|omsclient\.common\.base\.[RT]|'
               r'omsclient\.metering\.base\.T|http\.Endpoint)'),
     ('py:class', r'omsclient\.metering\.(base\.(Resource|Manager)|'
                  r'http\.SessionClient)'),

@@ -56,7 +56,7 @@ MAX_SIZE = 16 * 1024 * 1024
 #: The most a compressed answer (gzip, deflate) may expand to (bytes).
 MAX_DECOMPRESSED = 1024 ** 3
 #: How many times its size on the wire a compressed answer may expand to,
-#: once it has expanded to :data:`EXPANSION_CHECKED_FROM` bytes: JSON
+#: once it has expanded to ``EXPANSION_CHECKED_FROM`` bytes: JSON
 #: compresses some ten times, a decompression bomb a thousand.
 MAX_EXPANSION = 100
 EXPANSION_CHECKED_FROM = 1024 * 1024
@@ -135,7 +135,7 @@ def _chunks(answer: _Answer, chunk_size: int) -> Iterator[bytes]:
 
     A compressed body is bounded in what it expands to: at most
     :data:`MAX_DECOMPRESSED` bytes, and :data:`MAX_EXPANSION` times what
-    came over the wire once past :data:`EXPANSION_CHECKED_FROM`.
+    came over the wire once past ``EXPANSION_CHECKED_FROM``.
     """
     raw = answer.response.raw
     encoding = answer.response.headers.get('Content-Encoding')

@@ -94,7 +94,7 @@ class LogManager(base.Manager):
         past the end is empty. The request is sent by this call. The answer
         prints, indexes and counts as a list; a ``for`` loop reads the
         entries one by one without keeping them. See
-        :class:`omsclient.metering.base.ResourceList`.
+        :class:`omsclient.common.base.ResourceList`.
         """
         return self._list(options.build_url(PATH, list(q or ())))
 

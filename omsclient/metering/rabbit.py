@@ -88,7 +88,7 @@ class RabbitManager(base.Manager):
         The answer prints, indexes and counts as a list
         (``print(cclient.rabbit.list('users'))``); a ``for`` loop reads
         the records from the answer one by one without keeping them. See
-        :class:`omsclient.metering.base.ResourceList`.
+        :class:`omsclient.common.base.ResourceList`.
 
         :param q: the item (the name follows python-ceilometerclient's
             extension that this API comes from); ``None``, as the seed's
