@@ -15,22 +15,24 @@
 Every answer of a server, a list read entry by entry or a single object,
 goes through :class:`Values`. A list is parsed in batches: as soon as the
 text of one or more whole entries has arrived, they are decoded together
-by one call of the standard library's C decoder (``json.JSONDecoder``'s
-documented ``decode``), so a list of a million entries costs a few
-thousand C calls, not one Python step per entry or token. The end of the
-last whole entry of the text read so far is found by trying the last
+by one call of ``orjson.loads``, so a list of a million entries costs a
+few thousand C calls, not one Python step per entry or token. The end of
+the last whole entry of the text read so far is found by trying the last
 ``},`` (or ``],``, or ``,``) and letting the decoder tell whether the text
 before it is a list of whole entries; a try that fails waits for twice as
 much text, so the work stays linear in the size of the answer whatever it
-holds.
+holds. A text the decoder refuses is read again by the standard library's
+decoder only to say what is wrong with it, in the same words whatever
+the decoder.
 
-The decoder is made strict, as the API promises plain JSON:
+The decoding is strict, as the API promises plain JSON:
 
 * ``NaN``, ``Infinity`` and ``-Infinity`` are refused, and so is a number
   that overflows a float;
 * integers must fit in 64 bits: runs of 19 digits or more are found in the
-  raw bytes with one ``bytes.translate`` per batch, and only the values of
-  a batch whose text holds one are checked;
+  raw bytes with one ``bytes.translate`` per batch, and only the numbers
+  outside strings of a batch whose text holds one are checked (the
+  decoder would turn an integer beyond 64 bits into a float);
 * text must be UTF-8 (an answer in another declared charset is turned
   into UTF-8 before it reaches the parser);
 * nesting deeper than :data:`MAX_DEPTH` is refused before the text is
@@ -45,7 +47,10 @@ from collections.abc import Iterator
 import itertools
 import json
 import math
+import re
 from typing import Any
+
+import orjson
 
 #: The deepest nesting accepted in an answer; the API's documents are at
 #: most six levels deep.
@@ -60,6 +65,10 @@ _NOT_STRUCTURE = bytes(range(256)).translate(None, b'[]{}"')
 _BRACKETS_ALIKE = bytes.maketrans(b'[]{}', b'()()')
 _WHITESPACE = b' \t\r\n'
 _BOM = b'\xef\xbb\xbf'
+#: A JSON string, to leave out when looking for numbers.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+#: An integer of 19 digits or more, not part of a float.
+_LONG_INTEGER = re.compile(rb'(?<![0-9.eE+-])-?[0-9]{19,}(?![0-9.eE])')
 #: Where a batch of whole entries may end: after an object or a list.
 _ENTRY_ENDS = (b'},', b'],')
 #: Bytes of text a failed try waits for at least before the next.
@@ -100,23 +109,27 @@ def _shown_number(text: str) -> str:
         text[:12], len(text))
 
 
-_DECODER = json.JSONDecoder(parse_constant=_not_a_number,
-                            parse_float=_finite_float)
+def _int64(text: str) -> int:
+    """The integer written ``text``, refused beyond 64 bits."""
+    # 20 digits and more are beyond 64 bits: no int() of a huge text.
+    if len(text.lstrip('-')) < 20:
+        value = int(text)
+        if value in _INT64:
+            return value
+    raise Refused('it holds an integer beyond 64 bits (%s)'
+                  % _shown_number(text))
 
 
-def _check_integers(value: Any) -> None:
-    """Refuse integers beyond 64 bits anywhere in ``value``."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is int:
-            if item not in _INT64:
-                raise Refused('it holds an integer beyond 64 bits (%s)'
-                              % _shown_number(str(item)))
-        elif type(item) is dict:
-            stack.extend(item.values())
-        elif type(item) is list:
-            stack.extend(item)
+#: The standard library's decoder, made as strict, to say what is wrong
+#: with a text that ``orjson`` refused.
+_EXPLAINER = json.JSONDecoder(parse_constant=_not_a_number,
+                              parse_float=_finite_float, parse_int=_int64)
+
+
+def _check_integers(data: bytes | bytearray) -> None:
+    """Refuse integers beyond 64 bits anywhere in the JSON text ``data``."""
+    for number in _LONG_INTEGER.finditer(_STRING.sub(b'""', data)):
+        _int64(number[0].decode('ascii'))
 
 
 def nesting(data: bytes | bytearray, limit: int = MAX_DEPTH) -> int:
@@ -154,18 +167,33 @@ def _decode(data: bytes | bytearray, depth: int, max_depth: int) -> Any:
     if depth + nesting(data, max_depth - depth) > max_depth:
         raise TooDeep(max_depth)
     try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise _refusal(data, exc) from None
+    if _LONG_DIGITS in data.translate(_DIGITS_TO_ZERO):
+        _check_integers(data)
+    return value
+
+
+def _refusal(data: bytes | bytearray,
+             exc: orjson.JSONDecodeError) -> ValueError:
+    """What is wrong with ``data``, which ``orjson`` refused.
+
+    The standard library's decoder, as strict, words it as this module
+    always has; a text only ``orjson`` refuses (a lone surrogate escaped
+    in a string) is told in its words.
+    """
+    try:
         text = data.decode('utf-8')
     except UnicodeDecodeError:
-        raise Refused('text that is not valid UTF-8')
+        return Refused('text that is not valid UTF-8')
     try:
-        value = _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
-        raise Malformed(_problem(exc))
-    except RecursionError:
-        raise TooDeep(max_depth)
-    if _LONG_DIGITS in data.translate(_DIGITS_TO_ZERO):
-        _check_integers(value)
-    return value
+        _EXPLAINER.decode(text)
+    except json.JSONDecodeError as explained:
+        return Malformed(_problem(explained))
+    except Refused as refused:
+        return refused
+    return Malformed(_problem(exc))
 
 
 def _problem(exc: json.JSONDecodeError) -> str:

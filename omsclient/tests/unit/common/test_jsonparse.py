@@ -96,6 +96,12 @@ class TestValues(testtools.TestCase):
                  'bits (-9223372036854775809)'),
                 (b'1' + b'0' * 400, 'it holds an integer beyond 64 bits '
                  '(100000000000... of 401 characters)'),
+                (b'1' + b'0' * 5000, 'it holds an integer beyond 64 bits '
+                 '(100000000000... of 5001 characters)'),
+                (b'18446744073709551615',
+                 'it holds an integer beyond 64 bits (18446744073709551615)'),
+                (b'18446744073709551616',
+                 'it holds an integer beyond 64 bits (18446744073709551616)'),
                 (b'1e999', 'it holds a number beyond the range of a float '
                  '(1e999)'),
                 (b'-1e999', 'it holds a number beyond the range of a float '
@@ -109,6 +115,16 @@ class TestValues(testtools.TestCase):
                 b'"12345678901234567890123", 1.2345678901234567890123]')
         for size in range(1, len(data) + 1):
             self.assertEqual(json.loads(data), parse(data, size))
+
+    def test_long_digit_runs_outside_integers_kept(self):
+        data = (b'[{"12345678901234567890123": "x\\\\"}, '
+                b'"a\\"12345678901234567890123", 1e0000000000000000000001, '
+                b'0.00000000000000000000001, 1.5E+0000000000000000000002]')
+        for size in (1, 7, 65536):
+            self.assertEqual(json.loads(data), parse(data, size))
+
+    def test_lone_surrogate_malformed(self):
+        self.assertMalformed(b'["\\ud800"]', 'surrogate')
 
     def test_invalid_utf8_refused(self):
         self.assertRefused(b'[{"a": "\xff\xfe"}]',
