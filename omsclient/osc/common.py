@@ -29,7 +29,11 @@ Every command derives from :class:`Command`, :class:`Lister` or
 * ``-c`` naming a column that the command does not have is an error that
   lists the columns it has;
 * secret arguments (``--password``) are masked in the debug log of the
-  arguments.
+  arguments;
+* a listing printed in a format that collects every row before printing
+  (``table``, ``json``, ``yaml``, or any format with ``--sort-column``)
+  stops with an error past :data:`MAX_ROWS` rows, while ``value`` and
+  ``csv`` print the rows as they arrive, in constant memory.
 """
 
 from __future__ import annotations
@@ -63,6 +67,14 @@ MAX_ID = 2 ** 31 - 1
 EXACT_FORMATS = frozenset(['json', 'yaml'])
 #: Formatters that write each value as one text (scripts read them).
 TEXT_FORMATS = frozenset(['value', 'shell', 'csv'])
+#: Formatters that print each row of a listing as it arrives.
+STREAMING_FORMATS = frozenset(['value', 'csv'])
+
+#: The most rows a listing collects before printing them: in the formats
+#: that need every row first (``table``, ``json``, ``yaml``) and with
+#: ``--sort-column``. A larger listing is an error that points to
+#: ``-f value``, ``-f csv`` and ``--limit``.
+MAX_ROWS = 100000
 
 
 def bounded_int(minimum: int, maximum: int | None = None
@@ -363,12 +375,44 @@ def _use_safe_formatter(display_command: display.DisplayCommandBase,
                                                    parsed_args.formatter)
 
 
+def _collector(parsed_args: argparse.Namespace) -> str | None:
+    """What makes a listing keep every row before printing, if anything."""
+    if getattr(parsed_args, 'sort_columns', None):
+        return '--sort-column'
+    if parsed_args.formatter not in STREAMING_FORMATS:
+        return '-f %s' % parsed_args.formatter
+    return None
+
+
+def bounded_rows(rows: Iterable, collector: str) -> Iterator:
+    """Yield ``rows``; fail past :data:`MAX_ROWS` of them.
+
+    :param collector: what keeps every row (``-f table``), for the message.
+    """
+    bound = MAX_ROWS
+    for count, row in enumerate(rows, 1):
+        if count > bound:
+            raise osc_exc.CommandError(
+                'More than %(bound)d rows: %(collector)s keeps every row '
+                'before printing and stops there; use -f value or -f csv, '
+                'which print the rows as they arrive, or --limit %(bound)d '
+                'or less' % {'bound': bound, 'collector': collector})
+        yield row
+
+
 class Lister(Command, command.Lister):
-    """A listing whose output is safe to print (see the module)."""
+    """A listing whose output is safe to print (see the module).
+
+    Where the rows are all kept before printing, at most :data:`MAX_ROWS`
+    are read.
+    """
 
     def produce_output(self, parsed_args: argparse.Namespace,
                        column_names: Sequence[str], data: Any) -> int:
         _use_safe_formatter(self, parsed_args, column_names)
+        collector = _collector(parsed_args)
+        if collector is not None:
+            data = bounded_rows(data, collector)
         return super().produce_output(parsed_args, column_names, data)
 
 

@@ -290,3 +290,69 @@ class TestErrorBodies(fakes.TestCommand):
                               queue.DeleteQueue, ['1'])
         self.assertNotIn('Logging error', self.log.output)
         self.assertNotIn('Traceback', self.log.output)
+
+
+class TestRowBound(fakes.TestCommand):
+    """Formats that keep every row stop at a bound; the others stream."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'omsclient.osc.common.MAX_ROWS', 5))
+        self.requests.get(QUEUES, json=[
+            oms_fixtures.queue(queue_id, 'RUN', instance=False)
+            for queue_id in range(1, 8)])
+
+    def assert_bounded(self, argv, collector):
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ListQueue, argv)
+        self.assertEqual(
+            'More than 5 rows: %s keeps every row before printing and '
+            'stops there; use -f value or -f csv, which print the rows as '
+            'they arrive, or --limit 5 or less' % collector, str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_table_json_and_yaml_stop_past_the_bound(self):
+        self.assert_bounded([], '-f table')
+        for name in ('table', 'json', 'yaml'):
+            self.assert_bounded(['-f', name], '-f ' + name)
+
+    def test_sorting_stops_past_the_bound(self):
+        self.assert_bounded(['-f', 'value', '--sort-column', 'ID'],
+                            '--sort-column')
+
+    def test_value_and_csv_print_every_row(self):
+        output = self.run_command(queue.ListQueue, ['-f', 'value', '-c',
+                                                    'ID'])
+        self.assertEqual(''.join('%d\n' % n for n in range(1, 8)), output)
+        output = self.run_command(queue.ListQueue, ['-f', 'csv', '-c',
+                                                    'ID'])
+        self.assertEqual(['"ID"'] + [str(n) for n in range(1, 8)],
+                         output.splitlines())
+
+    def test_rows_up_to_the_bound_make_a_table(self):
+        output = self.run_command(queue.ListQueue, ['--limit', '5', '-c',
+                                                    'ID'])
+        self.assertEqual(5 + 4, len(output.splitlines()))
+        self.assertEqual(
+            [1, 2, 3, 4, 5],
+            [row['ID'] for row in self.run_json(queue.ListQueue,
+                                                ['--limit', '5'])])
+
+    def test_value_and_csv_print_each_row_before_reading_the_next(self):
+        test = self
+
+        class Streamed(common.Lister):
+            def take_action(self, parsed_args):
+                return ('ID',), self.rows()
+
+            def rows(self):
+                for number in range(1, 8):
+                    # The rows read so far are printed already.
+                    printed = test.app.stdout.getvalue().splitlines()
+                    test.assertEqual(number - 1, len(printed) - skipped)
+                    yield (number,)
+
+        for skipped, name in ((0, 'value'), (1, 'csv')):
+            output = self.run_command(Streamed, ['-f', name])
+            self.assertEqual(7 + skipped, len(output.splitlines()))

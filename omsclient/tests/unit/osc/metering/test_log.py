@@ -89,6 +89,19 @@ class TestListLog(fakes.TestCommand):
         self.assertIn('| 25 | 2016-08-02 06:00:25 UTC | queue 25: status '
                       'changed to RUN |', out)
 
+    def test_table_of_all_pages_stops_past_the_row_bound(self):
+        self.useFixture(fx.MonkeyPatch('omsclient.osc.common.MAX_ROWS', 12))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  log.ListLog, ['--all'])
+        self.assertIn('More than 12 rows: -f table keeps every row',
+                      str(error))
+        self.assertIn('use -f value or -f csv', str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+        output = self.run_command(log.ListLog, ['--all', '-f', 'value',
+                                                '-c', 'ID'])
+        self.assertEqual(''.join('%d\n' % n for n in range(25, 0, -1)),
+                         output)
+
     def test_columns_match_without_case(self):
         for names in (['ID', 'Description'], ['id', 'desc'],
                       ['Id', 'DESCRIPTION']):
