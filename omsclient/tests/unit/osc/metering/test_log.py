@@ -102,6 +102,19 @@ class TestListLog(fakes.TestCommand):
         self.assertEqual(''.join('%d\n' % n for n in range(25, 0, -1)),
                          output)
 
+    def test_all_with_a_page_too_long_to_keep(self):
+        # One bound for the rows a command keeps, in a table or a page.
+        self.useFixture(fx.MonkeyPatch('omsclient.osc.common.MAX_ROWS', 4))
+        for argv in (['--all'], ['--marker', '30']):
+            error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                      log.ListLog, argv + ['-f', 'value'])
+            self.assertEqual(
+                'Unable to list the system log%s: a page holds more than 4 '
+                'entries, more than --all and --marker keep to tell a page '
+                'sent again; list the pages one at a time with --page and '
+                '-f value' % (' after entry 30' if '--marker' in argv
+                              else ''), str(error))
+
     def test_columns_match_without_case(self):
         for names in (['ID', 'Description'], ['id', 'desc'],
                       ['Id', 'DESCRIPTION']):
