@@ -12,9 +12,11 @@
 
 """What every command prints is safe: escapes, nulls, columns, secrets."""
 
+import json
 import logging
 import re
 
+from cliff.formatters import json_format
 import fixtures
 from osc_lib import exceptions as osc_exc
 import yaml
@@ -308,18 +310,41 @@ class TestRowBound(fakes.TestCommand):
                                   queue.ListQueue, argv)
         self.assertEqual(
             'More than 5 rows: %s keeps every row before printing and '
-            'stops there; use -f value or -f csv, which print the rows as '
-            'they arrive, or --limit 5 or less' % collector, str(error))
+            'stops there; use -f value, -f csv or -f json, which print the '
+            'rows as they arrive, or --limit 5 or less' % collector,
+            str(error))
         self.assertEqual('', self.app.stdout.getvalue())
 
-    def test_table_json_and_yaml_stop_past_the_bound(self):
+    def test_table_and_yaml_stop_past_the_bound(self):
         self.assert_bounded([], '-f table')
-        for name in ('table', 'json', 'yaml'):
+        for name in ('table', 'yaml'):
             self.assert_bounded(['-f', name], '-f ' + name)
 
     def test_sorting_stops_past_the_bound(self):
         self.assert_bounded(['-f', 'value', '--sort-column', 'ID'],
                             '--sort-column')
+
+    def test_json_prints_every_row(self):
+        self.assertEqual(list(range(1, 8)), [
+            row['ID'] for row in self.run_json(queue.ListQueue, [])])
+
+    def test_json_writes_what_cliff_writes(self):
+        hostile = hostile_entry(8)
+        del hostile['note\x1b[2J']
+        entries = [oms_fixtures.queue(queue_id, 'RUN')
+                   for queue_id in range(1, 4)] + [hostile]
+        cliffs = fixtures.MonkeyPatch(
+            'omsclient.osc.common._StreamingJson.emit_list',
+            json_format.JSONFormatter.emit_list)
+        for body in (entries, entries[-1:], []):
+            self.requests.get(QUEUES, json=body)
+            for options in ([], ['--noindent']):
+                argv = ['-f', 'json', '--long'] + options
+                streamed = self.run_command(queue.ListQueue, argv)
+                with cliffs:
+                    kept = self.run_command(queue.ListQueue, argv)
+                self.assertEqual(kept, streamed)
+                self.assertEqual(len(body), len(json.loads(streamed)))
 
     def test_value_and_csv_print_every_row(self):
         output = self.run_command(queue.ListQueue, ['-f', 'value', '-c',
@@ -339,8 +364,10 @@ class TestRowBound(fakes.TestCommand):
             [row['ID'] for row in self.run_json(queue.ListQueue,
                                                 ['--limit', '5'])])
 
-    def test_value_and_csv_print_each_row_before_reading_the_next(self):
+    def test_streaming_formats_print_each_row_before_reading_the_next(
+            self):
         test = self
+        printed = []
 
         class Streamed(common.Lister):
             def take_action(self, parsed_args):
@@ -348,11 +375,14 @@ class TestRowBound(fakes.TestCommand):
 
             def rows(self):
                 for number in range(1, 8):
-                    # The rows read so far are printed already.
-                    printed = test.app.stdout.getvalue().splitlines()
-                    test.assertEqual(number - 1, len(printed) - skipped)
+                    printed.append(len(test.app.stdout.getvalue()))
                     yield (number,)
 
-        for skipped, name in ((0, 'value'), (1, 'csv')):
-            output = self.run_command(Streamed, ['-f', name])
-            self.assertEqual(7 + skipped, len(output.splitlines()))
+        for argv in (['-f', 'value'], ['-f', 'csv'], ['-f', 'json'],
+                     ['-f', 'json', '--noindent']):
+            del printed[:]
+            output = self.run_command(Streamed, argv)
+            # Each row read was printed before the next one was read.
+            self.assertEqual(sorted(set(printed)), printed)
+            self.assertEqual(7, len(printed))
+            self.assertIn('7', output)

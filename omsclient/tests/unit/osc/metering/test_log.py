@@ -95,7 +95,7 @@ class TestListLog(fakes.TestCommand):
                                   log.ListLog, ['--all'])
         self.assertIn('More than 12 rows: -f table keeps every row',
                       str(error))
-        self.assertIn('use -f value or -f csv', str(error))
+        self.assertIn('use -f value, -f csv or -f json', str(error))
         self.assertEqual('', self.app.stdout.getvalue())
         output = self.run_command(log.ListLog, ['--all', '-f', 'value',
                                                 '-c', 'ID'])
