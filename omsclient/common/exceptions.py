@@ -336,6 +336,24 @@ def describe_body(method: str, url: str, text: str | None,
     return '%s returned a body that is not valid JSON' % where
 
 
+class TooManyRows(ClientException):
+    """A walk would have to keep more entries than it was allowed to.
+
+    Raised by ``list_all()`` when one page holds more than ``max_rows``
+    entries, the most it keeps to tell a page the server sent again. A
+    ``for`` loop over ``list()`` reads any page in constant memory.
+
+    :param bound: the bound that was passed (``max_rows``).
+    """
+
+    message = 'Too many rows'
+
+    def __init__(self, message: str | None = None,
+                 bound: int | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.bound = bound
+
+
 class InvalidId(ClientException, ValueError):
     """A text given as an id cannot name one resource of a path.
 

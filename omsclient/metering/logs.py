@@ -26,12 +26,17 @@ from typing import Any
 
 from ceilometerclient.v2 import options
 
+from omsclient.common import exceptions
 from omsclient.common import shapes
 from omsclient.metering import base
 
 PATH = 'v2/logs'
 PAGE_FIELD = 'page'
 MARKER_FIELD = 'marker'
+
+#: The most entries of one page that :meth:`LogManager.list_all` keeps by
+#: default (``max_rows``).
+MAX_ROWS = 100000
 
 Query = Iterable[dict[str, Any]]
 
@@ -124,8 +129,8 @@ class LogManager(base.Manager):
                 empty = middle
         return found
 
-    def list_all(self, q: Query | None = None,
-                 start: int = 1) -> Iterator[Log]:
+    def list_all(self, q: Query | None = None, start: int = 1,
+                 max_rows: int | None = MAX_ROWS) -> Iterator[Log]:
         """Yield the entries of every page from ``start`` on, newest first.
 
         A generator: page ``n + 1`` is requested only once the caller has
@@ -134,6 +139,17 @@ class LogManager(base.Manager):
         the next page; they are skipped rather than yielded twice. A page
         that brings nothing new ends the walk: a server that ignores the
         page number answers the same page again, with integer ids or not.
+
+        To tell a page sent again, the entries of the current page and of
+        the one before are kept: memory grows with the length of a page,
+        not with the number of pages.
+
+        :param max_rows: the most entries of one page kept (default
+            :data:`MAX_ROWS`); ``None`` keeps any number.
+        :raises omsclient.common.exceptions.TooManyRows: a page holds more
+            entries than ``max_rows``; the entries of the pages before were
+            yielded. ``list(q=page_query(page, q))`` reads that page in
+            constant memory.
         """
         seen = _Seen()
         previous: list[Any] = []
@@ -144,6 +160,8 @@ class LogManager(base.Manager):
             repeating = True
             fresh = 0
             for entry in self.list(page_query(page, q)):
+                if max_rows is not None and len(current) >= max_rows:
+                    raise _too_many(page, max_rows)
                 current.append(entry.to_dict())
                 held.append(entry)
                 repeating = repeating and len(current) <= len(previous) \
@@ -165,6 +183,16 @@ class LogManager(base.Manager):
                 return
             previous = current
             page += 1
+
+
+def _too_many(page: int, bound: int) -> exceptions.TooManyRows:
+    return exceptions.TooManyRows(
+        'Page %(page)d of the system log holds more than %(bound)d '
+        'entries, more than list_all() keeps to tell a page sent again '
+        '(max_rows=%(bound)d); read that page with a for loop over '
+        'list(q=page_query(%(page)d, q)), which keeps one entry at a '
+        'time, or pass a larger max_rows (None for no bound)'
+        % {'page': page, 'bound': bound}, bound=bound)
 
 
 class _Seen:

@@ -29,7 +29,12 @@ Every command derives from :class:`Command`, :class:`Lister` or
 * ``-c`` naming a column that the command does not have is an error that
   lists the columns it has;
 * secret arguments (``--password``) are masked in the debug log of the
-  arguments.
+  arguments;
+* a listing printed in a format that collects every row before printing
+  (``table``, ``yaml``, or any format with ``--sort-column``) stops with
+  an error past :data:`MAX_ROWS` rows, while ``value``, ``csv`` and
+  ``json`` print the rows as they arrive, in constant memory (``json``
+  writes what cliff's formatter writes, row by row).
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from collections.abc import Sequence
 import contextlib
 import csv
 import itertools
+import json
 import os
 from typing import Any
 
@@ -63,6 +69,14 @@ MAX_ID = 2 ** 31 - 1
 EXACT_FORMATS = frozenset(['json', 'yaml'])
 #: Formatters that write each value as one text (scripts read them).
 TEXT_FORMATS = frozenset(['value', 'shell', 'csv'])
+#: Formatters that print each row of a listing as it arrives.
+STREAMING_FORMATS = frozenset(['value', 'csv', 'json'])
+
+#: The most rows a listing collects before printing them: in the formats
+#: that need every row first (``table``, ``yaml``) and with
+#: ``--sort-column``. A larger listing is an error that points to
+#: ``-f value``, ``-f csv``, ``-f json`` and ``--limit``.
+MAX_ROWS = 100000
 
 
 def bounded_int(minimum: int, maximum: int | None = None
@@ -292,6 +306,45 @@ class _SafeFormatter(formatters_base.ListFormatter,
                                 stdout, parsed_args)
 
 
+class _StreamingJson(formatters_base.ListFormatter):
+    """cliff's ``json`` formatter of a listing, writing row by row.
+
+    cliff's own keeps every row to dump them at the end; this one writes
+    the same text, one row at a time.
+
+    :param formatter: cliff's ``json`` formatter.
+    """
+
+    def __init__(self, formatter: Any) -> None:
+        self.formatter = formatter
+
+    def add_argument_group(self, parser: argparse.ArgumentParser) -> None:
+        """Nothing: the options are those of the wrapped formatter."""
+
+    def emit_list(self, column_names: Sequence[str], data: Iterable,
+                  stdout: Any, parsed_args: argparse.Namespace) -> None:
+        indented = not parsed_args.noindent
+        encoder = json.JSONEncoder(indent=2 if indented else None)
+        separator = ',' if indented else ', '
+        empty = True
+        for row in data:
+            text = encoder.encode({
+                name: (value.machine_readable()
+                       if isinstance(value, columns.FormattableColumn)
+                       else value)
+                for name, value in zip(column_names, row)})
+            if indented:
+                # Strings in JSON hold no line break: every one is ours.
+                lines = text.split('\n')
+                text = ''.join('\n  ' + line for line in lines)
+            stdout.write(('[' if empty else separator) + text)
+            empty = False
+        if empty:
+            stdout.write('[]\n')
+        else:
+            stdout.write('\n]\n' if indented else ']\n')
+
+
 class MaskedArgs(argparse.Namespace):
     """Parsed arguments whose ``repr`` masks the secret ones.
 
@@ -363,12 +416,47 @@ def _use_safe_formatter(display_command: display.DisplayCommandBase,
                                                    parsed_args.formatter)
 
 
+def _collector(parsed_args: argparse.Namespace) -> str | None:
+    """What makes a listing keep every row before printing, if anything."""
+    if getattr(parsed_args, 'sort_columns', None):
+        return '--sort-column'
+    if parsed_args.formatter not in STREAMING_FORMATS:
+        return '-f %s' % parsed_args.formatter
+    return None
+
+
+def bounded_rows(rows: Iterable, collector: str) -> Iterator:
+    """Yield ``rows``; fail past :data:`MAX_ROWS` of them.
+
+    :param collector: what keeps every row (``-f table``), for the message.
+    """
+    bound = MAX_ROWS
+    for count, row in enumerate(rows, 1):
+        if count > bound:
+            raise osc_exc.CommandError(
+                'More than %(bound)d rows: %(collector)s keeps every row '
+                'before printing and stops there; use -f value, -f csv or '
+                '-f json, which print the rows as they arrive, or --limit '
+                '%(bound)d or less' % {'bound': bound, 'collector': collector})
+        yield row
+
+
 class Lister(Command, command.Lister):
-    """A listing whose output is safe to print (see the module)."""
+    """A listing whose output is safe to print (see the module).
+
+    Where the rows are all kept before printing, at most :data:`MAX_ROWS`
+    are read.
+    """
 
     def produce_output(self, parsed_args: argparse.Namespace,
                        column_names: Sequence[str], data: Any) -> int:
         _use_safe_formatter(self, parsed_args, column_names)
+        if (parsed_args.formatter == 'json'
+                and not isinstance(self.formatter, _StreamingJson)):
+            self.formatter = _StreamingJson(self.formatter)
+        collector = _collector(parsed_args)
+        if collector is not None:
+            data = bounded_rows(data, collector)
         return super().produce_output(parsed_args, column_names, data)
 
 

@@ -14,6 +14,9 @@
 
 import itertools
 
+from osc_lib import exceptions as osc_exc
+
+from omsclient.common import exceptions
 from omsclient.common import formatters
 from omsclient.metering import logs
 from omsclient.osc import common as osc_common
@@ -30,6 +33,18 @@ def _past_the_end(manager, page):
         return 'Page %d is past the end: the system log is empty\n' % page
     return ('Page %d is past the end: the system log has only %d page%s\n'
             % (page, pages, '' if pages == 1 else 's'))
+
+
+def _walk(entries, what):
+    """Yield ``entries`` of ``list_all()``; a page too long is one line."""
+    try:
+        yield from entries
+    except exceptions.TooManyRows as exc:
+        raise osc_exc.CommandError(
+            '%s: a page holds more than %d entries, more than --all and '
+            '--marker keep to tell a page sent again; list the pages one '
+            'at a time with --page and -f value' % (what, exc.bound)
+        ) from exc
 
 
 class ListLog(osc_common.Lister):
@@ -76,13 +91,15 @@ class ListLog(osc_common.Lister):
                     % marker)
 
             def fetch():
-                return logs.older(manager.list_all(
-                    logs.marker_query(marker)), marker)
+                return logs.older(_walk(manager.list_all(
+                    logs.marker_query(marker),
+                    max_rows=osc_common.MAX_ROWS), what), marker)
         elif parsed_args.all:
             what = 'Unable to list the system log'
 
             def fetch():
-                return manager.list_all()
+                return _walk(manager.list_all(
+                    max_rows=osc_common.MAX_ROWS), what)
         else:
             page = parsed_args.page or 1
             what = 'Unable to list page %d of the system log' % page

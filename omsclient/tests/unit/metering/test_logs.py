@@ -127,6 +127,32 @@ class TestListAll(base.TestCase):
                                           self.cclient.logs.list_all()])
         self.assertEqual([1, 2], log.asked)
 
+    def test_a_page_longer_than_the_bound_raises(self):
+        entries = fixtures.log_entries(14)
+        log = self.serve([entries[:4], entries[4:], []])
+        walk = self.cclient.logs.list_all(max_rows=5)
+        self.assertEqual([14, 13, 12, 11], [next(walk).id for _i in
+                                            range(4)])
+        error = self.assertRaises(exceptions.TooManyRows, list, walk)
+        self.assertEqual(5, error.bound)
+        self.assertEqual(
+            'Page 2 of the system log holds more than 5 entries, more than '
+            'list_all() keeps to tell a page sent again (max_rows=5); read '
+            'that page with a for loop over list(q=page_query(2, q)), which '
+            'keeps one entry at a time, or pass a larger max_rows (None for '
+            'no bound)', str(error))
+        self.assertEqual([1, 2], log.asked)
+
+    def test_the_bound_is_per_page(self):
+        self.serve(fixtures.log_pages(25, 5))
+        ids = [entry.id for entry in self.cclient.logs.list_all(max_rows=5)]
+        self.assertEqual(list(range(25, 0, -1)), ids)
+
+    def test_no_bound(self):
+        self.serve(fixtures.log_pages(12, 12))
+        self.assertEqual(12, len(list(self.cclient.logs.list_all(
+            max_rows=None))))
+
 
 class TestListShapes(base.TestCase):
     """Records that are not what the API promises: one clear error."""

@@ -12,9 +12,11 @@
 
 """What every command prints is safe: escapes, nulls, columns, secrets."""
 
+import json
 import logging
 import re
 
+from cliff.formatters import json_format
 import fixtures
 from osc_lib import exceptions as osc_exc
 import yaml
@@ -290,3 +292,97 @@ class TestErrorBodies(fakes.TestCommand):
                               queue.DeleteQueue, ['1'])
         self.assertNotIn('Logging error', self.log.output)
         self.assertNotIn('Traceback', self.log.output)
+
+
+class TestRowBound(fakes.TestCommand):
+    """Formats that keep every row stop at a bound; the others stream."""
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fixtures.MonkeyPatch(
+            'omsclient.osc.common.MAX_ROWS', 5))
+        self.requests.get(QUEUES, json=[
+            oms_fixtures.queue(queue_id, 'RUN', instance=False)
+            for queue_id in range(1, 8)])
+
+    def assert_bounded(self, argv, collector):
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.ListQueue, argv)
+        self.assertEqual(
+            'More than 5 rows: %s keeps every row before printing and '
+            'stops there; use -f value, -f csv or -f json, which print the '
+            'rows as they arrive, or --limit 5 or less' % collector,
+            str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+
+    def test_table_and_yaml_stop_past_the_bound(self):
+        self.assert_bounded([], '-f table')
+        for name in ('table', 'yaml'):
+            self.assert_bounded(['-f', name], '-f ' + name)
+
+    def test_sorting_stops_past_the_bound(self):
+        self.assert_bounded(['-f', 'value', '--sort-column', 'ID'],
+                            '--sort-column')
+
+    def test_json_prints_every_row(self):
+        self.assertEqual(list(range(1, 8)), [
+            row['ID'] for row in self.run_json(queue.ListQueue, [])])
+
+    def test_json_writes_what_cliff_writes(self):
+        hostile = hostile_entry(8)
+        del hostile['note\x1b[2J']
+        entries = [oms_fixtures.queue(queue_id, 'RUN')
+                   for queue_id in range(1, 4)] + [hostile]
+        cliffs = fixtures.MonkeyPatch(
+            'omsclient.osc.common._StreamingJson.emit_list',
+            json_format.JSONFormatter.emit_list)
+        for body in (entries, entries[-1:], []):
+            self.requests.get(QUEUES, json=body)
+            for options in ([], ['--noindent']):
+                argv = ['-f', 'json', '--long'] + options
+                streamed = self.run_command(queue.ListQueue, argv)
+                with cliffs:
+                    kept = self.run_command(queue.ListQueue, argv)
+                self.assertEqual(kept, streamed)
+                self.assertEqual(len(body), len(json.loads(streamed)))
+
+    def test_value_and_csv_print_every_row(self):
+        output = self.run_command(queue.ListQueue, ['-f', 'value', '-c',
+                                                    'ID'])
+        self.assertEqual(''.join('%d\n' % n for n in range(1, 8)), output)
+        output = self.run_command(queue.ListQueue, ['-f', 'csv', '-c',
+                                                    'ID'])
+        self.assertEqual(['"ID"'] + [str(n) for n in range(1, 8)],
+                         output.splitlines())
+
+    def test_rows_up_to_the_bound_make_a_table(self):
+        output = self.run_command(queue.ListQueue, ['--limit', '5', '-c',
+                                                    'ID'])
+        self.assertEqual(5 + 4, len(output.splitlines()))
+        self.assertEqual(
+            [1, 2, 3, 4, 5],
+            [row['ID'] for row in self.run_json(queue.ListQueue,
+                                                ['--limit', '5'])])
+
+    def test_streaming_formats_print_each_row_before_reading_the_next(
+            self):
+        test = self
+        printed = []
+
+        class Streamed(common.Lister):
+            def take_action(self, parsed_args):
+                return ('ID',), self.rows()
+
+            def rows(self):
+                for number in range(1, 8):
+                    printed.append(len(test.app.stdout.getvalue()))
+                    yield (number,)
+
+        for argv in (['-f', 'value'], ['-f', 'csv'], ['-f', 'json'],
+                     ['-f', 'json', '--noindent']):
+            del printed[:]
+            output = self.run_command(Streamed, argv)
+            # Each row read was printed before the next one was read.
+            self.assertEqual(sorted(set(printed)), printed)
+            self.assertEqual(7, len(printed))
+            self.assertIn('7', output)

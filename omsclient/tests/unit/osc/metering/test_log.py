@@ -89,6 +89,32 @@ class TestListLog(fakes.TestCommand):
         self.assertIn('| 25 | 2016-08-02 06:00:25 UTC | queue 25: status '
                       'changed to RUN |', out)
 
+    def test_table_of_all_pages_stops_past_the_row_bound(self):
+        self.useFixture(fx.MonkeyPatch('omsclient.osc.common.MAX_ROWS', 12))
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  log.ListLog, ['--all'])
+        self.assertIn('More than 12 rows: -f table keeps every row',
+                      str(error))
+        self.assertIn('use -f value, -f csv or -f json', str(error))
+        self.assertEqual('', self.app.stdout.getvalue())
+        output = self.run_command(log.ListLog, ['--all', '-f', 'value',
+                                                '-c', 'ID'])
+        self.assertEqual(''.join('%d\n' % n for n in range(25, 0, -1)),
+                         output)
+
+    def test_all_with_a_page_too_long_to_keep(self):
+        # One bound for the rows a command keeps, in a table or a page.
+        self.useFixture(fx.MonkeyPatch('omsclient.osc.common.MAX_ROWS', 4))
+        for argv in (['--all'], ['--marker', '30']):
+            error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                      log.ListLog, argv + ['-f', 'value'])
+            self.assertEqual(
+                'Unable to list the system log%s: a page holds more than 4 '
+                'entries, more than --all and --marker keep to tell a page '
+                'sent again; list the pages one at a time with --page and '
+                '-f value' % (' after entry 30' if '--marker' in argv
+                              else ''), str(error))
+
     def test_columns_match_without_case(self):
         for names in (['ID', 'Description'], ['id', 'desc'],
                       ['Id', 'DESCRIPTION']):
