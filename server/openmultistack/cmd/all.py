@@ -25,8 +25,8 @@ from oslo_log import log as logging
 from openmultistack.cmd import api
 from openmultistack.cmd import metering
 from openmultistack.cmd import worker
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import bootstrap
@@ -54,8 +54,9 @@ def main() -> int:
         if names:
             LOG.info('Registered simulated provider accounts: %s',
                      ', '.join(names))
-        server.run([api.make_server(), metering.make_server()],
-                   [worker.WorkerRunner()])
+        simple_server.run([api.make_server(), metering.make_server()],
+                          [('worker', worker.WorkerRunner)],
+                          shutdown_timeout=worker.shutdown_timeout())
     return service.main(body)
 
 

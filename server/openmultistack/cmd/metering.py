@@ -11,24 +11,27 @@
 # under the License.
 
 
-"""``openmultistack-metering-api``: the metering extension server."""
+"""``openmultistack-metering-api``: the metering extension on the simple
+server.
+
+For one host; the production path is an outside WSGI server with
+:mod:`openmultistack.metering.wsgi`.
+"""
 
 import sys
 
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack import conf
 from openmultistack.metering import app
 
 CONF = conf.CONF
 
 
-def make_server() -> server.WSGIServer:
-    return server.WSGIServer('metering-api', app.create_app(),
+def make_server() -> simple_server.API:
+    return simple_server.API('metering-api', app.create_app(),
                              CONF.metering.host, CONF.metering.port,
-                             CONF.metering.threads,
-                             CONF.metering.workers or
-                             server.default_workers())
+                             CONF.metering.threads, CONF.metering.workers)
 
 
 def main() -> int:

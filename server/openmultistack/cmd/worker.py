@@ -17,8 +17,8 @@ import sys
 
 from oslo_log import log as logging
 
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack import conf
 from openmultistack.db import api as db_api
 
@@ -48,11 +48,17 @@ class WorkerRunner:
                         'claims to expire')
 
 
+def shutdown_timeout() -> int:
+    """Seconds the processes have to stop: the worker's, and a margin."""
+    return int(CONF.worker.graceful_shutdown_timeout + 2 * STOP_MARGIN)
+
+
 def main() -> int:
     def body():
         service.prepare()
         service.check_database()
-        server.run([], [WorkerRunner()])
+        simple_server.run([], [('worker', WorkerRunner)],
+                          shutdown_timeout=shutdown_timeout())
     return service.main(body)
 
 
