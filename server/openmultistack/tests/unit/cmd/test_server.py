@@ -15,7 +15,6 @@
 
 import collections
 import glob
-import http.client
 import os
 import re
 import signal
@@ -28,6 +27,7 @@ import time
 import fixtures
 import requests
 
+from openmultistack.tests import rawhttp
 from openmultistack.tests.unit import base
 
 LISTENING = re.compile(r'(\S+) listening on (http://\S+)')
@@ -479,26 +479,6 @@ GUARD_TIMEOUT = 30
 AT_ONCE = 1.0
 
 
-class _SharedFile:
-    """A socket for http.client whose answers share one buffered reader.
-
-    http.client closes the file of an answer read to its end: this one
-    stays open for the next.
-    """
-
-    def __init__(self, connection):
-        self._file = connection.makefile('rb')
-
-    def makefile(self, *args, **kwargs):
-        return self
-
-    def close(self):
-        pass
-
-    def __getattr__(self, name):
-        return getattr(self._file, name)
-
-
 class TestHostileClients(base.BaseTestCase):
     """Clients that send slowly, too little or too much, on real sockets.
 
@@ -529,17 +509,6 @@ class TestHostileClients(base.BaseTestCase):
         except ConnectionResetError:
             pass
         return answer
-
-    def answers(self, connection, count):
-        """The status codes of the next ``count`` answers, in order."""
-        shared = _SharedFile(connection)
-        statuses = []
-        for _ in range(count):
-            response = http.client.HTTPResponse(shared)
-            response.begin()
-            response.read()
-            statuses.append(response.status)
-        return statuses
 
     def entries(self):
         return requests.get(self.url + '/api/queues/',
@@ -591,13 +560,13 @@ class TestHostileClients(base.BaseTestCase):
             b'Content-Type: application/json\r\nContent-Length: 2\r\n'
             b'\r\n{}'
             b'GET /api/queues/ HTTP/1.1\r\nHost: x\r\n\r\n')
-        self.assertEqual([200, 201, 200], self.answers(connection, 3))
+        self.assertEqual([200, 201, 200], rawhttp.statuses(connection, 3))
         self.assertEqual(1, len(self.entries()))
 
     def test_fifty_pipelined_gets_get_fifty_answers(self):
         connection = self.connect()
         connection.sendall(b'GET /api/ HTTP/1.1\r\nHost: x\r\n\r\n' * 50)
-        self.assertEqual([200] * 50, self.answers(connection, 50))
+        self.assertEqual([200] * 50, rawhttp.statuses(connection, 50))
 
     def test_bad_chunk_sizes_are_refused(self):
         for size in (b'-1', b'0x2', b'+2', b'2 2'):
@@ -643,7 +612,7 @@ class TestHostileClients(base.BaseTestCase):
         connections = [self.connect() for _ in range(1000)]
         for connection in connections:
             connection.sendall(request)
-        statuses = [self.answers(connection, 1)[0]
+        statuses = [rawhttp.statuses(connection, 1)[0]
                     for connection in connections]
         self.assertEqual({201: 1000}, collections.Counter(statuses))
 
