@@ -37,12 +37,15 @@ class DroppingProxy:
     """Forwards requests, and drops each connection once it is answered.
 
     :param upstream: ``(host, port)`` of the server.
+    :param scheme: the server's; TLS passes through unchanged, to a
+        certificate that names ``127.0.0.1``.
     """
 
-    def __init__(self, upstream: tuple[str, int]):
+    def __init__(self, upstream: tuple[str, int], scheme: str = 'http'):
         self.upstream = upstream
         self.listener = socket.create_server(('127.0.0.1', 0))
-        self.url = 'http://127.0.0.1:%d' % self.listener.getsockname()[1]
+        self.url = '%s://127.0.0.1:%d' % (scheme,
+                                          self.listener.getsockname()[1])
         self.dropped = 0
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -91,7 +94,8 @@ class IdempotentRetryTest(base.TestCase):
         api = self.stack['oms']['api']
         self.require_http(api + '/api/', 'the OpenMultiStack API')
         netloc = urllib.parse.urlsplit(api)
-        self.proxy = DroppingProxy((netloc.hostname, netloc.port))
+        self.proxy = DroppingProxy((netloc.hostname, netloc.port),
+                                   netloc.scheme)
         self.addCleanup(self.proxy.close)
         self.engine = sa.create_engine(self.stack['postgres']['url'])
         self.addCleanup(self.engine.dispose)
@@ -106,7 +110,7 @@ class IdempotentRetryTest(base.TestCase):
         from omsclient import client
 
         direct = self.python_client('member')
-        dropping = client.Client('1', session=self._member_session(),
+        dropping = client.Client('1', session=self.keystone_session(),
                                  endpoint=self.proxy.url)
         key = str(uuid.uuid4())
 
@@ -123,7 +127,7 @@ class IdempotentRetryTest(base.TestCase):
 
         # The same request again: that entry, with 200, no new one.
         url = self.stack['oms']['api'] + '/api/queues/'
-        raw = self._member_session()
+        raw = self.keystone_session()
         again = raw.post(url, headers={'Idempotency-Key': key},
                          raise_exc=False)
         self.assertEqual(200, again.status_code, again.text)
@@ -139,14 +143,3 @@ class IdempotentRetryTest(base.TestCase):
         self.assertRaises(exceptions.Conflict, direct.queues.create,
                           name='another', idempotency_key=key)
         self.assertEqual([queue_id], self.entries_with_key(key))
-
-    def _member_session(self):
-        from keystoneauth1.identity import v3
-        from keystoneauth1 import session as ks_session
-
-        keystone = self.stack['keystone']
-        user = keystone['users']['member']
-        return ks_session.Session(auth=v3.Password(
-            auth_url=keystone['auth_url'], username='member',
-            password=user['password'], project_name=user['project'],
-            user_domain_name='Default', project_domain_name='Default'))
