@@ -36,16 +36,14 @@ from omsclient.tests.functional import base
 class DroppingProxy:
     """Forwards requests, and drops each connection once it is answered.
 
-    :param upstream: ``(host, port)`` of the server.
-    :param scheme: the server's; TLS passes through unchanged, to a
-        certificate that names ``127.0.0.1``.
+    :param upstream: ``(host, port)`` of the server, plain HTTP: the
+        first bytes of a TLS server are its handshake, not an answer.
     """
 
-    def __init__(self, upstream: tuple[str, int], scheme: str = 'http'):
+    def __init__(self, upstream: tuple[str, int]):
         self.upstream = upstream
         self.listener = socket.create_server(('127.0.0.1', 0))
-        self.url = '%s://127.0.0.1:%d' % (scheme,
-                                          self.listener.getsockname()[1])
+        self.url = 'http://127.0.0.1:%d' % self.listener.getsockname()[1]
         self.dropped = 0
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -91,11 +89,11 @@ class IdempotentRetryTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        api = self.stack['oms']['api']
-        self.require_http(api + '/api/', 'the OpenMultiStack API')
-        netloc = urllib.parse.urlsplit(api)
-        self.proxy = DroppingProxy((netloc.hostname, netloc.port),
-                                   netloc.scheme)
+        self.require_http(self.stack['oms']['api'] + '/api/',
+                          'the OpenMultiStack API')
+        # The API under gunicorn, behind the stack's TLS proxy.
+        netloc = urllib.parse.urlsplit(self.stack['oms']['wsgi_api'])
+        self.proxy = DroppingProxy((netloc.hostname, netloc.port))
         self.addCleanup(self.proxy.close)
         self.engine = sa.create_engine(self.stack['postgres']['url'])
         self.addCleanup(self.engine.dispose)

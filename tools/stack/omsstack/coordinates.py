@@ -62,6 +62,8 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
         'nova': nova.describe(nova_mode, passwords[nova.ACCOUNT_USER]),
         'oms': {'api': layout_mod.url('oms-api'),
                 'metering': layout_mod.url('oms-metering'),
+                # gunicorn behind the proxy, plain http on loopback.
+                'wsgi_api': layout_mod.url('oms-api-wsgi'),
                 'config': oms_conf,
                 'services': {'api': 'oms-api', 'metering': 'oms-metering',
                              'worker': 'oms-worker'}},
