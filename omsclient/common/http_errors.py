@@ -96,6 +96,43 @@ def _within(seconds: float | None) -> str:
     return 'in time' if seconds is None else 'within %g s' % seconds
 
 
+# What a TLS handshake with a server that does not speak TLS ends with:
+# no answer (it waits for the end of a request head), a plain HTTP
+# answer, or a connection closed.
+_NOT_TLS = ('handshake operation timed out', 'wrong version number',
+            'record layer failure', 'EOF occurred in violation of protocol',
+            'unexpected eof while reading', 'http request')
+_UNTRUSTED = re.compile(r'certificate verify failed: ([^(\'"]+)')
+
+
+def _tls_error(exc: BaseException, failed: str,
+               timeout: tuple[float, float] | None) -> str | None:
+    """What failed in a TLS handshake, ``None`` for other errors."""
+    origin = root_of(failed)
+    if not origin.startswith('https://'):
+        return None
+    seen: list[BaseException] = []
+    error: BaseException | None = exc
+    while error is not None and error not in seen:
+        seen.append(error)
+        error = error.__cause__ or error.__context__
+    text = ' '.join(str(error) for error in seen)
+    untrusted = _UNTRUSTED.search(text)
+    if untrusted:
+        return ('The TLS certificate of %s is not trusted (%s): give the '
+                'CA that signed it (--os-cacert, or cacert in clouds.yaml), '
+                'or skip the check with --insecure'
+                % (origin, untrusted.group(1).strip()))
+    if any(sign in text.lower() for sign in _NOT_TLS):
+        connect = (timeout or (None, None))[0]
+        return ('The TLS handshake with %s failed%s: the server there may '
+                'not speak TLS; for a plain HTTP endpoint use http://%s'
+                % (origin, ' (no answer %s)' % _within(connect)
+                   if 'timed out' in text else '',
+                   origin[len('https://'):]))
+    return None
+
+
 def map_ksa_error(exc: ksa_exc.ClientException, method: str,
                   url: str | None,
                   timeout: tuple[float, float] | None = None
@@ -107,6 +144,10 @@ def map_ksa_error(exc: ksa_exc.ClientException, method: str,
     """
     failed = _failed_url(exc, url)
     where: dict[str, Any] = dict(method=method, url=failed)
+    if isinstance(exc, (ksa_exc.ConnectTimeout, ksa_exc.ConnectionError)):
+        tls = _tls_error(exc, failed, timeout)
+        if tls is not None:
+            return exceptions.CommunicationError(tls, **where)
     if isinstance(exc, ksa_exc.ConnectTimeout):
         return _timeout(exc, method, url, failed, timeout)
     if isinstance(exc, ksa_exc.ConnectFailure):

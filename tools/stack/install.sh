@@ -13,7 +13,8 @@
 #
 # Install what the functional stack needs and is missing, in parallel:
 #
-#   * RabbitMQ, PostgreSQL, Chromium and its WebDriver from Debian
+#   * RabbitMQ, PostgreSQL, nginx (the TLS-terminating proxy in front of
+#     the reference service), Chromium and its WebDriver from Debian
 #     (apt-get, as root);
 #   * Keystone and gunicorn from PyPI in $OMS_STACK_DIR/venvs/keystone;
 #   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh);
@@ -45,6 +46,8 @@ install_debian() {
     [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
     compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
         || missing+=(postgresql)
+    [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    [ -x /usr/bin/openssl ] || missing+=(openssl)
     [ -x /usr/bin/chromium ] || missing+=(chromium)
     [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
     [ ${#missing[@]} -eq 0 ] && return 0

@@ -15,11 +15,12 @@
 
 ``python -m omsclient.tests.bench.service_profile [KIND] [--requests N]``
 serves the multistack API in this process (SQLite in a temporary
-directory, one request thread, 1,000 entries), sends ``N`` requests of one
-kind over keep-alive HTTP on 127.0.0.1 and prints the functions of the
-request thread with the most cumulative and own time. The request thread
-runs the whole of the server's work (HTTP parsing, WSGI, database, JSON),
-so its profile is the server's; the client's work is not in it.
+directory, waitress with one request thread, 1,000 entries), sends ``N``
+requests of one kind over keep-alive HTTP on 127.0.0.1 and prints the
+functions of the application with the most cumulative and own time: the
+CPU of the request thread while it runs the application (middleware,
+Flask, database, JSON). waitress reads and parses requests in its I/O
+thread, which is not in the profile; nor is the client's work.
 """
 
 import argparse
@@ -29,6 +30,7 @@ import pathlib
 import pstats
 import sys
 import tempfile
+import threading
 import time
 
 from omsclient.tests.bench import common
@@ -43,11 +45,14 @@ KINDS = {
 PRELOAD = 1000
 
 
-def _serve(state: pathlib.Path):
-    """Start the API in this process; return the running server."""
+def _serve(state: pathlib.Path, wrap):
+    """Start the API in this process, the application wrapped by ``wrap``.
+
+    Return the running server.
+    """
     from openmultistack.api import app
-    from openmultistack.common import server
     from openmultistack.common import service
+    from openmultistack.common import simple_server
     from openmultistack.db import migration
 
     config = state / 'openmultistack.conf'
@@ -57,10 +62,11 @@ def _serve(state: pathlib.Path):
         'api': {'host': common.LOOPBACK, 'port': 0}})
     service.prepare(argv=['--config-file', str(config)])
     migration.upgrade()
-    api = server.WSGIServer('profiled-api', app.create_app(),
-                            common.LOOPBACK, 0, 1)
-    api.start()
-    return api
+    api = simple_server.API('profiled-api', wrap(app.create_app()),
+                            common.LOOPBACK, 0, threads=1, workers=1)
+    server = api.create_server()
+    threading.Thread(target=server.run, daemon=True).start()
+    return server
 
 
 def _request(connection, method: str, path: str) -> bytes:
@@ -74,25 +80,24 @@ def _request(connection, method: str, path: str) -> bytes:
 
 
 def profile(kind: str, requests: int, top: int) -> None:
-    from cheroot.workers import threadpool
-
     # CPU time of the request thread only: not the client's, and not
     # the time it waits for the client or the GIL.
     profiler = cProfile.Profile(time.thread_time)
-    original = threadpool.WorkerThread.run
 
-    def profiled_run(thread):
-        profiler.enable()
-        try:
-            original(thread)
-        finally:
-            profiler.disable()
+    def wrap(application):
+        def profiled(environ, start_response):
+            profiler.enable()
+            try:
+                # The body too: lists are written out as it is read.
+                return [b''.join(application(environ, start_response))]
+            finally:
+                profiler.disable()
+        return profiled
 
-    setattr(threadpool.WorkerThread, 'run', profiled_run)
     with tempfile.TemporaryDirectory(prefix='oms-profile-') as directory:
-        api = _serve(pathlib.Path(directory))
+        server = _serve(pathlib.Path(directory), wrap)
         try:
-            port = int(api.url.rsplit(':', 1)[1])
+            port = server.effective_port
             connection = http.client.HTTPConnection(common.LOOPBACK, port,
                                                     timeout=60)
             first = _request(connection, 'POST', '/api/queues/')
@@ -107,7 +112,8 @@ def profile(kind: str, requests: int, top: int) -> None:
             profiler.disable()
             connection.close()
         finally:
-            api.stop()
+            server.close()
+            server.task_dispatcher.shutdown(timeout=5)
     stats = pstats.Stats(profiler, stream=sys.stdout)
     print('%d requests %s %s' % (requests, method, path))
     stats.sort_stats('cumulative').print_stats(top)

@@ -30,6 +30,7 @@ import json
 import os
 import shlex
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -140,6 +141,15 @@ class TestCase(testtools.TestCase):
         if user is None:
             return client.Client('1',
                                  endpoint=self.stack['oms_noauth']['api'])
+        return client.Client('1', session=self.keystone_session(user),
+                             region_name=self.stack['keystone']['region'])
+
+    def keystone_session(self, user: str = 'member'):
+        """A keystoneauth session of a Keystone user of the stack.
+
+        It trusts the stack's CA, that of the proxy in front of the
+        service's APIs.
+        """
         from keystoneauth1.identity import v3
         from keystoneauth1 import session
 
@@ -149,8 +159,7 @@ class TestCase(testtools.TestCase):
             auth_url=keystone['auth_url'], username=user,
             password=account['password'], project_name=account['project'],
             user_domain_name='Default', project_domain_name='Default')
-        return client.Client('1', session=session.Session(auth=auth),
-                             region_name=keystone['region'])
+        return session.Session(auth=auth, verify=self.stack['ca_file'])
 
     # The stack ------------------------------------------------------------
 
@@ -182,7 +191,9 @@ class TestCase(testtools.TestCase):
     def require_http(self, url: str, what: str) -> None:
         """Fail (never skip) when a service of the stack does not answer."""
         try:
-            urllib.request.urlopen(url, timeout=10).close()
+            urllib.request.urlopen(
+                url, timeout=10, context=ssl.create_default_context(
+                    cafile=self.stack['ca_file'])).close()
         except urllib.error.HTTPError as exc:
             if exc.code < 500:
                 return

@@ -36,7 +36,8 @@ from omsclient.tests.functional import base
 class DroppingProxy:
     """Forwards requests, and drops each connection once it is answered.
 
-    :param upstream: ``(host, port)`` of the server.
+    :param upstream: ``(host, port)`` of the server, plain HTTP: the
+        first bytes of a TLS server are its handshake, not an answer.
     """
 
     def __init__(self, upstream: tuple[str, int]):
@@ -88,9 +89,10 @@ class IdempotentRetryTest(base.TestCase):
 
     def setUp(self):
         super().setUp()
-        api = self.stack['oms']['api']
-        self.require_http(api + '/api/', 'the OpenMultiStack API')
-        netloc = urllib.parse.urlsplit(api)
+        self.require_http(self.stack['oms']['api'] + '/api/',
+                          'the OpenMultiStack API')
+        # The API under gunicorn, behind the stack's TLS proxy.
+        netloc = urllib.parse.urlsplit(self.stack['oms']['wsgi_api'])
         self.proxy = DroppingProxy((netloc.hostname, netloc.port))
         self.addCleanup(self.proxy.close)
         self.engine = sa.create_engine(self.stack['postgres']['url'])
@@ -106,7 +108,7 @@ class IdempotentRetryTest(base.TestCase):
         from omsclient import client
 
         direct = self.python_client('member')
-        dropping = client.Client('1', session=self._member_session(),
+        dropping = client.Client('1', session=self.keystone_session(),
                                  endpoint=self.proxy.url)
         key = str(uuid.uuid4())
 
@@ -123,7 +125,7 @@ class IdempotentRetryTest(base.TestCase):
 
         # The same request again: that entry, with 200, no new one.
         url = self.stack['oms']['api'] + '/api/queues/'
-        raw = self._member_session()
+        raw = self.keystone_session()
         again = raw.post(url, headers={'Idempotency-Key': key},
                          raise_exc=False)
         self.assertEqual(200, again.status_code, again.text)
@@ -139,14 +141,3 @@ class IdempotentRetryTest(base.TestCase):
         self.assertRaises(exceptions.Conflict, direct.queues.create,
                           name='another', idempotency_key=key)
         self.assertEqual([queue_id], self.entries_with_key(key))
-
-    def _member_session(self):
-        from keystoneauth1.identity import v3
-        from keystoneauth1 import session as ks_session
-
-        keystone = self.stack['keystone']
-        user = keystone['users']['member']
-        return ks_session.Session(auth=v3.Password(
-            auth_url=keystone['auth_url'], username='member',
-            password=user['password'], project_name=user['project'],
-            user_domain_name='Default', project_domain_name='Default'))

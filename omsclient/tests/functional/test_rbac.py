@@ -74,7 +74,8 @@ class RBACTest(base.TestCase):
         result = self.openstack(
             'multistack queue list', cloud=None, fail_ok=True,
             options='--os-auth-type admin_token --os-token garbage '
-                    '--os-endpoint %s' % self.stack['oms']['api'])
+                    '--os-endpoint %s --os-cacert %s'
+                    % (self.stack['oms']['api'], self.stack['ca_file']))
         self.assert_one_line_error(result)
         self.assertNotIn('garbage', result.stderr)
 

@@ -25,8 +25,8 @@ from oslo_log import log as logging
 from openmultistack.cmd import api
 from openmultistack.cmd import metering
 from openmultistack.cmd import worker
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack import conf
 from openmultistack.db import api as db_api
 from openmultistack.db import bootstrap
@@ -60,7 +60,8 @@ def main() -> int:
         if names:
             LOG.info('Registered simulated provider accounts: %s',
                      ', '.join(names))
-        server.run(servers, [worker.WorkerRunner()])
+        simple_server.run(servers, [('worker', worker.WorkerRunner)],
+                          shutdown_timeout=worker.shutdown_timeout())
     return service.main(body)
 
 

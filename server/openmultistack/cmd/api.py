@@ -11,23 +11,27 @@
 # under the License.
 
 
-"""``openmultistack-api``: the multistack API server."""
+"""``openmultistack-api``: the multistack API on the simple server.
+
+For one host; the production path is an outside WSGI server with
+:mod:`openmultistack.api.wsgi`.
+"""
 
 import sys
 
 from openmultistack.api import app
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack import conf
 
 CONF = conf.CONF
 
 
-def make_server() -> server.WSGIServer:
+def make_server() -> simple_server.API:
     service.check_noauth('api')
-    return server.WSGIServer('multistack-api', app.create_app(),
+    return simple_server.API('multistack-api', app.create_app(),
                              CONF.api.host, CONF.api.port, CONF.api.threads,
-                             CONF.api.workers or server.default_workers())
+                             CONF.api.workers)
 
 
 def main() -> int:

@@ -11,25 +11,28 @@
 # under the License.
 
 
-"""``openmultistack-metering-api``: the metering extension server."""
+"""``openmultistack-metering-api``: the metering extension on the simple
+server.
+
+For one host; the production path is an outside WSGI server with
+:mod:`openmultistack.metering.wsgi`.
+"""
 
 import sys
 
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack import conf
 from openmultistack.metering import app
 
 CONF = conf.CONF
 
 
-def make_server() -> server.WSGIServer:
+def make_server() -> simple_server.API:
     service.check_noauth('metering')
-    return server.WSGIServer('metering-api', app.create_app(),
+    return simple_server.API('metering-api', app.create_app(),
                              CONF.metering.host, CONF.metering.port,
-                             CONF.metering.threads,
-                             CONF.metering.workers or
-                             server.default_workers())
+                             CONF.metering.threads, CONF.metering.workers)
 
 
 def main() -> int:

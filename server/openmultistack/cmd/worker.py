@@ -11,13 +11,18 @@
 # under the License.
 
 
-"""``openmultistack-worker``: boots and destroys instances."""
+"""``openmultistack-worker``: boots and destroys instances.
 
+One process, that of the command: a SIGKILL ends the worker itself, as
+a crash would (its claims then expire and other workers take them over).
+"""
+
+import signal
 import sys
+import threading
 
 from oslo_log import log as logging
 
-from openmultistack.common import server
 from openmultistack.common import service
 from openmultistack import conf
 from openmultistack.db import api as db_api
@@ -48,11 +53,35 @@ class WorkerRunner:
                         'claims to expire')
 
 
+def shutdown_timeout() -> int:
+    """Seconds the processes have to stop: the worker's, and a margin."""
+    return int(CONF.worker.graceful_shutdown_timeout + 2 * STOP_MARGIN)
+
+
+def run_until_signal(runner: WorkerRunner) -> None:
+    """Run ``runner`` in this process until SIGTERM or SIGINT."""
+    stopping = threading.Event()
+
+    def handle_signal(signum, frame):
+        LOG.info('Received %s, stopping', signal.Signals(signum).name)
+        stopping.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handle_signal)
+    runner.start()
+    try:
+        # A timeout, so that the main thread runs the signal handlers.
+        while not stopping.wait(1.0):
+            pass
+    finally:
+        runner.stop()
+
+
 def main() -> int:
     def body():
         service.prepare()
         service.check_database()
-        server.run([], [WorkerRunner()])
+        run_until_signal(WorkerRunner())
     return service.main(body)
 
 

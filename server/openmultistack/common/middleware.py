@@ -12,6 +12,9 @@
 
 """The middleware in front of both APIs, outermost first.
 
+* :func:`require_one_host`: a request without ``Host`` under HTTP/1.1,
+  or with several, gets ``400`` (RFC 9112, section 3.2), whichever server
+  passed it on; the links in the answers are built from that header;
 * oslo.middleware's ``http_proxy_to_wsgi``: behind a proxy that sets
   ``X-Forwarded-Proto`` / ``X-Forwarded-Host`` (or ``Forwarded``), with
   ``[oslo_middleware] enable_proxy_headers_parsing``, the links in the
@@ -37,6 +40,28 @@ CONF = conf.CONF
 HEALTHCHECK_PATH = '/healthcheck'
 
 
+_BAD_HOST = b'Bad Request: one Host header is required.\n'
+
+
+def require_one_host(app):
+    """``app`` behind a refusal of a missing or repeated ``Host``.
+
+    waitress hands a repeated header on joined with commas, and no
+    server adds a missing one; a host name or address never holds a
+    comma.
+    """
+    def check(environ, start_response):
+        host = environ.get('HTTP_HOST')
+        if (',' in host if host is not None
+                else environ.get('SERVER_PROTOCOL') != 'HTTP/1.0'):
+            start_response('400 Bad Request', [
+                ('Content-Type', 'text/plain'),
+                ('Content-Length', str(len(_BAD_HOST)))])
+            return [_BAD_HOST]
+        return app(environ, start_response)
+    return check
+
+
 def wrap(app):
     """``app`` behind the pipeline of the module documentation."""
     routed = dispatcher.DispatcherMiddleware(
@@ -45,5 +70,5 @@ def wrap(app):
     # Built first: it registers the [oslo_middleware] options.
     proxied = http_proxy_to_wsgi.HTTPProxyToWSGI(routed, CONF)
     if CONF.oslo_middleware.enable_proxy_headers_parsing:
-        return proxied
-    return routed
+        return require_one_host(proxied)
+    return require_one_host(routed)

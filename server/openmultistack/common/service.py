@@ -34,6 +34,11 @@ CONF = conf.CONF
 LOG = logging.getLogger(__name__)
 PROJECT = 'openmultistack'
 CONFIG_FILES_ENV = 'OMS_CONFIG_FILES'
+DEFAULT_CONFIG_FILE = '/etc/openmultistack/openmultistack.conf'
+# The exit status of a process that cannot load the application: for
+# gunicorn, a worker that cannot boot, which stops its arbiter rather
+# than being started again and again.
+WSGI_BOOT_ERROR = 3
 
 
 _logging_ready = False
@@ -57,7 +62,8 @@ def prepare(argv: typing.Optional[typing.List[str]] = None,
     """Parse the command line and config files, set up logging."""
     logging.register_options(CONF)
     logging.set_defaults(default_log_levels=(
-        logging.get_default_log_levels() + ['alembic=WARN', 'cheroot=WARN']))
+        logging.get_default_log_levels() +
+        ['alembic=WARN', 'waitress=WARN']))
     for name, value in (defaults or {}).items():
         CONF.set_default(name, value)
     CONF(sys.argv[1:] if argv is None else argv, project=PROJECT,
@@ -165,19 +171,25 @@ def _fail(message: str) -> None:
         sys.stderr.write(message + '\n')
 
 
-def main(body: typing.Callable[[], None]) -> int:
-    """Run ``body`` with one clear line instead of a traceback."""
-    message = None
+def _run(body: typing.Callable[[], None]) -> typing.Optional[str]:
+    """Run ``body``; the one line that says why it failed, if it did."""
     try:
         body()
     except (StartupError, cfg.Error, encryption.KeysUnusable) as error:
-        message = '%s' % error
+        return '%s' % error
     except OSError as error:
-        message = 'Cannot start: %s' % error
+        return 'Cannot start: %s' % error
     except sa_exc.OperationalError as error:
-        message = 'Cannot use the database: %s' % error.orig
+        return 'Cannot use the database: %s' % error.orig
     except db_exc.DBConnectionError as error:
-        message = 'Cannot use the database: %s' % error.inner_exception
+        return 'Cannot use the database: %s' % error.inner_exception
+    return None
+
+
+def main(body: typing.Callable[[], None]) -> int:
+    """Run ``body`` with one clear line instead of a traceback."""
+    try:
+        message = _run(body)
     finally:
         db_api.dispose()
     if message is not None:
@@ -188,9 +200,9 @@ def main(body: typing.Callable[[], None]) -> int:
 
 
 def serve(make_server: typing.Callable[[], typing.Any]) -> int:
-    """Main of a one-server console script, on a migrated database."""
-    # Imported here: the manage command does not need cheroot.
-    from openmultistack.common import server
+    """Main of a one-API console script, on a migrated database."""
+    # Imported here: the manage command does not need the server.
+    from openmultistack.common import simple_server
 
     def body():
         prepare()
@@ -198,19 +210,42 @@ def serve(make_server: typing.Callable[[], typing.Any]) -> int:
         # is read.
         api_server = make_server()
         check_database()
-        server.run([api_server])
+        simple_server.run([api_server])
     return main(body)
 
 
 def wsgi_application(create_app: typing.Callable[[], typing.Any]):
-    """A WSGI application for an outside server (uWSGI, gunicorn, ...).
+    """A WSGI application for an outside server (gunicorn, uWSGI, ...).
 
     The command line belongs to that server: only the config files are
     read, those named by ``OMS_CONFIG_FILES`` (comma-separated) or the
-    usual ``/etc/openmultistack/openmultistack.conf``.
+    usual ``/etc/openmultistack/openmultistack.conf``; logging is set up
+    from them. The database is checked as by the console scripts. A
+    failure is one line in the log, and the process that loads the
+    application ends with :data:`WSGI_BOOT_ERROR`.
     """
     files = os.environ.get(CONFIG_FILES_ENV)
-    prepare(argv=[], config_files=files.split(',') if files else None)
-    check_noauth(None)
-    check_database()
-    return create_app()
+    application = []
+
+    def body():
+        prepare(argv=[], config_files=(
+            [name for name in files.split(',') if name] if files
+            else _default_config_files()))
+        check_noauth(None)
+        check_database()
+        application.append(create_app())
+    message = _run(body)
+    if message is not None:
+        db_api.dispose()
+        _fail(message)
+        raise SystemExit(WSGI_BOOT_ERROR)
+    return application[0]
+
+
+def _default_config_files() -> typing.List[str]:
+    """``DEFAULT_CONFIG_FILE``, which must exist when nothing else is set."""
+    if not os.path.exists(DEFAULT_CONFIG_FILE):
+        raise StartupError(
+            'No configuration: %s does not exist and %s is not set'
+            % (DEFAULT_CONFIG_FILE, CONFIG_FILES_ENV))
+    return [DEFAULT_CONFIG_FILE]

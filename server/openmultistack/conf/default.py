@@ -61,23 +61,27 @@ opts = [
                     'requests get 413.'),
     cfg.IntOpt('listen_backlog', default=1024, min=1,
                help='Connections the kernel queues for each API server '
-                    'before one of its processes accepts them (capped by '
-                    'net.core.somaxconn).'),
-    cfg.FloatOpt('client_header_timeout', default=10.0, min=0.1,
-                 help='Seconds a client has to send the request line and '
-                      'headers of a request, counted from the connection '
-                      '(or from the first byte of a later request on a '
-                      'kept-alive connection); the connection is closed '
-                      'after that. Heads are read without holding a '
-                      'request thread.'),
-    cfg.FloatOpt('client_body_timeout', default=10.0, min=0.1,
-                 help='Seconds a client has to send the body of a request '
-                      'once its headers arrived; after that the request '
-                      'is answered with 408 and the connection closed.'),
-    cfg.IntOpt('max_connections_per_client', default=100, min=0,
-               help='Connections one client address may hold open to '
-                    'each API server process; more are answered with 503 '
-                    'and closed. 0 means no limit.'),
+                    'of the console scripts before one of its processes '
+                    'accepts them (capped by net.core.somaxconn).'),
+    cfg.FloatOpt('client_timeout', default=10.0, min=1.0,
+                 deprecated_opts=[
+                     cfg.DeprecatedOpt('client_header_timeout'),
+                     cfg.DeprecatedOpt('client_body_timeout')],
+                 help='Seconds a connection to the simple server of the '
+                      'console scripts may stay silent (waitress\'s '
+                      'channel_timeout, rounded up to a whole second): a '
+                      'client that stops sending half-way through a '
+                      'request, or an idle kept-alive connection, is '
+                      'closed after that. Requests are read whole before '
+                      'a request thread sees them. An outside WSGI server '
+                      'and its proxy have their own settings.'),
+    cfg.IntOpt('max_connections', default=1000, min=1,
+               help='Connections each process of the simple server of the '
+                    'console scripts keeps open (waitress\'s '
+                    'connection_limit); more wait in the listen backlog '
+                    'until one closes. There is no limit per client '
+                    'address: behind a proxy every client has the '
+                    'proxy\'s, so such limits belong to the proxy.'),
     cfg.IntOpt('max_active_queues_per_project',
                default=0, min=0,
                help='How many queue entries that are not FAILED one '

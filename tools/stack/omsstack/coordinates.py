@@ -28,6 +28,7 @@ from omsstack import nova
 from omsstack import postgres
 from omsstack import process
 from omsstack import rabbitmq
+from omsstack import tls
 
 
 def describe(layout: layout_mod.Layout, passwords: dict[str, str],
@@ -44,6 +45,8 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
         'stackctl': [sys.executable,
                      str(layout.repo / 'tools' / 'stack' / 'stackctl.py')],
         'clouds_yaml': str(layout.clouds_file),
+        # The CA of the proxy in front of the 'oms' APIs (https).
+        'ca_file': str(tls.ca_file(layout)),
         'logs': str(layout.logs),
         'keystone': {'auth_url': keystone.auth_url(),
                      'region': keystone.REGION,
@@ -59,6 +62,8 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
         'nova': nova.describe(nova_mode, passwords[nova.ACCOUNT_USER]),
         'oms': {'api': layout_mod.url('oms-api'),
                 'metering': layout_mod.url('oms-metering'),
+                # gunicorn behind the proxy, plain http on loopback.
+                'wsgi_api': layout_mod.url('oms-api-wsgi'),
                 'config': oms_conf,
                 'services': {'api': 'oms-api', 'metering': 'oms-metering',
                              'worker': 'oms-worker'}},
@@ -82,6 +87,7 @@ def clouds(stack: dict) -> dict:
                      'project_domain_name': 'Default'},
             'region_name': ks['region'],
             'interface': 'public',
+            'cacert': stack['ca_file'],
             'identity_api_version': 3,
         }
     result['oms-noauth'] = {

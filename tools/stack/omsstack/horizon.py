@@ -33,6 +33,7 @@ import textwrap
 from omsstack import keystone
 from omsstack import layout as layout_mod
 from omsstack import process
+from omsstack import tls
 
 NAME = 'horizon'
 SETTINGS = 'openstack_dashboard.settings'
@@ -79,6 +80,9 @@ def local_settings(layout: layout_mod.Layout) -> str:
         # are in the first.
         DEFAULT_SERVICE_REGIONS = {{'*': {region!r}}}
         TIME_ZONE = 'UTC'
+        # The multistack and metering endpoints are https, behind the
+        # stack's proxy: trust the stack's CA.
+        OPENSTACK_SSL_CACERT = {cacert!r}
         # The catalog's compute endpoints are the Nova providers, with no
         # network service beside them: Horizon's own project overview
         # cannot work with that. Land on the plugin's panel instead.
@@ -96,6 +100,7 @@ def local_settings(layout: layout_mod.Layout) -> str:
         ''').format(host=layout_mod.HOST, secret=secrets.token_urlsafe(32),
                     auth_url=keystone.auth_url(), region=keystone.REGION,
                     static=str(state / 'static'),
+                    cacert=str(tls.ca_file(layout)),
                     home='/project/multistack_instances/')
 
 

@@ -113,13 +113,15 @@ def spec(layout: layout_mod.Layout, conf: str) -> process.Spec:
         ready_timeout=90)
 
 
-def password_session(password, username='admin', project=ADMIN_PROJECT):
+def password_session(password, username='admin', project=ADMIN_PROJECT,
+                     verify=True):
+    """A keystoneauth session; ``verify``: a CA file for https services."""
     from keystoneauth1.identity import v3
     from keystoneauth1 import session
     auth = v3.Password(auth_url=auth_url(), username=username,
                        password=password, project_name=project,
                        user_domain_id='default', project_domain_id='default')
-    return session.Session(auth=auth)
+    return session.Session(auth=auth, verify=verify)
 
 
 def register(admin_password: str, users: list[tuple[str, str, str, str]],

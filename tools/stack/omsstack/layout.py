@@ -33,16 +33,21 @@ _BASE_PORTS = {
     'nova-b': 15302,
     'oms-api': 15401,
     'oms-metering': 15402,
+    'oms-api-wsgi': 15421,
+    'oms-metering-wsgi': 15422,
     'oms-noauth-api': 15411,
     'oms-noauth-metering': 15412,
     'horizon': 15500,
 }
 PORTS = {name: port + int(os.environ.get('OMS_STACK_PORT_OFFSET') or 0)
          for name, port in _BASE_PORTS.items()}
+# The ports the TLS-terminating proxy listens on.
+HTTPS = frozenset({'oms-api', 'oms-metering'})
 
 
 def url(service: str, path: str = '') -> str:
-    return 'http://%s:%d%s' % (HOST, PORTS[service], path)
+    scheme = 'https' if service in HTTPS else 'http'
+    return '%s://%s:%d%s' % (scheme, HOST, PORTS[service], path)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,9 +13,13 @@
 """Two instances of the reference OpenMultiStack service.
 
 ``oms``: behind Keystone (keystonemiddleware, ``auth_strategy =
-keystone``) on PostgreSQL, as three processes (API, metering API, worker)
-so that a test can kill the worker alone. ``oms-noauth``: the all-in-one
-process without Keystone on SQLite with the simulated provider, for
+keystone``) on PostgreSQL, served as in production: each API is a WSGI
+application under gunicorn on loopback (``oms-api``, ``oms-metering``,
+with ``server/etc/openmultistack/gunicorn.conf.py``) behind the
+TLS-terminating proxy (:mod:`proxy`), which alone listens on the public
+ports; the worker is a process of its own, so that a test can kill it
+alone. ``oms-noauth``: the all-in-one process without Keystone on SQLite
+with the simulated provider, plain http on loopback, for
 ``--os-auth-type none`` and for bulk data.
 
 Both run from the Python environment that runs this module (the tox env,
@@ -95,6 +99,9 @@ def write_keystone_conf(layout: layout_mod.Layout, database_url: str,
         [database]
         connection = {db}
 
+        [oslo_middleware]
+        enable_proxy_headers_parsing = true
+
         [keystone_authtoken]
         www_authenticate_uri = {auth_url}
         auth_url = {auth_url}
@@ -111,8 +118,9 @@ def write_keystone_conf(layout: layout_mod.Layout, database_url: str,
                     user=keystone.SERVICE_USER, password=service_password,
                     project=keystone.SERVICE_PROJECT,
                     region=keystone.REGION)
-    return _write_conf(layout, 'oms', head, layout_mod.PORTS['oms-api'],
-                       layout_mod.PORTS['oms-metering'])
+    return _write_conf(layout, 'oms', head,
+                       layout_mod.PORTS['oms-api-wsgi'],
+                       layout_mod.PORTS['oms-metering-wsgi'])
 
 
 def write_noauth_conf(layout: layout_mod.Layout) -> str:
@@ -140,23 +148,33 @@ def db_sync(conf: str) -> None:
                                      % (' '.join(command), output[-2000:]))
 
 
+def _gunicorn(layout: layout_mod.Layout, name: str, application: str,
+              conf: str, ready_path: str) -> process.Spec:
+    """``name`` under gunicorn on its loopback port, behind the proxy."""
+    port = '%s-wsgi' % name
+    return process.Spec(
+        name=name,
+        argv=[_script('gunicorn'), '--config',
+              str(layout.repo / 'server' / 'etc' / 'openmultistack' /
+                  'gunicorn.conf.py'),
+              '--workers', '2', '--bind',
+              '%s:%d' % (layout_mod.HOST, layout_mod.PORTS[port]),
+              application],
+        env={'OMS_CONFIG_FILES': conf},
+        cwd=str(layout.state('oms')),
+        ready={'http': layout_mod.url(port, ready_path)},
+        ready_timeout=60)
+
+
 def keystone_specs(layout: layout_mod.Layout,
                    conf: str) -> list[process.Spec]:
     cwd = str(layout.state('oms'))
     return [
-        process.Spec(
-            name='oms-api',
-            argv=[_script('openmultistack-api'), '--config-file', conf],
-            cwd=cwd,
-            ready={'http': layout_mod.url('oms-api', '/api/')},
-            ready_timeout=60),
-        process.Spec(
-            name='oms-metering',
-            argv=[_script('openmultistack-metering-api'),
-                  '--config-file', conf],
-            cwd=cwd,
-            ready={'http': layout_mod.url('oms-metering', '/v2/logs')},
-            ready_timeout=60),
+        _gunicorn(layout, 'oms-api', 'openmultistack.api.wsgi:application',
+                  conf, '/api/'),
+        _gunicorn(layout, 'oms-metering',
+                  'openmultistack.metering.wsgi:application', conf,
+                  '/v2/logs'),
         process.Spec(
             name='oms-worker',
             argv=[_script('openmultistack-worker'), '--config-file', conf],

@@ -24,12 +24,14 @@ from omsstack import nova
 from omsstack import oms
 from omsstack import postgres
 from omsstack import process
+from omsstack import proxy
 from omsstack import rabbitmq
+from omsstack import tls
 
 # Stopped in this order: clients of a service before the service.
-STOP_ORDER = ('horizon', 'oms-noauth', 'oms-worker', 'oms-api', 'oms-metering',
-              'nova-a', 'nova-b', 'keystone', 'rabbitmq', 'epmd',
-              'postgres')
+STOP_ORDER = ('horizon', 'oms-noauth', 'oms-proxy', 'oms-worker', 'oms-api',
+              'oms-metering', 'nova-a', 'nova-b', 'keystone', 'rabbitmq',
+              'epmd', 'postgres')
 
 
 def _say(message: str) -> None:
@@ -67,13 +69,19 @@ def _keystone(layout, passwords, nova_mode):
     keystone.register(passwords['admin'], users, endpoints)
 
 
+def _proxy(layout):
+    process.run(layout, proxy.spec(layout, proxy.prepare(layout)))
+
+
 def _horizon(layout):
     horizon.prepare(layout)
     process.run(layout, horizon.spec(layout))
 
 
-def _register_accounts(passwords: dict[str, str], nova_mode: str) -> None:
-    session = keystone.password_session(passwords['admin'])
+def _register_accounts(layout: layout_mod.Layout, passwords: dict[str, str],
+                       nova_mode: str) -> None:
+    session = keystone.password_session(passwords['admin'],
+                                        verify=str(tls.ca_file(layout)))
     for name in nova.PROVIDERS:
         response = session.post(
             layout_mod.url('oms-api', '/api/accounts/'),
@@ -105,6 +113,7 @@ def start(layout: layout_mod.Layout) -> dict:
                               'database', nova.SERVICE_USER,
                               nova.ACCOUNT_USER)}
     database_url = postgres.database_url(passwords['database'])
+    tls.prepare(layout)
     noauth_conf = oms.write_noauth_conf(layout)
     oms_conf = oms.write_keystone_conf(
         layout, database_url, passwords[keystone.SERVICE_USER])
@@ -125,6 +134,7 @@ def start(layout: layout_mod.Layout) -> dict:
             'oms-noauth': pool.submit(
                 process.run, layout, oms.noauth_spec(layout, noauth_conf)),
             'horizon': pool.submit(_horizon, layout),
+            proxy.NAME: pool.submit(_proxy, layout),
         }
         for name in nova.PROVIDERS:
             jobs[name] = pool.submit(
@@ -145,7 +155,7 @@ def start(layout: layout_mod.Layout) -> dict:
     for spec in oms.keystone_specs(layout, oms_conf):
         process.run(layout, spec)
         _say('%s ready' % spec.name)
-    _register_accounts(passwords, nova_mode)
+    _register_accounts(layout, passwords, nova_mode)
     _say('Nova providers (%s) registered as accounts' % nova_mode)
     _say('ready: %s' % layout.stack_file)
     return stack

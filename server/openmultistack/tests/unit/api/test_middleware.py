@@ -43,6 +43,26 @@ class MiddlewareChecks(test_auth_token.AuthTokenMixin):
         client = wz_test.Client(self.make_app())
         self.assertEqual(503, client.get('/healthcheck').status_code)
 
+    def test_one_host_is_required(self):
+        application = self.make_app()
+        for protocol, host, status in (('HTTP/1.1', None, 400),
+                                       ('HTTP/1.1', 'a, b', 400),
+                                       ('HTTP/1.0', 'a, b', 400),
+                                       ('HTTP/1.0', None, 200),
+                                       ('HTTP/1.1', 'a', 200)):
+            environ = wz_test.EnvironBuilder(
+                path='/healthcheck').get_environ()
+            environ['SERVER_PROTOCOL'] = protocol
+            environ.pop('HTTP_HOST')
+            if host is not None:
+                environ['HTTP_HOST'] = host
+            answer = wz_test.run_wsgi_app(application, environ)
+            self.assertEqual(status, int(answer[1].split()[0]),
+                             (protocol, host))
+            if status == 400:
+                self.assertEqual(b'Bad Request: one Host header is '
+                                 b'required.\n', b''.join(answer[0]))
+
 
 class TestAPIMiddleware(MiddlewareChecks, base.AppTestCase):
 

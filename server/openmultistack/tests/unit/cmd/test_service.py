@@ -14,7 +14,6 @@
 """Serving and start-up helpers, in process."""
 
 from importlib import metadata
-import signal
 import socket
 import threading
 
@@ -22,8 +21,8 @@ import fixtures
 from oslo_config import fixture as config_fixture
 import requests
 
-from openmultistack.common import server
 from openmultistack.common import service
+from openmultistack.common import simple_server
 from openmultistack.tests.unit import base
 
 
@@ -32,75 +31,35 @@ def hello(environ, start_response):
     return [b'hello']
 
 
-class RecordingService:
+class TestAPI(base.BaseTestCase):
 
-    def __init__(self, log, on_start=None):
-        self.log = log
-        self.on_start = on_start
+    def test_serves_on_the_socket_opened_first(self):
+        api = simple_server.API('hello', hello, '127.0.0.1', 0, 2,
+                                workers=3)
+        self.addCleanup(api.socket.close)
+        self.assertEqual(3, api.workers)
+        self.assertEqual('http://127.0.0.1:%d' % api.address[1], api.url)
+        wsgi_server = api.create_server()
+        thread = threading.Thread(target=wsgi_server.run, daemon=True)
+        thread.start()
+        self.assertEqual('hello', requests.get(api.url, timeout=10).text)
+        wsgi_server.close()
+        wsgi_server.task_dispatcher.shutdown(timeout=1)
+        thread.join(10)
+        self.assertFalse(thread.is_alive())
 
-    def start(self):
-        self.log.append('start')
-        if self.on_start:
-            self.on_start()
-
-    def stop(self):
-        self.log.append('stop')
-
-
-class TestWSGIServer(base.BaseTestCase):
-
-    def test_serves_until_stopped(self):
-        wsgi_server = server.WSGIServer('hello', hello, '127.0.0.1', 0, 2)
-        wsgi_server.start()
-        self.addCleanup(wsgi_server.stop)
-        self.assertTrue(wsgi_server.is_alive())
-        self.assertEqual('hello',
-                         requests.get(wsgi_server.url, timeout=10).text)
-        wsgi_server.stop()
-        self.assertFalse(wsgi_server.is_alive())
-        self.assertRaises(requests.ConnectionError, requests.get,
-                          wsgi_server.url, timeout=10)
-
-    def test_stop_is_bounded_when_the_server_thread_hangs(self):
-        logs = self.useFixture(fixtures.FakeLogger())
+    def test_one_process_per_cpu_by_default(self):
         self.useFixture(fixtures.MonkeyPatch(
-            'openmultistack.common.server.STOP_GRACE', 0.1))
-        release = threading.Event()
-        self.addCleanup(release.set)
-        wsgi_server = server.WSGIServer('stuck', hello, '127.0.0.1', 0, 1)
-        # A serving loop that ignores stop(): the thread cannot be joined.
-        wsgi_server._server.serve = lambda: release.wait(60)
-        wsgi_server._server.shutdown_timeout = 0
-        wsgi_server.start()
-        stopper = threading.Thread(target=wsgi_server.stop)
-        stopper.start()
-        stopper.join(30)
-        self.assertFalse(stopper.is_alive())
-        self.assertIn('stuck did not stop in time', logs.output)
-        self.assertFalse(wsgi_server.is_alive())
+            'os.sched_getaffinity', lambda pid: {0, 1, 2, 3}))
+        api = simple_server.API('hello', hello, '127.0.0.1', 0, 1)
+        self.addCleanup(api.socket.close)
+        self.assertEqual(4, api.workers)
 
-
-class TestRun(base.BaseTestCase):
-
-    def test_signal_stops_everything_in_reverse_order(self):
-        log = []
-        first = RecordingService(log)
-        second = RecordingService(
-            log, on_start=lambda: signal.raise_signal(signal.SIGTERM))
-        before = signal.getsignal(signal.SIGTERM)
-        server.run([], [first, second])
-        self.assertEqual(['start', 'start', 'stop', 'stop'], log)
-        self.assertIs(before, signal.getsignal(signal.SIGTERM))
-
-    def test_failed_start_stops_what_started(self):
-        log = []
-
-        def broken():
-            raise OSError('address in use')
-        self.assertRaises(OSError, server.run, [],
-                          [RecordingService(log),
-                           RecordingService(log, on_start=broken)])
-        self.assertEqual(['start', 'start', 'stop'], log)
+    def test_port_in_use(self):
+        first = simple_server.API('hello', hello, '127.0.0.1', 0, 1)
+        self.addCleanup(first.socket.close)
+        self.assertRaises(OSError, simple_server.API, 'hello', hello,
+                          '127.0.0.1', first.address[1], 1)
 
 
 class TestMain(base.BaseTestCase):
