@@ -207,8 +207,9 @@ class DashboardTest(browser.BrowserTestCase):
         self.assertIn(name, table.text)
         headers = [th.text for th in
                    self.find_all('#rabbitmq__queues thead th')]
-        self.assertEqual(['name', 'vhost', 'messages', 'messages_ready',
-                          'messages_unacknowledged', 'consumers', 'state'],
+        # The headers of the metric commands, in title case.
+        self.assertEqual(['Name', 'VHost', 'Messages', 'Messages Ready',
+                          'Messages Unacknowledged', 'Consumers', 'State'],
                          [h for h in headers if h])
         self.screenshot('dashboard-rabbitmq-queues')
 
