@@ -28,6 +28,7 @@ import collections
 import functools
 import json
 import os
+import re
 import shlex
 import shutil
 import ssl
@@ -44,6 +45,15 @@ Result = collections.namedtuple('Result', 'returncode stdout stderr')
 
 # A safety net against a hung command, not a measurement.
 COMMAND_TIMEOUT = 600
+# The warning the client prints before it retries (a refused connection,
+# a 503 with Retry-After): a notice of progress, not the error.
+RETRY_NOTICE = re.compile(r'; retrying( \(\d+ more times?\))? in [\d.e+-]+ s$')
+
+
+def error_lines(stderr: str) -> list[str]:
+    """The lines of ``stderr`` that are not blank and not retry notices."""
+    return [line for line in stderr.splitlines()
+            if line.strip() and not RETRY_NOTICE.search(line)]
 
 
 class CommandFailed(Exception):
@@ -125,8 +135,7 @@ class TestCase(testtools.TestCase):
     def assert_one_line_error(self, result: Result, *fragments: str):
         """A failure: non-zero exit, one line on stderr, no traceback."""
         self.assertNotEqual(0, result.returncode, result)
-        lines = [line for line in result.stderr.splitlines()
-                 if line.strip()]
+        lines = error_lines(result.stderr)
         self.assertEqual(1, len(lines), result.stderr)
         self.assertNotIn('Traceback', result.stderr)
         for fragment in fragments:

@@ -35,6 +35,7 @@ import sys
 import testtools
 
 from omsclient.tests import broken_server
+from omsclient.tests.functional import base
 from omsclient.tests import misbehaviour_driver as driver
 
 #: The address space of a child process: a misbehaviour that makes the
@@ -115,7 +116,7 @@ class TestMisbehaviours(testtools.TestCase):
             return 'raised %s' % result['raised']
         if 'rc' in result:
             failed = result['rc'] != 0
-            lines = result['stderr'].splitlines()
+            lines = base.error_lines(result['stderr'])
             if lines and 'failed to delete' in lines[-1]:
                 lines.pop()     # the summary of a delete of several ids
             if failed and (result['rc'] != 1 or len(lines) != 1):
