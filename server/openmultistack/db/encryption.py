@@ -141,6 +141,16 @@ class Keys:
         token = self.ciphers[primary].encrypt(text.encode('utf-8'))
         return '%s%s:%s' % (PREFIX, primary, token.decode('ascii'))
 
+    def owner(self, token: str) -> typing.Optional[str]:
+        """The id of the key that decrypts a bare token; None if none."""
+        for candidate, cipher in self.ciphers.items():
+            try:
+                cipher.decrypt(token.encode('ascii'))
+            except fernet.InvalidToken:
+                continue
+            return candidate
+        return None
+
     def decrypt(self, value: str) -> str:
         """The plain text of a stored token.
 
@@ -528,13 +538,9 @@ def rotate(engine: sa.engine.Engine, max_active_keys: int) -> Rotation:
         counts = usage(connection)
         if counts.get(UNKNOWN):
             for _, _, _, value in _bare_tokens(connection):
-                for index in old:
-                    cipher = current.ciphers[current.ids[index]]
-                    try:
-                        cipher.decrypt(value.encode('ascii'))
-                    except fernet.InvalidToken:
-                        continue
-                    counts[current.ids[index]] += 1
+                owner = current.owner(value)
+                if owner is not None:
+                    counts[owner] += 1
     removed = []
     kept = []
     for index in old:
@@ -605,14 +611,7 @@ def add_key_ids(connection: sa.engine.Connection) -> int:
     count = 0
     for table_name, column_name, row_id, value in bare:
         table, column = _secrets(table_name, column_name)
-        owner = None
-        for candidate in keys.ciphers:
-            try:
-                keys.ciphers[candidate].decrypt(value.encode('ascii'))
-            except fernet.InvalidToken:
-                continue
-            owner = candidate
-            break
+        owner = keys.owner(value)
         if owner is None:
             raise UnknownKey(keys.path, ' (%s %d)' % (table_name, row_id))
         connection.execute(
