@@ -123,8 +123,11 @@ def check_id(value: Any, what: str = 'ID') -> Any:
     """
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if not isinstance(value, str) or value in ('', '.', '..') \
-            or _NOT_IN_IDS.search(value):
+    if value in ('', '.', '..'):
+        raise exceptions.InvalidId(
+            'Invalid %s %r: an ID cannot be empty, "." or ".."'
+            % (what, value))
+    if not isinstance(value, str) or _NOT_IN_IDS.search(value):
         raise exceptions.InvalidId(
             'Invalid %s %r: an ID is a number or a name without white '
             'space, control characters or any of / \\ ? # %%'

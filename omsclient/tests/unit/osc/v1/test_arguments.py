@@ -39,10 +39,14 @@ class TestIds(fakes.TestCommand):
             message = self.assert_refused(queue.ShowQueue, [bad])
             self.assertIn('Invalid ID', message)
         self.assertEqual(
-            "Unable to show queue entry ..: Invalid ID '..': an ID is a "
+            "Unable to show queue entry ..: Invalid ID '..': an ID cannot "
+            "be empty, \".\" or \"..\"",
+            self.assert_refused(queue.ShowQueue, ['..']))
+        self.assertEqual(
+            "Unable to show queue entry a/b: Invalid ID 'a/b': an ID is a "
             "number or a name without white space, control characters or "
             "any of / \\ ? # %",
-            self.assert_refused(queue.ShowQueue, ['..']))
+            self.assert_refused(queue.ShowQueue, ['a/b']))
 
     def test_queue_delete(self):
         for bad in BAD_IDS:
