@@ -97,7 +97,8 @@ class ProviderManager(base.Manager[Provider]):
         seen: set[tuple[Any, Any]] = set()
         remaining = limit
         while True:
-            params = {k: v for k, v in (('limit', remaining),
+            asked = remaining
+            params = {k: v for k, v in (('limit', asked),
                                         ('marker', marker)) if v is not None}
             received = fresh = 0
             page = self._open_page(params)
@@ -117,7 +118,7 @@ class ProviderManager(base.Manager[Provider]):
                         remaining -= 1
                         if remaining == 0:
                             return
-            if remaining is None or not fresh or received > params['limit']:
+            if asked is None or not fresh or received > asked:
                 return
 
     def get(self, name: str) -> Provider:

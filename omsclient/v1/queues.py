@@ -208,15 +208,16 @@ class QueueManager(base.Manager[Queue]):
             self.require_requirements(next(iter(wanted)))
         fields = {'image': image, 'flavor': flavor, 'name': name,
                   'provider': provider}
-        body = {k: v for k, v in fields.items() if v is not None}
-        body = dict(body, **wanted) or None
+        body: dict[str, Any] = {k: v for k, v in fields.items()
+                                if v is not None}
+        body.update(wanted)
         headers = {}
         if idempotency_key:
             headers['Idempotency-Key'] = idempotency_key
         options: dict[str, Any] = {'headers': headers}
         if timeout is not None:
             options['timeout'] = timeout
-        return self._send('POST', self.collection, body, **options)
+        return self._send('POST', self.collection, body or None, **options)
 
     def require_requirements(self, feature: str) -> None:
         """Refuse requirements if the server cannot honour them.
