@@ -109,6 +109,46 @@ class CreateEntryTests(helpers.TestCase):
         self.oms.queues.create.assert_called_once_with(
             image='cirros', flavor='m1.tiny', name='web', provider='nova-a')
 
+    def test_requirements_are_sent(self):
+        self.oms.queues.create.return_value = helpers.queue(
+            id=9, status='REQUEST')
+        response = self.client.post(CREATE_URL, {
+            'min_ram': '4096', 'min_vcpus': '0', 'min_disk': '',
+            'image_properties': 'os_distro=ubuntu\r\n\r\n'
+                                ' os_version = 22.04=lts\r\n'})
+        self.assertNoFormErrors(response)
+        self.oms.queues.create.assert_called_once_with(
+            image=None, flavor=None, name=None, provider=None,
+            min_ram=4096, min_vcpus=0,
+            image_properties={'os_distro': 'ubuntu',
+                              'os_version': '22.04=lts'})
+
+    def test_bad_requirements_stand_next_to_their_field(self):
+        for field, value, error in (
+                ('min_ram', '-1', 'greater than or equal to 0'),
+                ('min_vcpus', '2147483648', 'less than or equal to '
+                 '2147483647'),
+                ('min_disk', 'big', 'Enter a whole number'),
+                ('image_properties', 'os_distro', 'Expected key=value on '
+                 'each line, not &quot;os_distro&quot;'),
+                ('image_properties', 'os distro=ubuntu',
+                 'Invalid image property key'),
+                ('image_properties', 'os_distro=',
+                 'Invalid image property value')):
+            response = self.client.post(CREATE_URL, {field: value})
+            self.assertEqual(200, response.status_code)
+            self.assertIn(field, response.context['form'].errors)
+            self.assertContains(response, error)
+        self.oms.queues.create.assert_not_called()
+
+    def test_server_without_requirements_shows_why(self):
+        self.oms.queues.create.side_effect = oms_exceptions.NotSupported(
+            'the OpenMultiStack service at http://oms.example.com:8765/api '
+            'does not support min_ram (it has no requirement-based choice)')
+        response = self.client.post(CREATE_URL, {'min_ram': '512'})
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1)
+
     def test_refusal_is_shown_with_the_service_reason(self):
         self.oms.queues.create.side_effect = oms_exceptions.BadRequest(
             'provider: No account named "nowhere".', http_status=400)
