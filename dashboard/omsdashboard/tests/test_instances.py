@@ -48,6 +48,21 @@ class InstancesIndexTests(helpers.TestCase):
         self.assertNotContains(response, 'PRIVATE KEY')
         self.assertNotContains(response, 'secret')
 
+    def test_shows_the_flavor_and_image_chosen(self):
+        entry = running_entry()
+        entry = helpers.queue(**dict(entry.to_dict(), instance=dict(
+            entry.instance, flavor={'id': '3', 'name': 'm1.medium'},
+            image={'id': '9f2c', 'name': 'ubuntu-22.04'})))
+        self.oms.queues.list.return_value = iter([
+            entry, helpers.queue(id=2, status='REQUEST', instance=None)])
+        response = self.client.get(INDEX_URL)
+        table = response.context['table']
+        self.assertEqual(
+            [['m1.medium', 'ubuntu-22.04'], [None, None]],
+            [[row.cells[name].data for name in ('flavor', 'image')]
+             for row in table.get_rows()])
+        self.assertContains(response, 'Flavor Chosen')
+
     def test_client_uses_the_token_and_the_catalog_endpoint(self):
         self.oms.queues.list.return_value = iter([])
         self.client.get(INDEX_URL)
