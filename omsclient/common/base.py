@@ -243,8 +243,9 @@ class ApiRoot:
     """The API root (``GET /api/``), read once, on demand.
 
     It tells which collections the server has: the original service lists
-    only ``queues``; the reference service adds ``accounts`` and
-    ``instances``.
+    only ``queues``; the reference service adds ``accounts``,
+    ``instances`` and ``providers`` (whose presence also tells that it
+    takes the requirements of a queue entry).
     """
 
     def __init__(self, api: http.SessionClient) -> None:
@@ -264,6 +265,21 @@ class ApiRoot:
                 return True
             self._links = links if isinstance(links, dict) else {}
         return collection in self._links
+
+    def require(self, collection: str, feature: str, why: str) -> None:
+        """Refuse a feature of a server without ``collection`` in its root.
+
+        :param feature: what the caller asked for, as it was named
+            (``--min-ram``, ``min_ram``, ``providers``).
+        :param why: what the server lacks, for the message.
+        :raises omsclient.common.exceptions.NotSupported: the root does
+            not list ``collection`` (the original service); nothing else
+            was sent.
+        """
+        if not self.has(collection):
+            raise exceptions.NotSupported(
+                'the OpenMultiStack service at %s does not support %s (%s)'
+                % (self.api.base_url, feature, why))
 
 
 class Manager(Generic[R]):

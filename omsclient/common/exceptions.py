@@ -364,6 +364,17 @@ class InvalidId(ClientException, ValueError):
     message = 'Invalid ID'
 
 
+class InvalidRequirement(ClientException, ValueError):
+    """A requirement of a queue entry is not one the API takes.
+
+    Raised before any request (``min_ram=-1``, an image property key with
+    a space); the message names the option or parameter as it was given.
+    A ``ValueError`` too, as it is the caller's.
+    """
+
+    message = 'Invalid requirement'
+
+
 class InvalidTimeout(ClientException, ValueError):
     """A timeout is not a number of seconds the client can wait.
 

@@ -342,3 +342,66 @@ class InstanceColumn(columns.FormattableColumn):
 
     def human_readable(self) -> str:
         return summarize_instance(self._value)
+
+
+def summarize_chosen(chosen: Mapping | None) -> str:
+    """Return ``name (id)`` for the flavor or the image of an instance."""
+    if not chosen:
+        return ''
+    name, ident = chosen.get('name'), chosen.get('id')
+    if name is None or ident is None or str(name) == str(ident):
+        return str(name if name is not None else ident or '')
+    return '%s (%s)' % (name, ident)
+
+
+def format_skipped(skipped: Iterable | None) -> str:
+    """Return the providers passed over, one line each.
+
+    ``b: no_flavor (no public flavor with at least 999999 MB RAM)``.
+    """
+    lines = []
+    for item in skipped or ():
+        if not isinstance(item, Mapping):
+            lines.append(_item_text(item))
+            continue
+        line = '%s: %s' % (item.get('provider') or '',
+                           item.get('reason') or '')
+        if item.get('detail'):
+            line += ' (%s)' % item['detail']
+        lines.append(line)
+    return '\n'.join(lines)
+
+
+def format_usage(usage: Mapping | None) -> str:
+    """Return a quota as ``used/limit``; a limit of ``-1`` is unlimited."""
+    if not usage:
+        return ''
+    used, limit = usage.get('used'), usage.get('limit')
+    if limit == -1:
+        limit = 'unlimited'
+    return '%s/%s' % ('?' if used is None else used,
+                      '?' if limit is None else limit)
+
+
+class ChosenColumn(columns.FormattableColumn):
+    """The flavor or image an instance was booted with: ``m1.small (2)``."""
+
+    def human_readable(self) -> str:
+        return summarize_chosen(self._value)
+
+
+class SkippedColumn(columns.FormattableColumn):
+    """The providers passed over before one booted: a line each."""
+
+    def human_readable(self) -> str:
+        return format_skipped(self._value)
+
+    def machine_readable(self) -> list:
+        return list(self._value or [])
+
+
+class UsageColumn(columns.FormattableColumn):
+    """One quota of a provider: ``2/10``, ``2/unlimited`` in a table."""
+
+    def human_readable(self) -> str:
+        return format_usage(self._value)

@@ -25,6 +25,7 @@ from omsclient.common import http_policy
 from omsclient.common import utils
 from omsclient.v1 import accounts
 from omsclient.v1 import instances
+from omsclient.v1 import providers
 from omsclient.v1 import queues
 
 SERVICE_TYPE = 'multistack'
@@ -33,8 +34,9 @@ SERVICE_TYPE = 'multistack'
 class Client:
     """OpenMultiStack API v1 client.
 
-    Its managers are ``queues``, ``accounts`` and ``instances``. Building
-    it sends no request: the endpoint is looked up on first use.
+    Its managers are ``queues``, ``accounts``, ``instances`` and
+    ``providers``. Building it sends no request: the endpoint is looked
+    up on first use.
 
     :param endpoint: the base URL of the service (``http://host:port``,
         with or without ``/api``). Without a session, a session without
@@ -95,3 +97,4 @@ class Client:
         self.queues = queues.QueueManager(self.http_client, root)
         self.accounts = accounts.AccountManager(self.http_client, root)
         self.instances = instances.InstanceManager(self.http_client, root)
+        self.providers = providers.ProviderManager(self.http_client, root)

@@ -35,11 +35,16 @@ _TEXT = shapes.TEXT | shapes.NULL
 ACCOUNT_SUMMARY = shapes.Shape({
     'provider': _TEXT, 'region_name': _TEXT, 'tenant_name': _TEXT})
 
+#: The flavor or the image an instance was booted with (Nova's ids are
+#: texts; a number is taken too).
+CHOSEN = shapes.Shape({'id': _TEXT | shapes.NUMBER, 'name': _TEXT})
+
 #: An instance, alone or nested in a queue entry.
 INSTANCE = shapes.Shape({
     'id': shapes.NUMBER, 'name': _TEXT, 'instance_id': _TEXT,
     'ip_addr': _TEXT, 'key_name': _TEXT, 'account': ACCOUNT_SUMMARY,
-    'queue_id': shapes.NUMBER | shapes.NULL}, required=('id',))
+    'queue_id': shapes.NUMBER | shapes.NULL, 'flavor': CHOSEN,
+    'image': CHOSEN}, required=('id',))
 
 #: What the instances are read from with the original service.
 _QUEUE_ENTRY = shapes.Shape({'id': shapes.NUMBER, 'instance': INSTANCE})

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from collections.abc import Iterable
+from collections.abc import Mapping
+import re
 import time
 from typing import Any
 
@@ -41,12 +43,31 @@ LEGACY_STATUSES = {
 }
 
 
+#: The largest ``min_ram``, ``min_vcpus`` and ``min_disk`` the API takes.
+MAX_REQUIREMENT = 2 ** 31 - 1
+#: The most ``image_properties`` the API takes.
+MAX_IMAGE_PROPERTIES = 20
+#: The longest image property key and value.
+MAX_PROPERTY_LENGTH = 255
+#: The minimums of :meth:`QueueManager.create`, in the order checked.
+MINIMUMS = ('min_ram', 'min_vcpus', 'min_disk')
+
+_PROPERTY_KEY = re.compile('[A-Za-z0-9_.:-]{1,%d}' % MAX_PROPERTY_LENGTH)
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+
+#: Why a server without ``providers`` in its root refuses requirements.
+NO_REQUIREMENTS = 'it has no requirement-based choice'
+
+
 class Queue(base.Resource):
     """A queue entry: ``id``, ``status``, ``regist_datetime``, ``instance``.
 
     ``instance`` is ``None`` until an instance exists; read through the
     attribute or :meth:`~omsclient.common.base.Resource.to_dict` it never
-    holds ``key_raw``.
+    holds ``key_raw``. With the reference service an entry also holds its
+    requirements (``min_ram``, ``min_vcpus``, ``min_disk``,
+    ``image_properties``), the providers ``skipped`` before the one that
+    booted it, and in ``instance`` the ``flavor`` and ``image`` chosen.
     """
 
     shape = shapes.Shape({
@@ -54,7 +75,74 @@ class Queue(base.Resource):
         'regist_datetime': shapes.DATE,
         'updated_datetime': shapes.DATE | shapes.NULL,
         'fault': shapes.TEXT | shapes.NULL,
+        'min_ram': shapes.NUMBER | shapes.NULL,
+        'min_vcpus': shapes.NUMBER | shapes.NULL,
+        'min_disk': shapes.NUMBER | shapes.NULL,
+        'image_properties': shapes.OBJECT | shapes.NULL,
+        'skipped': shapes.LIST | shapes.NULL,
         'instance': instances.INSTANCE}, required=('id',))
+
+
+def requirements(min_ram: Any = None, min_vcpus: Any = None,
+                 min_disk: Any = None,
+                 image_properties: Mapping[str, str] | None = None,
+                 names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the requirements given, checked as the API checks them.
+
+    The minimums are whole numbers from 0 to :data:`MAX_REQUIREMENT`;
+    ``image_properties`` holds at most :data:`MAX_IMAGE_PROPERTIES` pairs,
+    each key 1 to 255 letters, digits or ``_ . : -``, each value a text of
+    1 to 255 characters without control characters.
+
+    :param names: how to name each parameter in a message (the command
+        line's ``--min-ram``); by default its own name.
+    :returns: the fields of the request body, ``None`` values left out.
+    :raises omsclient.common.exceptions.InvalidRequirement: a value the
+        API would refuse; before any request.
+    """
+    names = names or {}
+    given = {'min_ram': min_ram, 'min_vcpus': min_vcpus,
+             'min_disk': min_disk}
+    fields: dict[str, Any] = {}
+    for field in MINIMUMS:
+        value = given[field]
+        if value is None:
+            continue
+        if (not isinstance(value, int) or isinstance(value, bool)
+                or not 0 <= value <= MAX_REQUIREMENT):
+            raise exceptions.InvalidRequirement(
+                'Invalid %s: %r is not a whole number from 0 to %d'
+                % (names.get(field, field), value, MAX_REQUIREMENT))
+        fields[field] = value
+    if image_properties is not None:
+        fields['image_properties'] = _image_properties(
+            image_properties, names.get('image_properties',
+                                        'image_properties'))
+    return fields
+
+
+def _image_properties(properties: Any, name: str) -> dict[str, str]:
+    if not isinstance(properties, Mapping):
+        raise exceptions.InvalidRequirement(
+            'Invalid %s: expected a mapping of keys to values, not %s'
+            % (name, type(properties).__name__))
+    if len(properties) > MAX_IMAGE_PROPERTIES:
+        raise exceptions.InvalidRequirement(
+            'Invalid %s: %d properties given, at most %d are taken'
+            % (name, len(properties), MAX_IMAGE_PROPERTIES))
+    for key, value in properties.items():
+        if not isinstance(key, str) or not _PROPERTY_KEY.fullmatch(key):
+            raise exceptions.InvalidRequirement(
+                'Invalid %s key %r: a key is 1 to %d letters, digits or '
+                'any of _ . : -' % (name, key, MAX_PROPERTY_LENGTH))
+        if (not isinstance(value, str)
+                or not 1 <= len(value) <= MAX_PROPERTY_LENGTH
+                or _CONTROL.search(value)):
+            raise exceptions.InvalidRequirement(
+                'Invalid %s value %r of %s: a value is a text of 1 to %d '
+                'characters without control characters'
+                % (name, value, key, MAX_PROPERTY_LENGTH))
+    return dict(properties)
 
 
 def canonical_status(status: Any) -> str:
@@ -84,27 +172,62 @@ class QueueManager(base.Manager[Queue]):
     def create(self, image: str | None = None, flavor: str | None = None,
                name: str | None = None, provider: str | None = None,
                idempotency_key: str | None = None,
-               timeout: float | None = None) -> Queue:
+               timeout: float | None = None, min_ram: int | None = None,
+               min_vcpus: int | None = None, min_disk: int | None = None,
+               image_properties: Mapping[str, str] | None = None
+               ) -> Queue:
         """Ask for a new instance; return the new entry (``REQUEST``).
 
         Without options no body is sent at all, which every server
         accepts; the options are sent as a JSON body otherwise (the
-        original service ignores them). Each call carries an
-        ``Idempotency-Key`` header (``idempotency_key`` or a new UUID).
+        original service ignores ``image``, ``flavor``, ``name`` and
+        ``provider``). Each call carries an ``Idempotency-Key`` header
+        (``idempotency_key`` or a new UUID).
+
+        The requirements let the service choose, on each provider, the
+        smallest public flavor and the newest active image that meet
+        them. They are checked here first (see :func:`requirements`);
+        then, since the original service would ignore them and boot
+        anything, the API root is read (once per client) and a server
+        that does not list ``providers`` there is refused.
 
         :param timeout: seconds the answer may take at most (it shortens
             the client's timeout, never lengthens it).
+        :param min_ram: the least RAM of the flavor, in MB.
+        :param min_vcpus: the least vCPUs of the flavor.
+        :param min_disk: the least root disk of the flavor, in GB.
+        :param image_properties: properties the image must have, such as
+            ``{'os_distro': 'ubuntu', 'os_version': '22.04'}``.
+        :raises omsclient.common.exceptions.InvalidRequirement: a
+            requirement the API would refuse.
+        :raises omsclient.common.exceptions.NotSupported: requirements
+            given to a server without them; nothing was created.
         """
+        wanted = requirements(min_ram, min_vcpus, min_disk, image_properties)
+        if wanted:
+            self.require_requirements(next(iter(wanted)))
         fields = {'image': image, 'flavor': flavor, 'name': name,
                   'provider': provider}
-        body = {k: v for k, v in fields.items() if v is not None} or None
+        body: dict[str, Any] = {k: v for k, v in fields.items()
+                                if v is not None}
+        body.update(wanted)
         headers = {}
         if idempotency_key:
             headers['Idempotency-Key'] = idempotency_key
         options: dict[str, Any] = {'headers': headers}
         if timeout is not None:
             options['timeout'] = timeout
-        return self._send('POST', self.collection, body, **options)
+        return self._send('POST', self.collection, body or None, **options)
+
+    def require_requirements(self, feature: str) -> None:
+        """Refuse requirements if the server cannot honour them.
+
+        :param feature: the requirement given, as the caller named it
+            (``min_ram``, ``--min-ram``), for the message.
+        :raises omsclient.common.exceptions.NotSupported: the API root
+            does not list ``providers`` (the original service).
+        """
+        self.root.require('providers', feature, NO_REQUIREMENTS)
 
     def get(self, queue_id: Any) -> Queue:
         """Return one entry.

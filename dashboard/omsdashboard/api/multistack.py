@@ -39,11 +39,22 @@ def queue_get(request, queue_id):
 
 
 def queue_create(request, image=None, flavor=None, name=None,
-                 provider=None):
-    """Ask for a new instance; empty options are not sent."""
+                 provider=None, min_ram=None, min_vcpus=None, min_disk=None,
+                 image_properties=None):
+    """Ask for a new instance; empty options are not sent.
+
+    The requirements (``min_ram``, ``min_vcpus``, ``min_disk``: numbers,
+    ``0`` included; ``image_properties``: a dict) are passed only when
+    given; omsclient checks them and refuses them for a server that would
+    ignore them.
+    """
+    wanted = {name: value for name, value in (
+        ('min_ram', min_ram), ('min_vcpus', min_vcpus),
+        ('min_disk', min_disk), ('image_properties', image_properties or None))
+        if value is not None}
     return omsclient(request).queues.create(
         image=image or None, flavor=flavor or None, name=name or None,
-        provider=provider or None)
+        provider=provider or None, **wanted)
 
 
 def queue_delete(request, queue_id) -> None:
@@ -73,3 +84,8 @@ def account_update(request, account_id, **fields):
 
 def account_delete(request, account_id) -> None:
     omsclient(request).accounts.delete(account_id)
+
+
+def provider_list(request) -> list:
+    """Every provider account's reachability, quota and entries."""
+    return list(omsclient(request).providers.list())

@@ -26,6 +26,7 @@ from omsclient.metering import logs
 from omsclient.metering import rabbit
 from omsclient.v1 import accounts
 from omsclient.v1 import instances
+from omsclient.v1 import providers
 from omsclient.v1 import queues
 from openstack_dashboard.test import helpers
 
@@ -47,6 +48,10 @@ def queue(**info) -> queues.Queue:
 
 def account(**info) -> accounts.Account:
     return accounts.Account(None, info)
+
+
+def provider(**info) -> providers.Provider:
+    return providers.Provider(None, info)
 
 
 def private_key(**info) -> instances.PrivateKey:
@@ -82,6 +87,8 @@ class CatalogMixin:
     def setUp(self):
         super().setUp()
         self.oms = mock.Mock(name='omsclient')
+        # A service that knows no provider yet, unless a test says more.
+        self.oms.providers.list.return_value = []
         self.metering = mock.Mock(name='metering client')
         self.oms_factory = self._patch('omsclient.client.Client', self.oms)
         self.metering_factory = self._patch(

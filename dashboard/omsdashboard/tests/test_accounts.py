@@ -46,6 +46,45 @@ class AccountsIndexTests(helpers.AdminTestCase):
         self.assertContains(response, 'nova-b')
         self.assertNotContains(response, PASSWORD)
 
+    def test_providers_columns(self):
+        self.oms.accounts.list.return_value = iter([
+            nova_account(1), nova_account(2, provider='nova-b'),
+            nova_account(3, provider='nova-c')])
+        self.oms.providers.list.return_value = iter([
+            helpers.provider(
+                provider='nova-a', account_id=1, reachable=True,
+                quota={'instances': {'used': 2, 'limit': 10},
+                       'cores': {'used': 4, 'limit': -1},
+                       'ram': {'used': 1024, 'limit': 51200}}, entries=2),
+            helpers.provider(provider='nova-b', account_id=2,
+                             reachable=False, reason='connection refused',
+                             quota=None, entries=0)])
+        response = self.client.get(INDEX_URL)
+        self.assertEqual(200, response.status_code)
+        table = response.context['table']
+        cells = {row.datum.id: [row.cells[name].data for name in (
+            'reachable', 'reason', 'instances', 'cores', 'ram', 'entries')]
+            for row in table.get_rows()}
+        # None is shown as Horizon's empty value.
+        self.assertEqual({
+            1: ['Yes', None, '2/10', '4/unlimited', '1024/51200', 2],
+            2: ['No', 'connection refused', None, None, None, 0],
+            3: [None, None, None, None, None, None]}, cells)
+        for text in ('Instances (used/limit)', '4/unlimited',
+                     'connection refused'):
+            self.assertContains(response, text)
+
+    def test_providers_error_keeps_the_accounts(self):
+        self.oms.accounts.list.return_value = iter([nova_account(1)])
+        self.oms.providers.list.side_effect = oms_exceptions.NotSupported(
+            'the OpenMultiStack service at http://oms.example.com:8765/api '
+            'does not support providers (it has no providers resource)')
+        response = self.client.get(INDEX_URL)
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1)
+        self.assertEqual([1], [row.datum.id for row in
+                               response.context['table'].get_rows()])
+
     def test_service_error_shows_a_banner(self):
         self.oms.accounts.list.side_effect = oms_exceptions.Forbidden(
             'Policy does not allow it.', http_status=403)

@@ -63,3 +63,16 @@ class MultistackWrapperTests(RequestUserMixin, helpers.TestCase):
         api.multistack.queue_create(self.request, image='', flavor='f')
         self.oms.queues.create.assert_called_once_with(
             image=None, flavor='f', name=None, provider=None)
+
+    def test_requirements_are_sent_when_given_zero_included(self):
+        api.multistack.queue_create(self.request, min_ram=0, min_disk=None,
+                                    image_properties={})
+        self.oms.queues.create.assert_called_once_with(
+            image=None, flavor=None, name=None, provider=None, min_ram=0)
+
+    def test_provider_list_is_read_whole(self):
+        self.oms.providers.list.return_value = iter([helpers.provider(
+            provider='a', account_id=1)])
+        states = api.multistack.provider_list(self.request)
+        self.assertEqual(['a'], [state.provider for state in states])
+        self.assertEqual(['a'], [state.provider for state in states])

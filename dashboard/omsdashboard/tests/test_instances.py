@@ -48,6 +48,21 @@ class InstancesIndexTests(helpers.TestCase):
         self.assertNotContains(response, 'PRIVATE KEY')
         self.assertNotContains(response, 'secret')
 
+    def test_shows_the_flavor_and_image_chosen(self):
+        entry = running_entry()
+        entry = helpers.queue(**dict(entry.to_dict(), instance=dict(
+            entry.instance, flavor={'id': '3', 'name': 'm1.medium'},
+            image={'id': '9f2c', 'name': 'ubuntu-22.04'})))
+        self.oms.queues.list.return_value = iter([
+            entry, helpers.queue(id=2, status='REQUEST', instance=None)])
+        response = self.client.get(INDEX_URL)
+        table = response.context['table']
+        self.assertEqual(
+            [['m1.medium', 'ubuntu-22.04'], [None, None]],
+            [[row.cells[name].data for name in ('flavor', 'image')]
+             for row in table.get_rows()])
+        self.assertContains(response, 'Flavor Chosen')
+
     def test_client_uses_the_token_and_the_catalog_endpoint(self):
         self.oms.queues.list.return_value = iter([])
         self.client.get(INDEX_URL)
@@ -108,6 +123,46 @@ class CreateEntryTests(helpers.TestCase):
                                       'name': 'web', 'provider': 'nova-a'})
         self.oms.queues.create.assert_called_once_with(
             image='cirros', flavor='m1.tiny', name='web', provider='nova-a')
+
+    def test_requirements_are_sent(self):
+        self.oms.queues.create.return_value = helpers.queue(
+            id=9, status='REQUEST')
+        response = self.client.post(CREATE_URL, {
+            'min_ram': '4096', 'min_vcpus': '0', 'min_disk': '',
+            'image_properties': 'os_distro=ubuntu\r\n\r\n'
+                                ' os_version = 22.04=lts\r\n'})
+        self.assertNoFormErrors(response)
+        self.oms.queues.create.assert_called_once_with(
+            image=None, flavor=None, name=None, provider=None,
+            min_ram=4096, min_vcpus=0,
+            image_properties={'os_distro': 'ubuntu',
+                              'os_version': '22.04=lts'})
+
+    def test_bad_requirements_stand_next_to_their_field(self):
+        for field, value, error in (
+                ('min_ram', '-1', 'greater than or equal to 0'),
+                ('min_vcpus', '2147483648', 'less than or equal to '
+                 '2147483647'),
+                ('min_disk', 'big', 'Enter a whole number'),
+                ('image_properties', 'os_distro', 'Expected key=value on '
+                 'each line, not &quot;os_distro&quot;'),
+                ('image_properties', 'os distro=ubuntu',
+                 'Invalid image property key'),
+                ('image_properties', 'os_distro=',
+                 'Invalid image property value')):
+            response = self.client.post(CREATE_URL, {field: value})
+            self.assertEqual(200, response.status_code)
+            self.assertIn(field, response.context['form'].errors)
+            self.assertContains(response, error)
+        self.oms.queues.create.assert_not_called()
+
+    def test_server_without_requirements_shows_why(self):
+        self.oms.queues.create.side_effect = oms_exceptions.NotSupported(
+            'the OpenMultiStack service at http://oms.example.com:8765/api '
+            'does not support min_ram (it has no requirement-based choice)')
+        response = self.client.post(CREATE_URL, {'min_ram': '512'})
+        self.assertEqual(200, response.status_code)
+        self.assertMessageCount(response, error=1)
 
     def test_refusal_is_shown_with_the_service_reason(self):
         self.oms.queues.create.side_effect = oms_exceptions.BadRequest(

@@ -60,12 +60,14 @@ class ResourceLister(ResourceCommand, common.Lister):
             help='List at most this many %s (default: all of them; -1 '
                  'also lists them all)' % self.resource.plural,
         )
+        marker = self.resource.marker
         parser.add_argument(
             '--marker',
-            metavar='<id>',
-            help='List the %s after the one with this ID (the last ID of '
-                 'the previous page); an ID of none is an error'
-                 % self.resource.plural,
+            metavar='<%s>' % marker.lower(),
+            help='List the %(plural)s after the one with this %(marker)s '
+                 '(the last %(marker)s of the previous page); a marker '
+                 'that names none is an error'
+                 % {'plural': self.resource.plural, 'marker': marker},
         )
         for option in self.resource.filters:
             parser.add_argument(
@@ -81,9 +83,11 @@ class ResourceLister(ResourceCommand, common.Lister):
     def take_action(self, parsed_args):
         limit = parsed_args.limit
         limit = (None if limit == common.NO_LIMIT
-                 else _checked(limit, '--limit', 1))
-        marker = _checked(parsed_args.marker, '--marker', 1)
+                 else checked_int(limit, '--limit', 1))
         resource = self.resource
+        marker = parsed_args.marker
+        if resource.marker == 'ID':
+            marker = checked_int(marker, '--marker', 1)
         columns = (resource.long_columns if parsed_args.long
                    else resource.list_columns)
         row = functools.partial(utils.item_row, columns=columns,
@@ -97,11 +101,12 @@ class ResourceLister(ResourceCommand, common.Lister):
         return columns, common.iter_rows(items, row, what)
 
 
-def _checked(value, option, minimum):
+def checked_int(value, option, minimum):
     """``value`` as the API takes it (``minimum`` to the largest id).
 
     A limit of 0 and a marker of any text pass the parser; what the API
-    would refuse is refused here, before any request.
+    would refuse is refused here, before any request, as one line that
+    names ``option`` (exit status 1, not the parser's 2).
     """
     if value is None:
         return None

@@ -26,6 +26,8 @@ from collections.abc import Mapping
 from typing import Any
 from typing import NamedTuple
 
+from osc_lib.cli import format_columns
+
 from omsclient.common import formatters
 
 #: A fields table: column name -> (dotted paths, column class or None).
@@ -68,6 +70,8 @@ class Resource(NamedTuple):
     :attr filters: the options of ``list`` that the service filters by.
     :attr reference: what names one resource to delete.
     :attr name_reference: what names one resource to show.
+    :attr marker: what ``list --marker`` takes: ``ID`` (a whole number)
+        or ``name``.
     """
 
     manager: str
@@ -80,6 +84,7 @@ class Resource(NamedTuple):
     filters: tuple[Filter, ...] = ()
     reference: str = 'ID'
     name_reference: str = 'ID or name'
+    marker: str = 'ID'
 
 
 def _provider_filters(plural: str) -> tuple[Filter, ...]:
@@ -107,15 +112,24 @@ QUEUE_FIELDS = {
     'Name': (('name',), None),
     'Requested Provider': (('provider',), None),
     'Project ID': (('project_id',), None),
+    'Min RAM': (('min_ram',), None),
+    'Min vCPUs': (('min_vcpus',), None),
+    'Min Disk': (('min_disk',), None),
+    'Image Properties': (('image_properties',), format_columns.DictColumn),
+    'Flavor Chosen': (('instance.flavor',), formatters.ChosenColumn),
+    'Image Chosen': (('instance.image',), formatters.ChosenColumn),
+    'Skipped': (('skipped',), formatters.SkippedColumn),
     'Instance': (('instance',), formatters.InstanceColumn),
 }
 QUEUE_LIST_COLUMNS = ('ID', 'Status', 'Provider', 'IP Address', 'Registered')
 QUEUE_LONG_COLUMNS = QUEUE_LIST_COLUMNS + (
-    'Instance Name', 'Instance ID', 'Key Name', 'Region', 'Tenant', 'Fault')
+    'Instance Name', 'Instance ID', 'Key Name', 'Region', 'Tenant', 'Fault',
+    'Flavor Chosen', 'Image Chosen')
 QUEUE_SHOW_COLUMNS = (
     'ID', 'Status', 'Provider', 'IP Address', 'Registered', 'Updated',
-    'Image', 'Flavor', 'Name', 'Requested Provider', 'Project ID', 'Fault',
-    'Instance')
+    'Image', 'Flavor', 'Min RAM', 'Min vCPUs', 'Min Disk',
+    'Image Properties', 'Name', 'Requested Provider', 'Project ID', 'Fault',
+    'Flavor Chosen', 'Image Chosen', 'Skipped', 'Instance')
 
 ACCOUNT_FIELDS = {
     'ID': (('id',), None),
@@ -157,6 +171,26 @@ INSTANCE_LONG_COLUMNS = INSTANCE_LIST_COLUMNS + (
 INSTANCE_SHOW_COLUMNS = ('ID', 'Name', 'Instance ID', 'IP Address',
                          'Key Name', 'Queue ID', 'Account')
 
+PROVIDER_FIELDS = {
+    'Provider': (('provider',), None),
+    'Account ID': (('account_id',), None),
+    'Driver': (('driver',), None),
+    'Region': (('region_name',), None),
+    'Status': (('status',), None),
+    'Reachable': (('reachable',), None),
+    'Reason': (('reason',), None),
+    'Instances': (('quota.instances',), formatters.UsageColumn),
+    'Cores': (('quota.cores',), formatters.UsageColumn),
+    'RAM (MB)': (('quota.ram',), formatters.UsageColumn),
+    'Entries': (('entries',), None),
+    'Checked At': (('checked_at',), formatters.DateTimeColumn),
+}
+PROVIDER_LIST_COLUMNS = ('Provider', 'Driver', 'Region', 'Status',
+                         'Reachable', 'Reason', 'Instances', 'Cores',
+                         'RAM (MB)', 'Entries', 'Checked At')
+PROVIDER_LONG_COLUMNS = PROVIDER_LIST_COLUMNS + ('Account ID',)
+PROVIDER_SHOW_COLUMNS = ('Provider', 'Account ID') + PROVIDER_LIST_COLUMNS[1:]
+
 QUEUE = Resource(
     'queues', 'queue entry', 'queue entries', QUEUE_FIELDS,
     QUEUE_LIST_COLUMNS, QUEUE_LONG_COLUMNS, QUEUE_SHOW_COLUMNS,
@@ -185,6 +219,10 @@ INSTANCE = Resource(
     'instances', 'instance', 'instances', INSTANCE_FIELDS,
     INSTANCE_LIST_COLUMNS, INSTANCE_LONG_COLUMNS, INSTANCE_SHOW_COLUMNS,
     filters=_provider_filters('instances'))
+PROVIDER = Resource(
+    'providers', 'provider', 'providers', PROVIDER_FIELDS,
+    PROVIDER_LIST_COLUMNS, PROVIDER_LONG_COLUMNS, PROVIDER_SHOW_COLUMNS,
+    reference='name', name_reference='Name', marker='name')
 
 # Account attributes settable with "account create" and "account set":
 # option destination -> field of the service.

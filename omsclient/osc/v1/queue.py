@@ -20,6 +20,7 @@ from omsclient.osc import common
 from omsclient.osc.v1 import base
 from omsclient.osc.v1 import constants
 from omsclient.osc.v1 import utils
+from omsclient.v1 import queues as queues_v1
 
 #: Seconds between two polls of --wait.
 POLL_INTERVAL = 2
@@ -40,6 +41,36 @@ def _add_wait_options(parser, what):
         help='With --wait, give up after this many seconds (default: '
              '%d)' % constants.DEFAULT_WAIT_TIMEOUT,
     )
+
+
+#: The options of the requirements, by parameter of ``queues.create``.
+REQUIREMENT_OPTIONS = {'min_ram': '--min-ram', 'min_vcpus': '--min-vcpus',
+                       'min_disk': '--min-disk',
+                       'image_properties': '--image-property'}
+
+
+def _requirements(parsed_args):
+    """The requirements given, checked as the API checks them.
+
+    :raises osc_lib.exceptions.CommandError: one of them would be refused.
+    """
+    given = {}
+    for field in queues_v1.MINIMUMS:
+        text = getattr(parsed_args, field)
+        if text is not None:
+            given[field] = base.checked_int(text, REQUIREMENT_OPTIONS[field],
+                                            0)
+    if parsed_args.image_properties is not None:
+        properties = given['image_properties'] = {}
+        for pair in parsed_args.image_properties:
+            key, sign, value = pair.partition('=')
+            if not sign:
+                raise osc_exc.CommandError(
+                    'Invalid --image-property %r: expected KEY=VALUE, e.g. '
+                    'os_distro=ubuntu' % pair)
+            properties[key] = value
+    with common.command_errors():
+        return queues_v1.requirements(names=REQUIREMENT_OPTIONS, **given)
 
 
 class QueueCommand(base.ResourceCommand):
@@ -74,6 +105,28 @@ class CreateQueue(QueueCommand, common.ShowOne):
             help='Boot only on this provider (default: the first provider '
                  'that works)',
         )
+        for option, metavar, what in (
+                ('--min-ram', '<mb>', 'RAM in MB'),
+                ('--min-vcpus', '<count>', 'number of vCPUs'),
+                ('--min-disk', '<gb>', 'root disk in GB')):
+            parser.add_argument(
+                option,
+                metavar=metavar,
+                help='Least %s of the flavor: on each provider the '
+                     'service picks the smallest public flavor that meets '
+                     'every minimum (with --flavor, that flavor must meet '
+                     'them)' % what,
+            )
+        parser.add_argument(
+            '--image-property',
+            metavar='<key=value>',
+            action='append',
+            dest='image_properties',
+            help='Property the image must have, e.g. os_distro=ubuntu: on '
+                 'each provider the service picks the newest active image '
+                 'that has every one (with --image, that image must have '
+                 'them); repeat the option for several properties',
+        )
         _add_wait_options(parser, 'is running or has failed (a failed '
                           'entry is shown, then the command exits 1)')
         return parser
@@ -83,6 +136,14 @@ class CreateQueue(QueueCommand, common.ShowOne):
         request = {key: getattr(parsed_args, key)
                    for key in ('image', 'flavor', 'name', 'provider')
                    if getattr(parsed_args, key) is not None}
+        # Checked before any request; a server that would ignore them
+        # (the original service) is refused before anything is created.
+        wanted = _requirements(parsed_args)
+        if wanted:
+            with common.command_errors():
+                queues.require_requirements(
+                    REQUIREMENT_OPTIONS[next(iter(wanted))])
+        request.update(wanted)
         # --timeout and the seconds shown count from here.
         start = common_utils.monotonic()
         if parsed_args.wait and parsed_args.timeout:

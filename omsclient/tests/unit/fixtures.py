@@ -54,7 +54,26 @@ ORIGINAL_QUEUE: dict[str, Any] = {
 #: The API root of the original service and of the reference service.
 ORIGINAL_ROOT = {"queues": QUEUES}
 REFERENCE_ROOT = {"queues": QUEUES, "accounts": API + '/accounts/',
-                  "instances": API + '/instances/'}
+                  "instances": API + '/instances/',
+                  "providers": API + '/providers/'}
+
+#: A queue entry of the reference service that asked for requirements:
+#: the flavor and image chosen, and the provider passed over first.
+CHOSEN_QUEUE: dict[str, Any] = {
+    "id": 7, "status": "RUN",
+    "regist_datetime": "2026-12-07T20:00:00.000000Z",
+    "updated_datetime": "2026-12-07T20:00:05.000000Z", "fault": None,
+    "image": None, "flavor": None, "name": None, "provider": None,
+    "min_ram": 4096, "min_vcpus": None, "min_disk": 20,
+    "image_properties": {"os_distro": "ubuntu"},
+    "skipped": [{"provider": "b", "reason": "no_flavor",
+                 "detail": "no public flavor with at least 4096 MB RAM"}],
+    "instance": {"id": 3, "name": "vm-7", "instance_id": "4d1e",
+                 "ip_addr": "192.0.2.7", "key_name": "oms-7",
+                 "account": {"provider": "a", "region_name": "RegionOne",
+                             "tenant_name": "demo"},
+                 "flavor": {"id": "3", "name": "m1.medium"},
+                 "image": {"id": "9f2c", "name": "ubuntu-22.04"}}}
 
 #: Error bodies of the original service (Django REST framework).
 NOT_FOUND = {"detail": "Not found."}

@@ -375,3 +375,106 @@ class TestWait(oms_fixtures.TestCase):
                                 self.queues.wait_for_delete, 5, timeout=5)
         self.assertEqual('Queue entry 5 still exists after 5 seconds',
                          str(exc))
+
+
+class TestRequirements(oms_fixtures.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.queues = self.make_client().queues
+        self.requests.post(QUEUES, status_code=201,
+                           json=oms_fixtures.CHOSEN_QUEUE)
+
+    def use_root(self, root):
+        self.requests.get(oms_fixtures.API + '/', json=root)
+
+    def test_sent_with_the_other_options(self):
+        self.use_root(oms_fixtures.REFERENCE_ROOT)
+        entry = self.queues.create(
+            image='ubuntu', min_ram=4096, min_vcpus=0, min_disk=20,
+            image_properties={'os_distro': 'ubuntu', 'os_version': '22.04'})
+        self.assertEqual({'image': 'ubuntu', 'min_ram': 4096,
+                          'min_vcpus': 0, 'min_disk': 20,
+                          'image_properties': {'os_distro': 'ubuntu',
+                                               'os_version': '22.04'}},
+                         self.calls('POST')[0].json())
+        self.assertEqual({'id': '3', 'name': 'm1.medium'},
+                         entry.instance['flavor'])
+        self.assertEqual('no_flavor', entry.skipped[0]['reason'])
+
+    def test_the_root_is_read_once_per_client(self):
+        self.use_root(oms_fixtures.REFERENCE_ROOT)
+        self.queues.create(min_ram=1)
+        self.queues.create(image_properties={'os_distro': 'ubuntu'})
+        self.assertEqual(1, len(self.calls('GET', '/api/')))
+        self.assertEqual(2, len(self.calls('POST')))
+
+    def test_no_requirement_reads_no_root(self):
+        self.queues.create(image='cirros')
+        self.assertEqual([], self.calls('GET'))
+
+    def test_original_server_is_refused_before_anything_is_created(self):
+        self.use_root(oms_fixtures.ORIGINAL_ROOT)
+        for name, value in (('min_ram', 4096), ('min_vcpus', 2),
+                            ('min_disk', 0),
+                            ('image_properties', {'os_distro': 'ubuntu'})):
+            error = self.assertRaises(exceptions.NotSupported,
+                                      self.queues.create, **{name: value})
+            self.assertEqual(
+                'the OpenMultiStack service at http://oms.test/api does not '
+                'support %s (it has no requirement-based choice)' % name,
+                str(error))
+        self.assertEqual([], self.calls('POST'))
+
+    def test_bad_values_are_refused_before_any_request(self):
+        for kwargs, message in (
+                ({'min_ram': -1}, "Invalid min_ram: -1 is not a whole "
+                 "number from 0 to 2147483647"),
+                ({'min_vcpus': 2 ** 31}, 'Invalid min_vcpus: 2147483648'),
+                ({'min_disk': True}, 'Invalid min_disk: True'),
+                ({'min_ram': 1.5}, 'Invalid min_ram: 1.5'),
+                ({'min_ram': '4096'}, "Invalid min_ram: '4096'"),
+                ({'image_properties': 'os_distro=ubuntu'},
+                 'Invalid image_properties: expected a mapping'),
+                ({'image_properties': {'k%d' % i: 'v' for i in range(21)}},
+                 'Invalid image_properties: 21 properties given, at most '
+                 '20'),
+                ({'image_properties': {'os distro': 'ubuntu'}},
+                 "Invalid image_properties key 'os distro': a key is 1 to "
+                 "255 letters, digits or any of _ . : -"),
+                ({'image_properties': {'': 'x'}},
+                 "Invalid image_properties key ''"),
+                ({'image_properties': {'k' * 256: 'x'}},
+                 'Invalid image_properties key'),
+                ({'image_properties': {'os_distro': ''}},
+                 "Invalid image_properties value '' of os_distro"),
+                ({'image_properties': {'os_distro': 'x' * 256}},
+                 'Invalid image_properties value'),
+                ({'image_properties': {'os_distro': 'a\nb'}},
+                 "Invalid image_properties value 'a\\nb' of os_distro"),
+                ({'image_properties': {'os_version': 22}},
+                 'Invalid image_properties value 22')):
+            error = self.assertRaises(exceptions.InvalidRequirement,
+                                      self.queues.create, **kwargs)
+            self.assertIsInstance(error, ValueError)
+            self.assertIn(message, str(error))
+            self.assertEqual(1, len(str(error).splitlines()))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_bounds_are_accepted(self):
+        self.use_root(oms_fixtures.REFERENCE_ROOT)
+        properties = {'k%d' % i: 'v' * 255 for i in range(19)}
+        properties['A-z0.9_:' + 'k' * 247] = 'x'
+        self.queues.create(min_ram=2 ** 31 - 1, min_vcpus=0,
+                           image_properties=properties)
+        self.assertEqual(properties,
+                         self.calls('POST')[0].json()['image_properties'])
+
+    def test_entry_of_a_wrong_shape(self):
+        self.use_root(oms_fixtures.REFERENCE_ROOT)
+        self.requests.post(QUEUES, status_code=201, json=dict(
+            oms_fixtures.CHOSEN_QUEUE, skipped='b: quota'))
+        error = self.assertRaises(exceptions.InvalidResponse,
+                                  self.queues.create, min_ram=1)
+        self.assertIn("skipped is a text ('b: quota'), not a list or null",
+                      str(error))

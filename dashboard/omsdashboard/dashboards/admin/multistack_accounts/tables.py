@@ -13,6 +13,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from horizon import tables
+from omsclient.common import formatters
 
 from omsdashboard import api
 
@@ -88,6 +89,34 @@ class DeleteAccount(tables.DeleteAction):
         api.multistack.account_delete(request, obj_id)
 
 
+def _state(account):
+    """The provider state the index view attached to an account, if any."""
+    return account.get('provider_state') or {}
+
+
+def reachable(account):
+    state = _state(account)
+    if state.get('reachable') is None:
+        return None
+    return _('Yes') if state['reachable'] else _('No')
+
+
+def reason(account):
+    return _state(account).get('reason')
+
+
+def _usage(name):
+    def usage(account):
+        quota = _state(account).get('quota') or {}
+        return formatters.format_usage(quota.get(name)) or None
+    usage.__name__ = 'quota_%s' % name
+    return usage
+
+
+def entries(account):
+    return _state(account).get('entries')
+
+
 class AccountsTable(tables.DataTable):
     id = tables.Column('id', verbose_name=_('ID'))
     provider = tables.Column('provider', verbose_name=_('Provider'))
@@ -96,6 +125,13 @@ class AccountsTable(tables.DataTable):
     tenant = tables.Column('tenant_name', verbose_name=_('Tenant'))
     username = tables.Column('username', verbose_name=_('Username'))
     status = tables.Column('status', verbose_name=_('Status'))
+    reachable = tables.Column(reachable, verbose_name=_('Reachable'))
+    reason = tables.Column(reason, verbose_name=_('Reason'))
+    instances = tables.Column(_usage('instances'),
+                              verbose_name=_('Instances (used/limit)'))
+    cores = tables.Column(_usage('cores'), verbose_name=_('Cores'))
+    ram = tables.Column(_usage('ram'), verbose_name=_('RAM (MB)'))
+    entries = tables.Column(entries, verbose_name=_('Entries'))
 
     class Meta:
         name = 'accounts'

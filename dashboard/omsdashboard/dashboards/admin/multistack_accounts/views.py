@@ -34,11 +34,24 @@ class IndexView(tables.DataTableView):
 
     def get_data(self):
         try:
-            return api.multistack.account_list(self.request)
+            accounts = api.multistack.account_list(self.request)
         except Exception:
             exceptions.handle(self.request,
                               _('Unable to retrieve the provider accounts.'))
             return []
+        try:
+            states = {state.get('account_id'): state.to_dict()
+                      for state in api.multistack.provider_list(self.request)}
+        except Exception:
+            exceptions.handle(self.request,
+                              _('Unable to retrieve the providers\' '
+                                'reachability and quota.'))
+            states = {}
+        # Each row is the account with what the worker last saw of it.
+        return [type(account)(None, dict(account.to_dict(),
+                                         provider_state=states.get(
+                                             account.id)))
+                for account in accounts]
 
 
 class CreateView(forms.ModalFormView):

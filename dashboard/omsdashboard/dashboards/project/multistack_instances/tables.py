@@ -96,6 +96,10 @@ class EntriesTable(tables.DataTable):
     provider = tables.Column(_provider, verbose_name=_('Provider'))
     ip_address = tables.Column(_instance('ip_addr'),
                                verbose_name=_('IP Address'))
+    flavor = tables.Column(_instance('flavor', 'name'),
+                           verbose_name=_('Flavor Chosen'))
+    image = tables.Column(_instance('image', 'name'),
+                          verbose_name=_('Image Chosen'))
     registered = tables.Column('regist_datetime',
                                verbose_name=_('Registered'),
                                filters=(filters.parse_isotime,))

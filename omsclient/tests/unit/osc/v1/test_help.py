@@ -26,6 +26,7 @@ EXPECTED = {
     'multistack_account_show', 'multistack_account_set',
     'multistack_account_delete', 'multistack_instance_list',
     'multistack_instance_show', 'multistack_instance_key_save',
+    'multistack_provider_list', 'multistack_provider_show',
 }
 
 

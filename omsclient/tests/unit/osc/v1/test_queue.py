@@ -267,7 +267,8 @@ class TestListQueue(fakes.TestCommand):
         listed = self.run_json(queue.ListQueue, ['--long'])
         self.assertEqual(['ID', 'Status', 'Provider', 'IP Address',
                           'Registered', 'Instance Name', 'Instance ID',
-                          'Key Name', 'Region', 'Tenant', 'Fault'],
+                          'Key Name', 'Region', 'Tenant', 'Fault',
+                          'Flavor Chosen', 'Image Chosen'],
                          list(listed[0]))
         self.assertEqual({'ID': 1, 'Status': 'RUN', 'Provider': 'conoha',
                           'IP Address': '133.130.111.194',
@@ -276,7 +277,8 @@ class TestListQueue(fakes.TestCommand):
                           'Instance ID':
                           'bec7c0ea-2262-4d73-aa6d-002d1e231103',
                           'Key Name': 'gShakAACHA', 'Region': 'tyo1',
-                          'Tenant': 'gnct26543406', 'Fault': None},
+                          'Tenant': 'gnct26543406', 'Fault': None,
+                          'Flavor Chosen': None, 'Image Chosen': None},
                          listed[0])
         self.assertEqual('no provider left', listed[1]['Fault'])
 
@@ -561,3 +563,106 @@ class TestDeleteQueue(fakes.TestCommand):
 
     def test_id_required(self):
         self.assert_parse_error(queue.DeleteQueue, ['--wait'])
+
+
+class TestRequirements(fakes.TestCommand):
+
+    CHOSEN = oms_fixtures.CHOSEN_QUEUE
+
+    def use_root(self, root=oms_fixtures.REFERENCE_ROOT):
+        self.requests.get(fakes.API + '/', json=root)
+
+    def test_sent_and_shown(self):
+        self.use_root()
+        self.requests.post(QUEUES, status_code=201, json=self.CHOSEN)
+        shown = self.run_json(queue.CreateQueue, [
+            '--min-ram', '4096', '--min-vcpus', '0', '--min-disk', '20',
+            '--image-property', 'os_distro=ubuntu',
+            '--image-property', 'os_version=22.04=lts'])
+        self.assertEqual({'min_ram': 4096, 'min_vcpus': 0, 'min_disk': 20,
+                          'image_properties': {'os_distro': 'ubuntu',
+                                               'os_version': '22.04=lts'}},
+                         self.calls('POST')[0].json())
+        self.assertEqual(
+            (4096, None, 20, {'os_distro': 'ubuntu'},
+             {'id': '3', 'name': 'm1.medium'},
+             {'id': '9f2c', 'name': 'ubuntu-22.04'}, self.CHOSEN['skipped']),
+            tuple(shown[column] for column in (
+                'Min RAM', 'Min vCPUs', 'Min Disk', 'Image Properties',
+                'Flavor Chosen', 'Image Chosen', 'Skipped')))
+
+    def test_table(self):
+        skipped = [dict(self.CHOSEN['skipped'][0]),
+                   {'provider': 'c', 'reason': 'quota',
+                    'detail': 'instances 10 of 10 used'}]
+        self.requests.get(QUEUES + '7/', json=dict(self.CHOSEN,
+                                                   skipped=skipped))
+        output = self.run_command(queue.ShowQueue, ['7'])
+        for text in ("| Image Properties   | os_distro='ubuntu'",
+                     '| Flavor Chosen      | m1.medium (3)',
+                     '| Image Chosen       | ubuntu-22.04 (9f2c)',
+                     '| Skipped            | b: no_flavor (no public flavor '
+                     'with at least 4096 MB RAM) |',
+                     '|                    | c: quota (instances 10 of 10 '
+                     'used)'):
+            self.assertIn(text, output)
+
+    def test_control_characters_are_escaped(self):
+        self.requests.get(QUEUES + '7/', json=dict(
+            self.CHOSEN, image_properties={'os_distro': 'u\x1b[2J'},
+            skipped=[{'provider': 'b\x1b]0;x\x07', 'reason': 'failed',
+                      'detail': 'ERROR\x1b[31m'}]))
+        for name, output in self.outputs(queue.ShowQueue, ['7']):
+            self.assertNotIn('\x1b', output, name)
+
+    def test_original_server_creates_nothing(self):
+        self.use_root(oms_fixtures.ORIGINAL_ROOT)
+        for argv, option in ((['--min-ram', '4096'], '--min-ram'),
+                             (['--min-disk', '1', '--min-vcpus', '1'],
+                              '--min-vcpus'),
+                             (['--image-property', 'os_distro=ubuntu'],
+                              '--image-property')):
+            error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                      queue.CreateQueue, argv + ['--wait'])
+            self.assertEqual(
+                'the OpenMultiStack service at http://oms.test/api does not '
+                'support %s (it has no requirement-based choice)' % option,
+                str(error))
+        self.assertEqual([], self.calls('POST'))
+
+    def test_bad_values_are_refused_before_any_request(self):
+        for argv, message in (
+                (['--min-ram', '-1'], "Invalid --min-ram: '-1' is not a "
+                 "whole number from 0 to 2147483647"),
+                (['--min-vcpus', '2147483648'], 'Invalid --min-vcpus'),
+                (['--min-disk', '1.5'], "Invalid --min-disk: '1.5'"),
+                (['--min-ram', 'lots'], "Invalid --min-ram: 'lots'"),
+                (['--image-property', 'os_distro'],
+                 "Invalid --image-property 'os_distro': expected "
+                 "KEY=VALUE, e.g. os_distro=ubuntu"),
+                (['--image-property', 'os distro=ubuntu'],
+                 "Invalid --image-property key 'os distro'"),
+                (['--image-property', '=ubuntu'],
+                 "Invalid --image-property key ''"),
+                (['--image-property', 'os_distro='],
+                 "Invalid --image-property value '' of os_distro"),
+                (['--image-property', 'os_distro=a\x1b[2Jb'],
+                 "Invalid --image-property value 'a\\x1b[2Jb'"),
+                (sum((['--image-property', 'k%d=v' % i]
+                      for i in range(21)), []),
+                 'Invalid --image-property: 21 properties given, at most '
+                 '20 are taken')):
+            error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                      queue.CreateQueue, argv)
+            self.assertIn(message, str(error))
+            self.assertEqual(1, len(str(error).splitlines()))
+            self.assertNotIn('\x1b', str(error))
+        self.assertEqual([], self.requests.request_history)
+
+    def test_help_names_the_options(self):
+        command = queue.CreateQueue(self.app, None)
+        text = command.get_parser('openstack multistack queue create') \
+            .format_help()
+        for option in ('--min-ram <mb>', '--min-vcpus <count>',
+                       '--min-disk <gb>', '--image-property <key=value>'):
+            self.assertIn(option, text)
