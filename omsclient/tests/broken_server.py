@@ -49,6 +49,8 @@ ENTRY = {'id': 1, 'status': 'RUN', 'regist_datetime': '2016-08-09T02:29Z',
          'instance': None}
 LOG = {'id': 1, 'desc': 'started', 'time': '2016-08-02 06:58:24'}
 
+_BOM = b'\xef\xbb\xbf'
+
 Act = Callable[['Handler', 'Misbehaviour'], None]
 
 
@@ -232,6 +234,14 @@ MISBEHAVIOURS: list[Misbehaviour] = [
                  body='[{"id": 1, "desc": "caf\xe9"}]'.encode('latin-1'),
                  headers={'Content-Type':
                           'application/json; charset=latin-1'}),
+    # A UTF-8 byte order mark before the document (RFC 8259 lets a
+    # reader ignore it): a list, an object and an error alike.
+    Misbehaviour('bom-list', benign=LISTS + DELETES + PAGED,
+                 body=_BOM + _entries()),
+    Misbehaviour('bom-object', benign=True,
+                 body=_BOM + json.dumps(dict(ENTRY, **LOG)).encode()),
+    Misbehaviour('bom-error', status=400,
+                 body=_BOM + b'{"detail": "Refused with a BOM."}'),
     Misbehaviour('nan', body=b'[{"id": 1, "desc": NaN}]'),
     Misbehaviour('infinity', body=b'{"id": 1, "value": Infinity}'),
     Misbehaviour('huge-id', body=b'[{"id": 1' + b'0' * 400 + b'}]'),

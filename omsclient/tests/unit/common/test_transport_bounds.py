@@ -118,6 +118,25 @@ class TestAgainstBrokenServer(testtools.TestCase):
             self.assertIn('is not what the API promises: entry 1 is a '
                           'number (0), not an object', str(exc))
 
+    def test_byte_order_mark_read_by_every_entry_point(self):
+        lists = self.client('bom-list')
+        cl_lists = self.metering('bom-list')
+        for call in (lambda: lists.queues.list(),
+                     lambda: lists.queues.list(limit=2),
+                     lambda: lists.accounts.list(),
+                     lambda: cl_lists.logs.list(),
+                     lambda: cl_lists.logs.list_all(),
+                     lambda: cl_lists.rabbit.list('users')):
+            self.assertEqual([1], [item.id for item in call()])
+        objects = self.client('bom-object')
+        self.assertEqual('RUN', objects.queues.get(1).status)
+        self.assertEqual('RUN', objects.queues.create().status)
+        self.assertEqual('started',
+                         self.metering('bom-object').rabbit.get().desc)
+        exc = self.assertRaises(exceptions.BadRequest,
+                                self.client('bom-error').queues.get, 1)
+        self.assertIn('Refused with a BOM.', str(exc))
+
     def test_redirect_to_another_scheme_refused_saying_why(self):
         for name, scheme in (('redirect-file', 'file'),
                              ('redirect-data', 'data'),
