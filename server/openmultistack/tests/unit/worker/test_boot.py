@@ -61,7 +61,7 @@ class TestBoot(base.WorkerTestCase):
 
     def test_entry_image_flavor_and_name_are_used(self):
         account_id = self.add_sim_account('sim-a')
-        queue_id = self.add_queue(image='ubuntu', flavor='m1.small',
+        queue_id = self.add_queue(image='ubuntu-22.04', flavor='m1.small',
                                   name='web-1')
         self.start_worker()
         entry = self.wait_for_status(queue_id, models.RUN)
