@@ -53,7 +53,11 @@ class QuotaExceeded(ProviderError):
     """The provider refused for lack of quota."""
 
 
-class NotFound(ProviderError):
+class Refused(ProviderError):
+    """The provider refused the request as such (HTTP 4xx)."""
+
+
+class NotFound(Refused):
     """The server, key pair, image or flavor does not exist there."""
 
 

@@ -104,6 +104,8 @@ def _translated(action: str):
         reason = _one_line(str(exc))
         if exc.code == 413 or 'quota' in reason.lower():
             raise base.QuotaExceeded('%s: %s' % (action, reason))
+        if isinstance(exc.code, int) and 400 <= exc.code < 500:
+            raise base.Refused('%s: %s' % (action, reason))
         raise base.ProviderError('%s: %s' % (action, reason))
     except nova_exc.UnsupportedVersion as exc:
         raise base.ProviderError('%s: %s' % (action, _one_line(str(exc))))
@@ -113,8 +115,8 @@ def _translated(action: str):
         raise base.ProviderUnreachable('%s: %s'
                                        % (action, _connection_reason(exc)))
     except ksa_exc.Unauthorized as exc:
-        raise base.ProviderError('%s: authentication failed (%s)'
-                                 % (action, _one_line(str(exc))))
+        raise base.Refused('%s: authentication failed (%s)'
+                           % (action, _one_line(str(exc))))
     except ksa_exc.EndpointNotFound:
         raise base.ProviderError('%s: no compute endpoint in the catalog'
                                  % action)

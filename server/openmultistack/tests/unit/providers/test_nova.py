@@ -410,6 +410,21 @@ class TestFailures(NovaTestCase):
         self.assertRaises(base.ProviderTimeout,
                           self.provider().find_flavor, None)
 
+    def test_client_errors_are_refusals_server_errors_not(self):
+        self.http.post(NOVA + '/servers', [
+            {'status_code': 400, 'json': {'badRequest': {
+                'message': 'Invalid imageRef provided.', 'code': 400}}},
+            {'status_code': 503, 'json': {'computeFault': {
+                'message': 'try later', 'code': 503}}}])
+        provider = self.provider()
+        exc = self.assertRaises(base.Refused, provider.boot, 'oms-1',
+                                IMAGE_ID, '1', 'oms-1', {})
+        self.assertEqual('booting oms-1: Invalid imageRef provided. '
+                         '(HTTP 400)', str(exc))
+        exc = self.assertRaises(base.ProviderError, provider.boot, 'oms-1',
+                                IMAGE_ID, '1', 'oms-1', {})
+        self.assertNotIsInstance(exc, base.Refused)
+
     def test_server_error_is_one_line(self):
         self.http.get(NOVA + '/flavors/detail', status_code=500,
                       text='<html><body><h1>500 Internal Server Error</h1>'

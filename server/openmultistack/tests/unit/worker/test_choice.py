@@ -17,6 +17,7 @@ import types
 import testtools
 
 from openmultistack.providers import base
+from openmultistack.worker import boot
 from openmultistack.worker import choice
 
 Flavor = base.Flavor
@@ -201,3 +202,18 @@ class TestRequirements(testtools.TestCase):
                          image_properties={'os_version': '24.04',
                                            'os_distro': 'ubuntu'}
                          ).describe())
+
+
+class TestReasons(testtools.TestCase):
+
+    def test_reason_of_each_refusal(self):
+        for error, reason in [
+                (base.NoFlavor('x'), 'no_flavor'),
+                (base.NoImage('x'), 'no_image'),
+                (base.QuotaExceeded('x'), 'quota'),
+                (base.ProviderUnreachable('x'), 'unreachable'),
+                (base.ProviderTimeout('x'), 'timeout'),
+                (base.Refused('x'), 'refused'),
+                (base.NotFound('x'), 'refused'),
+                (base.ProviderError('x'), 'failed')]:
+            self.assertEqual(reason, boot.reason_of(error), error)
