@@ -26,11 +26,11 @@ cloud. What it does:
   one account, e.g. ``simulated://demo?boot_seconds=0``;
 * addresses come in order from TEST-NET-1 (``192.0.2.1``,
   ``192.0.2.2``, ...), deterministic per simulated cloud;
-* the flavors of :data:`FLAVORS`: ``m1.tiny`` (512 MB RAM, 1 vCPU, 1 GB
+* the flavors of ``FLAVORS``: ``m1.tiny`` (512 MB RAM, 1 vCPU, 1 GB
   disk), ``m1.small`` (2048, 1, 20), ``m1.medium`` (4096, 2, 40),
   ``m1.large`` (8192, 4, 80), all public, and ``c1.reserved`` (16384, 8,
   160), not public;
-* the images of :data:`IMAGES`, with Glance's ``os_distro`` and
+* the images of ``IMAGES``, with Glance's ``os_distro`` and
   ``os_version`` properties and a creation time: ``cirros`` (0.6),
   ``ubuntu-22.04``, ``ubuntu-24.04`` (the newest), ``debian-12``, all
   ``active``, and ``ubuntu-20.04``, ``deactivated``; ``find_image`` and
