@@ -36,7 +36,7 @@ _JSON_STRINGS = re.compile(r'"(?:[^"\\]+|\\.)*"?', re.DOTALL)
 _NOT_BRACKETS = re.compile(r'[^\[\]{}]+')
 _NESTING = {'[': 1, '{': 1, ']': -1, '}': -1}
 _TYPE_NAMES = {list: 'list', str: 'str', int: 'int', float: 'float',
-               bool: 'bool', type(None): 'NoneType'}
+               bool: 'bool', dict: 'dict', type(None): 'NoneType'}
 
 
 def _reject_constant(name):
@@ -164,6 +164,74 @@ class Field:
             if message:
                 return None, message
         return value, None
+
+
+class IntegerField:
+    """A JSON integer field of a request body, ``None`` allowed."""
+
+    def __init__(self, min_value: int = 0, max_value: int = 2147483647):
+        self.required = False
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def clean(self, value) -> typing.Tuple[typing.Optional[int],
+                                           typing.Optional[str]]:
+        if value is None:
+            return None, None
+        # bool is an int to Python, not to a client.
+        if value.__class__ is not int:
+            return None, 'A valid integer is required.'
+        if value < self.min_value:
+            return None, ('Ensure this value is greater than or equal to '
+                          '%d.' % self.min_value)
+        if value > self.max_value:
+            return None, ('Ensure this value is less than or equal to %d.'
+                          % self.max_value)
+        return value, None
+
+
+_PROPERTY_NAME = re.compile(r'[A-Za-z0-9_.:-]{1,255}\Z')
+_CONTROL = re.compile('[\x00-\x1f\x7f-\x9f]')
+
+
+class PropertiesField:
+    """An object of string properties (``{"os_distro": "ubuntu"}``)."""
+
+    def __init__(self, max_items: int = 20, max_length: int = 255):
+        self.required = False
+        self.max_items = max_items
+        self.max_length = max_length
+
+    def _error(self, key, value) -> typing.Optional[str]:
+        if not isinstance(key, str) or not _PROPERTY_NAME.match(key):
+            return ('Invalid property name "%s": 1 to 255 letters, digits, '
+                    '"_", ".", ":" or "-".' % key)
+        if not isinstance(value, str):
+            return 'Property "%s": not a valid string.' % key
+        if not 1 <= len(value) <= self.max_length:
+            return ('Property "%s": the value must hold 1 to %d '
+                    'characters.' % (key, self.max_length))
+        if _CONTROL.search(value) or _storable(value):
+            return ('Property "%s": control and surrogate characters are '
+                    'not allowed.' % key)
+        return None
+
+    def clean(self, value) -> typing.Tuple[typing.Optional[dict],
+                                           typing.Optional[str]]:
+        if value is None:
+            return None, None
+        if not isinstance(value, dict):
+            kind = _TYPE_NAMES.get(type(value), type(value).__name__)
+            return None, ('Expected a dictionary of items but got type '
+                          '"%s".' % kind)
+        if len(value) > self.max_items:
+            return None, ('Ensure this field has no more than %d '
+                          'properties.' % self.max_items)
+        for key, item in value.items():
+            message = self._error(key, item)
+            if message:
+                return None, message
+        return dict(value), None
 
 
 def validate(body: dict, fields: typing.Dict[str, Field],

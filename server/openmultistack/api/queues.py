@@ -42,6 +42,12 @@ bp = flask.Blueprint('queues', __name__)
 
 FIELDS = {name: body.Field() for name in ('image', 'flavor', 'name',
                                           'provider')}
+#: What an entry needs of a flavor and an image, besides their names.
+REQUIREMENTS = {'min_ram': body.IntegerField(),
+                'min_vcpus': body.IntegerField(),
+                'min_disk': body.IntegerField(),
+                'image_properties': body.PropertiesField()}
+FIELDS.update(REQUIREMENTS)
 IDEMPOTENCY_HEADER = 'Idempotency-Key'
 
 # The lower-case names of an earlier revision of the original service,
@@ -235,11 +241,27 @@ def _insert(connection, context, data, key, request_hash, now) -> dict:
               'idempotency_scope': (models.idempotency_scope(
                   context.project_id) if key else None),
               'request_hash': request_hash}
-    result = connection.execute(_INSERT, values)
+    # Only the requirements given: the columns stay NULL otherwise.
+    asked = {name: data[name] for name in REQUIREMENTS
+             if data.get(name) is not None}
+    result = connection.execute(_INSERT, dict(values, **asked))
     entry = types.SimpleNamespace(
         id=result.inserted_primary_key[0], instance=None, fault=None,
-        **values)
+        skipped=None, **dict(dict.fromkeys(REQUIREMENTS), **values, **asked))
     return serializers.queue(entry)
+
+
+def _requirements(entry: dict) -> str:
+    """What the entry needs, for its event: ``, min_ram 4096 MB`` etc."""
+    units = {'min_ram': ' MB', 'min_disk': ' GB'}
+    needs = ['%s %d%s' % (name, entry[name], units.get(name, ''))
+             for name in ('min_ram', 'min_vcpus', 'min_disk')
+             if entry[name] is not None]
+    if entry['image_properties']:
+        needs.append('image properties %s' % ', '.join(
+            '%s=%s' % item for item in sorted(
+                entry['image_properties'].items())))
+    return ''.join(', ' + need for need in needs)
 
 
 @db_api.retry_on_failure
@@ -261,10 +283,11 @@ def _create(context, data, key, request_hash):
         if capped:
             _check_cap(connection, context.project_id)
         events.write(connection, 'queue %d: %s (image %s, flavor %s, '
-                     'provider %s)' % (entry['id'], models.REQUEST,
-                                       entry['image'] or 'default',
-                                       entry['flavor'] or 'default',
-                                       entry['provider'] or 'any'),
+                     'provider %s%s)' % (entry['id'], models.REQUEST,
+                                         entry['image'] or 'default',
+                                         entry['flavor'] or 'default',
+                                         entry['provider'] or 'any',
+                                         _requirements(entry)),
                      queue_id=entry['id'], time=now)
         return entry, True
 

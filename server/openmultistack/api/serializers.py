@@ -20,6 +20,7 @@ no ORM object per row.
 """
 
 import datetime
+import json
 import typing
 
 import sqlalchemy as sa
@@ -66,6 +67,12 @@ def account_brief(account: models.Account) -> dict:
             'tenant_name': account.tenant_name}
 
 
+def _chosen(id_: typing.Optional[str],
+            name: typing.Optional[str]) -> typing.Optional[dict]:
+    """``{"id", "name"}`` of a chosen flavor or image; ``None`` if none."""
+    return None if id_ is None else {'id': id_, 'name': name}
+
+
 def instance(row: models.Instance) -> dict:
     """An instance, without its private key."""
     return {'id': row.id,
@@ -74,7 +81,9 @@ def instance(row: models.Instance) -> dict:
             'ip_addr': row.ip_addr,
             'key_name': row.key_name,
             'account': account_brief(row.account),
-            'queue_id': row.queue_id}
+            'queue_id': row.queue_id,
+            'flavor': _chosen(row.flavor_id, row.flavor_name),
+            'image': _chosen(row.image_id, row.image_name)}
 
 
 def queue(row: models.Queue) -> dict:
@@ -89,7 +98,12 @@ def queue(row: models.Queue) -> dict:
             'name': row.name,
             'provider': row.provider,
             'fault': row.fault,
-            'updated_datetime': isotime(row.updated_datetime)}
+            'updated_datetime': isotime(row.updated_datetime),
+            'min_ram': row.min_ram,
+            'min_vcpus': row.min_vcpus,
+            'min_disk': row.min_disk,
+            'image_properties': row.image_properties or {},
+            'skipped': row.skipped or []}
 
 
 def account(row: models.Account) -> dict:
@@ -117,11 +131,14 @@ _INSTANCE_COLUMNS = (
     models.Instance.id, models.Instance.name, models.Instance.instance_id,
     models.Instance.ip_addr, models.Instance.key_name,
     models.Account.provider, models.Account.region_name,
-    models.Account.tenant_name, models.Instance.queue_id)
+    models.Account.tenant_name, models.Instance.queue_id,
+    models.Instance.flavor_id, models.Instance.flavor_name,
+    models.Instance.image_id, models.Instance.image_name)
 
 
 def _instance_values(id_, name, instance_id, ip_addr, key_name, provider,
-                     region_name, tenant_name, queue_id) -> dict:
+                     region_name, tenant_name, queue_id, flavor_id,
+                     flavor_name, image_id, image_name) -> dict:
     return {'id': id_,
             'name': name,
             'instance_id': instance_id,
@@ -130,7 +147,9 @@ def _instance_values(id_, name, instance_id, ip_addr, key_name, provider,
             'account': {'provider': provider,
                         'region_name': region_name,
                         'tenant_name': tenant_name},
-            'queue_id': queue_id}
+            'queue_id': queue_id,
+            'flavor': _chosen(flavor_id, flavor_name),
+            'image': _chosen(image_id, image_name)}
 
 
 def instance_select() -> sa.Select:
@@ -146,6 +165,21 @@ def instance_row(row: sa.Row) -> dict:
     return _instance_values(*row[:-1])
 
 
+def _stored_json(column) -> sa.ColumnElement:
+    """``column`` as the JSON text stored, for :func:`_json`."""
+    return sa.type_coerce(column, sa.Text())
+
+
+def _json(text: typing.Optional[str], empty: typing.Any) -> typing.Any:
+    """The value of JSON text; ``empty`` (a new one) for NULL and empty.
+
+    Most entries have none: they cost no parsing.
+    """
+    if text is None or text == '{}' or text == '[]':
+        return empty
+    return json.loads(text)
+
+
 def queue_select() -> sa.Select:
     """Queue entries with their instance, if any, and its account."""
     queue = models.Queue
@@ -153,6 +187,8 @@ def queue_select() -> sa.Select:
         queue.id, queue.status, _stored_utc(queue.regist_datetime),
         queue.project_id, queue.image, queue.flavor, queue.name,
         queue.provider, queue.fault, _stored_utc(queue.updated_datetime),
+        queue.min_ram, queue.min_vcpus, queue.min_disk,
+        _stored_json(queue.image_properties), _stored_json(queue.skipped),
         *_INSTANCE_COLUMNS).select_from(queue).outerjoin(
             models.Instance, models.Instance.queue_id == queue.id).outerjoin(
                 models.Account,
@@ -174,8 +210,8 @@ def queue_row(row: typing.Sequence) -> dict:
                 regist.replace(' ', 'T', 1) + 'Z'
                 if regist.__class__ is str and len(regist) == 26 and
                 regist[10] == ' ' else _api_time(regist)),
-            'instance': (None if row[10] is None
-                         else _instance_values(*row[10:])),
+            'instance': (None if row[15] is None
+                         else _instance_values(*row[15:])),
             'project_id': row[3],
             'image': row[4],
             'flavor': row[5],
@@ -185,7 +221,12 @@ def queue_row(row: typing.Sequence) -> dict:
             'updated_datetime': (
                 updated.replace(' ', 'T', 1) + 'Z'
                 if updated.__class__ is str and len(updated) == 26 and
-                updated[10] == ' ' else _api_time(updated))}
+                updated[10] == ' ' else _api_time(updated)),
+            'min_ram': row[10],
+            'min_vcpus': row[11],
+            'min_disk': row[12],
+            'image_properties': _json(row[13], {}),
+            'skipped': _json(row[14], [])}
 
 
 def account_select() -> sa.Select:

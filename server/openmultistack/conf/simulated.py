@@ -17,6 +17,12 @@ from oslo_config import cfg
 group = cfg.OptGroup('simulated', title='Simulated provider driver')
 
 opts = [
+    cfg.FloatOpt('boot_seconds', default=1.0, min=0.0,
+                 help='Seconds a server of a simulated provider stays in '
+                      'BUILD before it is ACTIVE: the latency of a boot. '
+                      'A "boot_seconds" query parameter of an account\'s '
+                      'auth_url sets it for that account, e.g. '
+                      'simulated://demo?boot_seconds=0.'),
     cfg.StrOpt('servers_file',
                help='A JSON file where the simulated driver records the '
                     'servers that the simulated clouds of this process '

@@ -19,6 +19,7 @@ UTC (:class:`openmultistack.db.types.UTCDateTime`).
 import datetime
 import typing
 
+from oslo_db.sqlalchemy import types as db_types
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -51,6 +52,20 @@ def idempotency_scope(project_id: typing.Optional[str]) -> str:
     empty scope, a value a unique index compares where NULL never is.
     """
     return project_id or ''
+
+
+def _added(column_type: typing.Any) -> sa.types.TypeEngine:
+    """The type of a column added after the previous release's schema.
+
+    The ORM writes ``NULL`` into every column an object leaves unset,
+    which fails on a schema without the column: a column whose type
+    "evaluates None" is left out of the INSERT instead, so that an
+    object that does not set it is written on the previous release's
+    schema as well.
+    """
+    if isinstance(column_type, type):
+        column_type = column_type()
+    return column_type.evaluates_none()
 
 
 class Base(orm.DeclarativeBase):
@@ -133,6 +148,21 @@ class Queue(Base):
     provider: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
         sa.String(255))
     fault: orm.Mapped[typing.Optional[str]] = orm.mapped_column(sa.Text)
+    # What the entry needs of a flavor and an image, besides (or instead
+    # of) their names: minimums in MB, vCPUs and GB; image properties
+    # (``{"os_distro": "ubuntu"}``).
+    min_ram: orm.Mapped[typing.Optional[int]] = orm.mapped_column(
+        _added(sa.Integer))
+    min_vcpus: orm.Mapped[typing.Optional[int]] = orm.mapped_column(
+        _added(sa.Integer))
+    min_disk: orm.Mapped[typing.Optional[int]] = orm.mapped_column(
+        _added(sa.Integer))
+    image_properties: orm.Mapped[typing.Optional[dict]] = (
+        orm.mapped_column(_added(db_types.JsonEncodedDict)))
+    # The providers the latest boot attempt passed over, in order:
+    # ``[{"provider", "reason", "detail"}, ...]``.
+    skipped: orm.Mapped[typing.Optional[list]] = orm.mapped_column(
+        _added(db_types.JsonEncodedList))
     idempotency_key: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
         sa.String(255))
     request_hash: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
@@ -177,6 +207,15 @@ class Instance(Base):
     key_raw: orm.Mapped[str] = orm.mapped_column(types.Secret, default='')
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
         types.UTCDateTime, default=types.utcnow)
+    # The flavor and image the worker chose on the provider.
+    flavor_id: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        _added(sa.String(255)))
+    flavor_name: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        _added(sa.String(255)))
+    image_id: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        _added(sa.String(255)))
+    image_name: orm.Mapped[typing.Optional[str]] = orm.mapped_column(
+        _added(sa.String(255)))
 
     queue: orm.Mapped[Queue] = orm.relationship(back_populates='instance')
     account: orm.Mapped[Account] = orm.relationship(

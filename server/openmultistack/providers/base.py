@@ -53,8 +53,20 @@ class QuotaExceeded(ProviderError):
     """The provider refused for lack of quota."""
 
 
-class NotFound(ProviderError):
+class Refused(ProviderError):
+    """The provider refused the request as such (HTTP 4xx)."""
+
+
+class NotFound(Refused):
     """The server, key pair, image or flavor does not exist there."""
+
+
+class NoFlavor(ProviderError):
+    """No flavor of the provider meets what the entry asks for."""
+
+
+class NoImage(ProviderError):
+    """No image of the provider matches what the entry asks for."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -100,6 +112,36 @@ class Server:
         default_factory=dict)
 
 
+# -- what a provider offers: flavors and images ----------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Flavor:
+    """A flavor: RAM in MB, disk in GB."""
+
+    id: str
+    name: str
+    ram: int
+    vcpus: int
+    disk: int
+    is_public: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Image:
+    """An image; ``properties`` are its string-valued properties.
+
+    ``status`` is lower case (``active``), as Glance's v2 API spells it;
+    ``created_at`` is ISO 8601, which sorts in time order as text.
+    """
+
+    id: str
+    name: str
+    status: str
+    properties: typing.Mapping[str, str] = dataclasses.field(
+        default_factory=dict)
+    created_at: str = ''
+
+
 class Provider(abc.ABC):
     """One account of one compute provider.
 
@@ -129,6 +171,14 @@ class Provider(abc.ABC):
 
         ``None`` asks for the provider's smallest flavor.
         """
+
+    @abc.abstractmethod
+    def list_flavors(self) -> list[Flavor]:
+        """The flavors the account may boot (public or shared with it)."""
+
+    @abc.abstractmethod
+    def list_images(self) -> list[Image]:
+        """The images the account sees, in any status."""
 
     @abc.abstractmethod
     def import_keypair(self, name: str, public_key: str) -> None:

@@ -104,6 +104,8 @@ def _translated(action: str):
         reason = _one_line(str(exc))
         if exc.code == 413 or 'quota' in reason.lower():
             raise base.QuotaExceeded('%s: %s' % (action, reason))
+        if isinstance(exc.code, int) and 400 <= exc.code < 500:
+            raise base.Refused('%s: %s' % (action, reason))
         raise base.ProviderError('%s: %s' % (action, reason))
     except nova_exc.UnsupportedVersion as exc:
         raise base.ProviderError('%s: %s' % (action, _one_line(str(exc))))
@@ -113,13 +115,42 @@ def _translated(action: str):
         raise base.ProviderUnreachable('%s: %s'
                                        % (action, _connection_reason(exc)))
     except ksa_exc.Unauthorized as exc:
-        raise base.ProviderError('%s: authentication failed (%s)'
-                                 % (action, _one_line(str(exc))))
+        raise base.Refused('%s: authentication failed (%s)'
+                           % (action, _one_line(str(exc))))
     except ksa_exc.EndpointNotFound:
         raise base.ProviderError('%s: no compute endpoint in the catalog'
                                  % action)
     except ksa_exc.ClientException as exc:
         raise base.ProviderError('%s: %s' % (action, _one_line(str(exc))))
+
+
+# The attributes of a Glance v2 image that are not image properties.
+_GLANCE_CORE = frozenset((
+    'id', 'name', 'status', 'visibility', 'protected', 'os_hidden',
+    'checksum', 'os_hash_algo', 'os_hash_value', 'owner', 'size',
+    'virtual_size', 'min_ram', 'min_disk', 'container_format',
+    'disk_format', 'created_at', 'updated_at', 'tags', 'self', 'file',
+    'schema', 'direct_url', 'locations', 'stores'))
+
+
+def _glance_image(image: dict) -> base.Image:
+    """An image of Glance's v2 API: its properties are top-level keys."""
+    return base.Image(
+        id=image['id'], name=image.get('name') or '',
+        status=(image.get('status') or '').lower(),
+        properties={key: value for key, value in image.items()
+                    if key not in _GLANCE_CORE and isinstance(value, str)},
+        created_at=image.get('created_at') or '')
+
+
+def _proxy_image(image: dict) -> base.Image:
+    """An image of the compute API's image proxy (``metadata``)."""
+    return base.Image(
+        id=image['id'], name=image.get('name') or '',
+        status=(image.get('status') or '').lower(),
+        properties={key: str(value) for key, value in
+                    (image.get('metadata') or {}).items()},
+        created_at=image.get('created') or '')
 
 
 def first_fixed_ip(addresses: typing.Mapping[str, list]) -> str:
@@ -177,41 +208,68 @@ class NovaProvider(base.Provider):
         return self.session.get(path, endpoint_filter=endpoint_filter,
                                 logger=HTTP_LOG, **kwargs).json()
 
-    def _images(self, name: typing.Optional[str]) -> list[dict]:
-        """Images as ``{"id", "name", "status"}`` (status lower case)."""
-        params = {'name': name} if name else {}
+    def _paged(self, service_type: str, path: str, key: str,
+               params: dict, **kwargs) -> typing.Iterator[dict]:
+        """Every item of a list, following its pages by marker.
+
+        Glance says there is a next page with ``next``, the compute API
+        with a ``next`` link in ``<key>_links``.
+        """
+        params = dict(params)
+        while True:
+            body = self._get_json(service_type, path, params=params,
+                                  **kwargs)
+            items = body.get(key) or []
+            yield from items
+            more = body.get('next') or any(
+                link.get('rel') == 'next'
+                for link in body.get(key + '_links') or [])
+            if not items or not more:
+                return
+            params['marker'] = items[-1]['id']
+
+    def _images(self, params: dict) -> list[base.Image]:
+        """The images, through the image service if the catalog has one."""
         try:
-            body = self._get_json('image', '/v2/images', params=params)
-            return [{'id': i['id'], 'name': i.get('name'),
-                     'status': (i.get('status') or '').lower()}
-                    for i in body.get('images', [])]
+            return [_glance_image(image) for image in
+                    self._paged('image', '/v2/images', 'images', params)]
         except ksa_exc.EndpointNotFound:
             pass
         # No image service in reach: the compute API's image proxy.
         version = IMAGE_PROXY_VERSION
-        body = self._get_json(
-            'compute', '/images/detail', params=params,
+        return [_proxy_image(image) for image in self._paged(
+            'compute', '/images/detail', 'images', params,
             headers={'OpenStack-API-Version': 'compute %s' % version,
-                     'X-OpenStack-Nova-API-Version': version})
-        return [{'id': i['id'], 'name': i.get('name'),
-                 'status': (i.get('status') or '').lower()}
-                for i in body.get('images', [])]
+                     'X-OpenStack-Nova-API-Version': version})]
+
+    def list_images(self):
+        with _translated('listing images'):
+            return self._images({})
 
     def find_image(self, ref):
         if ref and uuidutils.is_uuid_like(ref):
             return ref
         with _translated('looking up image %s' % (ref or '(default)')):
-            images = [i for i in self._images(ref)
-                      if ref is None or i['name'] == ref]
+            images = [i for i in self._images({'name': ref} if ref else {})
+                      if ref is None or i.name == ref]
         if ref is None:
-            images = [i for i in images if i['status'] == 'active']
+            images = [i for i in images if i.status == 'active']
         if not images:
             raise base.NotFound('image %s not found'
                                 % (ref or '(any active)'))
         if ref is not None and len(images) > 1:
             raise base.ProviderError('several images are named %s: use an '
                                      'id' % ref)
-        return images[0]['id']
+        return images[0].id
+
+    def list_flavors(self):
+        with _translated('listing flavors'):
+            flavors = self.nova.flavors.list(detailed=True, is_public=True)
+        # Without the flavor access extension's attribute, public.
+        return [base.Flavor(id=str(f.id), name=f.name, ram=int(f.ram),
+                            vcpus=int(f.vcpus), disk=int(f.disk or 0),
+                            is_public=f.is_public is not False)
+                for f in flavors]
 
     def find_flavor(self, ref):
         with _translated('looking up flavor %s' % (ref or '(default)')):

@@ -21,13 +21,21 @@ An account selects it with ``driver = simulated``. Accounts with the same
 ``auth_url``, ``tenant_name`` and ``region_name`` share one simulated
 cloud. What it does:
 
-* a server is ``BUILD`` for ``boot_seconds`` (default 1; set it with a
-  query parameter of the ``auth_url``, e.g.
-  ``simulated://demo?boot_seconds=0``) and then ``ACTIVE``;
+* a server is ``BUILD`` for ``[simulated] boot_seconds`` (default 1)
+  and then ``ACTIVE``; a query parameter of the ``auth_url`` sets it for
+  one account, e.g. ``simulated://demo?boot_seconds=0``;
 * addresses come in order from TEST-NET-1 (``192.0.2.1``,
   ``192.0.2.2``, ...), deterministic per simulated cloud;
-* images ``cirros`` and ``ubuntu``, flavors ``m1.tiny`` and ``m1.small``
-  (ids or names); the defaults are the first of each;
+* the flavors of ``FLAVORS``: ``m1.tiny`` (512 MB RAM, 1 vCPU, 1 GB
+  disk), ``m1.small`` (2048, 1, 20), ``m1.medium`` (4096, 2, 40),
+  ``m1.large`` (8192, 4, 80), all public, and ``c1.reserved`` (16384, 8,
+  160), not public;
+* the images of ``IMAGES``, with Glance's ``os_distro`` and
+  ``os_version`` properties and a creation time: ``cirros`` (0.6),
+  ``ubuntu-22.04``, ``ubuntu-24.04`` (the newest), ``debian-12``, all
+  ``active``, and ``ubuntu-20.04``, ``deactivated``; ``find_image`` and
+  ``find_flavor`` take ids or names, their defaults are ``cirros`` and
+  ``m1.tiny``;
 * key pairs are registered as given (the worker generates real RSA keys).
 
 It is told to fail by naming the account's ``tenant_name`` or
@@ -74,19 +82,36 @@ from openmultistack.providers import base
 
 FAILURE_MODES = ('fail', 'unreachable', 'quota', 'timeout', 'error',
                  'stuck', 'undeletable')
-DEFAULT_BOOT_SECONDS = 1.0
 _TEST_NET = ipaddress.ip_network('192.0.2.0/24')
 _HOSTS = len(list(_TEST_NET.hosts()))
 
-# id -> name; the first is the default.
-IMAGES = {
-    '0b5a0c8e-5e5c-4f4e-9d0b-5c1e0b5a0c8e': 'cirros',
-    '7d3c2f1a-9b8e-4c6d-a5f4-3e2d1c0b9a87': 'ubuntu',
-}
-FLAVORS = {
-    '1': 'm1.tiny',
-    '2': 'm1.small',
-}
+#: What every simulated cloud offers; the first of each is the default
+#: of find_flavor/find_image.
+FLAVORS = (
+    base.Flavor('1', 'm1.tiny', ram=512, vcpus=1, disk=1),
+    base.Flavor('2', 'm1.small', ram=2048, vcpus=1, disk=20),
+    base.Flavor('3', 'm1.medium', ram=4096, vcpus=2, disk=40),
+    base.Flavor('4', 'm1.large', ram=8192, vcpus=4, disk=80),
+    base.Flavor('5', 'c1.reserved', ram=16384, vcpus=8, disk=160,
+                is_public=False),
+)
+IMAGES = (
+    base.Image('0b5a0c8e-5e5c-4f4e-9d0b-5c1e0b5a0c8e', 'cirros', 'active',
+               {'os_distro': 'cirros', 'os_version': '0.6'},
+               '2023-05-30T12:00:00Z'),
+    base.Image('7d3c2f1a-9b8e-4c6d-a5f4-3e2d1c0b9a87', 'ubuntu-22.04',
+               'active', {'os_distro': 'ubuntu', 'os_version': '22.04'},
+               '2022-04-21T12:00:00Z'),
+    base.Image('c4a1f2e3-7b6d-4d5c-8e9f-0a1b2c3d4e5f', 'ubuntu-24.04',
+               'active', {'os_distro': 'ubuntu', 'os_version': '24.04'},
+               '2024-04-25T12:00:00Z'),
+    base.Image('5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9', 'debian-12',
+               'active', {'os_distro': 'debian', 'os_version': '12'},
+               '2023-06-10T12:00:00Z'),
+    base.Image('2f3e4d5c-6b7a-4980-9a1b-2c3d4e5f6a7b', 'ubuntu-20.04',
+               'deactivated', {'os_distro': 'ubuntu', 'os_version': '20.04'},
+               '2020-04-23T12:00:00Z'),
+)
 
 
 @dataclasses.dataclass
@@ -164,11 +189,12 @@ class SimulatedProvider(base.Provider):
         super().__init__(credentials, timeout)
         url = urllib.parse.urlsplit(credentials.auth_url or '')
         query = urllib.parse.parse_qs(url.query)
+        self.boot_seconds = conf.CONF.simulated.boot_seconds
         try:
-            self.boot_seconds = float(
-                query.get('boot_seconds', [DEFAULT_BOOT_SECONDS])[0])
+            self.boot_seconds = max(0.0, float(
+                query.get('boot_seconds', [self.boot_seconds])[0]))
         except ValueError:
-            self.boot_seconds = DEFAULT_BOOT_SECONDS
+            pass
         modes = {credentials.tenant_name, credentials.region_name}
         self.failure = next((m for m in FAILURE_MODES if m in modes), None)
         self._cloud = _cloud((credentials.auth_url, credentials.tenant_name,
@@ -184,12 +210,12 @@ class SimulatedProvider(base.Provider):
                 % self.credentials.auth_url)
 
     @staticmethod
-    def _find(catalogue: dict, ref: typing.Optional[str], kind: str) -> str:
+    def _find(catalogue: tuple, ref: typing.Optional[str], kind: str) -> str:
         if ref is None:
-            return next(iter(catalogue))
-        for item_id, name in catalogue.items():
-            if ref in (item_id, name):
-                return item_id
+            return catalogue[0].id
+        for item in catalogue:
+            if ref in (item.id, item.name):
+                return item.id
         raise base.NotFound('%s %r not found' % (kind, ref))
 
     def find_image(self, ref):
@@ -199,6 +225,14 @@ class SimulatedProvider(base.Provider):
     def find_flavor(self, ref):
         self._check()
         return self._find(FLAVORS, ref, 'flavor')
+
+    def list_flavors(self):
+        self._check()
+        return list(FLAVORS)
+
+    def list_images(self):
+        self._check()
+        return list(IMAGES)
 
     def import_keypair(self, name, public_key):
         self._check()
@@ -220,7 +254,8 @@ class SimulatedProvider(base.Provider):
         if self.failure == 'quota':
             raise base.QuotaExceeded(
                 'simulated quota exceeded: no more instances allowed')
-        if image not in IMAGES or flavor not in FLAVORS:
+        if (image not in {i.id for i in IMAGES if i.status == 'active'}
+                or flavor not in {f.id for f in FLAVORS}):
             raise base.ProviderError('invalid image or flavor')
         outcome = {'error': base.ERROR, 'stuck': base.BUILD}.get(
             self.failure, base.ACTIVE)

@@ -12,12 +12,15 @@
 
 """Booting one queue entry, trying provider accounts in turn.
 
-For each available account (the requested provider's first): find the
-image and flavor, create a key pair, boot a server tagged with the queue
-id, wait until it leaves ``BUILD``, record it and set ``RUN``. A provider
-that fails in any way is cleaned up after (its server and key pair
-deleted), its reason written to the event log, and the next one tried;
-``FAILED`` comes only when every one refused.
+For each available account (the requested provider's first): choose the
+flavor and image that meet the entry's requirements
+(:mod:`openmultistack.worker.choice`), create a key pair, boot a server
+tagged with the queue id, wait until it leaves ``BUILD``, record it with
+the flavor and image chosen and set ``RUN``. A provider that fails in
+any way is cleaned up after (its server and key pair deleted), and
+skipped: its reason is written to the event log and to the entry's
+``skipped`` list, and the next one tried. ``FAILED`` comes only when
+every one refused; its fault names each provider and why.
 """
 
 import time
@@ -28,6 +31,7 @@ import sqlalchemy as sa
 from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.providers import base
+from openmultistack.worker import choice
 from openmultistack.worker import claims
 from openmultistack.worker import cleanup
 from openmultistack.worker import context as worker_context
@@ -39,9 +43,30 @@ LOG = logging.getLogger(__name__)
 # as failed (one lost request must not throw a good server away).
 MAX_POLL_ERRORS = 3
 
+#: The reason a provider was skipped, by the class of its refusal: the
+#: first that matches; ``failed`` for any other.
+REASONS = ((base.NoFlavor, 'no_flavor'), (base.NoImage, 'no_image'),
+           (base.QuotaExceeded, 'quota'),
+           (base.ProviderUnreachable, 'unreachable'),
+           (base.ProviderTimeout, 'timeout'), (base.Refused, 'refused'))
+FAILED = 'failed'
+
+
+def reason_of(error: base.ProviderError) -> str:
+    """The ``reason`` code of a refusal (see :data:`REASONS`)."""
+    return next((reason for kind, reason in REASONS
+                 if isinstance(error, kind)), FAILED)
+
 
 class BootJob(job.Job):
     """Boot the server of a new entry, or take over a dead worker's."""
+
+    def __init__(self, ctx: worker_context.Context, claim: claims.Claim):
+        super().__init__(ctx, claim)
+        self.wanted = choice.Requirements()
+        # The providers passed over by this attempt, in order: the
+        # entry's ``skipped``.
+        self.skipped: list[dict] = []
 
     def run(self) -> None:
         try:
@@ -64,6 +89,8 @@ class BootJob(job.Job):
 
     def _boot(self) -> None:
         entry, accounts = self.load()
+        self.wanted = choice.Requirements.of_entry(entry)
+        self.skipped = []
         # The requested provider first, then the others in id order.
         accounts.sort(key=lambda a: a.provider != entry.provider)
         if entry.provider and not any(a.provider == entry.provider
@@ -72,33 +99,44 @@ class BootJob(job.Job):
                             'available account; trying the others'
                             % (self.queue_id, entry.provider),
                             self.queue_id, events.WARNING)
-        reasons = []
         for account in accounts:
             self.ctx.check_abort()
             try:
                 self._attempt(entry, account)
                 return
             except base.ProviderError as exc:
-                reason = cleanup.short(exc)
-                reasons.append('%s: %s' % (account.provider, reason))
-                self.ctx.record('queue %d: provider %s refused: %s'
-                                % (self.queue_id, account.provider, reason),
-                                self.queue_id, events.WARNING)
+                self._skip(account, reason_of(exc), cleanup.short(exc))
                 self._forget_instance()
-        if reasons:
-            self._fail('every provider refused: ' + '; '.join(reasons))
+        if self.skipped:
+            self._fail('every provider refused: ' + '; '.join(
+                '%(provider)s: %(detail)s' % skip for skip in self.skipped))
         else:
             self._fail('no provider account is available')
+
+    def _skip(self, account: models.Account, reason: str,
+              detail: str) -> None:
+        """Pass over a provider for ``reason`` (see :data:`REASONS`)."""
+        self.skipped.append({'provider': account.provider, 'reason': reason,
+                             'detail': detail})
+        self.ctx.record('queue %d: provider %s refused (%s): %s'
+                        % (self.queue_id, account.provider, reason, detail),
+                        self.queue_id, events.WARNING)
+
+    def _choose(self, provider: base.Provider) -> tuple:
+        """The flavor and image to boot on ``provider``."""
+        options = self.ctx.options
+        flavor = choice.choose_flavor(provider.list_flavors(), self.wanted,
+                                      options.default_flavor)
+        image = choice.choose_image(provider.list_images(), self.wanted,
+                                    options.default_image)
+        return flavor, image
 
     def _attempt(self, entry: models.Queue, account: models.Account) -> None:
         provider = self.ctx.provider(account)
         server_id = None
         keypair_asked = boot_asked = False
         try:
-            options = self.ctx.options
-            image = provider.find_image(entry.image or options.default_image)
-            flavor = provider.find_flavor(
-                entry.flavor or options.default_flavor)
+            flavor, image = self._choose(provider)
             self.ctx.check_abort()
             keypair_asked = True
             private_key = provider.create_keypair(self.key_name)
@@ -106,10 +144,11 @@ class BootJob(job.Job):
             LOG.info('queue %d: asking provider %s for a server',
                      self.queue_id, account.provider)
             server = provider.boot(
-                entry.name or self.key_name, image, flavor, self.key_name,
+                entry.name or self.key_name, image.id, flavor.id,
+                self.key_name,
                 {base.QUEUE_ID_METADATA_KEY: str(self.queue_id)})
             server_id = server.id
-            self._record_boot(account, server, private_key)
+            self._record_boot(account, server, private_key, flavor, image)
             self._follow(provider, account, server_id)
         except BaseException:
             if keypair_asked:
@@ -219,18 +258,24 @@ class BootJob(job.Job):
     # -- database changes --------------------------------------------------
 
     def _record_boot(self, account: models.Account, server: base.Server,
-                     private_key: str) -> None:
+                     private_key: str, flavor: base.Flavor,
+                     image: base.Image) -> None:
         with self.ctx.session() as session:
             claims.update_held(session, self.queue_id, self.ctx.worker_id,
-                               claims.BOOTING, status=models.BOOT)
+                               claims.BOOTING, status=models.BOOT,
+                               skipped=self.skipped)
             session.execute(sa.delete(models.Instance).where(
                 models.Instance.queue_id == self.queue_id))
             session.add(models.Instance(
                 queue_id=self.queue_id, account_id=account.id,
                 name=server.name, instance_id=server.id,
-                key_name=self.key_name, key_raw=private_key))
-            events.record(session, 'queue %d: BOOT server %s on provider %s'
-                          % (self.queue_id, server.id, account.provider),
+                key_name=self.key_name, key_raw=private_key,
+                flavor_id=flavor.id, flavor_name=flavor.name,
+                image_id=image.id, image_name=image.name))
+            events.record(session, 'queue %d: BOOT server %s on provider %s '
+                          '(flavor %s, image %s)'
+                          % (self.queue_id, server.id, account.provider,
+                             flavor.name, image.name),
                           self.queue_id)
 
     def _forget_instance(self) -> None:
@@ -267,7 +312,7 @@ class BootJob(job.Job):
 
     def _fail(self, fault: str) -> None:
         self._settle(models.FAILED, 'FAILED: %s' % fault, events.ERROR,
-                     fault=fault)
+                     fault=fault, skipped=self.skipped)
 
     def _hand_back(self) -> None:
         """The worker stops: the entry goes back to ``REQUEST``."""

@@ -159,6 +159,12 @@ class HeldProvider(base.Provider):
     def find_flavor(self, ref):
         return self.wrapped.find_flavor(ref)
 
+    def list_flavors(self):
+        return self.wrapped.list_flavors()
+
+    def list_images(self):
+        return self.wrapped.list_images()
+
     def import_keypair(self, name, public_key):
         # The worker names key pairs <resource prefix>-<queue id>.
         self._hold(IMPORT_KEYPAIR, _queue_id(name.rpartition('-')[2]))

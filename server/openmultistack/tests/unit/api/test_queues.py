@@ -85,6 +85,77 @@ class TestQueues(base.APITestCase):
             'POST', '/api/queues/', {'image': None}), 201)
         self.assertIsNone(entry['image'])
 
+    def test_create_with_requirements(self):
+        body = {'min_ram': 4096, 'min_vcpus': 0, 'min_disk': 2147483647,
+                'image_properties': {'os_distro': 'ubuntu',
+                                     'os_version': '24.04'}}
+        created = self.request('POST', '/api/queues/', body)
+        entry = self.assertJSON(created, 201)
+        self.assertEqual(body, {name: entry[name] for name in body})
+        self.assertEqual([], entry['skipped'])
+        row = self.get_row(models.Queue, entry['id'])
+        self.assertEqual((4096, 0, 2147483647, body['image_properties']),
+                         (row.min_ram, row.min_vcpus, row.min_disk,
+                          row.image_properties))
+        self.assertEqual('queue %d: REQUEST (image default, flavor default, '
+                         'provider any, min_ram 4096 MB, min_vcpus 0, '
+                         'min_disk 2147483647 GB, image properties '
+                         'os_distro=ubuntu, os_version=24.04)'
+                         % entry['id'], self.event_descs()[-1])
+        read = self.client.get(created.headers['Location'])
+        self.assertEqual(read.get_data(), created.get_data())
+        listed = self.assertJSON(self.request('GET', '/api/queues/'), 200)
+        self.assertEqual(entry, listed[-1])
+
+    def test_entries_without_requirements_show_them_empty(self):
+        entry = self.assertJSON(self.request('POST', '/api/queues/', {
+            'min_ram': None, 'image_properties': None}), 201)
+        self.assertEqual((None, None, None, {}, []),
+                         (entry['min_ram'], entry['min_vcpus'],
+                          entry['min_disk'], entry['image_properties'],
+                          entry['skipped']))
+        row = self.get_row(models.Queue, entry['id'])
+        self.assertIsNone(row.image_properties)
+
+    def test_create_with_bad_requirements(self):
+        too_many = {'p%d' % n: 'v' for n in range(21)}
+        for field, value, message in [
+                ('min_ram', -1, 'Ensure this value is greater than or '
+                 'equal to 0.'),
+                ('min_ram', 2147483648, 'Ensure this value is less than or '
+                 'equal to 2147483647.'),
+                ('min_vcpus', True, 'A valid integer is required.'),
+                ('min_vcpus', 2.0, 'A valid integer is required.'),
+                ('min_disk', '20', 'A valid integer is required.'),
+                ('image_properties', ['os_distro=ubuntu'],
+                 'Expected a dictionary of items but got type "list".'),
+                ('image_properties', too_many,
+                 'Ensure this field has no more than 20 properties.'),
+                ('image_properties', {'os distro': 'ubuntu'},
+                 'Invalid property name "os distro": 1 to 255 letters, '
+                 'digits, "_", ".", ":" or "-".'),
+                ('image_properties', {'k' * 256: 'v'},
+                 'Invalid property name "%s": 1 to 255 letters, digits, '
+                 '"_", ".", ":" or "-".' % ('k' * 256)),
+                ('image_properties', {'os_distro': 24},
+                 'Property "os_distro": not a valid string.'),
+                ('image_properties', {'os_distro': ''},
+                 'Property "os_distro": the value must hold 1 to 255 '
+                 'characters.'),
+                ('image_properties', {'os_distro': 'u' * 256},
+                 'Property "os_distro": the value must hold 1 to 255 '
+                 'characters.'),
+                ('image_properties', {'os_distro': 'ubu\nntu'},
+                 'Property "os_distro": control and surrogate characters '
+                 'are not allowed.'),
+                ('image_properties', {'os_distro': '\ud800'},
+                 'Property "os_distro": control and surrogate characters '
+                 'are not allowed.')]:
+            data = self.assertJSON(self.request(
+                'POST', '/api/queues/', {field: value}), 400)
+            self.assertEqual({field: [message]}, data, (field, value))
+        self.assertEqual([], self._ids())
+
     def test_create_unknown_provider(self):
         data = self.assertJSON(self.request(
             'POST', '/api/queues/', {'provider': 'nowhere'}), 400)
@@ -331,7 +402,8 @@ class TestQueues(base.APITestCase):
                           'queue_id': queue_id,
                           'account': {'provider': 'prov-a',
                                       'region_name': 'RegionOne',
-                                      'tenant_name': 'tenant'}},
+                                      'tenant_name': 'tenant'},
+                          'flavor': None, 'image': None},
                          entry['instance'])
         self.assertNotIn(b'PRIVATE KEY', response.data)
         self.assertNotIn(b'Secret-Pass', response.data)

@@ -13,6 +13,7 @@
 """Rows rendered for the API, whatever form the database gives times in."""
 
 import datetime
+import json
 
 import testtools
 
@@ -21,10 +22,11 @@ from openmultistack.api import serializers
 API_TIME = '2016-08-09T02:29:34.461432Z'
 
 
-def queue_row(regist, updated=None, instance=None):
+def queue_row(regist, updated=None, instance=None,
+              requirements=(None, None, None, None, None)):
     return ((7, 'RUN', regist, 'p', 'img', 'flv', 'vm', 'prov', None,
              updated if updated is not None else regist) +
-            (instance or (None,) * 9))
+            requirements + (instance or (None,) * 13))
 
 
 class TestQueueRow(testtools.TestCase):
@@ -52,7 +54,8 @@ class TestQueueRow(testtools.TestCase):
         entry = serializers.queue_row(queue_row(
             '2016-08-09 02:29:34.461432',
             instance=(3, 'vm-7', 'uuid', '192.0.2.7', 'key-7', 'prov',
-                      'RegionOne', 'tenant', 7)))
+                      'RegionOne', 'tenant', 7, '2', 'm1.small', 'img-id',
+                      'ubuntu-24.04')))
         self.assertEqual(
             {'id': 7, 'status': 'RUN', 'regist_datetime': API_TIME,
              'instance': {'id': 3, 'name': 'vm-7', 'instance_id': 'uuid',
@@ -60,12 +63,40 @@ class TestQueueRow(testtools.TestCase):
                           'account': {'provider': 'prov',
                                       'region_name': 'RegionOne',
                                       'tenant_name': 'tenant'},
-                          'queue_id': 7},
+                          'queue_id': 7,
+                          'flavor': {'id': '2', 'name': 'm1.small'},
+                          'image': {'id': 'img-id', 'name': 'ubuntu-24.04'}},
              'project_id': 'p', 'image': 'img', 'flavor': 'flv',
              'name': 'vm', 'provider': 'prov', 'fault': None,
-             'updated_datetime': API_TIME}, entry)
+             'updated_datetime': API_TIME, 'min_ram': None,
+             'min_vcpus': None, 'min_disk': None, 'image_properties': {},
+             'skipped': []}, entry)
         self.assertEqual(list(entry), list(serializers.queue(
             _Queue())))
+
+    def test_requirements_and_skipped(self):
+        skipped = [{'provider': 'a', 'reason': 'no_flavor',
+                    'detail': 'no public flavor with at least 9 MB RAM'}]
+        entry = serializers.queue_row(queue_row(
+            API_TIME, requirements=(4096, 2, None,
+                                    '{"os_distro": "ubuntu"}',
+                                    json.dumps(skipped))))
+        self.assertEqual((4096, 2, None, {'os_distro': 'ubuntu'}, skipped),
+                         (entry['min_ram'], entry['min_vcpus'],
+                          entry['min_disk'], entry['image_properties'],
+                          entry['skipped']))
+        self.assertIsNone(entry['instance'])
+
+    def test_empty_and_null_json_are_fresh_empty_values(self):
+        for stored in (None, '{}'):
+            entry = serializers.queue_row(queue_row(
+                API_TIME, requirements=(None, None, None, stored,
+                                        None if stored is None else '[]')))
+            self.assertEqual(({}, []), (entry['image_properties'],
+                                        entry['skipped']))
+            entry['image_properties']['k'] = 'v'
+        self.assertEqual({}, serializers.queue_row(
+            queue_row(API_TIME))['image_properties'])
 
 
 class _Queue:
@@ -76,3 +107,4 @@ class _Queue:
     regist_datetime = updated_datetime = None
     instance = None
     project_id = image = flavor = name = provider = fault = None
+    min_ram = min_vcpus = min_disk = image_properties = skipped = None

@@ -141,6 +141,44 @@ class MigrationChecks:
         # The ids of deleted accounts are not given again.
         self.assertEqual(ids[1] + 1, new.id)
 
+    def test_0007_adds_requirements_and_choices_as_nulls(self):
+        migration.upgrade('0006', engine=self.engine)
+        maker = sa.orm.sessionmaker(bind=self.engine,
+                                    expire_on_commit=False)
+        # Written by this release on the schema before 0007.
+        with maker.begin() as session:
+            account = models.Account(provider='p', username='u',
+                                     password='pw', auth_url='http://x',
+                                     tenant_name='t')
+            queue = models.Queue(status='RUN', image='cirros')
+            session.add_all([account, queue])
+            session.flush()
+            session.add(models.Instance(queue_id=queue.id,
+                                        account_id=account.id))
+        migration.upgrade(engine=self.engine)
+        with maker() as session:
+            loaded = session.get(models.Queue, queue.id)
+            self.assertEqual(
+                ('cirros', None, None, None, None, None),
+                (loaded.image, loaded.min_ram, loaded.min_vcpus,
+                 loaded.min_disk, loaded.image_properties, loaded.skipped))
+            self.assertEqual(
+                (None, None, None, None),
+                (loaded.instance.flavor_id, loaded.instance.flavor_name,
+                 loaded.instance.image_id, loaded.instance.image_name))
+        with maker.begin() as session:
+            loaded = session.get(models.Queue, queue.id)
+            loaded.min_ram = 4096
+            loaded.image_properties = {'os_distro': 'ubuntu'}
+            loaded.skipped = [{'provider': 'a', 'reason': 'quota',
+                               'detail': 'instances 10 of 10 used'}]
+        with maker() as session:
+            loaded = session.get(models.Queue, queue.id)
+            self.assertEqual(4096, loaded.min_ram)
+            self.assertEqual({'os_distro': 'ubuntu'},
+                             loaded.image_properties)
+            self.assertEqual('quota', loaded.skipped[0]['reason'])
+
     def test_sync_of_an_empty_database_runs_everything(self):
         migration.expand(self.engine)
         self.assertEqual(migration.head(), migration.current(self.engine))

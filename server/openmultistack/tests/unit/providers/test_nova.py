@@ -193,6 +193,80 @@ class TestLookups(NovaTestCase):
         self.assertEqual('2', provider.find_flavor('2'))
         self.assertRaises(base.NotFound, provider.find_flavor, 'm1.huge')
 
+    def test_list_flavors_with_sizes_and_access(self):
+        self.http.get(NOVA + '/flavors/detail', json={'flavors': FLAVORS + [
+            {'id': 'p', 'name': 'shared', 'ram': 1024, 'vcpus': 1,
+             'disk': 0, 'os-flavor-access:is_public': False}]})
+        flavors = self.provider().list_flavors()
+        self.assertEqual([
+            base.Flavor('2', 'm1.small', 2048, 1, 20, True),
+            base.Flavor('1', 'm1.tiny', 512, 1, 1, True),
+            base.Flavor('3', 'm1.medium', 4096, 2, 40, True),
+            base.Flavor('p', 'shared', 1024, 1, 0, False)], flavors)
+        # Nova's default access filter: public flavors and those shared
+        # with the project.
+        self.assertNotIn('is_public',
+                         self.requests_to(NOVA + '/flavors')[-1].qs)
+
+    def test_list_images_through_glance_pages_with_properties(self):
+        self.http.get(GLANCE + '/v2/images', json={
+            'images': [{'id': 'u24', 'name': 'ubuntu-24.04',
+                        'status': 'active', 'os_distro': 'ubuntu',
+                        'os_version': '24.04', 'visibility': 'public',
+                        'min_disk': 3, 'tags': ['lts'],
+                        'created_at': '2024-04-25T12:00:00Z'}],
+            'next': '/v2/images?marker=u24'})
+        self.http.get(GLANCE + '/v2/images?marker=u24', json={
+            'images': [{'id': 'c', 'name': 'cirros', 'status': 'queued',
+                        'created_at': '2023-05-30T12:00:00Z'}]})
+        images = self.provider().list_images()
+        self.assertEqual([
+            base.Image('u24', 'ubuntu-24.04', 'active',
+                       {'os_distro': 'ubuntu', 'os_version': '24.04'},
+                       '2024-04-25T12:00:00Z'),
+            base.Image('c', 'cirros', 'queued', {},
+                       '2023-05-30T12:00:00Z')], images)
+        self.assertEqual(2, len(self.requests_to(GLANCE + '/v2/images')))
+        self.assertEqual([], self.requests_to(NOVA + '/images'))
+
+    def test_list_images_through_the_compute_proxy(self):
+        # A catalog without an image service.
+        token = ksa_fixture.V3Token(project_id=PROJECT_ID)
+        token.add_service('compute').add_standard_endpoints(
+            public=NOVA, region='RegionOne')
+        self.http.post(KEYSTONE + '/auth/tokens', json=token,
+                       headers={'X-Subject-Token': TOKEN})
+        self.http.get(NOVA + '/images/detail', json={
+            'images': [{'id': 'd', 'name': 'debian-12', 'status': 'ACTIVE',
+                        'metadata': {'os_distro': 'debian',
+                                     'hw_qemu_guest_agent': True},
+                        'created': '2023-06-10T12:00:00Z'}],
+            'images_links': [{'rel': 'next', 'href': NOVA +
+                              '/images/detail?marker=d'}]})
+        self.http.get(NOVA + '/images/detail?marker=d',
+                      json={'images': []})
+        images = self.provider().list_images()
+        self.assertEqual([base.Image(
+            'd', 'debian-12', 'active',
+            {'os_distro': 'debian', 'hw_qemu_guest_agent': 'True'},
+            '2023-06-10T12:00:00Z')], images)
+        proxied = self.requests_to(NOVA + '/images/detail')
+        self.assertEqual(2, len(proxied))
+        self.assertEqual('compute 2.35',
+                         proxied[0].headers['OpenStack-API-Version'])
+
+    def test_listing_errors_are_provider_errors(self):
+        self.http.get(GLANCE + '/v2/images', status_code=503,
+                      text='<html><h1>Service Unavailable</h1></html>')
+        self.http.get(NOVA + '/flavors/detail', status_code=500,
+                      json={'computeFault': {'message': 'boom',
+                                             'code': 500}})
+        provider = self.provider()
+        error = self.assertRaises(base.ProviderError, provider.list_images)
+        self.assertTrue(str(error).startswith('listing images: '), error)
+        error = self.assertRaises(base.ProviderError, provider.list_flavors)
+        self.assertEqual('listing flavors: boom (HTTP 500)', str(error))
+
 
 class TestServers(NovaTestCase):
 
@@ -335,6 +409,21 @@ class TestFailures(NovaTestCase):
                       exc=requests.exceptions.ReadTimeout('read timed out'))
         self.assertRaises(base.ProviderTimeout,
                           self.provider().find_flavor, None)
+
+    def test_client_errors_are_refusals_server_errors_not(self):
+        self.http.post(NOVA + '/servers', [
+            {'status_code': 400, 'json': {'badRequest': {
+                'message': 'Invalid imageRef provided.', 'code': 400}}},
+            {'status_code': 503, 'json': {'computeFault': {
+                'message': 'try later', 'code': 503}}}])
+        provider = self.provider()
+        exc = self.assertRaises(base.Refused, provider.boot, 'oms-1',
+                                IMAGE_ID, '1', 'oms-1', {})
+        self.assertEqual('booting oms-1: Invalid imageRef provided. '
+                         '(HTTP 400)', str(exc))
+        exc = self.assertRaises(base.ProviderError, provider.boot, 'oms-1',
+                                IMAGE_ID, '1', 'oms-1', {})
+        self.assertNotIsInstance(exc, base.Refused)
 
     def test_server_error_is_one_line(self):
         self.http.get(NOVA + '/flavors/detail', status_code=500,

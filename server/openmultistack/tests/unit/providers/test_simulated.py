@@ -109,12 +109,54 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         provider = self.provider()
         self.assertEqual(provider.find_image('cirros'),
                          provider.find_image(None))
-        ubuntu = provider.find_image('ubuntu')
+        ubuntu = provider.find_image('ubuntu-24.04')
         self.assertEqual(ubuntu, provider.find_image(ubuntu))
         self.assertEqual('2', provider.find_flavor('m1.small'))
         self.assertEqual('1', provider.find_flavor(None))
         self.assertRaises(base.NotFound, provider.find_image, 'windows')
         self.assertRaises(base.NotFound, provider.find_flavor, 'huge')
+
+    def test_flavors_of_several_sizes(self):
+        flavors = self.provider().list_flavors()
+        self.assertEqual(
+            [('m1.tiny', 512, 1, 1, True), ('m1.small', 2048, 1, 20, True),
+             ('m1.medium', 4096, 2, 40, True),
+             ('m1.large', 8192, 4, 80, True),
+             ('c1.reserved', 16384, 8, 160, False)],
+            [(f.name, f.ram, f.vcpus, f.disk, f.is_public) for f in flavors])
+        self.assertEqual(len(flavors), len({f.id for f in flavors}))
+
+    def test_images_with_properties(self):
+        images = {image.name: image
+                  for image in self.provider().list_images()}
+        self.assertEqual({'os_distro': 'ubuntu', 'os_version': '24.04'},
+                         images['ubuntu-24.04'].properties)
+        self.assertEqual('debian', images['debian-12'].properties[
+            'os_distro'])
+        self.assertEqual('0.6', images['cirros'].properties['os_version'])
+        self.assertEqual('deactivated', images['ubuntu-20.04'].status)
+        newest = max((i for i in images.values() if i.status == 'active'),
+                     key=lambda image: image.created_at)
+        self.assertEqual('ubuntu-24.04', newest.name)
+
+    def test_inactive_image_is_refused_at_boot(self):
+        provider = self.provider()
+        provider.create_keypair('key')
+        self.assertRaises(base.ProviderError, provider.boot, 'vm',
+                          provider.find_image('ubuntu-20.04'), '1', 'key', {})
+
+    def test_boot_seconds_option_and_its_override(self):
+        config = self.useFixture(config_fixture.Config(conf.CONF))
+        config.config(group='simulated', boot_seconds=3600)
+        provider = self.provider(auth_url='simulated://slow')
+        self.assertEqual(3600, provider.boot_seconds)
+        self.assertEqual(base.BUILD, provider.get(self.boot(provider).id)
+                         .status)
+        self.assertEqual(0, self.provider().boot_seconds)
+        self.assertEqual(3600, self.provider(
+            auth_url='simulated://x?boot_seconds=soon').boot_seconds)
+        self.assertEqual(0, self.provider(
+            auth_url='simulated://x?boot_seconds=-5').boot_seconds)
 
     def test_boot_builds_then_runs_with_test_net_addresses(self):
         provider = self.provider(

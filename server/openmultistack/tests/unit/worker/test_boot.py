@@ -61,7 +61,7 @@ class TestBoot(base.WorkerTestCase):
 
     def test_entry_image_flavor_and_name_are_used(self):
         account_id = self.add_sim_account('sim-a')
-        queue_id = self.add_queue(image='ubuntu', flavor='m1.small',
+        queue_id = self.add_queue(image='ubuntu-22.04', flavor='m1.small',
                                   name='web-1')
         self.start_worker()
         entry = self.wait_for_status(queue_id, models.RUN)
@@ -167,14 +167,110 @@ class TestBoot(base.WorkerTestCase):
         queue_id = self.add_queue(image='no-such-image')
         self.start_worker()
         entry = self.wait_for_status(queue_id, models.FAILED)
-        self.assertIn("image 'no-such-image' not found", entry.fault)
+        self.assertEqual('every provider refused: sim-a: image '
+                         'no-such-image not found', entry.fault)
+        self.assertEqual([{'provider': 'sim-a', 'reason': 'no_image',
+                           'detail': 'image no-such-image not found'}],
+                         entry.skipped)
 
     def test_configured_defaults_apply(self):
         self.add_sim_account('sim-a')
         queue_id = self.add_queue()
         self.start_worker(default_image='windows')
         entry = self.wait_for_status(queue_id, models.FAILED)
-        self.assertIn("image 'windows' not found", entry.fault)
+        self.assertIn('image windows not found', entry.fault)
+
+    def test_configured_default_flavor_and_image_are_recorded(self):
+        self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        self.start_worker(default_image='debian-12',
+                          default_flavor='m1.small')
+        instance = self.wait_for_status(queue_id, models.RUN).instance
+        self.assertEqual(('2', 'm1.small', 'debian-12'),
+                         (instance.flavor_id, instance.flavor_name,
+                          instance.image_name))
+
+    def test_requirements_choose_the_flavor_and_image(self):
+        account_id = self.add_sim_account('sim-a')
+        queue_id = self.add_queue(min_ram=4096,
+                                  image_properties={'os_distro': 'ubuntu'})
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.RUN)
+
+        instance = entry.instance
+        self.assertEqual(('3', 'm1.medium'),
+                         (instance.flavor_id, instance.flavor_name))
+        ubuntu = self.provider(account_id).find_image('ubuntu-24.04')
+        self.assertEqual((ubuntu, 'ubuntu-24.04'),
+                         (instance.image_id, instance.image_name))
+        self.assertEqual([], entry.skipped)
+        self.assertIn('queue %d: BOOT server %s on provider sim-a (flavor '
+                      'm1.medium, image ubuntu-24.04)'
+                      % (queue_id, instance.instance_id),
+                      [desc for _, desc in self.events_of(queue_id)])
+
+    def test_skipped_providers_are_recorded_in_order(self):
+        self.add_sim_account('down', tenant_name='unreachable')
+        self.add_sim_account('full', tenant_name='quota')
+        self.add_sim_account('slow', tenant_name='timeout')
+        self.add_sim_account('broken', tenant_name='fail')
+        self.add_sim_account('errors', tenant_name='error')
+        good = self.add_sim_account('good')
+        queue_id = self.add_queue(flavor='m1.tiny')
+
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertEqual(good, entry.instance.account_id)
+        self.assertEqual(
+            [('down', 'unreachable'), ('full', 'quota'), ('slow', 'timeout'),
+             ('broken', 'failed'), ('errors', 'failed')],
+            [(skip['provider'], skip['reason']) for skip in entry.skipped])
+        self.assertIn('cannot connect', entry.skipped[0]['detail'])
+        self.assertIn('went ERROR', entry.skipped[4]['detail'])
+
+    def test_nothing_large_enough_fails_with_each_providers_reason(self):
+        first = self.add_sim_account('a')
+        self.add_sim_account('b')
+        self.add_sim_account('c', tenant_name='unreachable')
+        queue_id = self.add_queue(min_ram=999999999)
+        self.start_worker()
+
+        entry = self.wait_for_status(queue_id, models.FAILED)
+
+        detail = 'no public flavor with at least 999999999 MB RAM'
+        self.assertEqual(
+            [{'provider': 'a', 'reason': 'no_flavor', 'detail': detail},
+             {'provider': 'b', 'reason': 'no_flavor', 'detail': detail}],
+            entry.skipped[:2])
+        self.assertEqual('unreachable', entry.skipped[2]['reason'])
+        self.assertEqual('every provider refused: a: %s; b: %s; c: %s'
+                         % (detail, detail, entry.skipped[2]['detail']),
+                         entry.fault)
+        self.assertIn(('WARNING', 'queue %d: provider a refused (no_flavor): '
+                       '%s' % (queue_id, detail)), self.events_of(queue_id))
+        # Nothing was asked of a provider without a flavor to boot.
+        self.assertNothingLeftOn(first, queue_id)
+
+    def test_a_named_flavor_below_the_minimums_is_no_flavor(self):
+        self.add_sim_account('a')
+        queue_id = self.add_queue(flavor='m1.tiny', min_vcpus=2,
+                                  image_properties={'os_distro': 'debian'})
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.FAILED)
+        self.assertEqual([{'provider': 'a', 'reason': 'no_flavor',
+                           'detail': 'flavor m1.tiny has 1 vCPUs, less '
+                           'than 2'}], entry.skipped)
+
+    def test_no_matching_image_is_no_image(self):
+        self.add_sim_account('a')
+        queue_id = self.add_queue(image_properties={'os_distro': 'fedora'})
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.FAILED)
+        self.assertEqual('every provider refused: a: no active image with '
+                         'os_distro=fedora', entry.fault)
+        self.assertEqual('no_image', entry.skipped[0]['reason'])
 
     def test_concurrent_boots_are_bounded(self):
         self.add_sim_account('stuck', tenant_name='stuck')

@@ -41,6 +41,10 @@ class TestHeldProvider(test_base.BaseTestCase):
         self.assertIsInstance(provider.wrapped,
                               providers.driver_class('simulated'))
         self.assertEqual('1', provider.find_flavor('m1.tiny'))
+        self.assertEqual(provider.wrapped.list_flavors(),
+                         provider.list_flavors())
+        self.assertIn('ubuntu-24.04',
+                      [image.name for image in provider.list_images()])
         provider.create_keypair('oms-1')
         self.assertTrue(provider.has_keypair('oms-1'))
 
