@@ -28,7 +28,15 @@ cloud. What it does:
   ``192.0.2.2``, ...), deterministic per simulated cloud;
 * images ``cirros`` and ``ubuntu``, flavors ``m1.tiny`` and ``m1.small``
   (ids or names); the defaults are the first of each;
-* key pairs are registered as given (the worker generates real RSA keys).
+* key pairs are registered as given (the worker generates real RSA keys);
+* quotas per simulated cloud, as a Nova project's: ``instances``,
+  ``cores`` and ``ram`` (MB) query parameters of the ``auth_url`` (e.g.
+  ``simulated://demo?instances=10&cores=20&ram=51200``), else the
+  ``[simulated] instances_quota``, ``cores_quota`` and ``ram_quota``
+  options (default ``-1``: no limit). Every server it holds counts
+  against them (whatever its status, until it is deleted); a boot that
+  would go over is refused for lack of quota, and ``limits()`` tells
+  what is used and allowed, as Nova's ``GET /limits``.
 
 It is told to fail by naming the account's ``tenant_name`` or
 ``region_name`` after the failure wanted:
@@ -87,6 +95,12 @@ FLAVORS = {
     '1': 'm1.tiny',
     '2': 'm1.small',
 }
+# Quotas. Flavor id -> (ram MB, vcpus, disk GB), as Nova's defaults.
+FLAVOR_SIZES = {
+    '1': (512, 1, 1),
+    '2': (2048, 1, 20),
+}
+QUOTAS = ('instances', 'cores', 'ram')
 
 
 @dataclasses.dataclass
@@ -98,6 +112,8 @@ class _Server:
     ip_addr: str
     ready_at: float
     outcome: str  # the status once ready_at has passed
+    ram: int = 0
+    vcpus: int = 0
 
 
 class _Cloud:
@@ -169,10 +185,60 @@ class SimulatedProvider(base.Provider):
                 query.get('boot_seconds', [DEFAULT_BOOT_SECONDS])[0])
         except ValueError:
             self.boot_seconds = DEFAULT_BOOT_SECONDS
+        self.quotas = self._quotas(query)
         modes = {credentials.tenant_name, credentials.region_name}
         self.failure = next((m for m in FAILURE_MODES if m in modes), None)
         self._cloud = _cloud((credentials.auth_url, credentials.tenant_name,
                               credentials.region_name))
+
+    @staticmethod
+    def _quotas(query: dict) -> dict:
+        """``{"instances": n, "cores": n, "ram": n}``; -1: no limit."""
+        options = conf.CONF.simulated
+        quotas = {}
+        for name in QUOTAS:
+            default = getattr(options, '%s_quota' % name)
+            try:
+                quotas[name] = int(query.get(name, [default])[0])
+            except ValueError:
+                quotas[name] = default
+        return quotas
+
+    def _used(self) -> dict:
+        """What the servers of the cloud use; call with its lock held."""
+        servers = self._cloud.servers.values()
+        return {'instances': len(self._cloud.servers),
+                'cores': sum(server.vcpus for server in servers),
+                'ram': sum(server.ram for server in servers)}
+
+    def limits(self):
+        self._check()
+        with self._cloud.lock:
+            used = self._used()
+        return base.Limits(
+            instances_used=used['instances'],
+            instances_max=self.quotas['instances'],
+            cores_used=used['cores'], cores_max=self.quotas['cores'],
+            ram_used=used['ram'], ram_max=self.quotas['ram'])
+
+    def get_flavor(self, flavor_id):
+        self._check()
+        if flavor_id not in FLAVORS:
+            raise base.NotFound('flavor %r not found' % flavor_id)
+        ram, vcpus, disk = FLAVOR_SIZES[flavor_id]
+        return base.Flavor(id=flavor_id, name=FLAVORS[flavor_id], ram=ram,
+                           vcpus=vcpus, disk=disk)
+
+    def _over_quota(self, ram: int, vcpus: int) -> typing.Optional[str]:
+        """Which quota one more server would exceed; lock held."""
+        used = self._used()
+        wanted = {'instances': 1, 'cores': vcpus, 'ram': ram}
+        for name in QUOTAS:
+            limit = self.quotas[name]
+            if 0 <= limit < used[name] + wanted[name]:
+                return '%s (%d of %d used, %d requested)' % (
+                    name, used[name], limit, wanted[name])
+        return None
 
     def _check(self) -> None:
         if self.failure == 'fail':
@@ -227,12 +293,17 @@ class SimulatedProvider(base.Provider):
         with self._cloud.lock:
             if key_name not in self._cloud.keypairs:
                 raise base.ProviderError('key pair %r not found' % key_name)
+            ram, vcpus, _disk = FLAVOR_SIZES[flavor]
+            over = self._over_quota(ram, vcpus)
+            if over:
+                raise base.QuotaExceeded('simulated quota exceeded: %s'
+                                         % over)
             address = _TEST_NET[1 + next(self._cloud.sequence) % _HOSTS]
             server = _Server(
                 id=str(uuid.uuid4()), name=name, key_name=key_name,
                 metadata=dict(metadata), ip_addr=str(address),
                 ready_at=time.monotonic() + self.boot_seconds,
-                outcome=outcome)
+                outcome=outcome, ram=ram, vcpus=vcpus)
             self._cloud.servers[server.id] = server
         _record()
         if self.failure == 'timeout':

@@ -159,6 +159,12 @@ class HeldProvider(base.Provider):
     def find_flavor(self, ref):
         return self.wrapped.find_flavor(ref)
 
+    def limits(self):
+        return self.wrapped.limits()
+
+    def get_flavor(self, flavor_id):
+        return self.wrapped.get_flavor(flavor_id)
+
     def import_keypair(self, name, public_key):
         # The worker names key pairs <resource prefix>-<queue id>.
         self._hold(IMPORT_KEYPAIR, _queue_id(name.rpartition('-')[2]))
