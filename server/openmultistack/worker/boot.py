@@ -12,15 +12,18 @@
 
 """Booting one queue entry, trying provider accounts in turn.
 
-For each available account (the requested provider's first): find the
-image and flavor, create a key pair, boot a server tagged with the queue
-id, wait until it leaves ``BUILD``, record it and set ``RUN``. A provider
-that fails in any way is cleaned up after (its server and key pair
-deleted), its reason written to the event log, and the next one tried;
-``FAILED`` comes only when every one refused.
+For each available account, in the order ``[worker] provider_order``
+says (the requested provider's first): find the image and flavor, pass
+the account over if its quota cannot hold the flavor, create a key pair,
+boot a server tagged with the queue id, wait until it leaves ``BUILD``,
+record it and set ``RUN``. A provider that fails in any way is cleaned
+up after (its server and key pair deleted), its reason written to the
+event log, and the next one tried; ``FAILED`` comes only when every one
+refused.
 """
 
 import time
+import typing
 
 from oslo_log import log as logging
 import sqlalchemy as sa
@@ -32,12 +35,26 @@ from openmultistack.worker import claims
 from openmultistack.worker import cleanup
 from openmultistack.worker import context as worker_context
 from openmultistack.worker import job
+from openmultistack.worker import limits
+from openmultistack.worker import ordering
 
 LOG = logging.getLogger(__name__)
 
 # Failed looks at a building server in a row before the provider counts
 # as failed (one lost request must not throw a good server away).
 MAX_POLL_ERRORS = 3
+
+
+class Skipped(base.ProviderError):
+    """The account was passed over before anything was asked of it.
+
+    ``str()`` is the detail; ``reason`` one of the reasons of the
+    entry's ``skipped`` list (``quota``, ...).
+    """
+
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason = reason
 
 
 class BootJob(job.Job):
@@ -64,8 +81,7 @@ class BootJob(job.Job):
 
     def _boot(self) -> None:
         entry, accounts = self.load()
-        # The requested provider first, then the others in id order.
-        accounts.sort(key=lambda a: a.provider != entry.provider)
+        accounts = self._order(entry, accounts)
         if entry.provider and not any(a.provider == entry.provider
                                       for a in accounts):
             self.ctx.record('queue %d: requested provider %s has no '
@@ -78,6 +94,9 @@ class BootJob(job.Job):
             try:
                 self._attempt(entry, account)
                 return
+            except Skipped as exc:
+                self._skip(account, exc.reason, str(exc))
+                reasons.append('%s: %s' % (account.provider, exc))
             except base.ProviderError as exc:
                 reason = cleanup.short(exc)
                 reasons.append('%s: %s' % (account.provider, reason))
@@ -99,6 +118,9 @@ class BootJob(job.Job):
             image = provider.find_image(entry.image or options.default_image)
             flavor = provider.find_flavor(
                 entry.flavor or options.default_flavor)
+            shortage = self._shortage(account, provider, flavor)
+            if shortage:
+                raise Skipped('quota', shortage)
             self.ctx.check_abort()
             keypair_asked = True
             private_key = provider.create_keypair(self.key_name)
@@ -120,6 +142,44 @@ class BootJob(job.Job):
             raise
         finally:
             provider.close()
+
+    def _order(self, entry: models.Queue,
+               accounts: list[models.Account]) -> list[models.Account]:
+        """The accounts in the order to try them; said in the event log."""
+        policy = self.ctx.options.provider_order
+        known = {}
+        if policy == ordering.MOST_FREE:
+            known = {account.id: limits.read(self.ctx, account)
+                     for account in accounts}
+        turn = self.ctx.next_turn() if policy == ordering.SPREAD else 0
+        accounts = ordering.order(accounts, policy, known, entry.provider,
+                                  turn)
+        self.ctx.record(ordering.describe(self.queue_id, policy, accounts),
+                        self.queue_id)
+        return accounts
+
+    def _shortage(self, account: models.Account, provider: base.Provider,
+                  flavor_id: str) -> typing.Optional[str]:
+        """Why the account's quota cannot hold one more of the flavor.
+
+        None when it can, or when its limits or the flavor's size are
+        unknown: the provider itself then refuses what is over quota.
+        """
+        known = limits.read(self.ctx, account, provider)
+        if known is None:
+            return None
+        try:
+            flavor = provider.get_flavor(flavor_id)
+        except NotImplementedError:
+            return None
+        return ordering.check_room(known, flavor)
+
+    def _skip(self, account: models.Account, reason: str,
+              detail: str) -> None:
+        """Pass the account over, for ``reason``; said in the event log."""
+        self.ctx.record('queue %d: provider %s skipped (%s): %s'
+                        % (self.queue_id, account.provider, reason, detail),
+                        self.queue_id, events.WARNING)
 
     def _follow(self, provider: base.Provider, account: models.Account,
                 server_id: str) -> None:
