@@ -164,6 +164,9 @@ class BootJob(job.Job):
 
         None when it can, or when its limits or the flavor's size are
         unknown: the provider itself then refuses what is over quota.
+        When it can, the server is counted in the cached limits at once,
+        for the entries that follow (a failed boot is forgotten when the
+        limits are read again).
         """
         known = limits.read(self.ctx, account, provider)
         if known is None:
@@ -172,7 +175,10 @@ class BootJob(job.Job):
             flavor = provider.get_flavor(flavor_id)
         except NotImplementedError:
             return None
-        return ordering.check_room(known, flavor)
+        shortage = ordering.check_room(known, flavor)
+        if shortage is None:
+            self.ctx.limits.count_server(account.id, flavor)
+        return shortage
 
     def _skip(self, account: models.Account, reason: str,
               detail: str) -> None:

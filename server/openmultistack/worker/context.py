@@ -57,6 +57,22 @@ class LimitsCache:
         with self._lock:
             self._entries[account_id] = (self._clock(), limits)
 
+    def count_server(self, account_id: int, flavor: base.Flavor) -> None:
+        """Count one more server of ``flavor`` in the account's limits.
+
+        Until the limits are read again, the entries that follow see the
+        server this worker is about to ask for.
+        """
+        with self._lock:
+            entry = self._entries.get(account_id)
+            if entry is None or entry[1] is None:
+                return
+            read_at, known = entry
+            self._entries[account_id] = (read_at, dataclasses.replace(
+                known, instances_used=known.instances_used + 1,
+                cores_used=known.cores_used + flavor.vcpus,
+                ram_used=known.ram_used + flavor.ram))
+
 
 @dataclasses.dataclass
 class Context:

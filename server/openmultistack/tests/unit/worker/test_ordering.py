@@ -134,3 +134,22 @@ class TestLimitsCache(test_base.BaseTestCase):
         # 0 seconds: never trusted.
         cache.put(1, limits())
         self.assertEqual((False, None), cache.get(1, 0))
+
+    def test_servers_asked_for_are_counted_until_read_again(self):
+        now = [100.0]
+        cache = context.LimitsCache(clock=lambda: now[0])
+        cache.count_server(1, SMALL)
+        self.assertEqual((False, None), cache.get(1, 10))
+        cache.put(1, limits())
+        cache.put(2, None)
+        now[0] += 5
+        cache.count_server(1, LARGE)
+        cache.count_server(1, SMALL)
+        cache.count_server(2, SMALL)
+        self.assertEqual((True, limits(instances=(2, 10), cores=(5, 20),
+                                       ram=(10240, 51200))),
+                         cache.get(1, 10))
+        self.assertEqual((True, None), cache.get(2, 10))
+        # The time of the read stands.
+        now[0] += 5
+        self.assertEqual((False, None), cache.get(1, 10))

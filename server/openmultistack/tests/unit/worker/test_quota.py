@@ -70,19 +70,20 @@ class TestQuotaAwareBoot(base.WorkerTestCase):
                          'used; small: needs 512 MB RAM, 256 of 256 MB free',
                          entry.fault)
 
-    def test_cached_limits_skip_without_asking_again(self):
+    def test_cached_limits_count_the_servers_asked_for(self):
         account = self.add_quota_account('one', '&instances=1')
         queue_id = self.add_queue()
         worker = self.start_worker(limits_cache_seconds=3600)
         self.wait_for_status(queue_id, models.RUN)
-        # Read before the boot: 0 of 1 used, cached for an hour.
-        found, ctx_limits = worker.ctx.limits.get(account, 3600)
-        self.assertTrue(found)
-        self.assertEqual(0, ctx_limits.instances_used)
-        # The provider refuses the second boot itself.
+        # Read before the boot (0 of 1 used), cached for an hour, and the
+        # server asked for counted in.
+        self.assertEqual((True, 1), (
+            worker.ctx.limits.get(account, 3600)[0],
+            worker.ctx.limits.get(account, 3600)[1].instances_used))
         second = self.add_queue()
         entry = self.wait_for_status(second, models.FAILED)
-        self.assertIn('simulated quota exceeded: instances', entry.fault)
+        self.assertEqual('every provider refused: one: instances 1 of 1 '
+                         'used', entry.fault)
 
     def test_most_free_first_unknown_last(self):
         half = self.add_quota_account('half', '&instances=2')
