@@ -72,9 +72,11 @@ def record(ctx, account_id: int, limits: typing.Optional[base.Limits],
     except db_exc.DBReferenceError:
         # The account was removed meanwhile.
         pass
-    except Exception:
-        LOG.warning('Could not record the state of provider account %d',
-                    account_id, exc_info=True)
+    except Exception as exc:
+        # One line: on a schema without the table, this comes with every
+        # read of limits until the migration has run.
+        LOG.warning('Could not record the state of provider account %d: '
+                    '%s', account_id, cleanup.short(exc))
 
 
 def read(ctx, account, provider: typing.Optional[base.Provider] = None
