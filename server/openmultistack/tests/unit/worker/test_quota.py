@@ -12,6 +12,8 @@
 
 """Quota-aware booting: the provider order, skips, the provider state."""
 
+import sqlalchemy as sa
+
 from openmultistack.db import api as db_api
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
@@ -121,6 +123,18 @@ class TestQuotaAwareBoot(base.WorkerTestCase):
         self.assertEqual(wanted, entry.instance.account_id)
         self.assertIn('queue %d: provider order (spread): b, a' % queue_id,
                       self.descs(queue_id))
+
+    def test_boots_on_a_schema_without_the_state_table(self):
+        # The schema of the previous release, as during a rolling upgrade.
+        with db_api.get_engine().begin() as connection:
+            connection.execute(sa.text('DROP TABLE provider_state'))
+        self.add_quota_account('a', '&instances=1')
+        queue_id = self.add_queue()
+        self.start_worker()
+        self.wait_for_status(queue_id, models.RUN)
+        self.assertIn('Could not record the state of provider account 1: ',
+                      self.logs.output)
+        self.assertNotIn('Traceback', self.logs.output)
 
     def test_every_account_is_checked_periodically(self):
         up = self.add_quota_account('up', '&cores=4')
