@@ -16,6 +16,7 @@ import flask
 
 from openmultistack.api import accounts
 from openmultistack.api import instances
+from openmultistack.api import providers
 from openmultistack.api import queues
 from openmultistack.api import urls
 from openmultistack.common import exceptions
@@ -35,13 +36,15 @@ def api_root():
     return responses.json_response({
         'queues': urls.absolute('/api/queues/'),
         'accounts': urls.absolute('/api/accounts/'),
-        'instances': urls.absolute('/api/instances/')})
+        'instances': urls.absolute('/api/instances/'),
+        'providers': urls.absolute('/api/providers/')})
 
 
 def create_flask_app() -> flask.Flask:
     app = flaskapp.create_app(__name__, render_error)
     app.add_url_rule('/api/', 'root', api_root, methods=['GET'])
-    for blueprint in (queues.bp, accounts.bp, instances.bp):
+    for blueprint in (queues.bp, accounts.bp, instances.bp,
+                      providers.bp):
         app.register_blueprint(blueprint)
     return app
 

@@ -42,16 +42,20 @@ def pagination() -> typing.Tuple[typing.Optional[int], typing.Optional[int]]:
     greater. It must be the id of a row the caller may see, checked by
     :func:`check_marker` before the list starts.
     """
-    args = flask.request.args
-    limit = args.get('limit')
-    marker = args.get('marker')
-    if limit is not None:
-        limit = _integer('limit', limit, 1,
-                         'A valid positive integer is required.')
+    limit = page_limit()
+    marker = flask.request.args.get('marker')
     if marker is not None:
         marker = _integer('marker', marker, 0,
                           'A valid id (an integer, 0 or more) is required.')
     return limit, marker
+
+
+def page_limit() -> typing.Optional[int]:
+    """``?limit=`` of the request, ``None`` when absent."""
+    limit = flask.request.args.get('limit')
+    if limit is None:
+        return None
+    return _integer('limit', limit, 1, 'A valid positive integer is required.')
 
 
 def check_marker(select: typing.Callable[[], sa.Select],

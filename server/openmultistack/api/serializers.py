@@ -257,3 +257,42 @@ def account_row(row: sa.Row) -> dict:
             'project_domain_name': project_domain_name,
             'status': status,
             'regist_date': _api_time(regist_date)}
+
+
+_QUOTAS = ('instances', 'cores', 'ram')
+
+
+def provider_select() -> sa.Select:
+    """Accounts, their state if any, and their count of instances."""
+    account = models.Account
+    state = models.ProviderState
+    entries = sa.select(sa.func.count(models.Instance.id)).where(
+        models.Instance.account_id == account.id).scalar_subquery()
+    return sa.select(
+        account.id, account.provider, account.driver, account.region_name,
+        account.status, state.reachable, state.reason,
+        state.instances_used, state.instances_max, state.cores_used,
+        state.cores_max, state.ram_used, state.ram_max,
+        _stored_utc(state.checked_at), entries,
+    ).select_from(account).outerjoin(state,
+                                     state.account_id == account.id)
+
+
+def provider_row(row: typing.Sequence) -> dict:
+    """A provider, from a row of :func:`provider_select`."""
+    (account_id, provider, driver, region_name, status, reachable, reason,
+     *figures, checked_at, entries) = row
+    quota = None
+    if figures[1] is not None:
+        quota = {name: {'used': figures[2 * i], 'limit': figures[2 * i + 1]}
+                 for i, name in enumerate(_QUOTAS)}
+    return {'provider': provider,
+            'account_id': account_id,
+            'driver': driver,
+            'region_name': region_name,
+            'status': status,
+            'reachable': None if reachable is None else bool(reachable),
+            'reason': reason,
+            'quota': quota,
+            'entries': entries,
+            'checked_at': _api_time(checked_at)}

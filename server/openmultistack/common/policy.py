@@ -64,6 +64,8 @@ QUEUES = '/api/queues/'
 QUEUE = '/api/queues/{queue_id}/'
 ACCOUNTS = '/api/accounts/'
 ACCOUNT = '/api/accounts/{account_id}/'
+PROVIDERS = '/api/providers/'
+PROVIDER = '/api/providers/{provider}/'
 INSTANCES = '/api/instances/'
 INSTANCE = '/api/instances/{instance_id}/'
 
@@ -139,6 +141,12 @@ _api_rules = [
           'Change a provider account.', ACCOUNT, ['PUT', 'PATCH']),
     _rule('multistack:account:delete', ADMIN,
           'Remove a provider account.', ACCOUNT, ['DELETE']),
+    _rule('multistack:provider:get_all', ADMIN,
+          'List the providers: each account\'s reachability, quota and '
+          'entries.', PROVIDERS, ['GET']),
+    _rule('multistack:provider:get', ADMIN,
+          'Show a provider: an account\'s reachability, quota and entries.',
+          PROVIDER, ['GET']),
     _rule('multistack:instance:list', PROJECT_READER_OR_ADMIN,
           'List instances of the own project.', INSTANCES, ['GET'],
           deprecated=LEGACY_ADMIN_OR_OWNER),

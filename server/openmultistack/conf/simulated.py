@@ -31,6 +31,18 @@ opts = [
                     'the process (a simulated cloud lives in the memory '
                     'of one worker). Give each process its own file. '
                     'Unset: no record.'),
+    cfg.IntOpt('instances_quota', default=-1, min=-1,
+               help='Servers a simulated cloud holds at most, unless its '
+                    'auth_url says otherwise (?instances=N). -1: no '
+                    'limit.'),
+    cfg.IntOpt('cores_quota', default=-1, min=-1,
+               help='vCPUs the servers of a simulated cloud use at most, '
+                    'unless its auth_url says otherwise (?cores=N). -1: '
+                    'no limit.'),
+    cfg.IntOpt('ram_quota', default=-1, min=-1,
+               help='MB of RAM the servers of a simulated cloud use at '
+                    'most, unless its auth_url says otherwise (?ram=N). '
+                    '-1: no limit.'),
 ]
 
 

@@ -64,6 +64,32 @@ opts = [
                     'are kept: every hour, the workers delete the older '
                     'ones. 0 keeps them until "openmultistack-manage '
                     'events purge" deletes them.'),
+    cfg.StrOpt('provider_order', default='ordered',
+               choices=[
+                   ('ordered', 'the provider accounts in the order they '
+                               'were registered (by id)'),
+                   ('most-free', 'the accounts with the most quota left '
+                                 'first (the share left of their scarcest '
+                                 'limit); those whose limits are unknown '
+                                 'last'),
+                   ('spread', 'round robin: each entry a worker boots '
+                              'starts one account further'),
+               ],
+               help='How the worker orders the provider accounts it tries '
+                    'for an entry. The provider an entry asks for is '
+                    'always tried first. The order taken is written to '
+                    'the event log of each entry.'),
+    cfg.IntOpt('limits_cache_seconds', default=10, min=0,
+               help='Seconds a worker trusts the absolute limits (quota '
+                    'used and allowed) it read from a provider account '
+                    'before reading them again. 0 reads them for every '
+                    'entry.'),
+    cfg.IntOpt('provider_check_interval', default=60, min=0,
+               help='Seconds between two checks of every provider account '
+                    'by the worker: it reads their limits and records '
+                    'whether they answer, shown by GET /api/providers/. '
+                    '0: no periodic check (the state is then recorded '
+                    'only when an entry is booted).'),
 ]
 
 

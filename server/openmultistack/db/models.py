@@ -240,3 +240,30 @@ class Event(Base):
     queue_id: orm.Mapped[typing.Optional[int]] = orm.mapped_column(
         sa.Integer, index=True)
     level: orm.Mapped[str] = orm.mapped_column(sa.String(16), default='INFO')
+
+
+class ProviderState(Base):
+    """What a worker last found of a provider account: one row each.
+
+    Written by the workers whenever they read an account's limits;
+    ``GET /api/providers/`` reads it.
+    """
+
+    __tablename__ = 'provider_state'
+
+    account_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey('accounts.id', ondelete='CASCADE'), primary_key=True)
+    # NULL: the driver cannot tell (it reports no limits).
+    reachable: orm.Mapped[typing.Optional[bool]] = orm.mapped_column(
+        sa.Boolean)
+    # Why not reachable, in one line.
+    reason: orm.Mapped[typing.Optional[str]] = orm.mapped_column(sa.Text)
+    # The absolute limits read (-1: no limit); NULL when not read.
+    instances_used: orm.Mapped[typing.Optional[int]] = orm.mapped_column()
+    instances_max: orm.Mapped[typing.Optional[int]] = orm.mapped_column()
+    cores_used: orm.Mapped[typing.Optional[int]] = orm.mapped_column()
+    cores_max: orm.Mapped[typing.Optional[int]] = orm.mapped_column()
+    ram_used: orm.Mapped[typing.Optional[int]] = orm.mapped_column()
+    ram_max: orm.Mapped[typing.Optional[int]] = orm.mapped_column()
+    checked_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        types.UTCDateTime, default=types.utcnow)

@@ -142,6 +142,70 @@ class Image:
     created_at: str = ''
 
 
+# -- quotas -------------------------------------------------------------
+
+#: Nova's figure for "no limit" in its absolute limits.
+UNLIMITED = -1
+
+
+def _free(used: int, limit: int) -> typing.Optional[int]:
+    """What is left of ``limit``; ``None`` when there is no limit."""
+    if limit == UNLIMITED or limit < 0:
+        return None
+    return max(limit - used, 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """The absolute limits of an account, and what it uses of them.
+
+    As Nova's ``GET /limits``: RAM in MB, ``-1`` (:data:`UNLIMITED`)
+    for no limit.
+    """
+
+    instances_used: int
+    instances_max: int
+    cores_used: int
+    cores_max: int
+    ram_used: int
+    ram_max: int
+
+    def shortage(self, flavor: Flavor) -> typing.Optional[str]:
+        """Why a server of ``flavor`` does not fit, in one line; or None."""
+        free = _free(self.instances_used, self.instances_max)
+        if free is not None and free < 1:
+            return 'instances %d of %d used' % (self.instances_used,
+                                                self.instances_max)
+        free = _free(self.cores_used, self.cores_max)
+        if free is not None and free < flavor.vcpus:
+            return 'needs %d vCPUs, %d of %d free' % (
+                flavor.vcpus, free, self.cores_max)
+        free = _free(self.ram_used, self.ram_max)
+        if free is not None and free < flavor.ram:
+            return 'needs %d MB RAM, %d of %d MB free' % (
+                flavor.ram, free, self.ram_max)
+        return None
+
+    def fits(self, flavor: Flavor) -> bool:
+        """Whether one more server of ``flavor`` fits in the limits."""
+        return self.shortage(flavor) is None
+
+    def room(self) -> float:
+        """The share left of the scarcest limit, from 0.0 to 1.0.
+
+        What ``[worker] provider_order = most-free`` orders by: an
+        account with no limit at all has 1.0.
+        """
+        shares = [1.0]
+        for used, limit in ((self.instances_used, self.instances_max),
+                            (self.cores_used, self.cores_max),
+                            (self.ram_used, self.ram_max)):
+            free = _free(used, limit)
+            if free is not None:
+                shares.append(free / limit if limit else 0.0)
+        return min(shares)
+
+
 class Provider(abc.ABC):
     """One account of one compute provider.
 
@@ -205,6 +269,14 @@ class Provider(abc.ABC):
     def find_servers_by_metadata(self, key: str,
                                  value: str) -> list[Server]:
         """Every server of the account whose metadata has key=value."""
+
+    def limits(self) -> Limits:
+        """The account's absolute limits and what it uses of them.
+
+        :raises NotImplementedError: the driver cannot tell; the worker
+            then tries the account whatever its quota.
+        """
+        raise NotImplementedError()
 
     def create_keypair(self, name: str) -> str:
         """Generate a key pair, register its public key, return the private.

@@ -287,6 +287,25 @@ class NovaProvider(base.Provider):
                                          'use an id' % ref)
         raise base.NotFound('flavor %s not found' % ref)
 
+    def limits(self):
+        with _translated('reading the limits'):
+            absolute = {limit.name: limit.value
+                        for limit in self.nova.limits.get().absolute}
+
+        def figure(name):
+            value = absolute.get(name)
+            return value if isinstance(value, int) else base.UNLIMITED
+
+        # A figure Nova leaves out limits nothing; one used figure left
+        # out is none used.
+        return base.Limits(
+            instances_used=max(figure('totalInstancesUsed'), 0),
+            instances_max=figure('maxTotalInstances'),
+            cores_used=max(figure('totalCoresUsed'), 0),
+            cores_max=figure('maxTotalCores'),
+            ram_used=max(figure('totalRAMUsed'), 0),
+            ram_max=figure('maxTotalRAMSize'))
+
     def import_keypair(self, name, public_key):
         with _translated('importing key pair %s' % name):
             try:

@@ -36,7 +36,15 @@ cloud. What it does:
   ``active``, and ``ubuntu-20.04``, ``deactivated``; ``find_image`` and
   ``find_flavor`` take ids or names, their defaults are ``cirros`` and
   ``m1.tiny``;
-* key pairs are registered as given (the worker generates real RSA keys).
+* key pairs are registered as given (the worker generates real RSA keys);
+* quotas per simulated cloud, as a Nova project's: ``instances``,
+  ``cores`` and ``ram`` (MB) query parameters of the ``auth_url`` (e.g.
+  ``simulated://demo?instances=10&cores=20&ram=51200``), else the
+  ``[simulated] instances_quota``, ``cores_quota`` and ``ram_quota``
+  options (default ``-1``: no limit). Every server it holds counts
+  against them (whatever its status, until it is deleted); a boot that
+  would go over is refused for lack of quota, and ``limits()`` tells
+  what is used and allowed, as Nova's ``GET /limits``.
 
 It is told to fail by naming the account's ``tenant_name`` or
 ``region_name`` after the failure wanted:
@@ -112,6 +120,7 @@ IMAGES = (
                'deactivated', {'os_distro': 'ubuntu', 'os_version': '20.04'},
                '2020-04-23T12:00:00Z'),
 )
+QUOTAS = ('instances', 'cores', 'ram')
 
 
 @dataclasses.dataclass
@@ -123,6 +132,8 @@ class _Server:
     ip_addr: str
     ready_at: float
     outcome: str  # the status once ready_at has passed
+    ram: int = 0
+    vcpus: int = 0
 
 
 class _Cloud:
@@ -195,10 +206,52 @@ class SimulatedProvider(base.Provider):
                 query.get('boot_seconds', [self.boot_seconds])[0]))
         except ValueError:
             pass
+        self.quotas = self._quotas(query)
         modes = {credentials.tenant_name, credentials.region_name}
         self.failure = next((m for m in FAILURE_MODES if m in modes), None)
         self._cloud = _cloud((credentials.auth_url, credentials.tenant_name,
                               credentials.region_name))
+
+    @staticmethod
+    def _quotas(query: dict) -> dict:
+        """``{"instances": n, "cores": n, "ram": n}``; -1: no limit."""
+        options = conf.CONF.simulated
+        quotas = {}
+        for name in QUOTAS:
+            default = getattr(options, '%s_quota' % name)
+            try:
+                quotas[name] = int(query.get(name, [default])[0])
+            except ValueError:
+                quotas[name] = default
+        return quotas
+
+    def _used(self) -> dict:
+        """What the servers of the cloud use; call with its lock held."""
+        servers = self._cloud.servers.values()
+        return {'instances': len(self._cloud.servers),
+                'cores': sum(server.vcpus for server in servers),
+                'ram': sum(server.ram for server in servers)}
+
+    def limits(self):
+        self._check()
+        with self._cloud.lock:
+            used = self._used()
+        return base.Limits(
+            instances_used=used['instances'],
+            instances_max=self.quotas['instances'],
+            cores_used=used['cores'], cores_max=self.quotas['cores'],
+            ram_used=used['ram'], ram_max=self.quotas['ram'])
+
+    def _over_quota(self, ram: int, vcpus: int) -> typing.Optional[str]:
+        """Which quota one more server would exceed; lock held."""
+        used = self._used()
+        wanted = {'instances': 1, 'cores': vcpus, 'ram': ram}
+        for name in QUOTAS:
+            limit = self.quotas[name]
+            if 0 <= limit < used[name] + wanted[name]:
+                return '%s (%d of %d used, %d requested)' % (
+                    name, used[name], limit, wanted[name])
+        return None
 
     def _check(self) -> None:
         if self.failure == 'fail':
@@ -262,12 +315,18 @@ class SimulatedProvider(base.Provider):
         with self._cloud.lock:
             if key_name not in self._cloud.keypairs:
                 raise base.ProviderError('key pair %r not found' % key_name)
+            size = next(f for f in FLAVORS if f.id == flavor)
+            ram, vcpus = size.ram, size.vcpus
+            over = self._over_quota(ram, vcpus)
+            if over:
+                raise base.QuotaExceeded('simulated quota exceeded: %s'
+                                         % over)
             address = _TEST_NET[1 + next(self._cloud.sequence) % _HOSTS]
             server = _Server(
                 id=str(uuid.uuid4()), name=name, key_name=key_name,
                 metadata=dict(metadata), ip_addr=str(address),
                 ready_at=time.monotonic() + self.boot_seconds,
-                outcome=outcome)
+                outcome=outcome, ram=ram, vcpus=vcpus)
             self._cloud.servers[server.id] = server
         _record()
         if self.failure == 'timeout':

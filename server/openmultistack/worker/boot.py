@@ -12,9 +12,11 @@
 
 """Booting one queue entry, trying provider accounts in turn.
 
-For each available account (the requested provider's first): choose the
-flavor and image that meet the entry's requirements
-(:mod:`openmultistack.worker.choice`), create a key pair, boot a server
+For each available account, in the order ``[worker] provider_order``
+says (the requested provider's first): choose the flavor and image that
+meet the entry's requirements (:mod:`openmultistack.worker.choice`),
+pass the account over if its quota cannot hold the flavor
+(:mod:`openmultistack.worker.limits`), create a key pair, boot a server
 tagged with the queue id, wait until it leaves ``BUILD``, record it with
 the flavor and image chosen and set ``RUN``. A provider that fails in
 any way is cleaned up after (its server and key pair deleted), and
@@ -24,6 +26,7 @@ every one refused; its fault names each provider and why.
 """
 
 import time
+import typing
 
 from oslo_log import log as logging
 import sqlalchemy as sa
@@ -36,6 +39,8 @@ from openmultistack.worker import claims
 from openmultistack.worker import cleanup
 from openmultistack.worker import context as worker_context
 from openmultistack.worker import job
+from openmultistack.worker import limits
+from openmultistack.worker import ordering
 
 LOG = logging.getLogger(__name__)
 
@@ -91,8 +96,7 @@ class BootJob(job.Job):
         entry, accounts = self.load()
         self.wanted = choice.Requirements.of_entry(entry)
         self.skipped = []
-        # The requested provider first, then the others in id order.
-        accounts.sort(key=lambda a: a.provider != entry.provider)
+        accounts = self._order(entry, accounts)
         if entry.provider and not any(a.provider == entry.provider
                                       for a in accounts):
             self.ctx.record('queue %d: requested provider %s has no '
@@ -137,6 +141,9 @@ class BootJob(job.Job):
         keypair_asked = boot_asked = False
         try:
             flavor, image = self._choose(provider)
+            shortage = self._shortage(account, provider, flavor)
+            if shortage:
+                raise base.QuotaExceeded(shortage)
             self.ctx.check_abort()
             keypair_asked = True
             private_key = provider.create_keypair(self.key_name)
@@ -159,6 +166,39 @@ class BootJob(job.Job):
             raise
         finally:
             provider.close()
+
+    def _order(self, entry: models.Queue,
+               accounts: list[models.Account]) -> list[models.Account]:
+        """The accounts in the order to try them; said in the event log."""
+        policy = self.ctx.options.provider_order
+        known = {}
+        if policy == ordering.MOST_FREE:
+            known = {account.id: limits.read(self.ctx, account)
+                     for account in accounts}
+        turn = self.ctx.next_turn() if policy == ordering.SPREAD else 0
+        accounts = ordering.order(accounts, policy, known, entry.provider,
+                                  turn)
+        self.ctx.record(ordering.describe(self.queue_id, policy, accounts),
+                        self.queue_id)
+        return accounts
+
+    def _shortage(self, account: models.Account, provider: base.Provider,
+                  flavor: base.Flavor) -> typing.Optional[str]:
+        """Why the account's quota cannot hold one more of the flavor.
+
+        None when it can, or when its limits are unknown: the provider
+        itself then refuses what is over quota. When it can, the server
+        is counted in the cached limits at once, for the entries that
+        follow (a failed boot is forgotten when the limits are read
+        again).
+        """
+        known = limits.read(self.ctx, account, provider)
+        if known is None:
+            return None
+        shortage = ordering.check_room(known, flavor)
+        if shortage is None:
+            self.ctx.limits.count_server(account.id, flavor)
+        return shortage
 
     def _follow(self, provider: base.Provider, account: models.Account,
                 server_id: str) -> None:

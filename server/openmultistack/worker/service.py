@@ -17,7 +17,9 @@ pool has a free slot (at most ``[worker] max_concurrent_boots`` entries
 at a time), renews the leases of the entries in progress, and on
 :meth:`WorkerService.stop` stops claiming, lets the entries in progress
 finish for ``[worker] graceful_shutdown_timeout`` seconds and then hands
-the others back to the queue.
+the others back to the queue. Another thread checks every provider
+account every ``[worker] provider_check_interval`` seconds (see
+:mod:`openmultistack.worker.limits`).
 """
 
 from concurrent import futures
@@ -29,6 +31,7 @@ import time
 import typing
 
 from oslo_log import log as logging
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from openmultistack.conf import worker as worker_opts
@@ -39,6 +42,7 @@ from openmultistack.worker import boot
 from openmultistack.worker import claims
 from openmultistack.worker import context as worker_context
 from openmultistack.worker import destroy
+from openmultistack.worker import limits
 
 LOG = logging.getLogger(__name__)
 # The longest pause between two attempts while the database fails.
@@ -83,6 +87,7 @@ class WorkerService:
         self._jobs: dict[int, futures.Future] = {}
         self._executor: typing.Optional[futures.ThreadPoolExecutor] = None
         self._thread: typing.Optional[threading.Thread] = None
+        self._checker: typing.Optional[threading.Thread] = None
         self._next_renewal = 0.0
         self._next_purge = 0.0
 
@@ -109,6 +114,11 @@ class WorkerService:
         self._thread = threading.Thread(target=self._loop,
                                         name='oms-worker', daemon=True)
         self._thread.start()
+        if self.options.provider_check_interval:
+            self._checker = threading.Thread(
+                target=self._check_providers, name='oms-worker-providers',
+                daemon=True)
+            self._checker.start()
 
     def stop(self) -> None:
         """Ask the worker to stop; returns at once. Safe from signals."""
@@ -119,8 +129,13 @@ class WorkerService:
         """Wait for the worker to stop; return whether it has."""
         if self._thread is None:
             return True
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for thread in (self._thread, self._checker):
+            if thread is not None:
+                thread.join(None if deadline is None
+                            else max(deadline - time.monotonic(), 0))
+        return not any(thread is not None and thread.is_alive()
+                       for thread in (self._thread, self._checker))
 
     # -- the claiming thread -----------------------------------------------
 
@@ -210,6 +225,29 @@ class WorkerService:
             LOG.info('Worker %s: purged %d events older than %d days',
                      self.worker_id, purged, days)
         self._next_purge = time.monotonic() + PURGE_INTERVAL
+
+    # -- the provider checking thread ----------------------------------------
+
+    def _check_providers(self) -> None:
+        """Check every account now and then, until the worker stops.
+
+        A provider that does not answer holds this thread only, for the
+        provider timeout: never the claiming nor the jobs.
+        """
+        while not self._stopping.is_set():
+            try:
+                with self.ctx.session() as session:
+                    accounts = list(session.scalars(
+                        sa.select(models.Account)
+                        .order_by(models.Account.id)))
+                for account in accounts:
+                    if self._stopping.is_set():
+                        break
+                    limits.check(self.ctx, account)
+            except Exception:
+                LOG.exception('Worker %s: checking the providers failed',
+                              self.worker_id)
+            self._stopping.wait(self.options.provider_check_interval)
 
     def _drain(self) -> None:
         """Let jobs finish, then hand back the ones still running."""

@@ -121,9 +121,9 @@ class TestWorkerPurge(EventsMixin, worker_base.WorkerTestCase):
 
     def test_worker_keeps_events_by_default(self):
         ids = self.add_events(3, start=START - datetime.timedelta(days=900))
+        self.add_sim_account('sim-a')
         worker = self.start_worker()
         entry = self.add_queue()
-        self.add_sim_account('sim-a')
         self.wait_for_status(entry, models.RUN)
         self.stop_worker(worker)
         self.assertEqual(ids, self.remaining()[:3])

@@ -165,6 +165,9 @@ class HeldProvider(base.Provider):
     def list_images(self):
         return self.wrapped.list_images()
 
+    def limits(self):
+        return self.wrapped.limits()
+
     def import_keypair(self, name, public_key):
         # The worker names key pairs <resource prefix>-<queue id>.
         self._hold(IMPORT_KEYPAIR, _queue_id(name.rpartition('-')[2]))

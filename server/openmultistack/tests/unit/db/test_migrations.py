@@ -31,7 +31,8 @@ from openmultistack.db import models
 from openmultistack.db import types
 from openmultistack.tests.unit import base
 
-TABLES = {'accounts', 'queues', 'instances', 'events', 'alembic_version'}
+TABLES = {'accounts', 'queues', 'instances', 'events', 'provider_state',
+          'alembic_version'}
 
 
 class MigrationChecks:

@@ -435,3 +435,38 @@ class TestFailures(NovaTestCase):
         self.assertNotIn('\n', str(exc))
         self.assertNotIn('<', str(exc))
         self.assertIn('HTTP 500', str(exc))
+
+
+class TestLimits(NovaTestCase):
+
+    def test_absolute_limits(self):
+        self.http.get(NOVA + '/limits', json={'limits': {'rate': [],
+                                                         'absolute': {
+            'maxTotalInstances': 10, 'totalInstancesUsed': 2,
+            'maxTotalCores': 20, 'totalCoresUsed': 3,
+            'maxTotalRAMSize': 51200, 'totalRAMUsed': 4096,
+            'maxServerMeta': 128, 'maxTotalKeypairs': 100}}})
+        self.assertEqual(base.Limits(instances_used=2, instances_max=10,
+                                     cores_used=3, cores_max=20,
+                                     ram_used=4096, ram_max=51200),
+                         self.provider().limits())
+        [request] = self.requests_to(NOVA + '/limits')
+        self.assertEqual(TOKEN, request.headers['X-Auth-Token'])
+
+    def test_unlimited_and_missing_figures(self):
+        self.http.get(NOVA + '/limits', json={'limits': {'absolute': {
+            'maxTotalInstances': -1, 'totalInstancesUsed': 7,
+            'maxTotalCores': 4}}})
+        self.assertEqual(base.Limits(instances_used=7, instances_max=-1,
+                                     cores_used=0, cores_max=4,
+                                     ram_used=0, ram_max=-1),
+                         self.provider().limits())
+
+    def test_failure_is_one_line(self):
+        self.http.get(NOVA + '/limits', status_code=503,
+                      json={'computeFault': {'code': 503,
+                                             'message': 'down\nfor now'}})
+        exc = self.assertRaises(base.ProviderError, self.provider().limits)
+        self.assertTrue(str(exc).startswith('reading the limits: '),
+                        str(exc))
+        self.assertNotIn('\n', str(exc))

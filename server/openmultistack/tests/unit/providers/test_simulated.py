@@ -238,3 +238,70 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         self.assertIn('no valid host', server.fault)
         stuck = self.provider(tenant_name='stuck')
         self.assertEqual(base.BUILD, stuck.get(self.boot(stuck).id).status)
+
+
+class TestSimulatedQuotas(test_base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        simulated.reset()
+        self.addCleanup(simulated.reset)
+        self.config = self.useFixture(config_fixture.Config(conf.CONF))
+
+    def provider(self, query='', **fields):
+        url = 'simulated://quota-test?boot_seconds=0' + query
+        return providers.get_provider(Account(auth_url=url, **fields), 5)
+
+    def boot(self, provider, flavor='m1.tiny'):
+        provider.create_keypair('key')
+        return provider.boot('vm', provider.find_image(None),
+                             provider.find_flavor(flavor), 'key', {})
+
+    def test_no_limit_by_default(self):
+        provider = self.provider()
+        self.boot(provider)
+        self.assertEqual(base.Limits(instances_used=1, instances_max=-1,
+                                     cores_used=1, cores_max=-1,
+                                     ram_used=512, ram_max=-1),
+                         provider.limits())
+
+    def test_quotas_from_the_auth_url_count_every_server(self):
+        provider = self.provider('&instances=3&cores=20&ram=4096')
+        self.boot(provider, 'm1.small')
+        erroring = self.provider('&instances=3&cores=20&ram=4096',
+                                 region_name='error')
+        self.boot(erroring)
+        self.assertEqual(base.Limits(instances_used=1, instances_max=3,
+                                     cores_used=1, cores_max=20,
+                                     ram_used=2048, ram_max=4096),
+                         provider.limits())
+        # Another simulated cloud has its own.
+        self.assertEqual(1, erroring.limits().instances_used)
+
+    def test_boot_over_quota_is_refused(self):
+        provider = self.provider('&instances=5&ram=2560')
+        server = self.boot(provider, 'm1.small')
+        exc = self.assertRaises(base.QuotaExceeded, self.boot, provider,
+                                'm1.small')
+        self.assertEqual('simulated quota exceeded: ram (2048 of 2560 '
+                         'used, 2048 requested)', str(exc))
+        self.boot(provider, 'm1.tiny')
+        provider.delete_server(server.id)
+        self.boot(provider, 'm1.small')
+        self.assertEqual(2, provider.limits().instances_used)
+
+    def test_defaults_from_the_options_and_bad_figures(self):
+        self.config.config(group='simulated', instances_quota=1,
+                           cores_quota=8, ram_quota=1024)
+        provider = self.provider('&cores=many')
+        limits = provider.limits()
+        self.assertEqual((1, 8, 1024), (limits.instances_max,
+                                        limits.cores_max, limits.ram_max))
+        self.boot(provider)
+        self.assertRaises(base.QuotaExceeded, self.boot, provider)
+        self.assertEqual('instances 1 of 1 used',
+                         provider.limits().shortage(simulated.FLAVORS[0]))
+
+    def test_failure_modes_apply(self):
+        self.assertRaises(base.ProviderUnreachable,
+                          self.provider(tenant_name='unreachable').limits)

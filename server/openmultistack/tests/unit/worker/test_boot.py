@@ -54,7 +54,9 @@ class TestBoot(base.WorkerTestCase):
         self.assertEqual(instance.key_name, server.key_name)
         self.assertTrue(provider.has_keypair(instance.key_name))
         descs = [desc for _, desc in self.events_of(queue_id)]
-        self.assertEqual(['RECIVE', 'BOOT', 'RUN'],
+        self.assertEqual('queue %d: provider order (ordered): sim-a'
+                         % queue_id, descs[1])
+        self.assertEqual(['RECIVE', 'provider', 'BOOT', 'RUN'],
                          [d.split()[2] for d in descs])
         for desc in descs:
             self.assertNotIn('PRIVATE KEY', desc)
