@@ -24,9 +24,13 @@ upgraded one at a time while the others serve:
   runs them; ``db sync`` stops before the first of them, except on an
   empty database, which no older service can be using.
 
-A service of this release runs on every revision from
-:data:`OLDEST_SUPPORTED`, the schema of the previous release, up to the
-newest it knows (:func:`head`), contracted or not.
+A service of this release runs on the schema ``db sync`` makes of the
+previous release's (:data:`OLDEST_SUPPORTED`) and on every later one it
+knows (:func:`head`), contracted or not: upgrades run ``db sync`` first,
+while the services of the previous release go on working, then restart
+the services on the new release. A database older than the previous
+release's (:data:`PREVIOUS_RELEASE`) is upgraded through that release
+first: releases are not skipped.
 """
 
 import functools
@@ -41,10 +45,14 @@ from alembic import script as alembic_script
 from openmultistack.db import api as db_api
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
-#: The newest revision of the previous release: the oldest schema this
-#: release runs on. Set it to the head of the release before at each
-#: release; every service then reads and writes that schema correctly.
-OLDEST_SUPPORTED = '0002'
+#: The newest revision of the previous release. Set it to the head of
+#: the release before at each release.
+PREVIOUS_RELEASE = '0006'
+#: The oldest schema this release runs on: what ``db sync`` makes of the
+#: previous release's (its expand migrations, up to the first contract
+#: one). Set it with :data:`PREVIOUS_RELEASE`; every service then reads
+#: and writes that schema correctly.
+OLDEST_SUPPORTED = '0008'
 
 
 def _config(engine) -> alembic_config.Config:
@@ -130,7 +138,15 @@ def window_error(revision: typing.Optional[str]) -> typing.Optional[str]:
     if revision in supported():
         return None
     runs_on = '%s to %s' % (OLDEST_SUPPORTED, head())
-    if revision is None or revision in revisions():
+    known = revisions()
+    if revision in known and known.index(revision) < known.index(
+            PREVIOUS_RELEASE):
+        return ('The database is at revision %s, older than the previous '
+                'release (%s): upgrade it with that release first (its '
+                '"openmultistack-manage db sync" and "db contract"), then '
+                'run "openmultistack-manage db sync" of this one.'
+                % (revision, PREVIOUS_RELEASE))
+    if revision is None or revision in known:
         return ('The database is at revision %s, older than this service '
                 'runs on (%s): run "openmultistack-manage db sync".'
                 % (revision or 'none (empty)', runs_on))

@@ -10,13 +10,15 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""A rolling upgrade on PostgreSQL: old-schema and new-schema services.
+"""A rolling upgrade on PostgreSQL, from the previous release's schema.
 
-A service started on the schema of the previous release (0002) goes on
-serving while ``db sync`` expands the schema and a second service starts
-on it; the secrets stay in plain text, readable by the services of the
-previous release, until ``db contract``, after which both services
-write them encrypted. A schema older than the previous release's, or one
+A service of this release refuses the previous release's schema (0006)
+with one line that says to run ``db sync``. ``db sync`` then only adds
+(the requirements of an entry, the choice of its worker, the state of
+each provider): rows written the previous release's way, without the new
+columns, before and after it, are served by this release with empty
+requirements and choices, beside the entries it writes itself; there is
+nothing to contract. A schema older than the previous release's, or one
 this release does not know, is refused with one line.
 """
 
@@ -24,7 +26,6 @@ import fixtures
 import requests
 import sqlalchemy as sa
 
-from openmultistack.db import encryption
 from openmultistack.db import migration
 from openmultistack.tests.unit import base
 from openmultistack.tests.unit.cmd import test_server
@@ -39,8 +40,6 @@ workers = 1
 [database]
 connection = %(url)s
 """
-SECRETS = ('SELECT password FROM accounts UNION ALL '
-           'SELECT key_raw FROM instances')
 
 
 class TestRollingUpgrade(base.BaseTestCase):
@@ -55,7 +54,7 @@ class TestRollingUpgrade(base.BaseTestCase):
         self.config = CONFIG % {'state': state,
                                 'url': schema.url.replace('%', '%%')}
         self.manage('keys', 'setup')
-        self.manage('db', 'sync', migration.OLDEST_SUPPORTED)
+        self.manage('db', 'sync', migration.PREVIOUS_RELEASE)
 
     def manage(self, *args) -> str:
         service = self.useFixture(test_server.ServiceProcess(
@@ -78,21 +77,18 @@ class TestRollingUpgrade(base.BaseTestCase):
         self.assertEqual(1, len(lines), service.output())
         return lines[0]
 
-    def add_account(self, url: str, password: str) -> None:
-        response = requests.post(url + '/api/accounts/', timeout=30, json={
-            'provider': 'p-%s' % password, 'username': 'u',
-            'password': password, 'auth_url': 'http://192.0.2.1/v3',
-            'tenant_name': 't'})
-        self.assertEqual(201, response.status_code, response.text)
+    def write_as_previous_release(self, name: str) -> None:
+        """An entry as the services of the previous release write it."""
+        with self.database.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO queues (status, regist_datetime, "
+                "updated_datetime, name) VALUES ('REQUEST', now(), now(), "
+                ":name)"), {'name': name})
 
-    def providers(self, url: str) -> list:
-        response = requests.get(url + '/api/accounts/', timeout=30)
+    def entries(self, url: str) -> dict:
+        response = requests.get(url + '/api/queues/', timeout=30)
         self.assertEqual(200, response.status_code, response.text)
-        return sorted(account['provider'] for account in response.json())
-
-    def stored(self) -> list:
-        with self.database.connect() as connection:
-            return sorted(connection.execute(sa.text(SECRETS)).scalars())
+        return {entry['name']: entry for entry in response.json()}
 
     def stamp(self, revision: str) -> None:
         with self.database.begin() as connection:
@@ -100,31 +96,36 @@ class TestRollingUpgrade(base.BaseTestCase):
                 'UPDATE alembic_version SET version_num = :revision'),
                 {'revision': revision})
 
-    def test_old_schema_service_beside_a_new_one(self):
-        old_schema = self.api()
-        self.add_account(old_schema, 'pass-1')
+    def test_sync_then_this_release_beside_the_previous_one(self):
+        self.write_as_previous_release('old-1')
+        self.assertIn('older than this service runs on', self.refusal())
 
         synced = self.manage('db', 'sync')
-        self.assertIn('openmultistack-manage db contract', synced)
-        new_schema = self.api()
-        self.add_account(new_schema, 'pass-2')
-        self.add_account(old_schema, 'pass-3')
-        # What a service of the previous release reads: plain text.
-        self.assertEqual(['pass-1', 'pass-2', 'pass-3'], self.stored())
-
-        self.manage('db', 'contract')
-        self.add_account(old_schema, 'pass-4')
-        self.add_account(new_schema, 'pass-5')
-        stored = self.stored()
-        self.assertEqual(5, len(stored))
-        self.assertTrue(all(encryption.is_token(value) for value in stored),
-                        stored)
-        everything = ['p-pass-%d' % number for number in range(1, 6)]
-        self.assertEqual(everything, self.providers(old_schema))
-        self.assertEqual(everything, self.providers(new_schema))
+        self.assertNotIn('db contract', synced)
+        self.assertEqual(migration.head(), migration.current(self.database))
+        self.write_as_previous_release('old-2')
+        url = self.api()
+        response = requests.post(url + '/api/queues/', timeout=30, json={
+            'name': 'new', 'min_ram': 4096,
+            'image_properties': {'os_distro': 'ubuntu'}})
+        self.assertEqual(201, response.status_code, response.text)
+        entries = self.entries(url)
+        self.assertEqual(['new', 'old-1', 'old-2'], sorted(entries))
+        for name in ('old-1', 'old-2'):
+            self.assertEqual(
+                (None, {}, []), (entries[name]['min_ram'],
+                                 entries[name]['image_properties'],
+                                 entries[name]['skipped']))
+        self.assertEqual((4096, {'os_distro': 'ubuntu'}),
+                         (entries['new']['min_ram'],
+                          entries['new']['image_properties']))
+        self.assertEqual(
+            200, requests.get(url + '/api/providers/', timeout=30)
+            .status_code)
+        self.assertEqual([], migration.pending_contracts(self.database))
 
     def test_schemas_outside_the_window_refused(self):
         self.stamp('0001')
-        self.assertIn('older than this service runs on', self.refusal())
+        self.assertIn('older than the previous release', self.refusal())
         self.stamp('0999')
         self.assertIn('which this service does not know', self.refusal())

@@ -97,6 +97,18 @@ class MigrationChecks:
                                   queue, idempotency_key='k',
                                   idempotency_scope='')))
 
+    def test_sync_of_the_previous_release_schema_is_the_oldest_supported(
+            self):
+        # The upgrade's first step leaves the schema this release needs.
+        migration.upgrade(migration.PREVIOUS_RELEASE, engine=self.engine)
+        self.assertIsNotNone(migration.window_error(
+            migration.current(self.engine)))
+        migration.expand(self.engine)
+        self.assertEqual(migration.OLDEST_SUPPORTED,
+                         migration.current(self.engine))
+        self.assertIsNone(migration.window_error(
+            migration.current(self.engine)))
+
     def test_sync_expands_and_contract_encrypts(self):
         migration.upgrade('0002', engine=self.engine)
         accounts = models.Account.__table__
@@ -264,12 +276,22 @@ class TestWindow(base.BaseTestCase):
             self.assertIsNone(migration.window_error(revision))
 
     def test_older_refused(self):
-        for revision in ('0001', None):
+        for revision in (migration.PREVIOUS_RELEASE, None):
             error = migration.window_error(revision)
             self.assertIn('older than this service runs on (%s to %s)'
                           % (migration.OLDEST_SUPPORTED, migration.head()),
                           error)
             self.assertIn('openmultistack-manage db sync', error)
+
+    def test_older_than_the_previous_release_refused(self):
+        for revision in ('0001', '0004', '0005'):
+            error = migration.window_error(revision)
+            self.assertEqual(
+                'The database is at revision %s, older than the previous '
+                'release (%s): upgrade it with that release first (its '
+                '"openmultistack-manage db sync" and "db contract"), then '
+                'run "openmultistack-manage db sync" of this one.'
+                % (revision, migration.PREVIOUS_RELEASE), error)
 
     def test_unknown_refused(self):
         error = migration.window_error('0999')
