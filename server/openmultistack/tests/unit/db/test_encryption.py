@@ -493,9 +493,11 @@ class TestRollingUpgrade(StoredSecrets):
         self.assertEqual(PASSWORD,
                          self.get_row(models.Account, account_id).password)
 
-    def test_rotation_before_contract_leaves_plain_text(self):
+    def test_rotation_before_contract_refused_leaves_plain_text(self):
+        # A schema older than the previous release's: not this release's.
         self.store_secrets()
-        self.rotate()
+        error = self.assertRaises(service.StartupError, self.rotate)
+        self.assertIn('older than the previous release', str(error))
         self.assertEqual([PASSWORD, PRIVATE_KEY], self.stored())
 
     def test_a_write_racing_the_contract_is_encrypted(self):
