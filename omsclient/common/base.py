@@ -366,12 +366,13 @@ class Manager(Generic[R]):
         return found[0]
 
     def _open_page(self, params: dict[str, Any]
-                   ) -> Generator[Any, None, None]:
+                   ) -> Generator[list[Any], None, None]:
         """Ask for one page of the collection; its entries as they arrive.
 
-        An HTTP error is raised here, before any entry is read.
+        In lists of the entries that arrived together. An HTTP error is
+        raised here, before any entry is read.
         """
-        return self.api.open_json_list(self.collection, params)
+        return self.api.open_json_batches(self.collection, params)
 
     def _iter_pages(self, filters: dict[str, Any], limit: int | None,
                     marker: Any,
@@ -382,9 +383,11 @@ class Manager(Generic[R]):
         ``filters``, ``limit`` and ``marker`` are sent as the query and
         applied again here, since a server may ignore any of them: the
         original service ignores every parameter. The loop runs once per
-        entry of lists of millions: each entry costs a quick shape check
-        (see :meth:`omsclient.common.shapes.Shape.fits`), the tests of the
-        filters and the resource.
+        entry of lists of millions: the entries that arrived together are
+        checked together (:meth:`omsclient.common.shapes.Shape.all_fit`);
+        each entry then costs the tests of the filters and the resource.
+        Entries are yielded up to the first one that breaks the promise,
+        which is named in the error.
 
         :param filters: the query parameters of the filters.
         :param limit: the most entries to yield; pages are asked for one
@@ -398,7 +401,7 @@ class Manager(Generic[R]):
         :param keep: whether an entry meets ``filters``; ``None`` when
             there are none.
         """
-        fits = self.resource_class.shape.fits
+        all_fit = self.resource_class.shape.all_fit
         make = self.resource_class
         remaining = limit
         # Entries up to ``seen`` were yielded or skipped already; the
@@ -420,24 +423,27 @@ class Manager(Generic[R]):
                 marker = earlier.pop() if earlier else None
                 continue
             with contextlib.closing(page):
-                for item in page:
-                    received += 1
-                    if not fits(item):
-                        self._check(item, 'GET', self.collection, received)
-                    last_received = item['id']
-                    if seen is not None and not after(item['id'], seen):
-                        continue    # the server ignored the marker
-                    fresh += 1
-                    if remaining is not None:   # another page may follow
-                        earlier.append(seen)
-                    seen = item['id']
-                    if keep is not None and not keep(item):
-                        continue    # the server ignored a filter
-                    yield make(self, item)
-                    if remaining is not None:
-                        remaining -= 1
-                        if remaining == 0:
-                            return
+                for batch in page:
+                    checked = all_fit(batch)
+                    for item in batch:
+                        received += 1
+                        if not checked:
+                            self._check(item, 'GET', self.collection,
+                                        received)
+                        last_received = item['id']
+                        if seen is not None and not after(item['id'], seen):
+                            continue    # the server ignored the marker
+                        fresh += 1
+                        if remaining is not None:  # another page may follow
+                            earlier.append(seen)
+                        seen = item['id']
+                        if keep is not None and not keep(item):
+                            continue    # the server ignored a filter
+                        yield make(self, item)
+                        if remaining is not None:
+                            remaining -= 1
+                            if remaining == 0:
+                                return
             went_back = marker != seen and received
             if remaining is None or received > params['limit'] or not (
                     fresh or went_back):

@@ -36,6 +36,7 @@ time, size and depth; errors are mapped by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Generator
 import contextlib
 from typing import Any
@@ -324,12 +325,30 @@ class SessionClient(adapter.Adapter):
         Unlike :meth:`iter_json_list`, HTTP errors are raised by this call
         itself, before any entry is read.
         """
-        read = self.timeout_for(kwargs.get('timeout'))[1]
+        return self._open_list(streaming.iter_items, path, params, prefix,
+                               **kwargs)
+
+    def open_json_batches(self, path: str,
+                          params: dict[str, Any] | None = None,
+                          prefix: str = 'item', **kwargs: Any
+                          ) -> Generator[list[Any], None, None]:
+        """As :meth:`open_json_list`, the entries in lists.
+
+        Each list holds the entries that arrived together (see
+        :func:`omsclient.common.streaming.iter_batches`), for a caller
+        that checks them together.
+        """
+        return self._open_list(streaming.iter_batches, path, params, prefix,
+                               **kwargs)
+
+    def _open_list(self, read: Callable[..., Generator[Any, None, None]],
+                   path: str, params: dict[str, Any] | None, prefix: str,
+                   **kwargs: Any) -> Generator[Any, None, None]:
+        read_timeout = self.timeout_for(kwargs.get('timeout'))[1]
         response = self.request(path, 'GET', params=params, **kwargs)
-        return streaming.iter_items(response, method='GET', prefix=prefix,
-                                    request_id=request_id_of(response),
-                                    read_timeout=read,
-                                    max_size=self.max_size)
+        return read(response, method='GET', prefix=prefix,
+                    request_id=request_id_of(response),
+                    read_timeout=read_timeout, max_size=self.max_size)
 
     @staticmethod
     def _invalid(response: requests.Response, method: str,

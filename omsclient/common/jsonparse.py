@@ -65,6 +65,8 @@ _NOT_STRUCTURE = bytes(range(256)).translate(None, b'[]{}"')
 _BRACKETS_ALIKE = bytes.maketrans(b'[]{}', b'()()')
 _WHITESPACE = b' \t\r\n'
 _BOM = b'\xef\xbb\xbf'
+#: A backslash and the character it escapes.
+_ESCAPE = re.compile(rb'\\.', re.DOTALL)
 #: A JSON string, to leave out when looking for numbers.
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 #: An integer of 19 digits or more, not part of a float.
@@ -137,9 +139,11 @@ def nesting(data: bytes | bytearray, limit: int = MAX_DEPTH) -> int:
 
     ``data`` starts outside a string. Counting stops past ``limit``.
     """
-    if b'\\\\' in data or b'\\"' in data:
-        # Escaped backslashes first, then escaped quotes: as JSON reads.
-        data = data.replace(b'\\\\', b'').replace(b'\\"', b'')
+    if b'\\' in data:
+        # Every escape, read from the left as JSON reads: an escaped
+        # backslash does not escape what follows it; an escaped quote
+        # does not end a string.
+        data = _ESCAPE.sub(b'', data)
     marks = data.translate(None, _NOT_STRUCTURE).replace(b'""', b'')
     if b'"' in marks:
         # A string holds brackets: keep what is outside the strings.
@@ -213,7 +217,8 @@ def _problem(exc: json.JSONDecodeError) -> str:
 class Values:
     """The values found at one path of a JSON document, as they arrive.
 
-    Iterate over it once; :attr:`count` tells how many values it yielded.
+    Iterate over it, or over :meth:`batches`, once; :attr:`count` tells
+    how many values it has yielded (in lists, for :meth:`batches`).
 
     :param chunks: the document in UTF-8, in pieces of any size.
     :param path: where the wanted values are: ``('item',)`` for the
@@ -240,6 +245,19 @@ class Values:
         self._max_depth = max_depth
 
     def __iter__(self) -> Generator[Any, None, None]:
+        for batch in self.batches():
+            # Counted as they are yielded, not as their list arrived.
+            self.count -= len(batch)
+            for self.count, value in enumerate(batch, self.count + 1):
+                yield value
+
+    def batches(self) -> Generator[list[Any], None, None]:
+        """The values in lists: those of a list that arrived together.
+
+        Iterating over :class:`Values` yields the values of these lists
+        one by one; a caller that handles the values of a list together
+        (checks them in bulk) takes the lists.
+        """
         if self._path == ('item',):
             yield from self._entries()
             return
@@ -252,11 +270,10 @@ class Values:
         values = [_decode(data[start:], 0, self._max_depth)]
         for name in self._path:
             values = [v for value in values for v in _at(value, name)]
-        for value in values:
-            self.count += 1
-            yield value
+        if values:
+            yield self._counted(values)
 
-    def _entries(self) -> Generator[Any, None, None]:
+    def _entries(self) -> Generator[list[Any], None, None]:
         """The entries of the top-level list, a batch at a time."""
         buffer = bytearray()
         chunks = self._chunks
@@ -282,7 +299,8 @@ class Values:
                 retry_at = max(2 * len(buffer), _MIN_RETRY)
                 continue
             retry_at = 0
-            yield from self._counted(batch)
+            if batch:
+                yield self._counted(batch)
         # The end: the entries left, with the closing bracket.
         if self._comma_pending:
             self._take_comma(buffer)
@@ -297,12 +315,13 @@ class Values:
                 batch = self._batch(buffer)
                 if not batch:
                     raise
-                yield from self._counted(batch)
-        yield from self._counted(batch)
+                yield self._counted(batch)
+        if batch:
+            yield self._counted(batch)
 
-    def _counted(self, batch: list[Any]) -> Iterator[Any]:
-        for self.count, value in enumerate(batch, self.count + 1):
-            yield value
+    def _counted(self, batch: list[Any]) -> list[Any]:
+        self.count += len(batch)
+        return batch
 
     def _batch(self, buffer: bytearray) -> list[Any] | None:
         """Take the whole entries at the start of ``buffer``, if any.

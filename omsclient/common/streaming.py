@@ -13,7 +13,8 @@
 """Reading of JSON answers, bounded in time, size and depth.
 
 Every successful answer is parsed here, a list entry by entry while it
-arrives (:func:`iter_items`) or a single document (:func:`load`), by the
+arrives (:func:`iter_items`, or in lists of the entries that arrived
+together: :func:`iter_batches`) or a single document (:func:`load`), by the
 same parser, :class:`omsclient.common.jsonparse.Values` (strict JSON:
 no ``NaN``, no ``Infinity``, no integer beyond 64 bits, UTF-8 only, a
 bound on depth). So a list and a ``show`` of the same data accept and
@@ -39,6 +40,7 @@ import codecs
 from collections.abc import Callable
 from collections.abc import Generator
 from collections.abc import Iterator
+import contextlib
 import email.message
 import http.client
 import time
@@ -259,15 +261,19 @@ class _Body:
 
 def _parse(answer: _Answer, path: tuple[str, ...], chunk_size: int,
            read_timeout: float | None, max_size: int,
-           allow_empty: bool = False) -> Generator[Any, None, None]:
-    """Yield the values at ``path`` of the answer, within the bounds."""
+           allow_empty: bool = False) -> Generator[list[Any], None, None]:
+    """Yield the values at ``path`` of the answer, within the bounds.
+
+    In lists: the values that arrived together
+    (:meth:`omsclient.common.jsonparse.Values.batches`).
+    """
     if 'html' in answer.content_type.lower():
         raise answer.describe('<')
     answer.is_list = bool(path)
     body = _Body(answer, path, chunk_size, read_timeout, max_size)
     answer.values = jsonparse.Values(iter(body), path)
     try:
-        yield from answer.values
+        yield from answer.values.batches()
     except jsonparse.Refused as exc:
         raise answer.unexpected(str(exc))
     except jsonparse.Malformed as exc:
@@ -296,6 +302,28 @@ def iter_items(response: requests.Response, method: str = 'GET',
                read_timeout: float | None = None,
                max_size: int = MAX_SIZE) -> Generator[Any, None, None]:
     """Yield the entries of a JSON answer one by one as they arrive.
+
+    The entries of :func:`iter_batches`, with the same parameters and
+    errors, one at a time.
+    """
+    batches = iter_batches(response, method, prefix, chunk_size,
+                           request_id, read_timeout, max_size)
+    with contextlib.closing(batches):
+        for batch in batches:
+            yield from batch
+
+
+def iter_batches(response: requests.Response, method: str = 'GET',
+                 prefix: str = 'item', chunk_size: int = CHUNK_SIZE,
+                 request_id: str | None = None,
+                 read_timeout: float | None = None,
+                 max_size: int = MAX_SIZE
+                 ) -> Generator[list[Any], None, None]:
+    """Yield the entries of a JSON answer as they arrive, in lists.
+
+    Each list holds the entries whose text arrived together (up to some
+    ``chunk_size`` bytes of them), decoded together: a caller handles
+    them together, or one by one (:func:`iter_items`).
 
     :param response: a successful answer requested with ``stream=True``;
         it is closed when the generator ends or is closed.
@@ -333,11 +361,11 @@ def load(response: requests.Response, method: str,
     """
     answer = _Answer(response, method, request_id)
     try:
-        values = list(_parse(answer, (), CHUNK_SIZE, read_timeout,
-                             max_size, allow_empty))
+        batches = list(_parse(answer, (), CHUNK_SIZE, read_timeout,
+                              max_size, allow_empty))
     finally:
         response.close()
-    return values[0] if values else None
+    return batches[0][0] if batches else None
 
 
 def read_prefix(response: requests.Response, limit: int,

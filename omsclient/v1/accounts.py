@@ -71,7 +71,7 @@ class AccountManager(base.Manager[Account]):
             self._send, 'POST', self.collection, fields))
 
     def _open_page(self, params: dict[str, Any]
-                   ) -> Generator[Any, None, None]:
+                   ) -> Generator[list[Any], None, None]:
         try:
             return super()._open_page(params)
         except exceptions.NotFound as exc:

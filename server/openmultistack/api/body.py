@@ -54,8 +54,10 @@ def _read_body() -> bytes:
     except TimeoutError:
         raise exceptions.APIError(
             408, 'Timed out while reading the request body.')
-    except (OSError, ValueError):
+    except Exception:
         # The server's stream: connection lost, broken chunked encoding.
+        # Servers raise their own exceptions for the latter (gunicorn's
+        # InvalidChunkSize is neither an OSError nor a ValueError).
         raise exceptions.BadRequest('Malformed or incomplete request body.')
     if len(data) > limit:
         raise wz_exceptions.RequestEntityTooLarge()

@@ -56,6 +56,29 @@ class TestShape(testtools.TestCase):
             self.assertEqual(problem is None, SHAPE.fits(entry),
                              (field, value, problem))
 
+    def test_all_fit_when_and_only_when_each_fits(self):
+        fields = ['id', 'name', 'when', 'until', 'flag', 'custom', 'nested']
+        base = {'id': 1, 'name': 'a', 'when': '2016-08-09T02:29:34Z',
+                'until': None, 'flag': False, 'custom': None,
+                'nested': None}
+        other = {'id': 2, 'when': '2016-08-09T02:29:34.461432Z',
+                 'until': '2016-08-09T02:29:35Z', 'flag': True,
+                 'custom': {}, 'nested': {'n': None}}
+        self.assertTrue(SHAPE.all_fit([]))
+        self.assertTrue(SHAPE.all_fit([base, other, base]))
+        for field, value in itertools.product(fields, VALUES + ['absent']):
+            entry = dict(other)
+            if value == 'absent':
+                entry.pop(field, None)
+            else:
+                entry[field] = value
+            self.assertEqual(SHAPE.fits(entry),
+                             SHAPE.all_fit([base, entry, other]),
+                             (field, value))
+        for value in VALUES:
+            self.assertEqual(SHAPE.fits(value), SHAPE.all_fit([base, value]),
+                             value)
+
     def test_problem_named(self):
         self.assertEqual(
             'entry 2: nested.n is a text (\'x\'), not a whole number or null',

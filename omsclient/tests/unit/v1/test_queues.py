@@ -230,6 +230,44 @@ class TestListEndlessPages(oms_fixtures.TestCase):
         self.assertEqual(1, len(self.calls()))
 
 
+class TestListChecksEachEntry(oms_fixtures.TestCase):
+    """Entries that arrive together are checked together, named alone."""
+
+    def test_entries_before_a_broken_one_are_yielded(self):
+        entries = [{'id': i, 'status': 'RUN'} for i in range(1, 6)]
+        entries[3]['regist_datetime'] = 'yesterday'
+        self.requests.get(QUEUES, json=entries)
+        got = []
+
+        def read():
+            for queue in self.make_client().queues.list():
+                got.append(queue.id)
+
+        exc = self.assertRaises(exceptions.InvalidResponse, read)
+        self.assertEqual([1, 2, 3], got)
+        self.assertEqual(
+            "the answer of GET %s is not what the API promises: entry 4: "
+            "regist_datetime is a text ('yesterday'), not an ISO 8601 "
+            "timestamp with a UTC equivalent" % QUEUES, str(exc))
+
+    def test_entries_laid_out_differently(self):
+        entries = [{'id': 1, 'status': 'RUN', 'instance': None},
+                   {'id': 2, 'fault': None,
+                    'regist_datetime': '2016-08-09T02:29:34Z',
+                    'instance': {'id': 7, 'account': None}},
+                   {'id': 3, 'instance': {'id': 8, 'account': {
+                       'provider': 'sim'}}}]
+        self.requests.get(QUEUES, json=entries)
+        self.assertEqual([1, 2, 3], [queue.id for queue in
+                                     self.make_client().queues.list()])
+        entries[2]['instance']['account']['provider'] = 5
+        self.requests.get(QUEUES, json=entries)
+        exc = self.assertRaises(exceptions.InvalidResponse, list,
+                                self.make_client().queues.list())
+        self.assertIn('entry 3: instance.account.provider is a number (5)',
+                      str(exc))
+
+
 class TestQueueCalls(oms_fixtures.TestCase):
 
     def setUp(self):

@@ -24,6 +24,10 @@ from openmultistack.db import models
 from openmultistack.tests.unit.api import base
 
 
+class ParseException(Exception):
+    """What gunicorn raises for a broken chunked body (``-1``, ``0x2``)."""
+
+
 class FailingStream(io.BytesIO):
     """A request body whose reading fails like a server's stream."""
 
@@ -155,6 +159,8 @@ class TestBadInput(base.APITestCase):
         for error, status in ((TimeoutError('timed out'), 408),
                               (ConnectionResetError(), 400),
                               (ValueError('Bad chunked transfer size'),
+                               400),
+                              (ParseException("Invalid chunk size: b'-1'"),
                                400)):
             self.assertJSON(self.post_stream(FailingStream(error)), status)
         self.assertNothingCreated()
