@@ -12,10 +12,18 @@
 
 """SSH key pairs for new servers."""
 
+import os
+import threading
+
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives import serialization
 
 KEY_SIZE = 2048
+# Generating an RSA key takes some 65 ms of one CPU and lets the other
+# threads run meanwhile: no more of them at once than there are CPUs.
+# More would not be faster, and would take the CPU away from the
+# threads that hold a database lock.
+_GENERATING = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
 def generate_keypair(key_size: int = KEY_SIZE) -> tuple[str, str]:
@@ -24,7 +32,9 @@ def generate_keypair(key_size: int = KEY_SIZE) -> tuple[str, str]:
     The private key is in the traditional ``BEGIN RSA PRIVATE KEY`` form
     that the original service handed out and every ssh client reads.
     """
-    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    with _GENERATING:
+        key = rsa.generate_private_key(public_exponent=65537,
+                                       key_size=key_size)
     private_key = key.private_bytes(
         encoding=serialization.Encoding.PEM,
         format=serialization.PrivateFormat.TraditionalOpenSSL,
