@@ -29,6 +29,18 @@ opts = [
                     'writes, and at its start an RSA key pair (some 65 ms '
                     'of one CPU). Lower it if the providers must not get '
                     'that many boot requests at once.'),
+    cfg.StrOpt('key_type', default='rsa',
+               choices=[('rsa', 'RSA of 2048 bits; the private key in the '
+                         'traditional PEM form (BEGIN RSA PRIVATE KEY) that '
+                         'every ssh client reads. Some 65 ms of one CPU '
+                         'per key.'),
+                        ('ed25519', 'Ed25519; the private key in the '
+                         'OpenSSH form (BEGIN OPENSSH PRIVATE KEY), read by '
+                         'OpenSSH 6.5 and later; the image must accept '
+                         'ssh-ed25519 keys. Under a millisecond per key.')],
+               help='The type of the SSH key pair generated for each new '
+                    'server. Generating RSA keys is most of the CPU that '
+                    'a worker spends per entry.'),
     cfg.FloatOpt('poll_interval', default=1.0, min=0.01,
                  help='Seconds between two looks for new entries while '
                       'the worker has free slots.'),

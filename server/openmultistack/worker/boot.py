@@ -102,7 +102,8 @@ class BootJob(job.Job):
                 entry.flavor or options.default_flavor)
             self.ctx.check_abort()
             keypair_asked = True
-            private_key = provider.create_keypair(self.key_name)
+            private_key = provider.create_keypair(self.key_name,
+                                                  options.key_type)
             boot_asked = True
             LOG.info('queue %d: asking provider %s for a server',
                      self.queue_id, account.provider)

@@ -21,6 +21,7 @@ import os
 import threading
 import time
 
+from cryptography.hazmat.primitives import serialization
 import fixtures
 import sqlalchemy as sa
 
@@ -202,7 +203,51 @@ class TestKeyGeneration(unit_base.TestCase):
         self.assertLessEqual(max(most), os.cpu_count() or 1)
 
     def test_keys_are_still_generated_whole(self):
-        private_key, public_key = keys.generate_keypair(1024)
+        private_key, public_key = keys.generate_keypair(key_size=1024)
         self.assertTrue(private_key.startswith(
             '-----BEGIN RSA PRIVATE KEY-----'))
         self.assertTrue(public_key.startswith('ssh-rsa '))
+
+    def test_ed25519_key_pair_in_the_openssh_forms(self):
+        private_key, public_key = keys.generate_keypair(keys.ED25519)
+        loaded = serialization.load_ssh_private_key(
+            private_key.encode('ascii'), password=None)
+        self.assertTrue(private_key.startswith(
+            '-----BEGIN OPENSSH PRIVATE KEY-----'))
+        self.assertEqual(public_key, loaded.public_key().public_bytes(
+            serialization.Encoding.OpenSSH,
+            serialization.PublicFormat.OpenSSH).decode('ascii'))
+        self.assertTrue(public_key.startswith('ssh-ed25519 '))
+
+    def test_unknown_key_type(self):
+        self.assertRaises(ValueError, keys.generate_keypair, 'dsa')
+
+
+class TestKeyTypeOption(base.WorkerTestCase):
+
+    def test_worker_registers_and_hands_out_the_configured_type(self):
+        account_id = self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        self.start_worker(key_type='ed25519')
+        entry = self.wait_for_status(queue_id, models.RUN)
+
+        private_key = serialization.load_ssh_private_key(
+            entry.instance.key_raw.encode('ascii'), password=None)
+        registered = self.provider(account_id)._cloud.keypairs[
+            entry.instance.key_name]
+        self.assertEqual(registered, private_key.public_key().public_bytes(
+            serialization.Encoding.OpenSSH,
+            serialization.PublicFormat.OpenSSH).decode('ascii'))
+        self.assertTrue(registered.startswith('ssh-ed25519 '))
+
+    def test_rsa_by_default(self):
+        self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        self.start_worker()
+        entry = self.wait_for_status(queue_id, models.RUN)
+        self.assertTrue(entry.instance.key_raw.startswith(
+            '-----BEGIN RSA PRIVATE KEY-----'))
+
+    def test_other_types_are_refused_by_the_option(self):
+        self.assertRaises(ValueError, self.config.config, group='worker',
+                          key_type='dsa')
