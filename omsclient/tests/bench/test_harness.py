@@ -233,6 +233,13 @@ class TestThroughputCheck(testtools.TestCase):
             [self.server('s1', 1)])
         self.assertEqual([1, 2], result['booted_twice'])
 
+    def test_server_of_an_entry_still_booting_is_not_a_second_boot(self):
+        result = throughput.check(
+            [1], [self.entry(1, 'BOOT', server='s1')],
+            [self.server('s1', 1), self.server('s0', 1)])
+        self.assertEqual({'lost': [1], 'booted_twice': [], 'servers': 2},
+                         result)
+
     def test_server_the_entry_does_not_name(self):
         result = throughput.check(
             [1], [self.entry(1, server='s1')], [self.server('s2', 1)])
