@@ -25,7 +25,8 @@ import sys
 
 from omsclient.tests.bench import common
 
-PARTS = ('startup', 'streaming', 'service', 'worker', 'cli')
+PARTS = ('startup', 'streaming', 'service', 'worker', 'throughput',
+         'cli')
 
 
 def positive(text: str) -> int:

@@ -84,6 +84,21 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 2)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of ``pid`` and its children so far."""
+    total = 0
+    for stat in pathlib.Path('/proc').glob('[0-9]*/stat'):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        # The fields after the command name, which may hold spaces.
+        fields = text.rsplit(')', 1)[1].split()
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf('SC_CLK_TCK')
+
+
 def run_once(argv: Sequence[str],
              env: Mapping[str, str] | None = None) -> tuple[float, float, int]:
     """Run ``argv`` once; return wall seconds, CPU seconds and exit code.

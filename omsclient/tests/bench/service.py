@@ -35,7 +35,6 @@ kinds with each other; they are not a capacity rating.
 """
 
 import json
-import os
 import pathlib
 import shutil
 import subprocess
@@ -70,28 +69,13 @@ def _kinds(first_id: int) -> list[tuple[str, str, str]]:
     ]
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of ``pid`` and its children so far."""
-    total = 0
-    for stat in pathlib.Path('/proc').glob('[0-9]*/stat'):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        # The fields after the command name, which may hold spaces.
-        fields = text.rsplit(')', 1)[1].split()
-        if int(stat.parent.name) == pid or int(fields[1]) == pid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf('SC_CLK_TCK')
-
-
 def measure(base: str, pid: int, label: str, method: str, path: str,
             options) -> dict[str, Any]:
     """One wrk run, with the server's CPU time per request."""
-    before = _cpu_seconds(pid)
+    before = common.cpu_seconds(pid)
     result = wrk(base + path, method, options.connections,
                  options.duration)
-    cpu = _cpu_seconds(pid) - before
+    cpu = common.cpu_seconds(pid) - before
     result.update(kind=label, method=method, path=path,
                   server_cpu_ms_per_request=round(
                       cpu * 1000 / max(result['requests'], 1), 3))

@@ -65,6 +65,16 @@ def missing(name: str, module: str) -> str | None:
     return None
 
 
+def missing_any(*commands: str) -> str | None:
+    """Say why one of ``openmultistack-<command>`` cannot run, or None."""
+    for command in commands:
+        reason = missing('openmultistack-%s' % command,
+                         'openmultistack.cmd.%s' % command)
+        if reason:
+            return reason
+    return None
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((common.LOOPBACK, 0))

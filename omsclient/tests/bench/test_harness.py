@@ -24,6 +24,7 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+import types
 
 import fixtures
 import requests
@@ -34,6 +35,7 @@ from omsclient.tests.bench import common
 from omsclient.tests.bench import osc_entry
 from omsclient.tests.bench import startup
 from omsclient.tests.bench import stream_server
+from omsclient.tests.bench import throughput
 
 
 class TestStatistics(testtools.TestCase):
@@ -187,6 +189,61 @@ class TestCliPart(testtools.TestCase):
                          [q['name'] for q in queues])
         self.assertEqual(404, requests.get(base + 'users',
                                            timeout=10).status_code)
+
+
+class TestThroughputCheck(testtools.TestCase):
+    """What the throughput part counts as lost or booted twice."""
+
+    @staticmethod
+    def entry(queue_id, status='RUN', server=None):
+        instance = {'instance_id': server} if server else None
+        return types.SimpleNamespace(id=queue_id, status=status,
+                                     instance=instance)
+
+    @staticmethod
+    def server(server_id, queue_id):
+        return {'id': server_id,
+                'metadata': {throughput.QUEUE_ID_METADATA_KEY:
+                             str(queue_id)}}
+
+    def test_every_entry_once(self):
+        result = throughput.check(
+            [1, 2], [self.entry(1, server='s1'), self.entry(2, server='s2')],
+            [self.server('s1', 1), self.server('s2', 2)])
+        self.assertEqual({'lost': [], 'booted_twice': [], 'servers': 2},
+                         result)
+
+    def test_not_run_or_missing_is_lost(self):
+        result = throughput.check(
+            [1, 2, 3], [self.entry(1, server='s1'),
+                        self.entry(2, 'FAILED')], [self.server('s1', 1)])
+        self.assertEqual([2, 3], result['lost'])
+        self.assertEqual([], result['booted_twice'])
+
+    def test_two_servers_for_one_entry(self):
+        result = throughput.check(
+            [1], [self.entry(1, server='s1')],
+            [self.server('s1', 1), self.server('s9', 1)])
+        self.assertEqual([1], result['booted_twice'])
+        self.assertEqual(2, result['servers'])
+
+    def test_one_server_for_two_entries(self):
+        result = throughput.check(
+            [1, 2], [self.entry(1, server='s1'), self.entry(2, server='s1')],
+            [self.server('s1', 1)])
+        self.assertEqual([1, 2], result['booted_twice'])
+
+    def test_server_of_an_entry_still_booting_is_not_a_second_boot(self):
+        result = throughput.check(
+            [1], [self.entry(1, 'BOOT', server='s1')],
+            [self.server('s1', 1), self.server('s0', 1)])
+        self.assertEqual({'lost': [1], 'booted_twice': [], 'servers': 2},
+                         result)
+
+    def test_server_the_entry_does_not_name(self):
+        result = throughput.check(
+            [1], [self.entry(1, server='s1')], [self.server('s2', 1)])
+        self.assertEqual([1], result['booted_twice'])
 
 
 class TestTargets(testtools.TestCase):

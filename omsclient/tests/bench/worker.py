@@ -55,22 +55,19 @@ WORKER_OPTIONS = {
 
 
 def _missing() -> str | None:
-    for name, module in (('openmultistack-api', 'openmultistack.cmd.api'),
-                         ('openmultistack-worker',
-                          'openmultistack.cmd.worker')):
-        reason = service_process.missing(name, module)
-        if reason:
-            return reason
-    return None
+    return service_process.missing_any('api', 'worker')
 
 
-def simulated_accounts() -> list[dict[str, str]]:
+def simulated_accounts(letters: str = 'ab',
+                       boot_seconds: float = SIMULATED_BOOT_SECONDS,
+                       cloud: str = 'bench') -> list[dict[str, str]]:
+    """An account of its own simulated cloud per letter."""
     return [{'provider': 'simulated-%s' % letter, 'driver': 'simulated',
              'username': 'bench', 'password': 'bench',
-             'auth_url': 'simulated://bench-%s?boot_seconds=%s' % (
-                 letter, SIMULATED_BOOT_SECONDS),
+             'auth_url': 'simulated://%s-%s?boot_seconds=%s' % (
+                 cloud, letter, boot_seconds),
              'tenant_name': 'bench', 'region_name': 'region-%s' % letter,
-             'version': '2.1'} for letter in 'ab']
+             'version': '2.1'} for letter in letters]
 
 
 NOVA_PROVIDER = (pathlib.Path(__file__).resolve().parents[3] / 'tools' /

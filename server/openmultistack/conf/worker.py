@@ -21,9 +21,26 @@ opts = [
                help='Name this worker writes into the entries it claims. '
                     'Default: <host>:<pid>. Must be unique among running '
                     'workers.'),
-    cfg.IntOpt('max_concurrent_boots', default=4, min=1,
+    cfg.IntOpt('max_concurrent_boots', default=64, min=1,
                help='Queue entries one worker handles at the same time '
-                    '(the size of its thread pool).'),
+                    '(the size of its thread pool). A boot mostly waits '
+                    'for its provider, so that many fit on one CPU; each '
+                    'costs a thread, a database connection while it '
+                    'writes, and at its start an RSA key pair (some 65 ms '
+                    'of one CPU). Lower it if the providers must not get '
+                    'that many boot requests at once.'),
+    cfg.StrOpt('key_type', default='rsa',
+               choices=[('rsa', 'RSA of 2048 bits; the private key in the '
+                         'traditional PEM form (BEGIN RSA PRIVATE KEY) that '
+                         'every ssh client reads. Some 65 ms of one CPU '
+                         'per key.'),
+                        ('ed25519', 'Ed25519; the private key in the '
+                         'OpenSSH form (BEGIN OPENSSH PRIVATE KEY), read by '
+                         'OpenSSH 6.5 and later; the image must accept '
+                         'ssh-ed25519 keys. Under a millisecond per key.')],
+               help='The type of the SSH key pair generated for each new '
+                    'server. Generating RSA keys is most of the CPU that '
+                    'a worker spends per entry.'),
     cfg.FloatOpt('poll_interval', default=1.0, min=0.01,
                  help='Seconds between two looks for new entries while '
                       'the worker has free slots.'),
@@ -34,8 +51,18 @@ opts = [
     cfg.IntOpt('boot_timeout', default=300, min=1,
                help='Seconds a server may stay in BUILD before its '
                     'provider counts as failed and the next is tried.'),
+    cfg.FloatOpt('status_poll_initial_interval', default=0.5, min=0.01,
+                 help='Seconds between the first look at a server just '
+                      'asked for (at once) and the second. Each pause '
+                      'after is 1.5 times the one before, up to '
+                      'status_poll_interval, and shortened by a random '
+                      'fraction of up to a fifth, so that servers booted '
+                      'together are not looked at in step.'),
     cfg.FloatOpt('status_poll_interval', default=2.0, min=0.01,
-                 help='Seconds between two looks at a building server.'),
+                 help='The longest pause, in seconds, between two looks at '
+                      'a building server (see status_poll_initial_'
+                      'interval), and the pause between two looks at a '
+                      'server being deleted.'),
     cfg.FloatOpt('provider_timeout', default=30.0, min=0.1,
                  help='Seconds allowed for each request to a provider.'),
     cfg.IntOpt('delete_timeout', default=120, min=1,

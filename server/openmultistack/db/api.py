@@ -382,6 +382,23 @@ def read(statement: sa.Executable, params: dict
             _READS.deferred = False
 
 
+@contextlib.contextmanager
+def reads_only() -> typing.Iterator[None]:
+    """Transactions begun in the block on this thread only read.
+
+    On SQLite they begin with a plain ``BEGIN`` (see
+    :func:`_sqlite_begin`): they neither wait for a writer nor hold the
+    others up. A transaction begun so must not write. Elsewhere it
+    changes nothing.
+    """
+    deferred = getattr(_READS, 'deferred', False)
+    _READS.deferred = True
+    try:
+        yield
+    finally:
+        _READS.deferred = deferred
+
+
 def _scope() -> types.SimpleNamespace:
     """What a scope keeps its transaction on: a new one each time.
 

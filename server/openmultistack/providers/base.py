@@ -278,13 +278,15 @@ class Provider(abc.ABC):
         """
         raise NotImplementedError()
 
-    def create_keypair(self, name: str) -> str:
+    def create_keypair(self, name: str, key_type: str = keys.RSA) -> str:
         """Generate a key pair, register its public key, return the private.
 
         The private key is generated here rather than by the provider:
         compute API microversion 2.92 and later no longer generate keys.
+
+        :param key_type: one of :data:`keys.KEY_TYPES`.
         """
-        private_key, public_key = keys.generate_keypair()
+        private_key, public_key = keys.generate_keypair(key_type)
         self.import_keypair(name, public_key)
         return private_key
 

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from openmultistack.db import events
 from openmultistack.db import models
 from openmultistack.providers import base
+from openmultistack.worker import backoff
 from openmultistack.worker import choice
 from openmultistack.worker import claims
 from openmultistack.worker import cleanup
@@ -146,7 +147,8 @@ class BootJob(job.Job):
                 raise base.QuotaExceeded(shortage)
             self.ctx.check_abort()
             keypair_asked = True
-            private_key = provider.create_keypair(self.key_name)
+            private_key = provider.create_keypair(
+                self.key_name, self.ctx.options.key_type)
             boot_asked = True
             LOG.info('queue %d: asking provider %s for a server',
                      self.queue_id, account.provider)
@@ -222,6 +224,8 @@ class BootJob(job.Job):
                      server_id: str) -> base.Server:
         options = self.ctx.options
         deadline = time.monotonic() + options.boot_timeout
+        pauses = backoff.delays(options.status_poll_initial_interval,
+                                options.status_poll_interval)
         errors = 0
         while True:
             try:
@@ -246,7 +250,7 @@ class BootJob(job.Job):
                 raise base.ProviderTimeout(
                     'server %s still in BUILD after %d s'
                     % (server_id, options.boot_timeout))
-            self.ctx.sleep(options.status_poll_interval)
+            self.ctx.sleep(next(pauses))
             self._check_held()
 
     def _take_over(self) -> bool:
@@ -327,7 +331,7 @@ class BootJob(job.Job):
                 models.Instance.queue_id == self.queue_id))
 
     def _check_held(self) -> None:
-        with self.ctx.session() as session:
+        with self.ctx.reading() as session:
             held = session.scalar(
                 sa.select(models.Queue.id).where(
                     models.Queue.id == self.queue_id,

@@ -72,6 +72,18 @@ def _unclaimed():
                   Queue.lease_expires < types.db_utcnow())
 
 
+def pending(session: orm.Session) -> bool:
+    """Whether some entry needs a worker now.
+
+    Meant for a transaction that only reads: on SQLite a worker with
+    nothing to claim then takes no write lock to find it out.
+    """
+    return session.scalar(
+        sa.select(Queue.id)
+        .where(Queue.status.in_(CLAIMABLE), _unclaimed())
+        .limit(1)) is not None
+
+
 def claim(session: orm.Session, worker_id: str,
           lease: datetime.timedelta, limit: int) -> list[Claim]:
     """Claim up to ``limit`` entries that need a worker, oldest first.

@@ -12,6 +12,7 @@
 
 """What the jobs of one worker share."""
 
+import contextlib
 import dataclasses
 import itertools
 import threading
@@ -98,6 +99,17 @@ class Context:
         # Rows outlive the transaction: jobs read them between provider
         # calls, with no session open.
         return db_api.session_scope(self.sessionmaker)
+
+    @contextlib.contextmanager
+    def reading(self) -> typing.Iterator[orm.Session]:
+        """A transaction that only reads.
+
+        On SQLite, it takes no write lock: the looks of many jobs at
+        their entries neither wait for the writers (the API, the other
+        jobs) nor hold them up.
+        """
+        with db_api.reads_only(), self.session() as session:
+            yield session
 
     def record(self, desc: str, queue_id: typing.Optional[int] = None,
                level: str = events.INFO) -> None:

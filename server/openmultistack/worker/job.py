@@ -45,7 +45,7 @@ class Job:
 
         :raises claims.LeaseLost: the entry is gone or no longer ours.
         """
-        with self.ctx.session() as session:
+        with self.ctx.reading() as session:
             entry = session.get(models.Queue, self.queue_id,
                                 populate_existing=True)
             if entry is None or entry.claimed_by != self.ctx.worker_id:

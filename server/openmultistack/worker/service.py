@@ -169,6 +169,9 @@ class WorkerService:
         free = self.options.max_concurrent_boots - len(self.in_progress())
         if free <= 0:
             return
+        with self.ctx.reading() as session:
+            if not claims.pending(session):
+                return
         with self.ctx.session() as session:
             new = claims.claim(session, self.worker_id, self.lease, free)
         for claim in new:

@@ -88,9 +88,9 @@ class TestPoolSize(base.TestCase):
 
     def test_max_pool_size_raises_it(self):
         self.config.config(group='database', max_pool_size=4)
-        self.assertEqual(16 + 8 + 4 + 2, db_api.pool_size())
-        self.config.config(group='database', max_pool_size=40)
-        self.assertEqual(40, db_api.pool_size())
+        self.assertEqual(16 + 8 + 64 + 2, db_api.pool_size())
+        self.config.config(group='database', max_pool_size=120)
+        self.assertEqual(120, db_api.pool_size())
 
 
 class TestDatabaseUrl(base.TestCase):
