@@ -177,6 +177,9 @@ def _wsgi_server_measure(state: pathlib.Path, options,
     config = state / 'openmultistack-wsgi.conf'
     service_process.write_config(config, {
         'DEFAULT': {'state_dir': state, 'auth_strategy': 'noauth',
+                    # A WSGI server's address is not known to the
+                    # application: noauth must be allowed explicitly.
+                    'allow_noauth_on_any_address': 'true',
                     'log_file': state / 'api-wsgi-app.log'}})
     argv = [service_process.installed_script(GUNICORN), '--workers', '1',
             '--bind', '%s:%d' % (common.LOOPBACK, port),

@@ -18,6 +18,7 @@ supplies ``render_error(status, error) -> dict``, the shape of its error
 bodies.
 """
 
+import functools
 import typing
 
 import flask
@@ -25,7 +26,9 @@ from oslo_context import context as oslo_context
 from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from sqlalchemy import exc as sa_exc
+from werkzeug import datastructures
 from werkzeug import exceptions as wz_exceptions
+from werkzeug import http
 from werkzeug import routing
 
 from openmultistack.common import context
@@ -50,44 +53,63 @@ class IdConverter(routing.IntegerConverter):
         super().__init__(url_map, min=1, max=MAX_ID)
 
 
+@functools.lru_cache(maxsize=32)
+def _accepts_json(accept: str) -> bool:
+    """Whether an ``Accept`` header allows a JSON answer.
+
+    Clients send a handful of values, each parsed once: the answer for a
+    value never changes. (The headers a server passes on are bounded in
+    size, so is what the cache keeps.)
+    """
+    mimetypes = http.parse_accept_header(accept, datastructures.MIMEAccept)
+    return not mimetypes or mimetypes.best_match([JSON]) is not None
+
+
 def _begin_request():
-    flask.g.request_id = oslo_context.generate_request_id()
-    environ = flask.request.environ
-    flask.g.context = context.from_environ(environ, flask.g.request_id)
+    # The request and g once each: every access through Flask's proxies
+    # looks them up in the context anew.
+    request = flask.request._get_current_object()
+    g = flask.g._get_current_object()
+    environ = request.environ
+    g.request_id = oslo_context.generate_request_id()
+    g.context = context.from_environ(environ, g.request_id)
     if not context.is_authenticated(environ):
         if environ.get('HTTP_X_AUTH_TOKEN'):
             raise exceptions.NotAuthenticated('Invalid or expired token.')
         raise exceptions.NotAuthenticated()
-    accept = flask.request.accept_mimetypes
-    if accept and accept.best_match([JSON]) is None:
+    accept = environ.get('HTTP_ACCEPT')
+    if accept and not _accepts_json(accept):
         raise exceptions.APIError(
             406, 'Could not satisfy the request Accept header.')
     declared = environ.get('CONTENT_LENGTH')
-    if declared and not (declared.isascii() and declared.isdigit()):
-        raise exceptions.BadRequest('Invalid Content-Length header.')
-    length = flask.request.content_length
-    if length is not None and length > CONF.max_request_body_size:
-        raise wz_exceptions.RequestEntityTooLarge()
+    if declared:
+        if not (declared.isascii() and declared.isdigit()):
+            raise exceptions.BadRequest('Invalid Content-Length header.')
+        # None under a chunked transfer coding, as the body has no length.
+        length = request.content_length
+        if length is not None and length > CONF.max_request_body_size:
+            raise wz_exceptions.RequestEntityTooLarge()
 
 
 def _end_request(response: flask.Response) -> flask.Response:
+    request = flask.request._get_current_object()
+    method = request.method
     response.headers[REQUEST_ID_HEADER] = flask.g.get(
         'request_id') or oslo_context.generate_request_id()
-    if response.status_code == 308 and flask.request.method in ('GET',
-                                                                'HEAD'):
+    status = response.status_code
+    if status == 308 and method in ('GET', 'HEAD'):
         # A missing trailing slash: answered like Django's APPEND_SLASH.
-        response.status_code = 301
-    if response.status_code in (301, 308):
+        status = response.status_code = 301
+    if status in (301, 308):
         response.set_data(b'')
-    if response.status_code in (204, 301, 308) or (
-            flask.request.method == 'OPTIONS' and
+    if status in (204, 301, 308) or (
+            method == 'OPTIONS' and
             not response.is_streamed and not response.get_data()):
         # No body, so no type: in particular not Flask's default HTML.
         response.headers.pop('Content-Type', None)
-    request = flask.request
-    log_access(request.remote_addr, request.method,
+    log_access(request.remote_addr, method,
                request.full_path if request.query_string else request.path,
-               response.status_code)
+               status)
     return response
 
 

@@ -200,6 +200,15 @@ _ENFORCER: typing.Optional[policy.Enforcer] = None
 
 
 def get_enforcer() -> policy.Enforcer:
+    # The lock only while there is none: every check of every request
+    # comes here, from every request thread.
+    enforcer = _ENFORCER
+    if enforcer is not None:
+        return enforcer
+    return _create_enforcer()
+
+
+def _create_enforcer() -> policy.Enforcer:
     global _ENFORCER
     with _LOCK:
         if _ENFORCER is None:

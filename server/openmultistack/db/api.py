@@ -79,6 +79,8 @@ class _Facade(typing.NamedTuple):
     writer: typing.Any
     writer_connection: typing.Any
     reader_connection: typing.Any
+    # What a read holds while it runs (see read()).
+    read_turn: typing.ContextManager
 
 
 _FACADE: typing.Optional[_Facade] = None
@@ -179,12 +181,16 @@ def _on_engine_create(engine: sa.engine.Engine) -> None:
         event.listen(engine, 'do_connect', _connect_or_say_away)
 
 
+def _is_sqlite(url: str) -> bool:
+    return sa.engine.make_url(url).get_backend_name() == 'sqlite'
+
+
 def _engine_options(url: str, options: dict) -> dict:
     """oslo.db's engine options for ``url``, with this module's tuning."""
     options = dict(options, sqlite_fk=True,
                    # No greenlets here: no yield at each check-in.
                    thread_checkin=False)
-    if sa.engine.make_url(url).get_backend_name() == 'sqlite':
+    if _is_sqlite(url):
         extra = options.get('connection_parameters')
         options['connection_parameters'] = '&'.join(
             filter(None, [extra, 'plugin=' + _SQLITE_PLUGIN]))
@@ -249,7 +255,9 @@ def _facade() -> _Facade:
                 manager.append_on_engine_create(_on_engine_create)
                 _FACADE = _Facade(manager, manager.writer,
                                   manager.writer.connection,
-                                  manager.reader.connection)
+                                  manager.reader.connection,
+                                  _SQLITE_TURN if _is_sqlite(url)
+                                  else _NO_TURN)
             facade = _FACADE
     return facade
 
@@ -370,13 +378,11 @@ def read(statement: sa.Executable, params: dict
     nothing else (in WAL mode, readers never wait for the writer), so
     they lose nothing by taking turns.
     """
-    reader = _facade().reader_connection
-    turn = (_SQLITE_TURN if reader.get_engine().dialect.name == 'sqlite'
-            else _NO_TURN)
-    with turn:
+    facade = _facade()
+    with facade.read_turn:
         _READS.deferred = True
         try:
-            with reader.using(_READS) as connection:
+            with facade.reader_connection.using(_READS) as connection:
                 return connection.execute(statement, params).all()
         finally:
             _READS.deferred = False

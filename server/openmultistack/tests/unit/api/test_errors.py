@@ -170,6 +170,16 @@ class TestBadInput(base.APITestCase):
             'GET', '/api/queues/', headers={'Accept': 'text/html'}), 406,
             {'detail': 'Could not satisfy the request Accept header.'})
 
+    def test_accept_decided_anew_for_each_value(self):
+        # Each value's answer is kept: a refused value stays refused and
+        # does not decide for another one.
+        for accept, status in (('text/html', 406), ('text/html', 406),
+                               ('application/json', 200),
+                               ('text/html', 406), ('*/*', 200)):
+            self.assertEqual(status, self.request(
+                'GET', '/api/queues/',
+                headers={'Accept': accept}).status_code, accept)
+
     def test_acceptable_accepts(self):
         for accept in ('application/json', '*/*', 'application/*',
                        'text/html, application/json;q=0.5'):

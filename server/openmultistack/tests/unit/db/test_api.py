@@ -148,6 +148,23 @@ class TestSQLiteEngine(base.TestCase):
         with db_api.connection_scope():
             self.assertWriteLocked(True)
 
+    def test_reads_take_turns(self):
+        held = []
+
+        def record(*args):
+            held.append(db_api._SQLITE_TURN.locked())
+        sa.event.listen(self.engine, 'before_cursor_execute', record)
+        self.addCleanup(sa.event.remove, self.engine,
+                        'before_cursor_execute', record)
+        db_api.read(sa.select(models.Queue.id), {})
+        # BEGIN and the read, both while the read holds its turn.
+        self.assertEqual([True, True], held)
+        self.assertFalse(db_api._SQLITE_TURN.locked())
+        with db_api.connection_scope() as connection:
+            connection.execute(sa.select(models.Queue.id)).all()
+        # Writers do not take the readers' turn.
+        self.assertEqual([True, True, False, False], held)
+
     def test_a_failed_read_lets_the_others_go_on(self):
         missing = sa.select(sa.column('x')).select_from(sa.table('nothing'))
         self.assertRaises(sa.exc.OperationalError, db_api.read, missing, {})
