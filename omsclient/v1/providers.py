@@ -93,7 +93,7 @@ class ProviderManager(base.Manager[Provider]):
         # already yielded (one record per account) is never yielded again,
         # and a page without a new one ends the list.
         self._require()
-        fits = self.resource_class.shape.fits
+        all_fit = self.resource_class.shape.all_fit
         seen: set[tuple[Any, Any]] = set()
         remaining = limit
         while True:
@@ -103,21 +103,24 @@ class ProviderManager(base.Manager[Provider]):
             received = fresh = 0
             page = self._open_page(params)
             with contextlib.closing(page):
-                for item in page:
-                    received += 1
-                    if not fits(item):
-                        self._check(item, 'GET', self.collection, received)
-                    key = (item['provider'], item.get('account_id'))
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    fresh += 1
-                    marker = item['provider']
-                    yield self.resource_class(self, item)
-                    if remaining is not None:
-                        remaining -= 1
-                        if remaining == 0:
-                            return
+                for batch in page:
+                    checked = all_fit(batch)
+                    for item in batch:
+                        received += 1
+                        if not checked:
+                            self._check(item, 'GET', self.collection,
+                                        received)
+                        key = (item['provider'], item.get('account_id'))
+                        if key in seen:
+                            continue
+                        seen.add(key)
+                        fresh += 1
+                        marker = item['provider']
+                        yield self.resource_class(self, item)
+                        if remaining is not None:
+                            remaining -= 1
+                            if remaining == 0:
+                                return
             if asked is None or not fresh or received > asked:
                 return
 

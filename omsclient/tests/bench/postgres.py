@@ -55,7 +55,7 @@ def missing() -> str | None:
         except KeyError:
             return 'running as root and there is no %s user' % USER
     try:
-        import psycopg2  # noqa: F401
+        import psycopg2  # type: ignore[import-untyped] # noqa: F401
     except ImportError:
         return 'psycopg2 is not installed'
     return None
@@ -74,6 +74,8 @@ def cluster(log: pathlib.Path,
             max_connections: int = 200) -> Iterator[str]:
     """Run a cluster in the block; yield the SQLAlchemy URL of a database."""
     binaries = bindir()
+    if binaries is None:
+        raise RuntimeError(missing())
     user = USER if os.geteuid() == 0 else None
     with tempfile.TemporaryDirectory(prefix='oms-bench-pg-') as directory:
         root = pathlib.Path(directory)

@@ -148,7 +148,7 @@ def check(created: Iterable[int], listed: Iterable,
     lost = sorted(i for i in created
                   if getattr(by_id.get(i), 'status', None) != 'RUN')
     server_of: dict[str, int] = {}
-    twice = set()
+    twice: set[int] = set()
     for entry in by_id.values():
         instance_id = (entry.instance or {}).get('instance_id')
         if instance_id in server_of:

@@ -284,7 +284,7 @@ class Provider(abc.ABC):
         The private key is generated here rather than by the provider:
         compute API microversion 2.92 and later no longer generate keys.
 
-        :param key_type: one of :data:`keys.KEY_TYPES`.
+        :param key_type: ``rsa`` or ``ed25519`` (``keys.KEY_TYPES``).
         """
         private_key, public_key = keys.generate_keypair(key_type)
         self.import_keypair(name, public_key)
