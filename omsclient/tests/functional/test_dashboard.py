@@ -28,6 +28,8 @@ INSTANCES = '/project/multistack_instances/'
 ACCOUNTS = '/admin/multistack_accounts/'
 RABBITMQ = '/admin/rabbitmq/'
 SYSTEM_LOG = '/admin/system_log/'
+# Every panel of the plugin.
+PANELS = (INSTANCES, ACCOUNTS, RABBITMQ, SYSTEM_LOG)
 # The worker boots on a fake Nova in seconds; this only bounds a hang.
 BOOT_TIMEOUT = 240
 
@@ -41,6 +43,20 @@ class DashboardTest(browser.BrowserTestCase):
         self.find('#entries')
         self.assertEqual([], self.error_banners())
         self.screenshot('dashboard-login')
+
+    def test_home_page_and_every_panel_without_an_error_page(self):
+        self.login('admin')
+        # Horizon's own home page: its project overview, on the stack's
+        # Nova, Placement and Glance, with no network or volume service.
+        self.driver.get(self.horizon + '/')
+        self.assert_no_error_page()
+        self.find('#sidebar-accordion')
+        self.assertEqual([], self.error_banners())
+        self.screenshot('dashboard-home')
+        for path in PANELS:
+            self.open(path)
+            self.find('#sidebar-accordion')
+            self.assertEqual([], self.error_banners(), path)
 
     # Project › Multistack › Instances ----------------------------------
 
