@@ -311,7 +311,7 @@ class DashboardTest(browser.BrowserTestCase):
     def test_zz_rabbitmq_down_shows_the_banner(self):
         self.login('admin')
         self.stackctl('stop', 'rabbitmq')
-        self.restart_at_cleanup('rabbitmq')
+        self.restart_rabbitmq_at_cleanup()
         self.open(RABBITMQ)
         banners = self.error_banners()
         self.assertEqual(1, len(banners), banners)

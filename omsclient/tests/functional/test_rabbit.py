@@ -115,7 +115,7 @@ class RabbitTest(base.TestCase):
 
     def test_rabbitmq_down(self):
         self.stackctl('stop', 'rabbitmq')
-        self.restart_at_cleanup('rabbitmq')
+        self.restart_rabbitmq_at_cleanup()
         result = self.openstack('metric rabbit show', fail_ok=True)
         self.assertEqual(1, result.returncode)
         self.assert_one_line_error(result)
