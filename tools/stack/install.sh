@@ -17,7 +17,8 @@
 #     the reference service), Chromium and its WebDriver from Debian
 #     (apt-get, as root);
 #   * Keystone and gunicorn from PyPI in $OMS_STACK_DIR/venvs/keystone;
-#   * Nova in $OMS_STACK_DIR/venvs/nova (tools/stack/install-nova.sh);
+#   * Nova, Placement and gunicorn in $OMS_STACK_DIR/venvs/nova;
+#   * Glance and gunicorn in $OMS_STACK_DIR/venvs/glance;
 #   * Horizon with this repository's client and dashboard plugin in
 #     $OMS_STACK_DIR/venvs/horizon;
 #
@@ -93,12 +94,21 @@ install_horizon() {
         "$HORIZON_CONSTRAINTS" -e "$REPO_DIR" -e "$REPO_DIR/dashboard"
 }
 
+# Nova and Placement share a venv; nova.wsgi and placement.wsgi are
+# the WSGI applications gunicorn serves, psycopg2 their PostgreSQL driver.
 install_nova() {
-    bash "$TOOLS_DIR/install-nova.sh"
+    install_venv nova 'gunicorn, psycopg2, nova.wsgi, placement.wsgi' \
+        "$CONSTRAINTS" nova openstack-placement keystonemiddleware \
+        gunicorn psycopg2-binary
+}
+
+install_glance() {
+    install_venv glance 'gunicorn, glance.common.wsgi_app' "$CONSTRAINTS" \
+        glance gunicorn
 }
 
 declare -A pids
-for part in debian keystone nova horizon; do
+for part in debian keystone nova glance horizon; do
     "install_$part" >"$LOG_DIR/install-$part.log" 2>&1 &
     pids[$part]=$!
 done

@@ -16,8 +16,8 @@
 #
 #   1. the reference service's, server/openmultistack/tests/functional:
 #      its database tests on the stack's PostgreSQL
-#      (OMS_TEST_POSTGRESQL_URL) and failover between two real Nova
-#      processes (OMS_NOVA_VENV);
+#      (OMS_TEST_POSTGRESQL_URL) and failover between the stack's two
+#      real Nova providers (OMS_STACK_FILE);
 #   2. the client's, omsclient/tests/functional: the openstack command
 #      against the stack's services.
 #

@@ -73,11 +73,11 @@ def parse_args(argv):
     parser.add_argument('--entries', type=positive, default=200,
                         help='queue entries of the worker part (default: '
                         '%(default)s)')
-    parser.add_argument('--nova-python', metavar='PYTHON',
-                        help='also run the worker part against two real '
-                        'Nova APIs served by tools/stack/nova_provider.py '
-                        'with this Python (.stack/venvs/nova/bin/python, '
-                        'built by tools/stack/install-nova.sh)')
+    parser.add_argument('--nova-stack', metavar='STACK_JSON',
+                        help='also run the worker part against the two '
+                        'real Nova providers of a running functional '
+                        'stack, named by its stack.json '
+                        '(.stack/run/stack.json)')
     parser.add_argument('--nova-entries', type=positive, default=20,
                         help='queue entries of the worker part on Nova '
                         '(default: %(default)s)')

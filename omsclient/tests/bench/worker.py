@@ -25,17 +25,17 @@ absolute times depend on the providers.
     second, then ``ACTIVE`` (the worker still generates a real RSA key
     pair per entry).
 ``nova``
-    with ``--nova-python``: two real Nova compute APIs (nova's own
-    services on the fake virt driver, ``tools/stack/nova_provider.py``,
-    started for the run with the Python of the venv that
-    ``tools/stack/install-nova.sh`` builds) and ``--nova-entries`` entries
-    (default 20); the servers are deleted afterwards.
+    with ``--nova-stack``: the two Nova providers of a running functional
+    stack (``tools/stack``; the option names its ``stack.json``: each a
+    Nova deployment on the fake virt driver behind the stack's Keystone)
+    and ``--nova-entries`` entries (default 20); the servers are deleted
+    afterwards.
 """
 
-import contextlib
+import json
 import pathlib
 import time
-from typing import Any, Iterator
+from typing import Any
 
 from omsclient.tests.bench import common
 from omsclient.tests.bench import service_process
@@ -45,7 +45,6 @@ CONCURRENCY = (1, 8)
 SIMULATED_BOOT_SECONDS = 1
 POLL_SECONDS = 0.5
 TIMEOUT_PER_ENTRY = 5.0
-NOVA_PROJECT = 'oms-bench'
 
 WORKER_OPTIONS = {
     'poll_interval': 0.2,
@@ -70,40 +69,18 @@ def simulated_accounts(letters: str = 'ab',
              'version': '2.1'} for letter in letters]
 
 
-NOVA_PROVIDER = (pathlib.Path(__file__).resolve().parents[3] / 'tools' /
-                 'stack' / 'nova_provider.py')
-NOVA_READY_TIMEOUT = 180
+# The fields of an account, from stack.json's providers.
+ACCOUNT_FIELDS = ('provider', 'driver', 'auth_url', 'username', 'password',
+                  'tenant_name', 'region_name', 'user_domain_name',
+                  'project_domain_name', 'version')
 
 
-def nova_accounts(endpoints: list[str]) -> list[dict[str, str]]:
-    """Accounts on Nova APIs without Keystone.
-
-    The Nova driver sends ``username:tenant_name`` as the token straight
-    to a compute endpoint given as ``auth_url``.
-    """
-    return [{'provider': 'nova-%d' % number, 'driver': 'nova',
-             'username': 'oms-bench', 'password': 'unused',
-             'auth_url': endpoint, 'tenant_name': NOVA_PROJECT,
-             'tenant_id': NOVA_PROJECT, 'version': '2'}
-            for number, endpoint in enumerate(endpoints, 1)]
-
-
-@contextlib.contextmanager
-def nova_providers(python: str, count: int, max_servers: int,
-                   logs: pathlib.Path) -> Iterator[list[str]]:
-    """Run ``count`` Nova providers on 127.0.0.1; yield their endpoints."""
-    logs.mkdir(parents=True, exist_ok=True)
-    with contextlib.ExitStack() as stack:
-        endpoints = []
-        for number in range(1, count + 1):
-            port = service_process.free_port()
-            root = 'http://%s:%d' % (common.LOOPBACK, port)
-            stack.enter_context(service_process.running_argv(
-                [python, str(NOVA_PROVIDER), '--port', str(port),
-                 '--max-servers', str(max_servers)], root + '/',
-                logs / ('nova-%d.log' % number), NOVA_READY_TIMEOUT))
-            endpoints.append(root + '/v2.1')
-        yield endpoints
+def stack_accounts(stack_file: str) -> list[dict[str, str]]:
+    """Accounts on the Nova providers of a running functional stack."""
+    stack = json.loads(pathlib.Path(stack_file).read_text())
+    return [{field: provider[field] for field in ACCOUNT_FIELDS
+             if provider.get(field) is not None}
+            for _name, provider in sorted(stack['nova'].items())]
 
 
 def _drain(oms, entries: int, timeout: float) -> dict[str, Any]:
@@ -195,13 +172,11 @@ def run(options) -> common.PartResult:
     for n in CONCURRENCY:
         rows.append(_row('simulated', n, options.entries,
                          simulated_accounts(), False, logs))
-    if options.nova_python:
-        entries = options.nova_entries
-        with nova_providers(options.nova_python, 2, entries + 10,
-                            logs / 'nova') as endpoints:
-            for n in CONCURRENCY:
-                rows.append(_row('nova', n, entries,
-                                 nova_accounts(endpoints), True, logs))
+    if options.nova_stack:
+        for n in CONCURRENCY:
+            rows.append(_row('nova', n, options.nova_entries,
+                             stack_accounts(options.nova_stack), True,
+                             logs))
     data = {'rows': rows,
             'simulated_boot_seconds': SIMULATED_BOOT_SECONDS,
             'worker_options': WORKER_OPTIONS}

@@ -41,6 +41,8 @@ import urllib.request
 
 import testtools
 
+from omsclient.tests.functional import compute
+
 Result = collections.namedtuple('Result', 'returncode stdout stderr')
 
 # A safety net against a hung command, not a measurement.
@@ -183,6 +185,21 @@ class TestCase(testtools.TestCase):
     def restart_at_cleanup(self, *services: str) -> None:
         """Bring services back after the test, whatever happens to it."""
         self.addCleanup(self.stackctl, 'restart', *services)
+
+    def restart_rabbitmq_at_cleanup(self) -> None:
+        """Bring RabbitMQ back after the test, and Nova's computes with it.
+
+        Without the broker a nova-compute's reports do not reach its
+        conductor, and its Nova takes it for down (no valid host) until it
+        has reconnected and reported again: the next test must not boot
+        before then.
+        """
+        for provider in sorted(self.stack['nova']):
+            nova = compute.admin_client(self.stack, provider)
+            self.addCleanup(
+                wait_for, functools.partial(compute.compute_up, nova), 180,
+                "%s's nova-compute to report again" % provider)
+        self.restart_at_cleanup('rabbitmq')
 
     def require_providers(self) -> None:
         for name, provider in self.stack['nova'].items():

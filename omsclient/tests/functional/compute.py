@@ -13,37 +13,45 @@
 """Look at the Nova providers directly, beside the service's own view."""
 
 from keystoneauth1.identity import v3
-from keystoneauth1 import plugin
 from keystoneauth1 import session as ks_session
-from keystoneauth1 import token_endpoint
 from novaclient import client as nova_client
 
 # The reference service tags every server it boots with its queue id.
 QUEUE_METADATA_KEY = 'openmultistack_queue_id'
 
 
+def _client(stack: dict, provider: str, user: dict):
+    auth = v3.Password(
+        auth_url=stack['keystone']['auth_url'], username=user['username'],
+        password=user['password'], project_name=user['project'],
+        user_domain_name='Default', project_domain_name='Default')
+    return nova_client.Client(
+        '2.1', session=ks_session.Session(auth=auth),
+        region_name=stack['nova'][provider]['region_name'])
+
+
 def client(stack: dict, provider: str):
     """A novaclient for one provider of the stack, as its account sees it.
 
-    Behind Keystone: the account's user, and the compute endpoint of the
-    account's region in the catalog. Without Keystone: the token
-    ``user:project`` is the identity, sent to the compute endpoint.
+    The account's user, and the compute endpoint of the account's region
+    in the catalog.
     """
     account = stack['nova'][provider]
-    auth: plugin.BaseAuthPlugin
-    if account['auth'] == 'keystone':
-        auth = v3.Password(
-            auth_url=account['auth_url'], username=account['username'],
-            password=account['password'],
-            project_name=account['tenant_name'],
-            user_domain_name=account['user_domain_name'],
-            project_domain_name=account['project_domain_name'])
-    else:
-        auth = token_endpoint.Token(
-            account['endpoint'],
-            '%s:%s' % (account['username'], account['tenant_name']))
-    return nova_client.Client('2.1', session=ks_session.Session(auth=auth),
-                              region_name=account['region_name'])
+    return _client(stack, provider, {'username': account['username'],
+                                     'password': account['password'],
+                                     'project': account['tenant_name']})
+
+
+def admin_client(stack: dict, provider: str):
+    """A novaclient for one provider of the stack, as the cloud's admin."""
+    admin = stack['keystone']['users']['admin']
+    return _client(stack, provider, dict(admin, username='admin'))
+
+
+def compute_up(nova) -> bool:
+    """Whether the provider's nova-compute is up, as its scheduler sees."""
+    return any(service.state == 'up' and service.status == 'enabled'
+               for service in nova.services.list(binary='nova-compute'))
 
 
 def servers_of_queue(nova, queue_id: int) -> list:

@@ -28,6 +28,15 @@ INSTANCES = '/project/multistack_instances/'
 ACCOUNTS = '/admin/multistack_accounts/'
 RABBITMQ = '/admin/rabbitmq/'
 SYSTEM_LOG = '/admin/system_log/'
+# Every panel of the plugin.
+PANELS = (INSTANCES, ACCOUNTS, RABBITMQ, SYSTEM_LOG)
+# Horizon's own panels of the services the stack has: Nova (compute),
+# Glance (images) and Keystone. The project overview, which needs a
+# network service, is removed: /project/ shows API Access.
+HORIZON_PANELS = ('/project/', '/project/instances/', '/project/images/',
+                  '/project/key_pairs/', '/project/api_access/',
+                  '/admin/', '/admin/hypervisors/', '/admin/instances/',
+                  '/admin/flavors/', '/admin/images/', '/identity/')
 # The worker boots on a fake Nova in seconds; this only bounds a hang.
 BOOT_TIMEOUT = 240
 
@@ -41,6 +50,24 @@ class DashboardTest(browser.BrowserTestCase):
         self.find('#entries')
         self.assertEqual([], self.error_banners())
         self.screenshot('dashboard-login')
+
+    def test_home_page_and_every_panel_without_an_error_page(self):
+        self.login('admin')
+        # The home page, then every panel: a panel of the plugin or of
+        # Horizon on the stack's Nova, Glance and Keystone, with no
+        # network or volume service.
+        self.driver.get(self.horizon + '/')
+        self.assert_no_error_page()
+        self.find('#sidebar-accordion')
+        self.assertEqual([], self.error_banners())
+        self.screenshot('dashboard-home')
+        failing = {}
+        for path in PANELS + HORIZON_PANELS:
+            self.driver.get(self.horizon + path)
+            problem = self.error_page() or self.error_banners()
+            if problem:
+                failing[path] = problem
+        self.assertEqual({}, failing)
 
     # Project › Multistack › Instances ----------------------------------
 
@@ -284,7 +311,7 @@ class DashboardTest(browser.BrowserTestCase):
     def test_zz_rabbitmq_down_shows_the_banner(self):
         self.login('admin')
         self.stackctl('stop', 'rabbitmq')
-        self.restart_at_cleanup('rabbitmq')
+        self.restart_rabbitmq_at_cleanup()
         self.open(RABBITMQ)
         banners = self.error_banners()
         self.assertEqual(1, len(banners), banners)

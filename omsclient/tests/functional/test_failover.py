@@ -34,11 +34,30 @@ class FailoverTest(base.TestCase):
     def _last_id(self) -> int:
         return max(self._newest_ids(0) or [0])
 
+    def _service(self, provider: str, role: str) -> str:
+        return self.stack['nova'][provider]['services'][role]
+
     def test_first_provider_down(self):
         first, second = self.providers
-        self.stackctl('kill', first)
-        self.restart_at_cleanup(first)
+        api = self._service(first, 'api')
+        self.stackctl('kill', api)
+        self.restart_at_cleanup(api)
+        self._boots_on(second)
 
+    def test_first_providers_compute_down(self):
+        # Its API answers; its scheduler finds no host once the compute
+        # stopped reporting, and the server goes to ERROR there.
+        first, second = self.providers
+        nova = compute.admin_client(self.stack, first)
+        self.stackctl('stop', self._service(first, 'compute'))
+        self.addCleanup(base.wait_for, lambda: compute.compute_up(nova), 120,
+                        "%s's nova-compute to report again" % first)
+        self.restart_at_cleanup(self._service(first, 'compute'))
+        base.wait_for(lambda: not compute.compute_up(nova), 120,
+                      "%s's nova-compute to be taken for down" % first)
+        self._boots_on(second)
+
+    def _boots_on(self, second: str) -> None:
         entry = self.openstack_json(
             'multistack queue create --wait --timeout 300', cloud=self.cloud)
         self.delete_at_cleanup(entry['ID'], self.cloud)
@@ -50,9 +69,11 @@ class FailoverTest(base.TestCase):
 
     def test_every_provider_down(self):
         before = self._last_id()
-        for provider in self.providers:
-            self.stackctl('kill', provider)
-        self.restart_at_cleanup(*self.providers)
+        apis = [self._service(provider, 'api')
+                for provider in self.providers]
+        for api in apis:
+            self.stackctl('kill', api)
+        self.restart_at_cleanup(*apis)
 
         result = self.openstack(
             'multistack queue create --wait --timeout 300 -f json',

@@ -59,6 +59,42 @@ class RabbitTest(base.TestCase):
         self.assertEqual(expected,
                          {rabbit.field(row, 'name') for row in rows})
 
+    def test_nova_services_on_the_broker(self):
+        # Each Nova provider talks over a virtual host of its own, named
+        # after it: its conductor, scheduler and compute consume there.
+        providers = sorted(self.stack['nova'])
+        topics = ('conductor', 'scheduler', 'compute')
+        queues = self.openstack_json('metric rabbit list queues')
+        for provider in providers:
+            mine = {rabbit.field(row, 'name'): rabbit.field(row, 'consumers')
+                    for row in queues
+                    if rabbit.field(row, 'vhost') == provider}
+            for topic in topics:
+                self.assertGreaterEqual(mine.get(topic, 0), 1,
+                                        '%s %s: %s' % (provider, topic, mine))
+
+        connections = self.openstack_json('metric rabbit list connections')
+        expected = {c['name'] for c in self.management.get('connections')}
+        self.assertEqual(expected, {rabbit.field(row, 'name')
+                                    for row in connections})
+        for provider in providers:
+            self.assertTrue([row for row in connections
+                             if rabbit.field(row, 'vhost') == provider],
+                            'no connection on %s' % provider)
+
+        consumers = self.openstack_json('metric rabbit list consumers')
+        expected = {(c['queue']['vhost'], c['queue']['name'],
+                     c['consumer_tag'])
+                    for c in self.management.get('consumers')}
+        shown = {(rabbit.field(row, 'queue_vhost'),
+                  rabbit.field(row, 'queue_name'),
+                  rabbit.field(row, 'consumer_tag')) for row in consumers}
+        self.assertEqual(expected, shown)
+        for provider in providers:
+            for topic in topics:
+                self.assertIn(topic, {name for vhost, name, _ in shown
+                                      if vhost == provider})
+
     def test_list_users_hides_password_hash(self):
         rows = self.openstack_json('metric rabbit list users')
         expected = {u['name']: u for u in self.management.get('users')}
@@ -79,7 +115,7 @@ class RabbitTest(base.TestCase):
 
     def test_rabbitmq_down(self):
         self.stackctl('stop', 'rabbitmq')
-        self.restart_at_cleanup('rabbitmq')
+        self.restart_rabbitmq_at_cleanup()
         result = self.openstack('metric rabbit show', fail_ok=True)
         self.assertEqual(1, result.returncode)
         self.assert_one_line_error(result)

@@ -21,10 +21,12 @@ import os
 import pathlib
 import sys
 
+from omsstack import glance
 from omsstack import horizon
 from omsstack import keystone
 from omsstack import layout as layout_mod
 from omsstack import nova
+from omsstack import placement
 from omsstack import postgres
 from omsstack import process
 from omsstack import rabbitmq
@@ -32,8 +34,7 @@ from omsstack import tls
 
 
 def describe(layout: layout_mod.Layout, passwords: dict[str, str],
-             database_url: str, oms_conf: str, noauth_conf: str,
-             nova_mode: str) -> dict:
+             database_url: str, oms_conf: str, noauth_conf: str) -> dict:
     users = {
         'admin': {'password': passwords['admin'],
                   'project': keystone.ADMIN_PROJECT, 'role': 'admin'},
@@ -59,7 +60,11 @@ def describe(layout: layout_mod.Layout, passwords: dict[str, str],
         'postgres': {'url': database_url, 'service': 'postgres',
                      'test_url': postgres.database_url(
                          passwords['database'], postgres.TEST_DATABASE)},
-        'nova': nova.describe(nova_mode, passwords[nova.ACCOUNT_USER]),
+        'nova': nova.describe(passwords[nova.ACCOUNT_USER]),
+        'placement': {'url': placement.endpoint(),
+                      'service': placement.NAME},
+        'glance': {'url': glance.endpoint(), 'service': glance.NAME,
+                   'images': [name for name, _, _ in glance.IMAGES]},
         'oms': {'api': layout_mod.url('oms-api'),
                 'metering': layout_mod.url('oms-metering'),
                 # gunicorn behind the proxy, plain http on loopback.
@@ -114,8 +119,8 @@ def write(layout: layout_mod.Layout, stack: dict) -> None:
 def environ(layout: layout_mod.Layout) -> dict[str, str]:
     """Variables that point a command at the running stack.
 
-    Besides the client's, those of the service's functional tests: the
-    PostgreSQL database they may fill and the Nova venv.
+    Besides the client's, that of the service's functional tests: the
+    PostgreSQL database they may fill.
     """
     if not layout.stack_file.exists():
         raise process.StackError('no stack was started from %s'
@@ -123,5 +128,4 @@ def environ(layout: layout_mod.Layout) -> dict[str, str]:
     stack = json.loads(layout.stack_file.read_text())
     return {'OMS_STACK_FILE': str(layout.stack_file),
             'OS_CLIENT_CONFIG_FILE': str(layout.clouds_file),
-            'OMS_TEST_POSTGRESQL_URL': stack['postgres']['test_url'],
-            'OMS_NOVA_VENV': str(layout.venvs / 'nova')}
+            'OMS_TEST_POSTGRESQL_URL': stack['postgres']['test_url']}

@@ -37,6 +37,8 @@ from omsstack import tls
 
 NAME = 'horizon'
 SETTINGS = 'openstack_dashboard.settings'
+# After Horizon's own _1020_project_overview_panel.py.
+NO_PROJECT_OVERVIEW = '_1021_omsstack_no_project_overview.py'
 
 
 def venv(layout: layout_mod.Layout) -> pathlib.Path:
@@ -83,9 +85,8 @@ def local_settings(layout: layout_mod.Layout) -> str:
         # The multistack and metering endpoints are https, behind the
         # stack's proxy: trust the stack's CA.
         OPENSTACK_SSL_CACERT = {cacert!r}
-        # The catalog's compute endpoints are the Nova providers, with no
-        # network service beside them: Horizon's own project overview
-        # cannot work with that. Land on the plugin's panel instead.
+        # Land on the plugin's panel; Horizon's project overview, which
+        # needs a network service, is removed (enabled/{overview}).
         HORIZON_CONFIG['user_home'] = {home!r}
         STATIC_ROOT = {static!r}
         COMPRESS_OFFLINE = True
@@ -101,7 +102,8 @@ def local_settings(layout: layout_mod.Layout) -> str:
                     auth_url=keystone.auth_url(), region=keystone.REGION,
                     static=str(state / 'static'),
                     cacert=str(tls.ca_file(layout)),
-                    home='/project/multistack_instances/')
+                    home='/project/multistack_instances/',
+                    overview=NO_PROJECT_OVERVIEW)
 
 
 def _django_admin(layout: layout_mod.Layout, *args: str) -> None:
@@ -121,8 +123,20 @@ def prepare(layout: layout_mod.Layout) -> None:
     settings.touch(mode=0o600)
     settings.write_text(local_settings(layout))
     enabled = local / 'enabled'
-    for old in enabled.glob('_9*_omsdashboard_*.py'):
+    for old in enabled.glob('_*_oms*.py'):
         old.unlink()
+    (enabled / NO_PROJECT_OVERVIEW).write_text(textwrap.dedent('''\
+        # Written by tools/stack/omsstack/horizon.py at each start.
+        # Horizon's project overview asks the network service for its
+        # quota extension, and the stack has no network service. The
+        # dashboard's root shows a panel whose URLs take no name (the root
+        # holds the default panel's URLs before the others').
+        PANEL = 'overview'
+        PANEL_DASHBOARD = 'project'
+        PANEL_GROUP = 'compute'
+        REMOVE_PANEL = True
+        DEFAULT_PANEL = 'api_access'
+        '''))
     plugin = _package_dir(layout, 'omsdashboard') / 'enabled'
     for source in sorted(plugin.glob('_9*.py')):
         shutil.copy(source, enabled / source.name)

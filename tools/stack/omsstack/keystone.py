@@ -17,7 +17,6 @@ python-keystoneclient (a CLI call per object would cost seconds each).
 """
 
 import concurrent.futures
-import subprocess
 import textwrap
 
 from omsstack import layout as layout_mod
@@ -35,13 +34,10 @@ def venv(layout: layout_mod.Layout):
 
 
 def _manage(layout, conf, *args):
-    argv = [str(venv(layout) / 'bin' / 'keystone-manage'),
-            '--config-file', str(conf)] + list(args)
-    result = subprocess.run(argv, capture_output=True, text=True)
-    if result.returncode:
-        raise process.StackError(
-            'keystone-manage %s failed:\n%s'
-            % (args[0], (result.stdout + result.stderr)[-3000:]))
+    process.check_call(
+        [str(venv(layout) / 'bin' / 'keystone-manage'),
+         '--config-file', str(conf)] + list(args),
+        'keystone-manage %s' % args[0])
 
 
 def prepare(layout: layout_mod.Layout, admin_password: str) -> str:
@@ -101,16 +97,27 @@ def auth_url() -> str:
 
 
 def spec(layout: layout_mod.Layout, conf: str) -> process.Spec:
-    bind = '%s:%d' % (layout_mod.HOST, layout_mod.PORTS['keystone'])
-    return process.Spec(
-        name='keystone',
-        argv=[str(venv(layout) / 'bin' / 'gunicorn'),
-              '--no-control-socket', '--workers', '2', '--bind', bind,
-              '--pythonpath', str(layout.repo / 'tools' / 'stack'),
-              'omsstack.keystone_wsgi:application'],
-        env={'OS_KEYSTONE_CONFIG_FILES': conf},
-        ready={'http': auth_url()},
-        ready_timeout=90)
+    return process.gunicorn_spec(
+        layout, 'keystone', venv(layout), 'keystone.wsgi.api:application',
+        'keystone', auth_url(), {'OS_KEYSTONE_CONFIG_FILES': conf},
+        workers=2, ready_timeout=90)
+
+
+def authtoken_section(username: str, password: str) -> str:
+    """keystonemiddleware's options for a service user of the stack."""
+    return textwrap.dedent('''\
+        [keystone_authtoken]
+        www_authenticate_uri = {url}
+        auth_url = {url}
+        auth_type = password
+        username = {username}
+        password = {password}
+        user_domain_name = Default
+        project_name = {project}
+        project_domain_name = Default
+        interface = public
+        ''').format(url=auth_url(), username=username, password=password,
+                    project=SERVICE_PROJECT)
 
 
 def password_session(password, username='admin', project=ADMIN_PROJECT,

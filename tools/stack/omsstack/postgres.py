@@ -108,18 +108,24 @@ def database_url(password: str, database: str = DATABASE) -> str:
         database)
 
 
+def _psql(layout: layout_mod.Layout, statement: str) -> None:
+    result = subprocess.run(
+        [str(bindir() / 'psql'), '-h', layout_mod.HOST,
+         '-p', str(layout_mod.PORTS['postgres']), '-U', USER,
+         '-v', 'ON_ERROR_STOP=1', '-c', statement],
+        user=USER, cwd=layout.state('postgres'), capture_output=True,
+        text=True)
+    if result.returncode:
+        raise process.StackError('psql failed:\n%s' % result.stderr[-2000:])
+
+
 def create_database(layout: layout_mod.Layout, password: str) -> None:
     """Create the service's role, its database and the tests' one."""
-    port = layout_mod.PORTS['postgres']
-    sql = ("CREATE ROLE %s LOGIN PASSWORD '%s';" % (DB_USER, password) +
-           ''.join('CREATE DATABASE %s OWNER %s;' % (database, DB_USER)
-                   for database in (DATABASE, TEST_DATABASE)))
-    for statement in sql.split(';')[:-1]:
-        result = subprocess.run(
-            [str(bindir() / 'psql'), '-h', layout_mod.HOST, '-p', str(port),
-             '-U', USER, '-v', 'ON_ERROR_STOP=1', '-c', statement],
-            user=USER, cwd=layout.state('postgres'), capture_output=True,
-            text=True)
-        if result.returncode:
-            raise process.StackError(
-                'psql failed:\n%s' % result.stderr[-2000:])
+    _psql(layout, "CREATE ROLE %s LOGIN PASSWORD '%s'" % (DB_USER, password))
+    create_databases(layout, DATABASE, TEST_DATABASE)
+
+
+def create_databases(layout: layout_mod.Layout, *names: str) -> None:
+    """Create empty databases owned by the stack's database user."""
+    for name in names:
+        _psql(layout, 'CREATE DATABASE %s OWNER %s' % (name, DB_USER))

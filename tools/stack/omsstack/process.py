@@ -55,6 +55,40 @@ class Spec:
     stop_timeout: float = 20.0
 
 
+def check_call(argv: list[str], what: str, **kwargs) -> None:
+    """Run a set-up command; fail with the end of its output."""
+    result = subprocess.run(argv, capture_output=True, text=True, **kwargs)
+    if result.returncode:
+        raise StackError('%s failed:\n%s' % (
+            what, (result.stdout + result.stderr)[-3000:]))
+
+
+def gunicorn_spec(layout: layout_mod.Layout, name: str, venv, app: str,
+                  port: str, ready_url: str, env: dict[str, str],
+                  workers: int = 1, ready_timeout: float = 120.0) -> Spec:
+    """An OpenStack service's WSGI ``app`` under its venv's gunicorn.
+
+    ``app`` (``module:attribute``) is loaded through :mod:`omsstack.wsgi`,
+    which keeps the service's configuration parser off gunicorn's command
+    line; ``port`` names the port in :data:`layout.PORTS`.
+    """
+    gunicorn = venv / 'bin' / 'gunicorn'
+    if not gunicorn.exists():
+        raise StackError('%s is not installed in %s: run '
+                         'tools/stack/install.sh' % (name, venv))
+    return Spec(
+        name=name,
+        argv=[str(gunicorn), '--no-control-socket',
+              '--workers', str(workers),
+              '--bind', '%s:%d' % (layout_mod.HOST, layout_mod.PORTS[port]),
+              '--pythonpath', str(layout.repo / 'tools' / 'stack'),
+              'omsstack.wsgi:application'],
+        env=dict(env, OMSSTACK_WSGI_APP=app),
+        cwd=str(layout.state(name)),
+        ready={'http': ready_url},
+        ready_timeout=ready_timeout)
+
+
 def _spec_path(layout: layout_mod.Layout, name: str):
     return layout.services / ('%s.json' % name)
 

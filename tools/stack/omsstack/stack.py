@@ -15,13 +15,17 @@
 import concurrent.futures
 import secrets
 import shutil
+import time
 
 from omsstack import coordinates
+from omsstack import glance
 from omsstack import horizon
 from omsstack import keystone
 from omsstack import layout as layout_mod
+from omsstack import no_network
 from omsstack import nova
 from omsstack import oms
+from omsstack import placement
 from omsstack import postgres
 from omsstack import process
 from omsstack import proxy
@@ -29,9 +33,16 @@ from omsstack import rabbitmq
 from omsstack import tls
 
 # Stopped in this order: clients of a service before the service.
-STOP_ORDER = ('horizon', 'oms-noauth', 'oms-proxy', 'oms-worker', 'oms-api',
-              'oms-metering', 'nova-a', 'nova-b', 'keystone', 'rabbitmq',
-              'epmd', 'postgres')
+STOP_ORDER = (
+    ('horizon', 'oms-noauth', 'oms-proxy', 'oms-worker', 'oms-api',
+     'oms-metering') +
+    tuple(nova.service(name, role) for name in nova.PROVIDERS
+          for role in nova.ROLES) +
+    ('placement', 'glance', no_network.NAME, 'keystone', 'rabbitmq', 'epmd',
+     'postgres'))
+# The users of the OpenStack services, all with the role ``service``.
+SERVICE_USERS = (keystone.SERVICE_USER, nova.SERVICE_USER,
+                 placement.SERVICE_USER, glance.SERVICE_USER)
 
 
 def _say(message: str) -> None:
@@ -48,25 +59,63 @@ def _rabbitmq(layout):
     rabbitmq.prepare(layout)
     process.run(layout, rabbitmq.epmd_spec(layout))
     process.run(layout, rabbitmq.spec(layout))
+    for name in nova.PROVIDERS:
+        rabbitmq.create_vhost(name)
 
 
-def _keystone(layout, passwords, nova_mode):
+def _keystone(layout, passwords):
     conf = keystone.prepare(layout, passwords['admin'])
     process.run(layout, keystone.spec(layout, conf))
-    users = [
-        ('member', passwords['member'], keystone.MEMBER_PROJECT, 'member'),
-        (keystone.SERVICE_USER, passwords[keystone.SERVICE_USER],
-         keystone.SERVICE_PROJECT, 'service'),
-    ]
+    users = [('member', passwords['member'], keystone.MEMBER_PROJECT,
+              'member')]
+    users += [(user, passwords[user], keystone.SERVICE_PROJECT, 'service')
+              for user in SERVICE_USERS if user != nova.SERVICE_USER]
+    nova_users, nova_endpoints = nova.identities(passwords)
+    users += nova_users
     endpoints = [
         ('multistack', layout_mod.url('oms-api'), keystone.REGION),
         ('metering', layout_mod.url('oms-metering'), keystone.REGION),
-    ]
-    if nova_mode == 'keystone':
-        nova_users, nova_endpoints = nova.identities(passwords)
-        users += nova_users
-        endpoints += nova_endpoints
+    ] + nova_endpoints
+    # Placement and Glance serve both regions.
+    for region in sorted(set(nova.PROVIDERS.values())):
+        endpoints += [('placement', placement.endpoint(), region),
+                      ('image', glance.endpoint(), region)]
     keystone.register(passwords['admin'], users, endpoints)
+
+
+def _placement(layout, passwords, postgres_job):
+    postgres_job.result()
+    config_dir = placement.prepare(
+        layout, passwords[placement.SERVICE_USER], passwords['database'])
+    process.run(layout, placement.spec(layout, config_dir))
+
+
+def _glance(layout, passwords, keystone_job):
+    config_dir = glance.prepare(layout, passwords[glance.SERVICE_USER])
+    process.run(layout, glance.spec(layout, config_dir))
+    keystone_job.result()
+    glance.upload_images(keystone.password_session(passwords['admin']))
+
+
+def _nova(layout, name, passwords, postgres_job, after):
+    """One provider: its databases, then its four processes.
+
+    ``after``: the jobs whose services its processes need (RabbitMQ,
+    Keystone's users, Placement).
+    """
+    postgres_job.result()
+    conf = nova.prepare(layout, name, passwords[nova.SERVICE_USER],
+                        passwords['database'])
+    for job in after:
+        job.result()
+    specs = nova.specs(layout, name, conf)
+    for spec in specs:
+        process.start(layout, spec)
+    for spec in specs:
+        process.wait_ready(layout, spec)
+    session = keystone.password_session(passwords['admin'])
+    nova.wait_for_compute(layout, session, name)
+    nova.create_flavors(session, name)
 
 
 def _proxy(layout):
@@ -78,15 +127,14 @@ def _horizon(layout):
     process.run(layout, horizon.spec(layout))
 
 
-def _register_accounts(layout: layout_mod.Layout, passwords: dict[str, str],
-                       nova_mode: str) -> None:
+def _register_accounts(layout: layout_mod.Layout,
+                       passwords: dict[str, str]) -> None:
     session = keystone.password_session(passwords['admin'],
                                         verify=str(tls.ca_file(layout)))
     for name in nova.PROVIDERS:
         response = session.post(
             layout_mod.url('oms-api', '/api/accounts/'),
-            json=nova.account(name, nova_mode,
-                              passwords[nova.ACCOUNT_USER]),
+            json=nova.account(name, passwords[nova.ACCOUNT_USER]),
             raise_exc=False)
         if response.status_code != 201:
             raise process.StackError(
@@ -107,11 +155,9 @@ def start(layout: layout_mod.Layout) -> dict:
     for log in layout.logs.glob('*.log'):
         if not log.name.startswith('install-'):
             log.unlink()
-    nova_mode = nova.auth_mode()
     passwords = {name: secrets.token_urlsafe(16)
-                 for name in ('admin', 'member', keystone.SERVICE_USER,
-                              'database', nova.SERVICE_USER,
-                              nova.ACCOUNT_USER)}
+                 for name in ('admin', 'member', 'database',
+                              nova.ACCOUNT_USER) + SERVICE_USERS}
     database_url = postgres.database_url(passwords['database'])
     tls.prepare(layout)
     noauth_conf = oms.write_noauth_conf(layout)
@@ -119,33 +165,39 @@ def start(layout: layout_mod.Layout) -> dict:
         layout, database_url, passwords[keystone.SERVICE_USER])
     # Written first, so that a stack that fails half-way can be examined.
     stack = coordinates.describe(layout, passwords, database_url,
-                                 oms_conf, noauth_conf, nova_mode)
+                                 oms_conf, noauth_conf)
     coordinates.write(layout, stack)
 
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        _say('starting PostgreSQL, RabbitMQ, Keystone, Nova providers, '
-             'Horizon and the no-auth service')
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        _say('starting PostgreSQL, RabbitMQ, Keystone, Placement, Glance, '
+             'the Nova providers, Horizon and the no-auth service')
         jobs = {
             'postgres': pool.submit(_postgres, layout,
                                     passwords['database']),
             'rabbitmq': pool.submit(_rabbitmq, layout),
-            'keystone': pool.submit(_keystone, layout, passwords,
-                                    nova_mode),
+            'keystone': pool.submit(_keystone, layout, passwords),
             'oms-noauth': pool.submit(
                 process.run, layout, oms.noauth_spec(layout, noauth_conf)),
             'horizon': pool.submit(_horizon, layout),
             proxy.NAME: pool.submit(_proxy, layout),
         }
+        jobs[no_network.NAME] = pool.submit(
+            process.run, layout, no_network.spec(layout, nova.venv(layout)))
+        jobs[placement.NAME] = pool.submit(
+            _placement, layout, passwords, jobs['postgres'])
+        jobs[glance.NAME] = pool.submit(
+            _glance, layout, passwords, jobs['keystone'])
         for name in nova.PROVIDERS:
             jobs[name] = pool.submit(
-                process.run, layout,
-                nova.spec(layout, name, nova_mode,
-                          passwords[nova.SERVICE_USER]))
+                _nova, layout, name, passwords, jobs['postgres'],
+                [jobs['rabbitmq'], jobs['keystone'], jobs[placement.NAME],
+                 jobs[no_network.NAME]])
         errors = []
         for name, job in jobs.items():
             try:
                 job.result()
-                _say('%s ready' % name)
+                _say('%s ready (%d s)' % (name, time.monotonic() - started))
             except Exception as exc:
                 errors.append('%s: %s' % (name, exc))
         if errors:
@@ -155,9 +207,10 @@ def start(layout: layout_mod.Layout) -> dict:
     for spec in oms.keystone_specs(layout, oms_conf):
         process.run(layout, spec)
         _say('%s ready' % spec.name)
-    _register_accounts(layout, passwords, nova_mode)
-    _say('Nova providers (%s) registered as accounts' % nova_mode)
-    _say('ready: %s' % layout.stack_file)
+    _register_accounts(layout, passwords)
+    _say('Nova providers registered as accounts')
+    _say('ready in %d s: %s' % (time.monotonic() - started,
+                                layout.stack_file))
     return stack
 
 

@@ -10,103 +10,53 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Failover between two REAL Nova processes (tools/stack/nova_provider.py).
+"""Failover between the two REAL Nova providers of the functional stack.
 
-They run in the Nova venv built by ``tools/stack/install-nova.sh``
-(``OMS_NOVA_VENV`` names it, as the functional stack does; default
-``.stack/venvs/nova`` in the repository); without it the test fails.
-Without Keystone, they are reached through the stack's ``nova-noauth``
-driver (``tools/stack/providers``, installed by tox).
+Each is a Nova deployment of its own (API, conductor, scheduler, compute
+on the fake virt driver) behind the stack's Keystone; ``OMS_STACK_FILE``
+(``stack.json``, exported by ``tools/stack/with-stack.sh``) names them and
+the command that stops one's API. Without it the test fails: it runs in
+the functional suite only.
 """
 
+import json
 import os
-import pathlib
-import signal
-import socket
 import subprocess
-import time
-
-import fixtures
 
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
 from openmultistack.tests.unit.worker import base
 
-REPO = str(pathlib.Path(__file__).resolve().parents[4])
-NOVA_VENV = os.environ.get('OMS_NOVA_VENV') or os.path.join(
-    os.environ.get('OMS_STACK_DIR') or os.path.join(REPO, '.stack'),
-    'venvs', 'nova')
-NOVA_PROVIDER = os.path.join(REPO, 'tools', 'stack', 'nova_provider.py')
-START_PATIENCE = 180.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class NovaProcess:
-    """One nova_provider.py process on a free port."""
-
-    def __init__(self, workdir: str, name: str):
-        self.port = free_port()
-        self.ready_file = os.path.join(workdir, name + '.ready')
-        self.log = open(os.path.join(workdir, name + '.log'), 'w')
-        self.process = subprocess.Popen(
-            [os.path.join(NOVA_VENV, 'bin', 'python'), NOVA_PROVIDER,
-             '--port', str(self.port), '--ready-file', self.ready_file],
-            stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-
-    @property
-    def endpoint(self) -> str:
-        return 'http://127.0.0.1:%d/v2.1' % self.port
-
-    def wait_ready(self) -> bool:
-        deadline = time.monotonic() + START_PATIENCE
-        while time.monotonic() < deadline:
-            if os.path.exists(self.ready_file):
-                return True
-            if self.process.poll() is not None:
-                return False
-            time.sleep(0.2)
-        return False
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
+# The fields of an account, from stack.json's providers.
+ACCOUNT_FIELDS = ('provider', 'driver', 'auth_url', 'username', 'password',
+                  'tenant_name', 'region_name', 'user_domain_name',
+                  'project_domain_name', 'version')
 
 
 class TestNovaFailover(base.WorkerTestCase):
 
     def setUp(self):
         super().setUp()
-        if not os.path.exists(os.path.join(NOVA_VENV, 'bin', 'python')):
-            self.fail('no Nova venv at %s: build it with '
-                      'tools/stack/install-nova.sh' % NOVA_VENV)
-        workdir = self.useFixture(fixtures.TempDir()).path
-        self.novas = [NovaProcess(workdir, name) for name in ('a', 'b')]
-        for nova in self.novas:
-            self.addCleanup(nova.stop)
-        for nova, name in zip(self.novas, 'ab'):
-            if not nova.wait_ready():
-                with open(os.path.join(workdir, name + '.log')) as log:
-                    self.fail('nova %s did not start:\n%s'
-                              % (name, log.read()[-3000:]))
+        path = os.environ.get('OMS_STACK_FILE')
+        if not path:
+            self.fail('OMS_STACK_FILE is not set: run the functional '
+                      'suite inside the stack (tools/stack/with-stack.sh)')
+        with open(path) as stack_file:
+            self.stack = json.load(stack_file)
+        self.novas = [self.stack['nova'][name]
+                      for name in sorted(self.stack['nova'])]
         self.accounts = [
-            self.add_account(provider='nova-%s' % name, driver='nova-noauth',
-                             auth_url=nova.endpoint, username='oms',
-                             tenant_name='proj-%s' % name, version='2')
-            for nova, name in zip(self.novas, 'ab')]
+            self.add_account(**{field: nova[field]
+                                for field in ACCOUNT_FIELDS})
+            for nova in self.novas]
         self.config.config(group='worker', status_poll_interval=0.2,
                            provider_timeout=10, boot_timeout=120)
+
+    def stackctl(self, *args: str) -> None:
+        result = subprocess.run(self.stack['stackctl'] + list(args),
+                                capture_output=True, text=True)
+        self.assertEqual(0, result.returncode,
+                         'stackctl %s: %s' % (' '.join(args), result.stderr))
 
     def test_failover_when_a_provider_goes_down(self):
         self.start_worker()
@@ -115,13 +65,17 @@ class TestNovaFailover(base.WorkerTestCase):
         self.assertEqual(models.RUN, entry.status, entry.fault)
         self.assertEqual(self.accounts[0], entry.instance.account_id)
         nova_a = self.provider(self.accounts[0])
+        self.addCleanup(nova_a.delete_keypair, entry.instance.key_name)
+        self.addCleanup(nova_a.delete_server, entry.instance.instance_id)
         server = nova_a.get(entry.instance.instance_id)
         self.assertEqual(provider_base.ACTIVE, server.status)
         self.assertEqual(str(first), server.metadata[
             provider_base.QUEUE_ID_METADATA_KEY])
 
-        # Provider a goes down for real.
-        self.novas[0].stop()
+        # Provider a's API goes down for real.
+        api = self.novas[0]['services']['api']
+        self.stackctl('stop', api)
+        self.addCleanup(self.stackctl, 'restart', api)
         second = self.add_queue()
         entry = self.wait_for_status(second, models.RUN, models.FAILED)
 
@@ -141,4 +95,5 @@ class TestNovaFailover(base.WorkerTestCase):
         # The entry goes once the server is gone, not merely asked to go.
         self.assertRaises(provider_base.NotFound, nova_b.get,
                           entry.instance.instance_id)
-        self.assertEqual([], nova_b.nova.keypairs.list())
+        self.assertNotIn(entry.instance.key_name,
+                         [k.name for k in nova_b.nova.keypairs.list()])

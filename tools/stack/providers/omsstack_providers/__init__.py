@@ -16,10 +16,6 @@ Installed into the test environments only (``tox.ini``), never with the
 service: their ``openmultistack.providers`` entry points are registered
 by this distribution, not by ``server/setup.cfg``.
 
-``nova-noauth``
-    :class:`omsstack_providers.nova.NoKeystoneNovaProvider`: a Nova
-    reached without Keystone, as ``tools/stack/nova_provider.py --auth
-    noauth`` serves it.
 ``held``
     :class:`omsstack_providers.hold.HeldProvider`: another driver that
     holds chosen calls, so that a test can kill a worker at an exact step

@@ -15,7 +15,7 @@
 Crash-recovery tests must kill a worker at an exact step of a boot or a
 deletion, which timing alone cannot hit. An account of driver ``held`` is
 served by the driver that ``[held_provider] driver`` names (``nova``,
-``nova-noauth``, ``simulated``, ...), except that the calls named by
+``simulated``, ...), except that the calls named by
 ``[held_provider] hold_at`` hold, as a provider that does not answer:
 
 ``import-keypair``

@@ -10,14 +10,19 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Keystone's public WSGI application for gunicorn.
+"""An OpenStack service's WSGI application for gunicorn.
 
-Keystone parses ``sys.argv`` when it loads its configuration: under
-gunicorn that is gunicorn's own command line, which Keystone refuses.
+``OMSSTACK_WSGI_APP`` names it (``module:attribute``). Keystone, Nova and
+Placement parse ``sys.argv`` when they load their configuration: under
+gunicorn that is gunicorn's own command line, which they refuse.
 """
 
+import importlib
+import os
 import sys
 
 sys.argv = sys.argv[:1]
 
-from keystone.wsgi.api import application  # noqa: E402,F401
+_module, _, _attribute = os.environ['OMSSTACK_WSGI_APP'].partition(':')
+application = getattr(importlib.import_module(_module),
+                      _attribute or 'application')
