@@ -38,7 +38,7 @@ LOG = logging.getLogger(__name__)
 
 # One machine, no Keystone: both APIs listen on 127.0.0.1 unless told
 # otherwise (service.check_noauth).
-DEFAULTS = {'bootstrap_simulated_accounts': 2,
+DEFAULTS = {'bootstrap_simulated_accounts': 3,
             'auth_strategy': conf.default.NOAUTH}
 
 
