@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 import contextlib
+import itertools
 from typing import Any
 
 from omsclient.common import base
@@ -103,7 +104,9 @@ class ProviderManager(base.Manager[Provider]):
             received = fresh = 0
             page = self._open_page(params)
             with contextlib.closing(page):
-                for item in page:
+                # The page comes in lists of the entries that arrived
+                # together.
+                for item in itertools.chain.from_iterable(page):
                     received += 1
                     if not fits(item):
                         self._check(item, 'GET', self.collection, received)
