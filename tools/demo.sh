@@ -8,15 +8,16 @@
 #
 # The system: the reference service (openmultistack-all) with the
 # multistack API on 127.0.0.1:8765, the metering extension on
-# 127.0.0.1:8777 and the worker, on SQLite under .openmultistack/ with two
-# accounts of the *simulated* compute provider (a named simulation: no
-# cloud is touched) and no Keystone; and a RabbitMQ of its own, with its
-# management plugin, whose queues and users the metering extension shows
-# (`openstack metric rabbit ...`). RabbitMQ is Debian's rabbitmq-server,
-# installed with apt-get when the script runs as root, and run as the
-# caller with all of its state under .openmultistack/rabbitmq on its own
-# ports; without it, the rest runs and the metric rabbit commands say that
-# RabbitMQ is not reachable.
+# 127.0.0.1:8777 and the worker, on SQLite under .openmultistack/ with
+# three accounts of the *simulated* compute provider (a named
+# simulation: no cloud is touched), each with a quota of its own, and no
+# Keystone; and a RabbitMQ of its own, with its management plugin, whose
+# queues and users the metering extension shows (`openstack metric
+# rabbit ...`). RabbitMQ is Debian's rabbitmq-server, installed with
+# apt-get when the script runs as root, and run as the caller with all
+# of its state under .openmultistack/rabbitmq on its own ports; without
+# it, the rest runs and the metric rabbit commands say that RabbitMQ is
+# not reachable.
 #
 # Everything keeps running after the demo so that you can go on with the
 # same commands: the script writes a clouds.yaml for its services and
@@ -317,6 +318,17 @@ if [ "${1:-run}" = run ]; then
     oms multistack queue show web-1
     oms multistack instance list
     oms multistack account list
+    # An entry that says what it needs: on each provider the worker picks
+    # the smallest flavor with 4 GB of RAM and the newest Ubuntu image.
+    oms multistack queue create --name ubuntu-1 --min-ram 4096 \
+        --image-property os_distro=ubuntu --wait
+    oms multistack queue show ubuntu-1
+    # No provider has a flavor that large: the entry ends FAILED with each
+    # provider's reason, and the command exits non-zero, as it should;
+    # the demo goes on.
+    oms multistack queue create --name too-big --min-ram 999999999 \
+        --wait || true
+    oms multistack provider list
     oms metric rabbit list queues
     oms metric rabbit list users
     oms multistack queue delete --wait "$entry_id"

@@ -205,6 +205,19 @@ def record(rec: Recorder, api: str, metering: str) -> None:
     rec.run('account-delete', 'openstack', 'multistack', 'account',
             'delete', str(account.id), show_status=True)
 
+    # Requirements instead of names, and the providers they run on.
+    rec.run('requirements-queue-create', 'openstack', 'multistack',
+            'queue', 'create', '--min-ram', '4096', '--image-property',
+            'os_distro=ubuntu', '--wait', '-c', 'ID', '-c', 'Status', '-c',
+            'Min RAM', '-c', 'Image Properties', '-c', 'Flavor Chosen', '-c',
+            'Image Chosen', '-c', 'Skipped')
+    rec.run('requirements-queue-failed', 'openstack', 'multistack', 'queue',
+            'create', '--min-ram', '999999999', '--wait', '-c', 'ID', '-c',
+            'Status', '-c', 'Skipped')
+    rec.run('provider-list', 'openstack', 'multistack', 'provider', 'list')
+    rec.run('provider-show', 'openstack', 'multistack', 'provider', 'show',
+            'simulated-a', '-f', 'json', '-c', 'Instances')
+
     # Failover: the first provider is down, the next one boots.
     rec.run('failover-account-set', 'openstack', 'multistack', 'account',
             'set', '--tenant-name', 'unreachable', '1')
@@ -214,14 +227,15 @@ def record(rec: Recorder, api: str, metering: str) -> None:
     rec.run('failover-log', 'openstack', 'metric', 'log', 'list',
             '--limit', '4')
     # Every provider refuses: the entry fails, with the reason.
-    rec.run('failed-account-set', 'openstack', 'multistack', 'account',
-            'set', '--tenant-name', 'fail', '2')
+    rec.shell('failed-account-set',
+              'for account in 2 3; do openstack multistack account set '
+              '--tenant-name fail $account; done')
     rec.run('failed-queue-create', 'openstack', 'multistack', 'queue',
             'create', '--wait', '-c', 'ID', '-c', 'Status', '-c', 'Fault')
     rec.run('failed-queue-list', 'openstack', 'multistack', 'queue',
             'list', '--status', 'FAILED', '--long', '-c', 'ID', '-c',
             'Status', '-c', 'Fault')
-    for account in (1, 2):
+    for account in (1, 2, 3):
         oms.accounts.update(account, tenant_name='demo')
     # A --timeout shorter than a boot.
     rec.run('queue-create-timeout', 'openstack', 'multistack', 'queue',

@@ -49,9 +49,7 @@ _OBJECT = shapes.Kind(
     lambda value: value is None or value == [] or isinstance(value, dict),
     'an object', frozenset([type(None), dict, list]),
     frozenset([type(None), dict]))
-_LIST = shapes.Kind(lambda value: value is None or isinstance(value, list),
-                    'a list', frozenset([type(None), list]),
-                    frozenset([type(None), list]))
+_LIST = shapes.LIST | shapes.NULL
 
 #: What the management API promises about the fields that are read of
 #: its records (any item): nested statistics are objects, lists are lists.

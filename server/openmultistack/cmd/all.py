@@ -15,9 +15,12 @@
 
 Embedded defaults for a laptop or a test run: a SQLite file under
 ``state_dir``, migrated at start, and the keys of its secrets beside it;
-two simulated provider accounts on the first start; no Keystone.
+three simulated provider accounts on the first start, whose servers are
+recorded in ``simulated-servers.json`` beside them so that a restart
+finds them again; no Keystone.
 """
 
+import os
 import sys
 
 from oslo_log import log as logging
@@ -38,13 +41,16 @@ LOG = logging.getLogger(__name__)
 
 # One machine, no Keystone: both APIs listen on 127.0.0.1 unless told
 # otherwise (service.check_noauth).
-DEFAULTS = {'bootstrap_simulated_accounts': 2,
+DEFAULTS = {'bootstrap_simulated_accounts': 3,
             'auth_strategy': conf.default.NOAUTH}
 
 
 def main() -> int:
     def body():
         service.prepare(defaults=DEFAULTS)
+        CONF.set_default('servers_file', os.path.join(
+            os.path.abspath(CONF.state_dir), 'simulated-servers.json'),
+            group='simulated')
         # First: they refuse an unsafe configuration before the state
         # directory is touched.
         servers = [api.make_server(), metering.make_server()]

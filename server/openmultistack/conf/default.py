@@ -53,8 +53,9 @@ opts = [
                default=0, min=0, max=26,
                help='On start, when no account exists, register this many '
                     'accounts with the simulated driver (providers '
-                    'simulated-a, simulated-b, ...). openmultistack-all '
-                    'defaults to 2.'),
+                    'simulated-a, simulated-b, ..., each with a quota of '
+                    'its own in its auth_url). openmultistack-all '
+                    'defaults to 3.'),
     cfg.IntOpt('max_request_body_size',
                default=64 * 1024, min=1024,
                help='Largest request body accepted, in bytes; larger '

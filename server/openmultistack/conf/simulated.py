@@ -29,8 +29,10 @@ opts = [
                     'hold, rewritten atomically at each boot and '
                     'deletion, so that they can be listed from outside '
                     'the process (a simulated cloud lives in the memory '
-                    'of one worker). Give each process its own file. '
-                    'Unset: no record.'),
+                    'of one worker), and read back when the process '
+                    'starts again. Give each process its own file. '
+                    'Unset: no record (openmultistack-all: '
+                    'simulated-servers.json in state_dir).'),
     cfg.IntOpt('instances_quota', default=-1, min=-1,
                help='Servers a simulated cloud holds at most, unless its '
                     'auth_url says otherwise (?instances=N). -1: no '

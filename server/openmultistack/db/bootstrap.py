@@ -21,23 +21,31 @@ from sqlalchemy import orm
 from openmultistack.db import events
 from openmultistack.db import models
 
+#: The quotas of the simulated clouds, in turn (instances, cores, RAM in
+#: MB): different room on each, so that the worker has a choice to make.
+QUOTAS = ((10, 20, 51200), (5, 10, 16384), (20, 40, 102400))
+
 
 def simulated_accounts(session: orm.Session, count: int) -> list:
     """Register ``count`` simulated accounts when there is no account.
 
     Their providers are named ``simulated-a``, ``simulated-b``, ...: they
-    boot nothing real (see ``openmultistack.providers.simulated``).
+    boot nothing real (see ``openmultistack.providers.simulated``). Each
+    has a quota of its own in its ``auth_url``, from ``QUOTAS`` in turn.
     Returns the provider names registered.
     """
     if not count or session.scalar(sa.select(models.Account.id).limit(1)):
         return []
     names = ['simulated-%s' % letter
              for letter in string.ascii_lowercase[:count]]
-    for name in names:
+    for index, name in enumerate(names):
+        instances, cores, ram = QUOTAS[index % len(QUOTAS)]
         account = models.Account(
             provider=name, driver=models.DRIVER_SIMULATED,
             username='simulated', password='simulated',
-            auth_url='simulated://%s' % name, tenant_name='demo',
+            auth_url='simulated://%s?instances=%d&cores=%d&ram=%d' % (
+                name, instances, cores, ram),
+            tenant_name='demo',
             region_name='RegionOne')
         session.add(account)
         session.flush()

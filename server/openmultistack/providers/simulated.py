@@ -67,10 +67,16 @@ It is told to fail by naming the account's ``tenant_name`` or
 With ``[simulated] servers_file`` set, the servers of every simulated
 cloud of the process are also recorded in that JSON file, replaced
 atomically after each boot and deletion: ``{"servers": [{"id", "name",
-"key_name", "metadata", "ip_addr", "auth_url", "tenant_name",
-"region_name"}, ...]}``. Since a simulated cloud lives only in this
-process's memory, the file is how an operator or a test lists what it
-holds (for example to find servers that no queue entry owns).
+"key_name", "metadata", "ip_addr", "status", "ram", "vcpus", "auth_url",
+"tenant_name", "region_name"}, ...]}``. Since a simulated cloud lives
+only in this process's memory, the file is how an operator or a test
+lists what it holds (for example to find servers that no queue entry
+owns), and how a process started again finds its servers: the first
+simulated cloud a process uses loads every server the file records, in
+the status it had (a server still in ``BUILD`` then is taken as ready),
+so that the entries of a restarted service still find, and delete,
+their servers. A file that cannot be read is logged and left alone
+until the next boot or deletion replaces it.
 """
 
 import dataclasses
@@ -84,6 +90,8 @@ import time
 import typing
 import urllib.parse
 import uuid
+
+from oslo_log import log as logging
 
 from openmultistack import conf
 from openmultistack.providers import base
@@ -121,6 +129,7 @@ IMAGES = (
                '2020-04-23T12:00:00Z'),
 )
 QUOTAS = ('instances', 'cores', 'ram')
+LOG = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -148,12 +157,50 @@ class _Cloud:
 
 _clouds: dict[tuple, _Cloud] = {}
 _clouds_lock = threading.Lock()
+_loaded = False
 
 
 def reset() -> None:
-    """Forget every simulated cloud (for tests)."""
+    """Forget every simulated cloud, as a new process (for tests)."""
+    global _loaded
     with _clouds_lock:
         _clouds.clear()
+        _loaded = False
+
+
+def _load() -> None:
+    """Take in the servers ``[simulated] servers_file`` records.
+
+    Once per process, with the clouds lock held: a previous run of the
+    process wrote the file, and its servers are this run's.
+    """
+    global _loaded
+    _loaded = True
+    path = conf.CONF.simulated.servers_file
+    if not path or not os.path.exists(path):
+        return
+    try:
+        with open(path) as record:
+            servers = json.load(record)['servers']
+        clouds: dict[tuple, dict] = {}
+        for item in servers:
+            key = (item['auth_url'], item['tenant_name'],
+                   item['region_name'])
+            clouds.setdefault(key, {})[item['id']] = _Server(
+                id=item['id'], name=item['name'], key_name=item['key_name'],
+                metadata=dict(item['metadata']), ip_addr=item['ip_addr'],
+                ready_at=0.0, outcome=item.get('status', base.ACTIVE),
+                ram=int(item.get('ram', 0)), vcpus=int(item.get('vcpus', 0)))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        LOG.warning('Simulated servers not loaded: %s is not a servers '
+                    'record (%s: %s)', path, type(error).__name__, error)
+        return
+    for key, loaded in clouds.items():
+        cloud = _clouds.setdefault(key, _Cloud())
+        cloud.servers.update(loaded)
+        # New servers take the addresses after the ones loaded.
+        cloud.sequence = itertools.count(len(cloud.servers))
+    LOG.info('Loaded %d simulated servers from %s', len(servers), path)
 
 
 def _record() -> None:
@@ -174,6 +221,8 @@ def _record() -> None:
                     dict(id=server.id, name=server.name,
                          key_name=server.key_name,
                          metadata=server.metadata, ip_addr=server.ip_addr,
+                         status=server.outcome, ram=server.ram,
+                         vcpus=server.vcpus,
                          auth_url=auth_url, tenant_name=tenant_name,
                          region_name=region_name)
                     for server in cloud.servers.values())
@@ -190,6 +239,8 @@ def _record() -> None:
 
 def _cloud(key: tuple) -> _Cloud:
     with _clouds_lock:
+        if not _loaded:
+            _load()
         return _clouds.setdefault(key, _Cloud())
 
 

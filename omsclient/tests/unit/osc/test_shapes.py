@@ -126,7 +126,7 @@ class TestRabbitAnswers(metering_fakes.TestCommand):
         self.assert_broken(
             rabbit.ListRabbit, ['users'],
             'Unable to list RabbitMQ users: the answer of GET %susers %s'
-            'entry 1: tags is a number (7), not a text or a list'
+            'entry 1: tags is a number (7), not a text or a list or null'
             % (self.URL, PROMISE))
         self.mock_item('overview', dict(metering_fixtures.OVERVIEW,
                                         queue_totals=[1, 2]))

@@ -139,7 +139,7 @@ class TestAllInOne(base.BaseTestCase):
 
         accounts = requests.get(self.api + '/api/accounts/',
                                 timeout=10).json()
-        self.assertEqual(['simulated-a', 'simulated-b'],
+        self.assertEqual(['simulated-a', 'simulated-b', 'simulated-c'],
                          [account['provider'] for account in accounts])
 
         created = requests.post(self.api + '/api/queues/', timeout=10)
@@ -149,7 +149,7 @@ class TestAllInOne(base.BaseTestCase):
         entry = self.wait_for(path, lambda r: r.json()['status'] == 'RUN')
         instance = entry.json()['instance']
         self.assertIn(instance['account']['provider'],
-                      ('simulated-a', 'simulated-b'))
+                      ('simulated-a', 'simulated-b', 'simulated-c'))
         key = requests.get(self.api + '/api/instances/%d/private_key/'
                            % instance['id'], timeout=10).json()
         self.assertIn('PRIVATE KEY', key['key_raw'])

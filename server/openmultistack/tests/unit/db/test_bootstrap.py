@@ -15,6 +15,8 @@
 
 from openmultistack.db import bootstrap
 from openmultistack.db import models
+from openmultistack.providers import base as provider_base
+from openmultistack.providers import simulated
 from openmultistack.tests.unit import base
 
 
@@ -25,13 +27,34 @@ class TestBootstrap(base.TestCase):
             return [(account.provider, account.driver) for account in
                     session.query(models.Account).order_by(models.Account.id)]
 
-    def test_two_accounts_on_an_empty_database(self):
+    def test_three_accounts_on_an_empty_database(self):
         with self.session() as session:
-            names = bootstrap.simulated_accounts(session, 2)
-        self.assertEqual(['simulated-a', 'simulated-b'], names)
+            names = bootstrap.simulated_accounts(session, 3)
+        self.assertEqual(['simulated-a', 'simulated-b', 'simulated-c'],
+                         names)
         self.assertEqual([('simulated-a', 'simulated'),
-                          ('simulated-b', 'simulated')], self.providers())
-        self.assertIn('simulated-b', self.event_descs()[-1])
+                          ('simulated-b', 'simulated'),
+                          ('simulated-c', 'simulated')], self.providers())
+        self.assertIn('simulated-c', self.event_descs()[-1])
+
+    def test_each_account_has_its_own_quota(self):
+        with self.session() as session:
+            bootstrap.simulated_accounts(session, 4)
+        with self.session() as session:
+            urls = [account.auth_url for account in session.query(
+                models.Account).order_by(models.Account.id)]
+        self.assertEqual(
+            ['simulated://simulated-a?instances=10&cores=20&ram=51200',
+             'simulated://simulated-b?instances=5&cores=10&ram=16384',
+             'simulated://simulated-c?instances=20&cores=40&ram=102400',
+             'simulated://simulated-d?instances=10&cores=20&ram=51200'],
+            urls)
+        limits = simulated.SimulatedProvider(provider_base.Credentials(
+            provider='simulated-b', auth_url=urls[1], username='simulated',
+            password='simulated',
+            tenant_name='demo', region_name='RegionOne')).limits()
+        self.assertEqual((5, 10, 16384), (limits.instances_max,
+                                          limits.cores_max, limits.ram_max))
 
     def test_only_once(self):
         with self.session() as session:

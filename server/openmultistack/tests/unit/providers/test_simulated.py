@@ -194,10 +194,7 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         self.assertFalse(provider.has_keypair('key'))
 
     def test_servers_file(self):
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'servers.json')
-        config = self.useFixture(config_fixture.Config(conf.CONF))
-        config.config(group='simulated', servers_file=path)
+        path = self.servers_file()
         provider = self.provider()
         first = self.boot(provider, name='one', metadata={'q': '1'})
         other = self.provider(tenant_name='other')
@@ -207,11 +204,65 @@ class TestSimulatedProvider(test_base.BaseTestCase):
             servers = json.load(record)['servers']
         self.assertEqual([dict(
             id=second.id, name='two', key_name='key', metadata={},
-            ip_addr='192.0.2.1', auth_url='simulated://test?boot_seconds=0',
+            ip_addr='192.0.2.1', status='ACTIVE', ram=512, vcpus=1,
+            auth_url='simulated://test?boot_seconds=0',
             tenant_name='other', region_name='RegionOne')], servers)
         # Nothing but the record is left in its directory.
         self.assertEqual(['servers.json'],
                          os.listdir(os.path.dirname(path)))
+
+    def servers_file(self) -> str:
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'servers.json')
+        self.useFixture(config_fixture.Config(conf.CONF)).config(
+            group='simulated', servers_file=path)
+        return path
+
+    def test_servers_file_is_loaded_by_a_new_process(self):
+        path = self.servers_file()
+        url = 'simulated://test?boot_seconds=0&instances=3'
+        kept = self.boot(self.provider(auth_url=url), name='kept',
+                         metadata={'q': '1'})
+        gone = self.boot(self.provider(auth_url=url), name='gone')
+        failing = self.provider(tenant_name='error')
+        broken = self.boot(failing)
+
+        simulated.reset()
+        provider = self.provider(auth_url=url)
+        self.assertEqual(base.Server(
+            id=kept.id, name='kept', status=base.ACTIVE,
+            ip_addr='192.0.2.1', key_name='key', fault='',
+            metadata={'q': '1'}), provider.get(kept.id))
+        self.assertEqual([kept.id], [
+            server.id for server in provider.find_servers_by_metadata(
+                'q', '1')])
+        self.assertEqual(base.ERROR, self.provider(
+            tenant_name='error').get(broken.id).status)
+        limits = provider.limits()
+        self.assertEqual((2, 3, 1024), (limits.instances_used,
+                                        limits.instances_max,
+                                        limits.ram_used))
+        # Deleting it deletes the server, in memory and in the record.
+        provider.delete_server(gone.id)
+        self.assertRaises(base.NotFound, provider.get, gone.id)
+        with open(path) as record:
+            self.assertEqual({kept.id, broken.id}, {
+                server['id'] for server in json.load(record)['servers']})
+        # A new server takes an address none of the loaded ones has.
+        self.assertEqual('192.0.2.3', self.boot(provider).ip_addr)
+
+    def test_unreadable_servers_file(self):
+        path = self.servers_file()
+        with open(path, 'w') as record:
+            record.write('{"servers": [{"id": "1"}]}')
+        logger = self.useFixture(fixtures.FakeLogger())
+        provider = self.provider()
+        self.assertEqual(0, provider.limits().instances_used)
+        self.assertIn('Simulated servers not loaded: %s is not a servers '
+                      'record (KeyError' % path, logger.output)
+        self.boot(provider)
+        with open(path) as record:
+            self.assertEqual(1, len(json.load(record)['servers']))
 
     def test_boot_needs_the_key_pair(self):
         provider = self.provider()
