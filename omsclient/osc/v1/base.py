@@ -18,6 +18,7 @@ from typing import Any
 
 from osc_lib import exceptions as osc_exc
 
+from omsclient.common import base
 from omsclient.osc import common
 from omsclient.osc import plugin
 from omsclient.osc.v1 import constants
@@ -140,7 +141,7 @@ class ResourceShowOne(ResourceCommand, common.ShowOne):
 
 
 class ResourceDeleter(ResourceCommand, common.Command):
-    """Delete resources by ID, going on past failures."""
+    """Delete resources by ID or name, going on past failures."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
@@ -149,7 +150,7 @@ class ResourceDeleter(ResourceCommand, common.Command):
             metavar='<%s>' % self.resource.singular.split()[0],
             nargs='+',
             help='%s of the %s to delete (repeat for several)'
-                 % (self.resource.reference, self.resource.singular),
+                 % (self.resource.name_reference, self.resource.singular),
         )
         return parser
 
@@ -157,9 +158,25 @@ class ResourceDeleter(ResourceCommand, common.Command):
         """Delete one resource."""
         manager.delete(resource_id)
 
+    @staticmethod
+    def resolve(manager, reference):
+        """The ID of the resource ``reference`` is the ID or the name of.
+
+        A whole number is taken as the ID, without asking (as ``openstack
+        server delete`` does with an ID); other text is looked up as show
+        looks it up, and names one resource or fails.
+        """
+        wanted = base.check_id(reference)
+        if isinstance(wanted, int):
+            return wanted
+        return manager.find(reference).id
+
     def take_action(self, parsed_args):
         manager = self.get_manager()
-        utils.delete_each(
-            parsed_args.ids,
-            functools.partial(self.delete, manager, parsed_args=parsed_args),
-            self.resource.singular, self.resource.plural)
+
+        def delete(reference):
+            self.delete(manager, self.resolve(manager, reference),
+                        parsed_args)
+
+        utils.delete_each(parsed_args.ids, delete, self.resource.singular,
+                          self.resource.plural)

@@ -484,13 +484,28 @@ class TestShowQueue(fakes.TestCommand):
 
 class TestDeleteQueue(fakes.TestCommand):
 
-    def test_delete_several(self):
-        for queue_id in (1, 2):
+    def test_delete_several_by_id_or_name(self):
+        # A name is looked up as show looks it up; an ID is not.
+        named = dict(entry(7, 'RUN'), name='web-1')
+        self.requests.get(QUEUES, json=[entry(6, 'RUN'), named])
+        for queue_id in (1, 7, 2):
             self.requests.delete(QUEUES + '%d/' % queue_id, status_code=204)
         self.assertEqual('', self.run_command(queue.DeleteQueue,
-                                              ['1', '2']))
-        self.assertEqual(['/api/queues/1/', '/api/queues/2/'],
+                                              ['1', 'web-1', '2']))
+        self.assertEqual(['/api/queues/1/', '/api/queues/7/',
+                          '/api/queues/2/'],
                          [c.path for c in self.calls('DELETE')])
+        self.assertEqual(1, len(self.calls('GET')))
+
+    def test_delete_by_a_name_nobody_has(self):
+        self.requests.get(QUEUES, json=[entry(6, 'RUN')])
+        error = self.assertRaises(osc_exc.CommandError, self.run_command,
+                                  queue.DeleteQueue, ['web-9'])
+        self.assertEqual('1 of 1 queue entries failed to delete',
+                         str(error))
+        self.assertEqual([], self.calls('DELETE'))
+        self.assertIn("No queue entry with ID or name 'web-9'",
+                      self.log.output)
 
     def test_partial_failure_goes_on(self):
         self.requests.delete(QUEUES + '1/', status_code=204)
