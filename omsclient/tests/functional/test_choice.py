@@ -97,7 +97,10 @@ class ChoiceTest(base.TestCase):
 
     def test_no_provider_can_hold_it(self):
         result, entry = self.create('--min-ram 999999999')
-        self.assert_one_line_error(result, 'FAILED')
+        # --wait reports each status on stderr, then the one error line.
+        self.assertEqual(1, result.returncode, result)
+        self.assertIn('is FAILED: every provider refused',
+                      base.error_lines(result.stderr)[-1])
         self.assertEqual('FAILED', entry['Status'])
         self.assertIsNone(entry['Instance'])
         skipped = {row['provider']: row for row in entry['Skipped']}
@@ -141,7 +144,9 @@ class ChoiceTest(base.TestCase):
         rows = base.wait_for(checked, 120, 'both Novas checked')
         for row in rows:
             self.assertEqual('nova', row['Driver'])
-            self.assertRegex(str(row['Instances']), r'^\d+/(\d+|unlimited)$')
+            for quota in ('Instances', 'Cores', 'RAM (MB)'):
+                self.assertEqual({'used', 'limit'}, set(row[quota]), row)
+                self.assertIsInstance(row[quota]['limit'], int)
         shown = self.openstack_json('multistack provider show %s'
                                     % self.providers[0])
         self.assertEqual(self.providers[0], shown['Provider'])
