@@ -28,6 +28,7 @@ put no raw control character from the server on the terminal.
 
 import concurrent.futures
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -47,6 +48,8 @@ GROUPS = 4
 RAW_CONTROLS = ('\x1b', '\x9b', '\r', '\x07')
 #: Seconds one case may take at most, for the subprocess guard.
 CASE_BOUND = 8
+#: What ``--wait`` writes on stderr for each status it sees.
+WAIT_PROGRESS = re.compile(r'^Queue entry \S+: \S+ \(\d+s\)$')
 
 
 def _limit_memory():
@@ -116,7 +119,9 @@ class TestMisbehaviours(testtools.TestCase):
             return 'raised %s' % result['raised']
         if 'rc' in result:
             failed = result['rc'] != 0
-            lines = base.error_lines(result['stderr'])
+            # --wait reports each status it sees before the error line.
+            lines = [line for line in base.error_lines(result['stderr'])
+                     if not WAIT_PROGRESS.match(line)]
             if lines and 'failed to delete' in lines[-1]:
                 lines.pop()     # the summary of a delete of several ids
             if failed and (result['rc'] != 1 or len(lines) != 1):
