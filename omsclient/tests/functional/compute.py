@@ -55,9 +55,14 @@ def compute_up(nova) -> bool:
 
 
 def servers_of_queue(nova, queue_id: int) -> list:
-    """Servers (in any state) tagged with a queue entry's id."""
+    """Servers tagged with a queue entry's id, in any state but DELETED.
+
+    Nova lists a server it already answers ``DELETED`` for (which the
+    worker takes as gone) until its compute service has finished with it.
+    """
     return [server for server in nova.servers.list()
-            if server.metadata.get(QUEUE_METADATA_KEY) == str(queue_id)]
+            if server.metadata.get(QUEUE_METADATA_KEY) == str(queue_id)
+            and server.status != 'DELETED']
 
 
 def keypair_names(nova) -> set[str]:
