@@ -46,7 +46,8 @@ class TestQuotaAwareBoot(base.WorkerTestCase):
         full = self.add_quota_account('full', '&instances=0')
         good = self.add_quota_account('good', '&instances=10&ram=512')
         queue_id = self.add_queue()
-        self.start_worker()
+        # No periodic check: the state is the one read before the boot.
+        self.start_worker(provider_check_interval=0)
 
         entry = self.wait_for_status(queue_id, models.RUN)
 
