@@ -227,7 +227,15 @@ def _record() -> None:
                          region_name=region_name)
                     for server in cloud.servers.values())
         directory = os.path.dirname(os.path.abspath(path))
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix='.servers-')
+        try:
+            os.makedirs(directory, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=directory,
+                                             prefix='.servers-')
+        except OSError as error:
+            # The record is for looking at; the servers are fine without.
+            LOG.warning('Simulated servers not recorded in %s: %s',
+                        path, error)
+            return
         try:
             with os.fdopen(fd, 'w') as out:
                 json.dump({'servers': servers}, out, sort_keys=True)

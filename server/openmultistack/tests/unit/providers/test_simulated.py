@@ -251,6 +251,28 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         # A new server takes an address none of the loaded ones has.
         self.assertEqual('192.0.2.3', self.boot(provider).ip_addr)
 
+    def test_servers_file_directory_made_or_its_failure_a_warning(self):
+        # As openmultistack-all's default, in a state directory that a
+        # deployment on PostgreSQL never made.
+        root = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(root, 'state', 'servers.json')
+        self.useFixture(config_fixture.Config(conf.CONF)).config(
+            group='simulated', servers_file=path)
+        server = self.boot(self.provider())
+        with open(path) as record:
+            self.assertEqual([server.id], [
+                item['id'] for item in json.load(record)['servers']])
+        # A place no file can be made: the boot still succeeds.
+        blocker = os.path.join(root, 'a-file')
+        open(blocker, 'w').close()
+        self.useFixture(config_fixture.Config(conf.CONF)).config(
+            group='simulated',
+            servers_file=os.path.join(blocker, 'servers.json'))
+        logger = self.useFixture(fixtures.FakeLogger())
+        self.assertEqual(base.ACTIVE, self.boot(self.provider()).status)
+        self.assertIn('Simulated servers not recorded in %s' % os.path.join(
+            blocker, 'servers.json'), logger.output)
+
     def test_unreadable_servers_file(self):
         path = self.servers_file()
         with open(path, 'w') as record:
