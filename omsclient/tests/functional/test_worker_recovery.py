@@ -75,7 +75,8 @@ class RecoveryTestCase(base.TestCase):
     def assert_nothing_on_nova(self) -> None:
         # Nova lists a server it answers DELETED for (which the worker
         # takes as gone) until its compute service has finished with it.
-        nothing = {p: {'servers': {}, 'keypairs': set()} for p in self.novas}
+        nothing: dict = {p: {'servers': {}, 'keypairs': set()}
+                         for p in self.novas}
         base.wait_for(lambda: self.on_nova() == nothing, 60,
                       'Nova to hold nothing of the entries')
 

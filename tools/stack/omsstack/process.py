@@ -101,6 +101,22 @@ def log_path(layout: layout_mod.Layout, name: str):
     return layout.logs / ('%s.log' % name)
 
 
+def log_tail(layout: layout_mod.Layout, name: str, lines: int = 25) -> str:
+    """The last lines of a service's log, indented, for an error message.
+
+    CI keeps only what the stack prints, not its logs.
+    """
+    try:
+        with open(log_path(layout, name), 'rb') as log:
+            log.seek(0, os.SEEK_END)
+            log.seek(max(0, log.tell() - 16384))
+            text = log.read().decode('utf-8', 'replace')
+    except OSError as exc:
+        return '    (no log: %s)' % exc
+    return '\n'.join('    ' + line
+                     for line in text.splitlines()[-lines:])
+
+
 def load_spec(layout: layout_mod.Layout, name: str) -> Spec:
     try:
         data = json.loads(_spec_path(layout, name).read_text())
@@ -175,15 +191,16 @@ def wait_ready(layout: layout_mod.Layout, spec: Spec) -> None:
     while True:
         if pid_of(layout, spec.name) is None:
             raise StackError(
-                '%s exited while starting; see %s' %
-                (spec.name, log_path(layout, spec.name)))
+                '%s exited while starting; see %s; it ends with:\n%s' %
+                (spec.name, log_path(layout, spec.name),
+                 log_tail(layout, spec.name)))
         if _is_ready(spec.ready):
             return
         if time.monotonic() > deadline:
             raise StackError(
-                '%s is not ready after %d s; see %s' %
+                '%s is not ready after %d s; see %s; it ends with:\n%s' %
                 (spec.name, spec.ready_timeout,
-                 log_path(layout, spec.name)))
+                 log_path(layout, spec.name), log_tail(layout, spec.name)))
         time.sleep(0.5)
 
 
