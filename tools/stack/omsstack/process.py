@@ -40,6 +40,10 @@ class AlreadyRunning(StackError):
     """Another stack runs from the same directory: it is not ours to stop."""
 
 
+class ExitedWhileStarting(StackError):
+    """A service's process ended before it was ready."""
+
+
 @dataclasses.dataclass
 class Spec:
     name: str
@@ -190,7 +194,7 @@ def wait_ready(layout: layout_mod.Layout, spec: Spec) -> None:
     deadline = time.monotonic() + spec.ready_timeout
     while True:
         if pid_of(layout, spec.name) is None:
-            raise StackError(
+            raise ExitedWhileStarting(
                 '%s exited while starting; see %s; it ends with:\n%s' %
                 (spec.name, log_path(layout, spec.name),
                  log_tail(layout, spec.name)))

@@ -112,7 +112,13 @@ def _nova(layout, name, passwords, postgres_job, after):
     for spec in specs:
         process.start(layout, spec)
     for spec in specs:
-        process.wait_ready(layout, spec)
+        try:
+            process.wait_ready(layout, spec)
+        except process.ExitedWhileStarting as exc:
+            # As a service manager would (systemd's Restart=on-failure),
+            # once, and said: a second exit ends the start.
+            _say('%s\nstarting %s once more' % (exc, spec.name))
+            process.run(layout, spec)
     session = keystone.password_session(passwords['admin'])
     nova.wait_for_compute(layout, session, name)
     nova.create_flavors(session, name)
