@@ -43,7 +43,6 @@ tagged with a different entry and named by it). One at a time, the
 
 from concurrent import futures
 import contextlib
-import json
 import pathlib
 import time
 from typing import Any, Iterable
@@ -171,10 +170,11 @@ def check(created: Iterable[int], listed: Iterable,
 
 
 def _servers(files: Iterable[pathlib.Path]) -> list[dict]:
+    from openmultistack.providers import simulated
     servers = []
     for path in files:
         if path.exists():
-            servers += json.loads(path.read_text())['servers']
+            servers += simulated.read_servers_file(str(path))
     return servers
 
 

@@ -26,7 +26,6 @@ before and serves: nothing was restarted by hand.
 """
 
 import concurrent.futures
-import json
 import os
 import subprocess
 import threading
@@ -36,6 +35,7 @@ from omsclient import client
 from omsclient.common import exceptions
 from omsclient.tests.functional import base
 from omsclient.tests.functional import deployment
+from openmultistack.providers import simulated
 
 ENTRIES = 100
 BEFORE_OUTAGE = 20
@@ -95,8 +95,7 @@ class PostgreSQLRestartTest(base.TestCase):
 
     def servers(self) -> list:
         """Every server the simulated providers of the worker hold."""
-        with open(self.record) as record:
-            return json.load(record)['servers']
+        return simulated.read_servers_file(self.record)
 
     def test_entries_survive_a_restart(self):
         processes = [self.oms.api, self.worker]

@@ -24,10 +24,11 @@ opts = [
                       'auth_url sets it for that account, e.g. '
                       'simulated://demo?boot_seconds=0.'),
     cfg.StrOpt('servers_file',
-               help='A JSON file where the simulated driver records the '
+               help='A file where the simulated driver records the '
                     'servers that the simulated clouds of this process '
-                    'hold, rewritten atomically at each boot and '
-                    'deletion, so that they can be listed from outside '
+                    'hold, one JSON line appended at each boot and '
+                    'deletion (the last line about a server wins), so '
+                    'that they can be listed from outside '
                     'the process (a simulated cloud lives in the memory '
                     'of one worker), and read back when the process '
                     'starts again. Give each process its own file. '

@@ -44,13 +44,18 @@ _LEVELS = {INFO: std_logging.INFO, WARNING: std_logging.WARNING,
 
 def record(session: orm.Session, desc: str,
            queue_id: typing.Optional[int] = None,
-           level: str = INFO) -> models.Event:
+           level: str = INFO,
+           time: typing.Optional[datetime.datetime] = None) -> models.Event:
     """Add one event to ``session`` and mirror it to the service log.
 
     ``desc`` must never hold a secret (passwords, private keys, tokens).
+
+    :param time: when it happened (now): an event noted earlier and
+        written with the next change keeps its own time.
     """
     _check_level(level)
-    event = models.Event(desc=desc, queue_id=queue_id, level=level)
+    event = models.Event(desc=desc, queue_id=queue_id, level=level,
+                         time=time or types.utcnow())
     session.add(event)
     LOG.log(_LEVELS[level], 'event: %s', desc)
     return event

@@ -65,18 +65,24 @@ It is told to fail by naming the account's ``tenant_name`` or
     deletions of servers are accepted, but the servers stay.
 
 With ``[simulated] servers_file`` set, the servers of every simulated
-cloud of the process are also recorded in that JSON file, replaced
-atomically after each boot and deletion: ``{"servers": [{"id", "name",
-"key_name", "metadata", "ip_addr", "status", "ram", "vcpus", "auth_url",
-"tenant_name", "region_name"}, ...]}``. Since a simulated cloud lives
-only in this process's memory, the file is how an operator or a test
-lists what it holds (for example to find servers that no queue entry
-owns), and how a process started again finds its servers: the first
-simulated cloud a process uses loads every server the file records, in
-the status it had (a server still in ``BUILD`` then is taken as ready),
-so that the entries of a restarted service still find, and delete,
-their servers. A file that cannot be read is logged and left alone
-until the next boot or deletion replaces it.
+cloud of the process are also recorded in that file, one JSON object per
+line, a line appended at each boot and deletion: a server is ``{"id",
+"name", "key_name", "metadata", "ip_addr", "status", "ram", "vcpus",
+"auth_url", "tenant_name", "region_name"}``, a deletion ``{"id",
+"deleted": true}``, and the last line about an id wins
+(:func:`read_servers_file` reads it so). Appending keeps a boot's cost
+the same however many servers the clouds hold (rewriting the whole list
+at each boot made a thousand boots cost a quarter of a million server
+records). Since a simulated cloud lives only in this process's memory,
+the file is how an operator or a test lists what it holds (for example
+to find servers that no queue entry owns), and how a process started
+again finds its servers: the first simulated cloud a process uses loads
+every server the file records, in the status it had (a server still in
+``BUILD`` then is taken as ready), so that the entries of a restarted
+service still find, and delete, their servers; the first record the
+process writes then replaces the file, atomically, with one line per
+server it holds. A file that cannot be read is logged and left alone
+until that replacement.
 """
 
 import dataclasses
@@ -158,14 +164,54 @@ class _Cloud:
 _clouds: dict[tuple, _Cloud] = {}
 _clouds_lock = threading.Lock()
 _loaded = False
+# The next record replaces the servers file rather than append to it: at
+# the start of a process, whose file may hold the lines of earlier runs
+# (or be unreadable), and after a record that could not be written.
+_replace_next = True
 
 
 def reset() -> None:
     """Forget every simulated cloud, as a new process (for tests)."""
-    global _loaded
+    global _loaded, _replace_next
     with _clouds_lock:
         _clouds.clear()
         _loaded = False
+        _replace_next = True
+
+
+# How the file began when it held one JSON document, rewritten each time.
+_OLD_FORM = '{"servers": '
+
+
+def read_servers_file(path: str) -> list[dict]:
+    """The servers a ``[simulated] servers_file`` records, oldest first.
+
+    :raises OSError: the file cannot be read.
+    :raises ValueError: a line is not a JSON object with an ``id`` (a
+        last line without its newline, cut short by a crash while it was
+        written, is left out).
+    """
+    servers: dict[str, dict] = {}
+    with open(path, encoding='utf-8') as record:
+        if record.read(len(_OLD_FORM)) == _OLD_FORM:
+            # The whole list, as releases before this one wrote it.
+            record.seek(0)
+            return list(json.load(record)['servers'])
+        record.seek(0)
+        for line in record:
+            if not line.endswith('\n'):
+                break
+            if not line.strip():
+                continue
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(
+                    item.get('id'), str):
+                raise ValueError('a line is not a server: %.100r' % line)
+            if item.get('deleted'):
+                servers.pop(item['id'], None)
+            else:
+                servers[item['id']] = item
+    return list(servers.values())
 
 
 def _load() -> None:
@@ -180,8 +226,7 @@ def _load() -> None:
     if not path or not os.path.exists(path):
         return
     try:
-        with open(path) as record:
-            servers = json.load(record)['servers']
+        servers = read_servers_file(path)
         clouds: dict[tuple, dict] = {}
         for item in servers:
             key = (item['auth_url'], item['tenant_name'],
@@ -203,46 +248,60 @@ def _load() -> None:
     LOG.info('Loaded %d simulated servers from %s', len(servers), path)
 
 
-def _record() -> None:
-    """Write every server of this process to ``[simulated] servers_file``.
+def _line(key: tuple, server: _Server) -> dict:
+    auth_url, tenant_name, region_name = key
+    return dict(id=server.id, name=server.name, key_name=server.key_name,
+                metadata=server.metadata, ip_addr=server.ip_addr,
+                status=server.outcome, ram=server.ram, vcpus=server.vcpus,
+                auth_url=auth_url, tenant_name=tenant_name,
+                region_name=region_name)
 
-    The file is replaced with ``os.replace`` so that a reader sees either
-    the previous or the new list, never a partial one. The clouds lock is
-    held throughout, which keeps the writes of concurrent boots in order.
+
+def _record(change: dict) -> None:
+    """Write one boot or deletion to ``[simulated] servers_file``.
+
+    ``change`` is its line: appended, unless the file is to be replaced
+    (see :data:`_replace_next`), which ``os.replace`` does with every
+    server of the process, so that a reader sees either the previous or
+    the new file, never a partial one. The clouds lock is held
+    throughout, which keeps the records of concurrent boots in order.
     """
+    global _replace_next
     path = conf.CONF.simulated.servers_file
     if not path:
         return
     with _clouds_lock:
-        servers = []
-        for (auth_url, tenant_name, region_name), cloud in _clouds.items():
-            with cloud.lock:
-                servers.extend(
-                    dict(id=server.id, name=server.name,
-                         key_name=server.key_name,
-                         metadata=server.metadata, ip_addr=server.ip_addr,
-                         status=server.outcome, ram=server.ram,
-                         vcpus=server.vcpus,
-                         auth_url=auth_url, tenant_name=tenant_name,
-                         region_name=region_name)
-                    for server in cloud.servers.values())
-        directory = os.path.dirname(os.path.abspath(path))
         try:
-            os.makedirs(directory, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=directory,
-                                             prefix='.servers-')
+            if _replace_next:
+                _replace(path)
+                _replace_next = False
+            else:
+                with open(path, 'a', encoding='utf-8') as out:
+                    out.write(json.dumps(change, sort_keys=True) + '\n')
         except OSError as error:
             # The record is for looking at; the servers are fine without.
+            _replace_next = True
             LOG.warning('Simulated servers not recorded in %s: %s',
                         path, error)
-            return
-        try:
-            with os.fdopen(fd, 'w') as out:
-                json.dump({'servers': servers}, out, sort_keys=True)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+
+
+def _replace(path: str) -> None:
+    """Replace the servers file with one line per server held."""
+    lines = []
+    for key, cloud in _clouds.items():
+        with cloud.lock:
+            lines.extend(json.dumps(_line(key, server), sort_keys=True)
+                         + '\n' for server in cloud.servers.values())
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=directory, prefix='.servers-')
+    try:
+        with os.fdopen(fd, 'w', encoding='utf-8') as out:
+            out.writelines(lines)
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 def _cloud(key: tuple) -> _Cloud:
@@ -268,8 +327,9 @@ class SimulatedProvider(base.Provider):
         self.quotas = self._quotas(query)
         modes = {credentials.tenant_name, credentials.region_name}
         self.failure = next((m for m in FAILURE_MODES if m in modes), None)
-        self._cloud = _cloud((credentials.auth_url, credentials.tenant_name,
-                              credentials.region_name))
+        self._key = (credentials.auth_url, credentials.tenant_name,
+                     credentials.region_name)
+        self._cloud = _cloud(self._key)
 
     @staticmethod
     def _quotas(query: dict) -> dict:
@@ -387,7 +447,7 @@ class SimulatedProvider(base.Provider):
                 ready_at=time.monotonic() + self.boot_seconds,
                 outcome=outcome, ram=ram, vcpus=vcpus)
             self._cloud.servers[server.id] = server
-        _record()
+        _record(_line(self._key, server))
         if self.failure == 'timeout':
             raise base.ProviderTimeout('simulated timeout: no answer to the '
                                        'boot request')
@@ -418,8 +478,9 @@ class SimulatedProvider(base.Provider):
         if self.failure == 'undeletable':
             return
         with self._cloud.lock:
-            self._cloud.servers.pop(server_id, None)
-        _record()
+            gone = self._cloud.servers.pop(server_id, None)
+        if gone is not None:
+            _record({'id': server_id, 'deleted': True})
 
     def find_servers_by_metadata(self, key, value):
         self._check()

@@ -25,6 +25,7 @@ skipped: its reason is written to the event log and to the entry's
 every one refused; its fault names each provider and why.
 """
 
+import datetime
 import time
 import typing
 
@@ -33,6 +34,7 @@ import sqlalchemy as sa
 
 from openmultistack.db import events
 from openmultistack.db import models
+from openmultistack.db import types as db_types
 from openmultistack.providers import base
 from openmultistack.worker import backoff
 from openmultistack.worker import choice
@@ -73,6 +75,8 @@ class BootJob(job.Job):
         # The providers passed over by this attempt, in order: the
         # entry's ``skipped``.
         self.skipped: list[dict] = []
+        # Events noted and not yet written (see _note).
+        self.notes: list[tuple[str, str, datetime.datetime]] = []
 
     def run(self) -> None:
         try:
@@ -123,9 +127,23 @@ class BootJob(job.Job):
         """Pass over a provider for ``reason`` (see :data:`REASONS`)."""
         self.skipped.append({'provider': account.provider, 'reason': reason,
                              'detail': detail})
-        self.ctx.record('queue %d: provider %s refused (%s): %s'
-                        % (self.queue_id, account.provider, reason, detail),
-                        self.queue_id, events.WARNING)
+        self._note('queue %d: provider %s refused (%s): %s'
+                   % (self.queue_id, account.provider, reason, detail),
+                   events.WARNING)
+
+    def _note(self, desc: str, level: str = events.INFO) -> None:
+        """An event, written at its time with the entry's next change.
+
+        Each write is a transaction, and on SQLite the writers of the
+        whole service take turns: an event of its own per step cost
+        every entry one more of them.
+        """
+        self.notes.append((desc, level, db_types.utcnow()))
+
+    def _write_notes(self, session) -> None:
+        for desc, level, when in self.notes:
+            events.record(session, desc, self.queue_id, level, when)
+        self.notes = []
 
     def _choose(self, provider: base.Provider) -> tuple:
         """The flavor and image to boot on ``provider``."""
@@ -180,8 +198,7 @@ class BootJob(job.Job):
         turn = self.ctx.next_turn() if policy == ordering.SPREAD else 0
         accounts = ordering.order(accounts, policy, known, entry.provider,
                                   turn)
-        self.ctx.record(ordering.describe(self.queue_id, policy, accounts),
-                        self.queue_id)
+        self._note(ordering.describe(self.queue_id, policy, accounts))
         return accounts
 
     def _shortage(self, account: models.Account, provider: base.Provider,
@@ -308,6 +325,7 @@ class BootJob(job.Job):
             claims.update_held(session, self.queue_id, self.ctx.worker_id,
                                claims.BOOTING, status=models.BOOT,
                                skipped=self.skipped)
+            self._write_notes(session)
             session.execute(sa.delete(models.Instance).where(
                 models.Instance.queue_id == self.queue_id))
             session.add(models.Instance(
@@ -327,6 +345,7 @@ class BootJob(job.Job):
         with self.ctx.session() as session:
             claims.update_held(session, self.queue_id, self.ctx.worker_id,
                                claims.BOOTING, status=models.RECIVE)
+            self._write_notes(session)
             session.execute(sa.delete(models.Instance).where(
                 models.Instance.queue_id == self.queue_id))
 
@@ -347,6 +366,7 @@ class BootJob(job.Job):
             with self.ctx.session() as session:
                 claims.release(session, self.queue_id, self.ctx.worker_id,
                                claims.BOOTING, status=status, **values)
+                self._write_notes(session)
                 session.execute(sa.delete(models.Instance).where(
                     models.Instance.queue_id == self.queue_id))
                 events.record(session, 'queue %d: %s' % (self.queue_id, desc),

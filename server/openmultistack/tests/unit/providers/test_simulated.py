@@ -200,8 +200,7 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         other = self.provider(tenant_name='other')
         second = self.boot(other, name='two')
         provider.delete_server(first.id)
-        with open(path) as record:
-            servers = json.load(record)['servers']
+        servers = simulated.read_servers_file(path)
         self.assertEqual([dict(
             id=second.id, name='two', key_name='key', metadata={},
             ip_addr='192.0.2.1', status='ACTIVE', ram=512, vcpus=1,
@@ -210,6 +209,56 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         # Nothing but the record is left in its directory.
         self.assertEqual(['servers.json'],
                          os.listdir(os.path.dirname(path)))
+
+    def test_servers_file_appends_a_line_per_change(self):
+        path = self.servers_file()
+        provider = self.provider()
+        first = self.boot(provider, name='one')
+        with open(path) as record:
+            self.assertEqual(1, len(record.readlines()))
+        servers = [self.boot(provider, name='n%d' % i) for i in range(5)]
+        provider.delete_server(first.id)
+        provider.delete_server(first.id)  # gone already: nothing written
+        with open(path) as record:
+            lines = record.readlines()
+        # One line each, whatever the number of servers already held.
+        self.assertEqual(7, len(lines))
+        self.assertEqual({'id': first.id, 'deleted': True},
+                         json.loads(lines[-1]))
+        self.assertEqual([s.id for s in servers], [
+            item['id'] for item in simulated.read_servers_file(path)])
+        # A line cut short by a crash while it was written is left out.
+        with open(path, 'a') as record:
+            record.write('{"id": "half')
+        self.assertEqual(5, len(simulated.read_servers_file(path)))
+        # A new process loads the servers, and its first record
+        # replaces the file with one line per server.
+        simulated.reset()
+        again = self.provider()
+        again.delete_server(servers[0].id)
+        with open(path) as record:
+            self.assertEqual(4, len(record.readlines()))
+        self.assertEqual([s.id for s in servers[1:]], [
+            item['id'] for item in simulated.read_servers_file(path)])
+
+    def test_servers_file_of_an_earlier_release_is_read(self):
+        # One JSON document, rewritten at each change, without a newline.
+        path = self.servers_file()
+        kept = dict(
+            id='s1', name='kept', key_name='key', metadata={'q': '1'},
+            ip_addr='192.0.2.7', status='ACTIVE', ram=512, vcpus=1,
+            auth_url='simulated://test?boot_seconds=0',
+            tenant_name='demo', region_name='RegionOne')
+        with open(path, 'w') as record:
+            json.dump({'servers': [kept]}, record, sort_keys=True)
+        self.assertEqual([kept], simulated.read_servers_file(path))
+        provider = self.provider()
+        self.assertEqual('192.0.2.7', provider.get('s1').ip_addr)
+        # The first record writes the file in today's form.
+        self.boot(provider)
+        self.assertEqual(2, len(simulated.read_servers_file(path)))
+        with open(path) as record:
+            self.assertNotIn('"servers"', record.read())
 
     def servers_file(self) -> str:
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
@@ -245,9 +294,8 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         # Deleting it deletes the server, in memory and in the record.
         provider.delete_server(gone.id)
         self.assertRaises(base.NotFound, provider.get, gone.id)
-        with open(path) as record:
-            self.assertEqual({kept.id, broken.id}, {
-                server['id'] for server in json.load(record)['servers']})
+        self.assertEqual({kept.id, broken.id}, {
+            server['id'] for server in simulated.read_servers_file(path)})
         # A new server takes an address none of the loaded ones has.
         self.assertEqual('192.0.2.3', self.boot(provider).ip_addr)
 
@@ -259,9 +307,8 @@ class TestSimulatedProvider(test_base.BaseTestCase):
         self.useFixture(config_fixture.Config(conf.CONF)).config(
             group='simulated', servers_file=path)
         server = self.boot(self.provider())
-        with open(path) as record:
-            self.assertEqual([server.id], [
-                item['id'] for item in json.load(record)['servers']])
+        self.assertEqual([server.id], [
+            item['id'] for item in simulated.read_servers_file(path)])
         # A place no file can be made: the boot still succeeds.
         blocker = os.path.join(root, 'a-file')
         open(blocker, 'w').close()
@@ -276,15 +323,14 @@ class TestSimulatedProvider(test_base.BaseTestCase):
     def test_unreadable_servers_file(self):
         path = self.servers_file()
         with open(path, 'w') as record:
-            record.write('{"servers": [{"id": "1"}]}')
+            record.write('{"id": "1"}\n')
         logger = self.useFixture(fixtures.FakeLogger())
         provider = self.provider()
         self.assertEqual(0, provider.limits().instances_used)
         self.assertIn('Simulated servers not loaded: %s is not a servers '
                       'record (KeyError' % path, logger.output)
         self.boot(provider)
-        with open(path) as record:
-            self.assertEqual(1, len(json.load(record)['servers']))
+        self.assertEqual(1, len(simulated.read_servers_file(path)))
 
     def test_boot_needs_the_key_pair(self):
         provider = self.provider()
