@@ -103,7 +103,8 @@ class QueueLifecycleTest(base.TestCase):
         self.assertEqual(0o600, stat.S_IMODE(os.stat(path).st_mode))
         # The key is valid and belongs to the key pair Nova holds.
         with open(path, 'rb') as key_file:
-            private = serialization.load_pem_private_key(
+            # Ed25519 in OpenSSH's form, the worker's default.
+            private = serialization.load_ssh_private_key(
                 key_file.read(), password=None)
         public = private.public_key().public_bytes(
             serialization.Encoding.OpenSSH,

@@ -278,7 +278,7 @@ class Provider(abc.ABC):
         """
         raise NotImplementedError()
 
-    def create_keypair(self, name: str, key_type: str = keys.RSA) -> str:
+    def create_keypair(self, name: str, key_type: str = keys.ED25519) -> str:
         """Generate a key pair, register its public key, return the private.
 
         The private key is generated here rather than by the provider:

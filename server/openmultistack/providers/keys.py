@@ -31,7 +31,7 @@ KEY_SIZE = 2048
 _GENERATING = threading.BoundedSemaphore(os.cpu_count() or 1)
 
 
-def generate_keypair(key_type: str = RSA,
+def generate_keypair(key_type: str = ED25519,
                      key_size: int = KEY_SIZE) -> tuple[str, str]:
     """A new key pair: the private key and the OpenSSH public key.
 

@@ -279,14 +279,15 @@ class TestServers(NovaTestCase):
 
         private_key = self.provider().create_keypair('oms-1')
 
-        self.assertIn('BEGIN RSA PRIVATE KEY', private_key)
+        self.assertIn('BEGIN OPENSSH PRIVATE KEY', private_key)
         calls = [(r.method, r.path) for r in self.requests_to(
             NOVA + '/os-keypairs')]
         self.assertEqual([('POST', '/v2.1/os-keypairs'),
                           ('DELETE', '/v2.1/os-keypairs/oms-1'),
                           ('POST', '/v2.1/os-keypairs')], calls)
         body = self.requests_to(NOVA + '/os-keypairs', 'POST')[-1].json()
-        self.assertTrue(body['keypair']['public_key'].startswith('ssh-rsa'))
+        self.assertTrue(
+            body['keypair']['public_key'].startswith('ssh-ed25519 '))
         self.assertNotIn('PRIVATE', json.dumps(body))
 
     def test_boot_request(self):

@@ -49,7 +49,7 @@ class Account:
 class TestKeys(test_base.BaseTestCase):
 
     def test_key_pair_matches(self):
-        private_key, public_key = keys.generate_keypair()
+        private_key, public_key = keys.generate_keypair(keys.RSA)
         self.assertTrue(private_key.startswith(
             '-----BEGIN RSA PRIVATE KEY-----\n'))
         self.assertTrue(public_key.startswith('ssh-rsa '))

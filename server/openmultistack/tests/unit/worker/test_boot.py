@@ -12,6 +12,7 @@
 
 """Booting entries: failover across providers, FAILED, concurrency."""
 
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives import serialization
 
 from openmultistack.db import models
@@ -41,10 +42,10 @@ class TestBoot(base.WorkerTestCase):
         self.assertEqual('oms-%d' % queue_id, instance.key_name)
         self.assertEqual('oms-%d' % queue_id, instance.name)
         self.assertTrue(instance.ip_addr.startswith('192.0.2.'))
-        # The private key is a real RSA key.
-        key = serialization.load_pem_private_key(
+        # The private key is a real key, of the default type (Ed25519).
+        key = serialization.load_ssh_private_key(
             instance.key_raw.encode(), password=None)
-        self.assertEqual(2048, key.key_size)
+        self.assertIsInstance(key, ed25519.Ed25519PrivateKey)
         # The server exists there, tagged with the queue id, with the key.
         provider = self.provider(account_id)
         server = provider.get(instance.instance_id)

@@ -193,7 +193,8 @@ class TestKeyGeneration(unit_base.TestCase):
 
         self.useFixture(fixtures.MockPatchObject(
             keys.rsa, 'generate_private_key', side_effect=generate))
-        threads = [threading.Thread(target=keys.generate_keypair)
+        threads = [threading.Thread(target=keys.generate_keypair,
+                                    args=(keys.RSA,))
                    for _ in range(3 * (os.cpu_count() or 1))]
         for thread in threads:
             thread.start()
@@ -203,7 +204,8 @@ class TestKeyGeneration(unit_base.TestCase):
         self.assertLessEqual(max(most), os.cpu_count() or 1)
 
     def test_keys_are_still_generated_whole(self):
-        private_key, public_key = keys.generate_keypair(key_size=1024)
+        private_key, public_key = keys.generate_keypair(keys.RSA,
+                                                        key_size=1024)
         self.assertTrue(private_key.startswith(
             '-----BEGIN RSA PRIVATE KEY-----'))
         self.assertTrue(public_key.startswith('ssh-rsa '))
@@ -225,10 +227,10 @@ class TestKeyGeneration(unit_base.TestCase):
 
 class TestKeyTypeOption(base.WorkerTestCase):
 
-    def test_worker_registers_and_hands_out_the_configured_type(self):
+    def test_worker_registers_and_hands_out_ed25519_by_default(self):
         account_id = self.add_sim_account('sim-a')
         queue_id = self.add_queue()
-        self.start_worker(key_type='ed25519')
+        self.start_worker()
         entry = self.wait_for_status(queue_id, models.RUN)
 
         private_key = serialization.load_ssh_private_key(
@@ -240,13 +242,19 @@ class TestKeyTypeOption(base.WorkerTestCase):
             serialization.PublicFormat.OpenSSH).decode('ascii'))
         self.assertTrue(registered.startswith('ssh-ed25519 '))
 
-    def test_rsa_by_default(self):
-        self.add_sim_account('sim-a')
+    def test_rsa_when_configured(self):
+        account_id = self.add_sim_account('sim-a')
         queue_id = self.add_queue()
-        self.start_worker()
+        self.start_worker(key_type='rsa')
         entry = self.wait_for_status(queue_id, models.RUN)
         self.assertTrue(entry.instance.key_raw.startswith(
             '-----BEGIN RSA PRIVATE KEY-----'))
+        private_key = serialization.load_pem_private_key(
+            entry.instance.key_raw.encode('ascii'), password=None)
+        self.assertEqual(self.provider(account_id)._cloud.keypairs[
+            entry.instance.key_name], private_key.public_key().public_bytes(
+                serialization.Encoding.OpenSSH,
+                serialization.PublicFormat.OpenSSH).decode('ascii'))
 
     def test_other_types_are_refused_by_the_option(self):
         self.assertRaises(ValueError, self.config.config, group='worker',
