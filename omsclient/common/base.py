@@ -401,7 +401,6 @@ class Manager(Generic[R]):
         :param keep: whether an entry meets ``filters``; ``None`` when
             there are none.
         """
-        all_fit = self.resource_class.shape.all_fit
         make = self.resource_class
         remaining = limit
         # Entries up to ``seen`` were yielded or skipped already; the
@@ -422,14 +421,10 @@ class Manager(Generic[R]):
                 # pages: go on from one received before it.
                 marker = earlier.pop() if earlier else None
                 continue
-            with contextlib.closing(page):
-                for batch in page:
-                    checked = all_fit(batch)
+            with contextlib.closing(self._checked_batches(page)) as batches:
+                for batch in batches:
                     for item in batch:
                         received += 1
-                        if not checked:
-                            self._check(item, 'GET', self.collection,
-                                        received)
                         last_received = item['id']
                         if seen is not None and not after(item['id'], seen):
                             continue    # the server ignored the marker
@@ -452,6 +447,33 @@ class Manager(Generic[R]):
                 return
             # After going back, a page may hold only entries seen before.
             marker = seen if fresh else last_received
+
+    def _checked_batches(self, page: Generator[list[Any], None, None]
+                         ) -> Iterator[list[dict[str, Any]]]:
+        """The batches of one page (see :meth:`_open_page`), checked.
+
+        The entries that arrived together are checked together
+        (:meth:`omsclient.common.shapes.Shape.all_fit`). In a batch with
+        an entry that breaks the promise, the entries before it come
+        first, as a batch of their own, then the error that names it (by
+        its number in the page, from 1). The page is closed with this
+        generator.
+        """
+        all_fit = self.resource_class.shape.all_fit
+        received = 0
+        with contextlib.closing(page):
+            for batch in page:
+                if not all_fit(batch):
+                    for number, item in enumerate(batch):
+                        try:
+                            self._check(item, 'GET', self.collection,
+                                        received + number + 1)
+                        except exceptions.InvalidResponse:
+                            if number:
+                                yield batch[:number]
+                            raise
+                received += len(batch)
+                yield batch
 
     def _listing(self, filters: dict[str, Any], limit: int | None,
                  marker: Any,

@@ -93,7 +93,6 @@ class ProviderManager(base.Manager[Provider]):
         # already yielded (one record per account) is never yielded again,
         # and a page without a new one ends the list.
         self._require()
-        all_fit = self.resource_class.shape.all_fit
         seen: set[tuple[Any, Any]] = set()
         remaining = limit
         while True:
@@ -101,15 +100,11 @@ class ProviderManager(base.Manager[Provider]):
             params = {k: v for k, v in (('limit', asked),
                                         ('marker', marker)) if v is not None}
             received = fresh = 0
-            page = self._open_page(params)
+            page = self._checked_batches(self._open_page(params))
             with contextlib.closing(page):
                 for batch in page:
-                    checked = all_fit(batch)
                     for item in batch:
                         received += 1
-                        if not checked:
-                            self._check(item, 'GET', self.collection,
-                                        received)
                         key = (item['provider'], item.get('account_id'))
                         if key in seen:
                             continue

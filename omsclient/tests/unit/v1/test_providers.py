@@ -140,3 +140,18 @@ class TestProviders(oms_fixtures.TestCase):
                                   self.providers.list())
         self.assertIn("entry 1: reachable is a text ('yes'), not true or "
                       "false or null", str(error))
+
+    def test_records_before_a_broken_one_are_yielded(self):
+        self.use_root()
+        self.requests.get(PROVIDERS, json=[
+            provider('a'), provider('b'), provider('c', entries='many'),
+            provider('d')])
+        got = []
+
+        def read():
+            for record in self.providers.list():
+                got.append(record.provider)
+
+        error = self.assertRaises(exceptions.InvalidResponse, read)
+        self.assertEqual(['a', 'b'], got)
+        self.assertIn("entry 3: entries is a text ('many')", str(error))
