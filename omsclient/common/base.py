@@ -449,7 +449,7 @@ class Manager(Generic[R]):
             marker = seen if fresh else last_received
 
     def _checked_batches(self, page: Generator[list[Any], None, None]
-                         ) -> Iterator[list[dict[str, Any]]]:
+                         ) -> Generator[list[dict[str, Any]], None, None]:
         """The batches of one page (see :meth:`_open_page`), checked.
 
         The entries that arrived together are checked together
