@@ -52,6 +52,7 @@ from omsclient.common import exceptions
 from omsclient.common import http_errors
 from omsclient.common import http_log
 from omsclient.common import http_policy
+from omsclient.common import http_transport
 from omsclient.common import streaming
 from omsclient.common import utils
 
@@ -251,6 +252,7 @@ class SessionClient(adapter.Adapter):
 
     def _send(self, url: str, method: str,
               kwargs: dict[str, Any]) -> requests.Response:
+        http_transport.install(self.session.session, url)
         try:
             response = super().request(url, method, **kwargs)
         except ksa_exc.ClientException as exc:

@@ -22,10 +22,11 @@ refuse the same answers.
 
 The bounds:
 
-* time: each entry of a list, and the whole of any other answer, must
-  arrive within the read timeout. The body is read with ``read1`` (what
-  has arrived, not a full buffer), so a server that drips its answer a
-  byte at a time is cut off too;
+* time: the head of every answer
+  (:mod:`omsclient.common.http_transport`), each entry of a list, and
+  the whole of any other answer must arrive within the read timeout.
+  The body is read with ``read1`` (what has arrived, not a full buffer),
+  so a server that drips its answer a byte at a time is cut off too;
 * size: an entry of a list, or a whole single answer, larger than
   ``max_size`` bytes is refused before it is parsed whole;
 * depth: :data:`omsclient.common.jsonparse.MAX_DEPTH` levels.

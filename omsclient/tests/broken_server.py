@@ -128,6 +128,19 @@ def drip(handler: Handler, bad: Misbehaviour) -> None:
         time.sleep(0.2)
 
 
+def head_drip(handler: Handler, bad: Misbehaviour) -> None:
+    """Send the status line, then a header a byte at a time, for ever.
+
+    Each byte comes in time: only a bound on the whole head ends it.
+    """
+    handler.wfile.write(b'HTTP/1.1 200 OK\r\nX-Drip: ')
+    while not handler.server.release.is_set():
+        handler.wfile.write(b'x')
+        handler.wfile.flush()
+        time.sleep(0.2)
+    handler.close_connection = True
+
+
 def reset(handler: Handler, bad: Misbehaviour) -> None:
     """Close the connection with a reset, without an answer."""
     handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -206,6 +219,7 @@ MISBEHAVIOURS: list[Misbehaviour] = [
     Misbehaviour('stall', act=stall),
     Misbehaviour('stall-after-headers', act=stall_after_headers),
     Misbehaviour('drip', act=drip),
+    Misbehaviour('head-drip', act=head_drip),
     Misbehaviour('reset', act=reset),
     Misbehaviour('truncated', act=truncated),
     Misbehaviour('redirect-elsewhere', act=redirect_elsewhere, benign=True),

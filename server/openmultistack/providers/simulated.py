@@ -36,7 +36,8 @@ cloud. What it does:
   ``active``, and ``ubuntu-20.04``, ``deactivated``; ``find_image`` and
   ``find_flavor`` take ids or names, their defaults are ``cirros`` and
   ``m1.tiny``;
-* key pairs are registered as given (the worker generates real RSA keys);
+* key pairs are registered as given (the worker generates real keys,
+  Ed25519 by default);
 * quotas per simulated cloud, as a Nova project's: ``instances``,
   ``cores`` and ``ram`` (MB) query parameters of the ``auth_url`` (e.g.
   ``simulated://demo?instances=10&cores=20&ram=51200``), else the
@@ -70,10 +71,10 @@ line, a line appended at each boot and deletion: a server is ``{"id",
 "name", "key_name", "metadata", "ip_addr", "status", "ram", "vcpus",
 "auth_url", "tenant_name", "region_name"}``, a deletion ``{"id",
 "deleted": true}``, and the last line about an id wins
-(:func:`read_servers_file` reads it so). Appending keeps a boot's cost
-the same however many servers the clouds hold (rewriting the whole list
-at each boot made a thousand boots cost a quarter of a million server
-records). Since a simulated cloud lives only in this process's memory,
+(``read_servers_file()`` of this module reads it so). Appending keeps a
+boot's cost the same however many servers the clouds hold (rewriting the
+whole list at each boot made a thousand boots cost a quarter of a million
+server records). Since a simulated cloud lives only in this process's memory,
 the file is how an operator or a test lists what it holds (for example
 to find servers that no queue entry owns), and how a process started
 again finds its servers: the first simulated cloud a process uses loads

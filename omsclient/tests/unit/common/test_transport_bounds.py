@@ -13,6 +13,7 @@
 """Timeouts, bounds, redirects and masked URLs, against a real server."""
 
 import logging
+import time
 from unittest import mock
 
 import fixtures
@@ -66,6 +67,15 @@ class TestAgainstBrokenServer(testtools.TestCase):
     def test_drip_is_cut_by_the_read_timeout(self):
         exc = self.fails(exceptions.Timeout, 'drip', lambda q: list(q.list()))
         self.assertIn('took longer than 0.5 s after 0 entries', str(exc))
+
+    def test_head_drip_is_cut_by_the_read_timeout(self):
+        # Each byte of the head in time, the head never whole.
+        started = time.monotonic()
+        exc = self.fails(exceptions.Timeout, 'head-drip', lambda q: q.get(1))
+        self.assertEqual('GET %s/api/queues/1/ did not answer within 0.5 s'
+                         % self.server.endpoint('head-drip'), str(exc))
+        # Cut by the bound, not by the server (which drips for a minute).
+        self.assertLess(time.monotonic() - started, 30)
 
     def test_wait_bounds_a_stalled_request(self):
         exc = self.fails(exceptions.WaitTimeout, 'stall',
