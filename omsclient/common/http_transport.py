@@ -28,7 +28,8 @@ keystoneauth1 mounts, with its TCP keep-alive), urllib3's pool classes and
 their ``ConnectionCls``, and the connections' ``getresponse()``. The
 adapter is mounted for the API's origin alone (:func:`install`), so the
 other clients of a shared session (``openstack`` shares one between its
-plugins) are left as they are.
+plugins) are left as they are. Through a proxy (``HTTPS_PROXY``), the
+connections are the proxy manager's, and only each read is bounded.
 """
 
 from __future__ import annotations
