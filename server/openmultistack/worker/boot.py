@@ -389,6 +389,7 @@ class BootJob(job.Job):
             with self.ctx.session() as session:
                 claims.release(session, self.queue_id, self.ctx.worker_id,
                                (models.DESTROY,))
+                self._write_notes(session)
         except claims.LeaseLost:
             pass
 

@@ -14,9 +14,11 @@
 
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives import serialization
+import fixtures
 
 from openmultistack.db import models
 from openmultistack.providers import base as provider_base
+from openmultistack.providers import simulated
 from openmultistack.tests.unit.worker import base
 
 
@@ -27,6 +29,28 @@ class TestBoot(base.WorkerTestCase):
         self.assertEqual([], provider.find_servers_by_metadata(
             provider_base.QUEUE_ID_METADATA_KEY, str(queue_id)))
         self.assertFalse(provider.has_keypair('oms-%d' % queue_id))
+
+    def test_events_noted_before_a_delete_are_kept(self):
+        # The entry is deleted (as DELETE does) while its server is asked
+        # for: the order of the providers, noted before, is still
+        # written when the worker passes the entry on to be destroyed.
+        account_id = self.add_sim_account('sim-a')
+        queue_id = self.add_queue()
+        boot = simulated.SimulatedProvider.boot
+
+        def boot_then_deleted(provider, *args, **kwargs):
+            with self.session() as session:
+                session.get(models.Queue, queue_id).status = models.DESTROY
+            return boot(provider, *args, **kwargs)
+
+        self.useFixture(fixtures.MockPatchObject(
+            simulated.SimulatedProvider, 'boot', boot_then_deleted))
+        self.start_worker()
+        self.wait_until_gone(queue_id)
+        descs = [desc for _, desc in self.events_of(queue_id)]
+        self.assertIn('queue %d: provider order (ordered): sim-a'
+                      % queue_id, descs)
+        self.assertNothingLeftOn(account_id, queue_id)
 
     def test_boot_records_the_instance_and_runs(self):
         account_id = self.add_sim_account('sim-a')
