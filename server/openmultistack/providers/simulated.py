@@ -258,6 +258,10 @@ def _line(key: tuple, server: _Server) -> dict:
                 region_name=region_name)
 
 
+def _json_line(item: dict) -> str:
+    return json.dumps(item, sort_keys=True) + '\n'
+
+
 def _record(change: dict) -> None:
     """Write one boot or deletion to ``[simulated] servers_file``.
 
@@ -278,7 +282,7 @@ def _record(change: dict) -> None:
                 _replace_next = False
             else:
                 with open(path, 'a', encoding='utf-8') as out:
-                    out.write(json.dumps(change, sort_keys=True) + '\n')
+                    out.write(_json_line(change))
         except OSError as error:
             # The record is for looking at; the servers are fine without.
             _replace_next = True
@@ -291,8 +295,8 @@ def _replace(path: str) -> None:
     lines = []
     for key, cloud in _clouds.items():
         with cloud.lock:
-            lines.extend(json.dumps(_line(key, server), sort_keys=True)
-                         + '\n' for server in cloud.servers.values())
+            lines.extend(_json_line(_line(key, server))
+                         for server in cloud.servers.values())
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=directory, prefix='.servers-')
